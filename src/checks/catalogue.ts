@@ -1,0 +1,33 @@
+import { Check } from './check';
+import { CheckInfo, CheckLevel } from './check-info';
+import { VPC_CHECKS } from './vpc';
+
+/** Every check of the library, in the order the README lists them. */
+export const ALL_CHECKS: Check[] = [
+  ...VPC_CHECKS,
+];
+
+const LEVEL_LABEL: Record<CheckLevel, string> = {
+  [CheckLevel.ERROR]: 'error',
+  [CheckLevel.WARNING]: 'warning',
+  [CheckLevel.INFO]: 'info',
+};
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/**
+ * The catalogue as the Markdown table the README shows between its catalogue markers.
+ */
+export function renderCatalogue(checks: CheckInfo[] = ALL_CHECKS): string {
+  const rows = checks.map((c) => {
+    const pack = c.resourceTypes.length > 0 ? `${LEVEL_LABEL[c.level]} on ${c.resourceTypes.map((t) => `\`${t}\``).join(', ')}` : 'pattern only';
+    return `| \`${c.id}\` | ${cell(c.title)} | ${LEVEL_LABEL[c.patternLevel]} in ${c.patterns.join(', ')} | ${pack} | ${cell(c.reason)} [source](${c.source}) |`;
+  });
+  return [
+    '| ID | What it catches | Embedded | GuardedPatternsChecks | Why |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}

@@ -1,0 +1,50 @@
+/**
+ * How serious a finding is.
+ */
+export enum CheckLevel {
+  /** Stops synth: CloudFormation would reject the template, or the deployment would not work. */
+  ERROR = 'error',
+  /** Legal but risky: acknowledge it by ID where the choice is deliberate. */
+  WARNING = 'warning',
+  /** Worth knowing; reported, never fatal in the patterns. */
+  INFO = 'info',
+}
+
+/**
+ * One check of the catalogue: what it catches, how serious it is and why it exists.
+ */
+export interface CheckInfo {
+  /**
+   * Stable ID, used to acknowledge a finding: `Validations.of(scope).acknowledge({ id, reason })`.
+   */
+  readonly id: string;
+  /**
+   * The level when `GuardedPatternsChecks` reports it over any app.
+   */
+  readonly level: CheckLevel;
+  /**
+   * The level when a pattern embeds it.
+   */
+  readonly patternLevel: CheckLevel;
+  /**
+   * What the check catches, in one sentence.
+   */
+  readonly title: string;
+  /**
+   * Why it matters: the failure AWS would otherwise show only in production.
+   */
+  readonly reason: string;
+  /**
+   * Where the fact behind the check is documented.
+   */
+  readonly source: string;
+  /**
+   * The patterns that embed the check.
+   */
+  readonly patterns: string[];
+  /**
+   * The CloudFormation resource types that `GuardedPatternsChecks` inspects; empty where the
+   * check needs what a pattern was asked for, which the template no longer shows.
+   */
+  readonly resourceTypes: string[];
+}

@@ -1,0 +1,2 @@
+export * from './check-info';
+export * from './guarded-patterns-checks';

@@ -1,0 +1,19 @@
+import { Check } from '../check';
+import { VpcCidrSize } from './vpc-cidr-size';
+import { VpcEnvAgnosticAzs } from './vpc-env-agnostic-azs';
+import { VpcFlowLogsMissing } from './vpc-flow-logs-missing';
+import { VpcNatCrossAz } from './vpc-nat-cross-az';
+import { VpcNatGatewaysExceedAzs } from './vpc-nat-gateways-exceed-azs';
+import { VpcNatInstance } from './vpc-nat-instance';
+import { VpcPeeringCidrOverlap } from './vpc-peering-cidr-overlap';
+
+/** The network checks. */
+export const VPC_CHECKS: Check[] = [
+  VpcCidrSize,
+  VpcNatGatewaysExceedAzs,
+  VpcNatCrossAz,
+  VpcNatInstance,
+  VpcEnvAgnosticAzs,
+  VpcFlowLogsMissing,
+  VpcPeeringCidrOverlap,
+];

@@ -1,0 +1,25 @@
+import { aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { defineCheck } from '../check';
+import { CheckLevel } from '../check-info';
+import { pathOf } from '../embed';
+
+/**
+ * A VPC without flow logs.
+ */
+export const VpcFlowLogsMissing = defineCheck({
+  suffix: 'VpcFlowLogsMissing',
+  level: CheckLevel.WARNING,
+  patternLevel: CheckLevel.ERROR,
+  title: 'A VPC with no flow log.',
+  reason: 'Without flow logs there is no record of what talked to what: rejected connections, unexpected egress and incident timelines cannot be reconstructed after the fact.',
+  source: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html',
+  patterns: ['PrivateSubnetVpc'],
+  resourceTypes: ['AWS::EC2::VPC'],
+  inspect(vpc, index) {
+    if (!(vpc instanceof ec2.CfnVPC)) {
+      return [];
+    }
+    const logged = index.referencing<ec2.CfnFlowLog>('AWS::EC2::FlowLog', vpc, (f) => f.resourceId).length > 0;
+    return logged ? [] : [`VPC '${pathOf(vpc)}' has no flow log. Add one (vpc.addFlowLog('FlowLog') sends them to CloudWatch Logs).`];
+  },
+});

@@ -1,0 +1,2 @@
+export * from './private-subnet-vpc';
+export * from './subnet-size';

@@ -1,0 +1,83 @@
+import { App, AppProps, IPolicyValidationPlugin, PolicyViolation, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { GuardedPatternsChecks } from '../src';
+
+/** The fixed environment every test stack deploys to. */
+export const TEST_ENV = { account: '111111111111', region: 'us-east-1' };
+export const TEST_AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+
+/** Context that makes aws-cdk-lib's CloudFormation validation fail any template CloudFormation would reject. */
+export const STRICT_VALIDATION_CONTEXT = {
+  '@aws-cdk/core:validateAgainstDefaultRules': true,
+  '@aws-cdk/core:strictCfnValidateErrors': true,
+};
+
+export interface TestAppOptions extends AppProps {
+  /** Validation plugins registered on the app: synth fails on any unacknowledged finding. */
+  readonly packs?: IPolicyValidationPlugin[];
+}
+
+/**
+ * An app with strict CloudFormation validation and three AZs for the test environment in
+ * context, so nothing is looked up.
+ */
+export function testApp(options: TestAppOptions = {}): App {
+  const { packs, ...props } = options;
+  const app = new App({
+    ...props,
+    context: {
+      ...STRICT_VALIDATION_CONTEXT,
+      [`availability-zones:account=${TEST_ENV.account}:region=${TEST_ENV.region}`]: TEST_AZS,
+      ...props.context,
+    },
+  });
+  if (packs && packs.length > 0) {
+    Validations.of(app).addPlugins(...packs);
+  }
+  return app;
+}
+
+/** A stack in the test environment; `envAgnostic` leaves account and region to deploy time. */
+export function testStack(app: App = testApp(), id = 'TestStack', props: StackProps & { envAgnostic?: boolean } = {}): Stack {
+  const { envAgnostic, ...stackProps } = props;
+  return new Stack(app, id, { env: envAgnostic ? undefined : TEST_ENV, ...stackProps });
+}
+
+/** The cdk-nag packs a production pattern must satisfy, plus the library's own. */
+export function compliancePacks(): NagPack[] {
+  return [
+    new AwsSolutionsChecks(),
+    new NIST80053R5Checks(),
+    new HIPAASecurityChecks(),
+    new PCIDSS321Checks(),
+    new GuardedPatternsChecks(),
+  ];
+}
+
+/** A finding as tests compare it: `rule at path: message`. */
+export interface Finding {
+  readonly rule: string;
+  readonly path: string;
+  readonly message: string;
+  readonly severity?: string;
+}
+
+/** Runs a pack directly over a scope and returns its unacknowledged findings. */
+export function findings(pack: NagPack, scope: IConstruct): Finding[] {
+  return flatten(pack.validateScope(scope).violations);
+}
+
+function flatten(violations: PolicyViolation[]): Finding[] {
+  return violations.flatMap((v) => v.violatingResources.map((r) => ({
+    rule: v.ruleName,
+    path: r.constructPath ?? r.resourceLogicalId ?? '',
+    message: v.description,
+    severity: v.severity,
+  })));
+}
+
+/** The unacknowledged findings of every compliance pack over a scope, as `rule at path` lines. */
+export function complianceFindings(scope: IConstruct): string[] {
+  return compliancePacks().flatMap((pack) => findings(pack, scope).map((f) => `${f.rule} at ${f.path}`));
+}
