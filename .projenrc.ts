@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { JsonFile, awscdk, javascript } from 'projen';
 
 /** The CDK CLI that reads aws-cdk-lib 2.276 cloud assemblies (schema 55). */
 const CDK_CLI_VERSION = '2.1148.1';
@@ -27,6 +27,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `aws-cdk@${CDK_CLI_VERSION}`,
     'fast-check@^4',
     'aws-sdk-client-mock@^4',
+    // Handlers (*.lambda.ts) use the AWS SDK v3 clients the Lambda runtime provides; these are for types and tests.
+    '@aws-sdk/client-ecs@^3',
+    '@aws-sdk/client-s3@^3',
+    '@aws-sdk/s3-presigned-post@^3',
+    '@types/aws-lambda@^8',
+    'esbuild@^0.25',
   ],
 
   // jsii targets, packaged by the release pipeline.
@@ -39,6 +45,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkGuardedPatterns', packageId: 'CdkGuardedPatterns' },
   publishToGo: { moduleName: 'github.com/cdk-guarded-patterns/cdk-guarded-patterns-go' },
 
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
+    ignorePatterns: ['examples/cdk.out/'],
+  },
   jestOptions: {
     // Snapshots are reviewed, never rewritten by a test run.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -49,10 +60,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
     },
   },
-  tsconfigDev: {
-    compilerOptions: {},
-    include: ['../examples/**/*.ts'],
-  },
   gitignore: ['cdk.out', '/examples/cdk.out', '.cdk.staging'],
 });
 
@@ -60,6 +67,23 @@ project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('cdk.out');
+
+// examples/ and scripts/ type-check (and lint) with the test settings.
+for (const dir of ['examples', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'], exclude: ['cdk.out'] },
+  });
+}
+
+// `npm test` also proves that jsii compiles the library and that the handlers bundle.
+project.testTask.prependSpawn(project.compileTask);
+project.testTask.prependSpawn(project.preCompileTask);
+
+// `npm run catalogue`: writes the check catalogue into the README (a test fails when it is stale).
+project.addTask('catalogue', {
+  description: 'Write the check catalogue into README.md',
+  exec: 'ts-node --project test/tsconfig.json scripts/write-catalogue.ts',
+});
 
 // `npm run example`: synthesize every example app through the CDK CLI with all checks on.
 project.addTask('example', {

@@ -1,4 +1,5 @@
 import { App, AppProps, IPolicyValidationPlugin, PolicyViolation, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { GuardedPatternsChecks } from '../src';
@@ -77,7 +78,19 @@ function flatten(violations: PolicyViolation[]): Finding[] {
   })));
 }
 
-/** The unacknowledged findings of every compliance pack over a scope, as `rule at path` lines. */
-export function complianceFindings(scope: IConstruct): string[] {
-  return compliancePacks().flatMap((pack) => findings(pack, scope).map((f) => `${f.rule} at ${f.path}`));
+/**
+ * Synthesizes the stack (strict CloudFormation validation fails the test on any template
+ * CloudFormation would reject), then returns the unacknowledged findings of every compliance
+ * pack over it, as `rule at path` lines.
+ */
+export function complianceFindings(stack: Stack): string[] {
+  Template.fromStack(stack);
+  return compliancePacks().flatMap((pack) => findings(pack, stack).map((f) => `${f.rule} at ${f.path}`));
+}
+
+/** Every acknowledgement recorded under a scope: rule ID, where, and why. */
+export function acknowledgements(scope: IConstruct): Array<{ id: string; path: string; reason: string }> {
+  return scope.node.findAll().flatMap((c) => c.node.metadata
+    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ id, path: c.node.path, reason }))));
 }

@@ -1,9 +1,9 @@
 import { CfnResource, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
 import { IApplyRule, NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { ALL_CHECKS } from './catalogue';
 import { Check, PACK_NAME, checkSuffix } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
-import { ALL_CHECKS } from './catalogue';
 import { ResourceIndex } from '../private/resource-index';
 
 const NAG_LEVEL: Record<CheckLevel, NagMessageLevel> = {
@@ -32,7 +32,7 @@ export class GuardedPatternsChecks extends NagPack {
   }
 
   public readonly name: string = PACK_NAME;
-  public readonly ruleIds: string[] = ALL_CHECKS.filter((c) => c.resourceTypes.length > 0).map((c) => c.id);
+  public readonly ruleIds?: string[] = ALL_CHECKS.filter((c) => c.resourceTypes.length > 0).map((c) => c.id);
 
   private index?: ResourceIndex;
   private readonly byType = new Map<string, Check[]>();

@@ -21,7 +21,7 @@ export function parseCidr(text: string): Ipv4Cidr | undefined {
   if (octets.some((o) => o > 255) || mask > 32) {
     return undefined;
   }
-  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
   if (address % blockSize(mask) !== 0) {
     return undefined;
   }
@@ -46,6 +46,6 @@ export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
 
 /** `a.b.c.d/n` */
 export function formatCidr(cidr: Ipv4Cidr): string {
-  const n = cidr.network;
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/${cidr.mask}`;
+  const octets = [3, 2, 1, 0].map((i) => Math.floor(cidr.network / 256 ** i) % 256);
+  return `${octets.join('.')}/${cidr.mask}`;
 }

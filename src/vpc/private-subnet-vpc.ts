@@ -1,4 +1,6 @@
 import {
+  Annotations,
+  ArnFormat,
   RemovalPolicy,
   Stack,
   Token,
@@ -96,7 +98,8 @@ export interface PrivateSubnetVpcProps {
   readonly flowLogTrafficType?: ec2.FlowLogTrafficType;
 
   /**
-   * A KMS key to encrypt the flow log group with. The key policy must let CloudWatch Logs use it.
+   * A KMS key to encrypt the flow log group with. The pattern adds the statement that lets
+   * CloudWatch Logs use it to the key policy (for an imported key, it warns instead).
    *
    * @default - encrypted by CloudWatch Logs with its own key
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
@@ -215,6 +218,9 @@ export class PrivateSubnetVpc extends Construct {
       provider.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.allTraffic(), 'Traffic to forward from the VPC');
     }
 
+    if (props.flowLogEncryptionKey) {
+      this.letCloudWatchLogsUse(props.flowLogEncryptionKey);
+    }
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: props.flowLogEncryptionKey,
@@ -240,8 +246,8 @@ export class PrivateSubnetVpc extends Construct {
     });
 
     for (const subnet of vpc.publicSubnets) {
-      Validations.of(subnet).acknowledge(...PUBLIC_ROUTE_RULES.map((id) => ({
-        id,
+      Validations.of(subnet).acknowledge(...PUBLIC_ROUTE_RULES.map((rule) => ({
+        id: rule,
         reason: 'A public subnet routes 0.0.0.0/0 to the internet gateway by design: it holds NAT gateways and load balancers, and workloads run in the private subnets.',
       })));
     }
@@ -254,6 +260,24 @@ export class PrivateSubnetVpc extends Construct {
       VpcFlowLogsMissing,
       VpcPeeringCidrOverlap,
     ]);
+  }
+
+  /** Without this statement in the key policy, creating the log group fails at deploy time. */
+  private letCloudWatchLogsUse(key: kms.IKey): void {
+    const stack = Stack.of(this);
+    const { statementAdded } = key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }), false);
+    if (!statementAdded) {
+      Annotations.of(this).addWarningV2('cdk-guarded-patterns:FlowLogKeyPolicy',
+        `PrivateSubnetVpc '${this.node.path}': flowLogEncryptionKey is imported, so its key policy cannot be changed here. `
+        + `Let the service principal logs.${stack.region}.amazonaws.com use it (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*), or creating the flow log group fails.`);
+    }
   }
 
   private natGatewayCount(subject: string, requested: number | undefined, azs: number, regional: boolean): number {

@@ -1,4 +1,4 @@
-import { App, Stack, Validations, aws_ec2 as ec2, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, Validations, aws_ec2 as ec2, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { PrivateSubnetVpc, SubnetSize } from '../../src';
 import { testApp, testStack } from '../util';
@@ -200,13 +200,17 @@ describe('PrivateSubnetVpc', () => {
     test('take a retention, traffic type and KMS key', () => {
       const stack = testStack();
       const key = new kms.Key(stack, 'Key');
-      const { template } = synth({ flowLogRetention: logs.RetentionDays.ONE_MONTH, flowLogTrafficType: ec2.FlowLogTrafficType.REJECT, flowLogEncryptionKey: key }, stack);
+      const { template } = synth({
+        flowLogRetention: logs.RetentionDays.ONE_MONTH,
+        flowLogTrafficType: ec2.FlowLogTrafficType.REJECT,
+        flowLogEncryptionKey: key,
+      }, stack);
       template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } });
       template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
     });
 
     test('fails synth when the flow log is removed', () => {
-      const app = new App({ context: { [`availability-zones:account=111111111111:region=us-east-1`]: ['us-east-1a', 'us-east-1b', 'us-east-1c'] } });
+      const app = new App({ context: { ['availability-zones:account=111111111111:region=us-east-1']: ['us-east-1a', 'us-east-1b', 'us-east-1c'] } });
       const stack = testStack(app);
       const network = new PrivateSubnetVpc(stack, 'Network');
       (network.vpc as ec2.Vpc).node.tryRemoveChild('FlowLog');
@@ -216,7 +220,6 @@ describe('PrivateSubnetVpc', () => {
 
   test('tokens never give a false error', () => {
     const stack = testStack();
-    const { CfnParameter } = require('aws-cdk-lib');
     const count = new CfnParameter(stack, 'Azs', { type: 'Number' }).valueAsNumber;
     expect(() => new PrivateSubnetVpc(stack, 'Network', { natGateways: count })).not.toThrow();
   });

@@ -51,7 +51,7 @@ export const VpcNatCrossAz = defineCheck({
       .join('; ');
     const missing = [...crossings.keys()].filter((key) => !natZoneKeys.has(key)).length;
     return [`VPC '${pathOf(vpc)}': private subnets reach the internet through a NAT gateway in another AZ (${described}). `
-      + `If that AZ fails they lose egress, and their traffic pays inter-AZ data transfer. `
+      + 'If that AZ fails they lose egress, and their traffic pays inter-AZ data transfer. '
       + `One NAT gateway per AZ costs ${monthlyUsd(NAT_GATEWAY_HOURLY_USD, missing)}/month more (${missing} × $${NAT_GATEWAY_HOURLY_USD}/hour, us-east-1): `
       + 'set natGateways to the AZ count, use NatProvider.regionalGateway(), or acknowledge this check if the saving is deliberate.'];
   },
