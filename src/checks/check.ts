@@ -13,15 +13,40 @@ export interface Check extends CheckInfo {
 /** The prefix of every check ID, which is also the name of the cdk-nag pack. */
 export const PACK_NAME = 'GuardedPatterns';
 
+/** An aws-cdk-lib L1 class, such as `ec2.CfnVPC`. */
+export interface L1Class<T extends CfnResource> {
+  readonly CFN_RESOURCE_TYPE_NAME: string;
+  new (...args: any[]): T;
+}
+
+/** What a check file declares. */
+export interface CheckDefinition<T extends CfnResource> extends Omit<CheckInfo, 'id' | 'patternLevel' | 'resourceTypes'> {
+  /** The ID becomes `GuardedPatterns-<suffix>`. */
+  readonly suffix: string;
+  /** @default - the same as `level` */
+  readonly patternLevel?: CheckLevel;
+  /**
+   * The L1 classes the rule inspects, in the patterns and in `GuardedPatternsChecks`.
+   * @default - none: the check needs what a pattern was asked for, which the template no longer shows
+   */
+  readonly appliesTo?: Array<L1Class<T>>;
+  /** The rule: one message per finding on `resource`. */
+  inspect?(resource: T, index: ResourceIndex): string[];
+}
+
 /**
- * Defines a check. `suffix` becomes the ID `GuardedPatterns-<suffix>`.
+ * Defines a check. Resources of other classes (a raw `CfnResource` of the same type included)
+ * are never handed to the rule.
  */
-export function defineCheck(definition: Omit<Check, 'id' | 'patternLevel'> & { suffix: string; patternLevel?: CheckLevel }): Check {
-  const { suffix, ...rest } = definition;
+export function defineCheck<T extends CfnResource>(definition: CheckDefinition<T>): Check {
+  const { suffix, appliesTo = [], inspect, ...info } = definition;
   return Object.freeze({
-    ...rest,
+    ...info,
     id: `${PACK_NAME}-${suffix}`,
     patternLevel: definition.patternLevel ?? definition.level,
+    resourceTypes: appliesTo.map((cls) => cls.CFN_RESOURCE_TYPE_NAME),
+    inspect: (resource: CfnResource, index: ResourceIndex) =>
+      (inspect && appliesTo.some((cls) => resource instanceof cls) ? inspect(resource as T, index) : []),
   });
 }
 

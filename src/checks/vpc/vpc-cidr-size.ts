@@ -32,11 +32,8 @@ export const VpcCidrSize = defineCheck({
   reason: 'CloudFormation accepts the template and the deployment then fails (or, with aws-cdk-lib, synth fails with an allocation error far from the prop): blocks must be /16 to /28, inside the VPC, and disjoint.',
   source: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html',
   patterns: ['PrivateSubnetVpc'],
-  resourceTypes: ['AWS::EC2::VPC'],
+  appliesTo: [ec2.CfnVPC],
   inspect(vpc, index) {
-    if (!(vpc instanceof ec2.CfnVPC)) {
-      return [];
-    }
     const messages: string[] = [];
     const vpcText = literalString(vpc, vpc.cidrBlock);
     const vpcProblem = vpcText === undefined ? undefined : cidrProblem(vpcText);

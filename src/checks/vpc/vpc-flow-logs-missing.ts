@@ -14,11 +14,8 @@ export const VpcFlowLogsMissing = defineCheck({
   reason: 'Without flow logs there is no record of what talked to what: rejected connections, unexpected egress and incident timelines cannot be reconstructed after the fact.',
   source: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html',
   patterns: ['PrivateSubnetVpc'],
-  resourceTypes: ['AWS::EC2::VPC'],
+  appliesTo: [ec2.CfnVPC],
   inspect(vpc, index) {
-    if (!(vpc instanceof ec2.CfnVPC)) {
-      return [];
-    }
     const logged = index.referencing<ec2.CfnFlowLog>('AWS::EC2::FlowLog', vpc, (f) => f.resourceId).length > 0;
     return logged ? [] : [`VPC '${pathOf(vpc)}' has no flow log. Add one (vpc.addFlowLog('FlowLog') sends them to CloudWatch Logs).`];
   },

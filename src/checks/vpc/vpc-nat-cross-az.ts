@@ -16,11 +16,8 @@ export const VpcNatCrossAz = defineCheck({
   reason: 'A zonal NAT gateway is a single point of failure for every other AZ routed to it: when its AZ fails, their egress fails too. The traffic also pays inter-AZ data transfer. ec2.Vpc does this without a word when natGateways is below the AZ count.',
   source: 'https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html',
   patterns: ['PrivateSubnetVpc'],
-  resourceTypes: ['AWS::EC2::VPC'],
+  appliesTo: [ec2.CfnVPC],
   inspect(vpc, index) {
-    if (!(vpc instanceof ec2.CfnVPC)) {
-      return [];
-    }
     const crossings = new Map<string, { subnetZone: ZoneRef; natZones: Set<string> }>();
     const natZoneKeys = new Set<string>();
     for (const { route, subnets } of defaultRoutesOf(vpc, index)) {

@@ -22,11 +22,8 @@ export const VpcNatGatewaysExceedAzs = defineCheck({
   reason: 'A zonal NAT gateway is redundant within its AZ already; a second one in the same AZ costs gateway hours and adds nothing. ec2.Vpc silently lowers natGateways to the AZ count, so the request never takes effect either.',
   source: 'https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html',
   patterns: ['PrivateSubnetVpc'],
-  resourceTypes: ['AWS::EC2::VPC'],
+  appliesTo: [ec2.CfnVPC],
   inspect(vpc, index) {
-    if (!(vpc instanceof ec2.CfnVPC)) {
-      return [];
-    }
     const nats = zonalNatsOf(vpc, index);
     const zones = new Set<string>();
     for (const nat of nats) {

@@ -14,11 +14,8 @@ export const VpcNatInstance = defineCheck({
   reason: 'A NAT instance is one EC2 instance: its bandwidth is the instance\'s, nothing replaces it when it fails, and it must be patched. It suits development; production egress belongs on NAT gateways.',
   source: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-comparison.html',
   patterns: ['PrivateSubnetVpc'],
-  resourceTypes: ['AWS::EC2::VPC'],
+  appliesTo: [ec2.CfnVPC],
   inspect(vpc, index) {
-    if (!(vpc instanceof ec2.CfnVPC)) {
-      return [];
-    }
     const viaInstance = defaultRoutesOf(vpc, index).filter(({ route, subnets }) => subnets.length > 0 && route.instanceId !== undefined);
     if (viaInstance.length === 0) {
       return [];

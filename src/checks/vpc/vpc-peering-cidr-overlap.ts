@@ -16,11 +16,8 @@ export const VpcPeeringCidrOverlap = defineCheck({
   reason: 'AWS refuses a peering connection between VPCs with matching or overlapping IPv4 CIDR blocks; the deployment fails at the peering, after the VPCs were created.',
   source: 'https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html',
   patterns: ['PrivateSubnetVpc', 'PrivateLinkConsumer'],
-  resourceTypes: ['AWS::EC2::VPC'],
+  appliesTo: [ec2.CfnVPC],
   inspect(vpc, index) {
-    if (!(vpc instanceof ec2.CfnVPC)) {
-      return [];
-    }
     const messages: string[] = [];
     for (const peering of index.ofType('AWS::EC2::VPCPeeringConnection') as ec2.CfnVPCPeeringConnection[]) {
       const requester = referencedResource(peering.vpcId);
