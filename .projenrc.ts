@@ -68,6 +68,10 @@ project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('cdk.out');
 
+// unrs-resolver 1.13.0 (eslint and jest resolvers) is published without some platforms' bindings,
+// which leaves them out of the lock file and makes `npm ci` refuse it.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // examples/ and scripts/ type-check (and lint) with the test settings.
 for (const dir of ['examples', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
