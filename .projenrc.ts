@@ -80,6 +80,7 @@ for (const dir of ['examples', 'scripts']) {
 }
 
 // `npm test` also proves that jsii compiles the library and that the handlers bundle.
+project.testTask.prependSpawn(project.postCompileTask);
 project.testTask.prependSpawn(project.compileTask);
 project.testTask.prependSpawn(project.preCompileTask);
 
