@@ -50,6 +50,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
     ignorePatterns: ['examples/cdk.out/'],
   },
+  // Handlers run on the newest Node.js runtime (cdk-nag AwsSolutions-L1) with the AWS SDK v3 it ships.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    awsSdkConnectionReuse: false,
+  },
   jestOptions: {
     // Snapshots are reviewed, never rewritten by a test run.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
