@@ -47,7 +47,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'scripts', 'bench', 'projenrc', '.projenrc.ts'],
     ignorePatterns: ['examples/cdk.out/'],
   },
   // Handlers run on the newest Node.js runtime (cdk-nag AwsSolutions-L1) with the AWS SDK v3 it ships.
@@ -77,8 +77,8 @@ project.addPackageIgnore('cdk.out');
 // which leaves them out of the lock file and makes `npm ci` refuse it.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
-// examples/ and scripts/ type-check (and lint) with the test settings.
-for (const dir of ['examples', 'scripts']) {
+// examples/, scripts/ and bench/ type-check (and lint) with the test settings.
+for (const dir of ['examples', 'scripts', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'], exclude: ['cdk.out'] },
   });
@@ -100,5 +100,12 @@ project.addTask('example', {
   description: 'Synthesize the example apps through the CDK CLI with every check registered',
   exec: 'ts-node --project test/tsconfig.json examples/synth.ts',
 });
+
+// `npm run bench`: synth time and memory against a plain aws-cdk-lib baseline, written to docs/benchmarks.md.
+const bench = project.addTask('bench', {
+  description: 'Benchmark synth time and memory against a plain aws-cdk-lib baseline',
+});
+bench.spawn(project.compileTask);
+bench.exec('ts-node --project bench/tsconfig.json bench/run.ts');
 
 project.synth();
