@@ -65,12 +65,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
     },
   },
-  gitignore: ['cdk.out', '/examples/cdk.out', '.cdk.staging'],
+  gitignore: ['cdk.out', '/examples/cdk.out', '.cdk.staging', '.jsii.tabl.json', '*.tabl.json'],
 });
 
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/bench/');
+project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/rosetta/');
+project.addPackageIgnore('/docs/');
 project.addPackageIgnore('cdk.out');
 
 // unrs-resolver 1.13.0 (eslint and jest resolvers) is published without some platforms' bindings,
@@ -84,7 +87,13 @@ for (const dir of ['examples', 'scripts', 'bench']) {
   });
 }
 
-// `npm test` also proves that jsii compiles the library and that the handlers bundle.
+// `npm test` also proves that jsii compiles the library, that the handlers bundle, and that every
+// example in the README and the API docs compiles (jsii-rosetta, strict).
+const rosetta = project.addTask('rosetta', {
+  description: 'Compile every README and API example with jsii-rosetta (strict)',
+  exec: 'jsii-rosetta extract --strict --compile --fail',
+});
+project.testTask.prependSpawn(rosetta);
 project.testTask.prependSpawn(project.postCompileTask);
 project.testTask.prependSpawn(project.compileTask);
 project.testTask.prependSpawn(project.preCompileTask);

@@ -19,6 +19,8 @@ const NAG_LEVEL: Record<CheckLevel, NagMessageLevel> = {
  * Register it like any cdk-nag 3 pack and acknowledge a finding by its ID:
  *
  * ```ts
+ * declare const app: App;
+ * declare const vpc: ec2.Vpc;
  * Validations.of(app).addPlugins(new GuardedPatternsChecks(app));
  * Validations.of(vpc).acknowledge({ id: 'GuardedPatterns-VpcNatCrossAz', reason: 'Development account: one NAT gateway is enough' });
  * ```

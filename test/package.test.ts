@@ -1,0 +1,58 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** A user's app, in plain JavaScript, that imports the installed package by name. */
+const USER_APP = `
+const { App, Stack, Validations } = require('aws-cdk-lib');
+const { AwsSolutionsChecks } = require('cdk-nag');
+const { GuardedPatternsChecks, PrivateSubnetVpc } = require('cdk-guarded-patterns');
+
+const app = new App({ context: { 'availability-zones:account=111111111111:region=us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'] } });
+Validations.of(app).addPlugins(new GuardedPatternsChecks(app), new AwsSolutionsChecks(app));
+const stack = new Stack(app, 'UserStack', { env: { account: '111111111111', region: 'us-east-1' } });
+new PrivateSubnetVpc(stack, 'Network');
+app.synth();
+`;
+
+describe('the npm package', () => {
+  test('installs into a scratch app and synthesizes there, as a user would', () => {
+    // `npm test` compiles with jsii first, so lib/ and .jsii are current.
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-guarded-patterns-user-'));
+    try {
+      const packed = execFileSync(npm, ['pack', '--silent', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+      const tarball = path.join(scratch, packed);
+      const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+      fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({
+        name: 'user-app',
+        private: true,
+        dependencies: {
+          'cdk-guarded-patterns': `file:${tarball}`,
+          'aws-cdk-lib': pkg.devDependencies['aws-cdk-lib'],
+          'constructs': pkg.devDependencies.constructs,
+          'cdk-nag': pkg.devDependencies['cdk-nag'],
+        },
+      }));
+      execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: scratch, stdio: 'pipe' });
+      fs.writeFileSync(path.join(scratch, 'app.js'), USER_APP);
+      execFileSync(process.execPath, ['app.js'], { cwd: scratch, env: { ...process.env, CDK_OUTDIR: path.join(scratch, 'cdk.out') }, stdio: 'pipe' });
+
+      const template = JSON.parse(fs.readFileSync(path.join(scratch, 'cdk.out', 'UserStack.template.json'), 'utf8'));
+      const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+      expect(types.filter((t) => t === 'AWS::EC2::NatGateway')).toHaveLength(3);
+      expect(types).toContain('AWS::EC2::FlowLog');
+      // The package holds the compiled library and its jsii assembly, not the sources or tests.
+      const installed = path.join(scratch, 'node_modules', 'cdk-guarded-patterns');
+      expect(fs.existsSync(path.join(installed, '.jsii'))).toBe(true);
+      expect(fs.existsSync(path.join(installed, 'lib', 'index.js'))).toBe(true);
+      expect(fs.existsSync(path.join(installed, 'test'))).toBe(false);
+      expect(fs.existsSync(path.join(installed, 'examples'))).toBe(false);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
