@@ -20,7 +20,7 @@ import { VpcNatCrossAz } from '../checks/vpc/vpc-nat-cross-az';
 import { VpcNatGatewaysExceedAzs, natGatewaysExceedAzsMessage } from '../checks/vpc/vpc-nat-gateways-exceed-azs';
 import { VpcNatInstance } from '../checks/vpc/vpc-nat-instance';
 import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
-import { parseCidr } from '../private/cidr';
+import { Ipv4Cidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError } from '../private/errors';
 
 /** The compliance-pack rules that flag any route to an internet gateway, which a public subnet is for. */
@@ -178,7 +178,7 @@ export class PrivateSubnetVpc extends Construct {
     const regional = provider instanceof ec2.RegionalNatGatewayProvider;
     const natGateways = this.natGatewayCount(subject, props.natGateways, azs, regional);
 
-    let vpcBlock = undefined;
+    let vpcBlock: Ipv4Cidr | undefined;
     if (!Token.isUnresolved(cidr)) {
       const problem = cidrProblem(cidr);
       if (problem) {
@@ -296,7 +296,7 @@ export class PrivateSubnetVpc extends Construct {
     return requested;
   }
 
-  private checkSubnetsFit(subject: string, vpcBlock: { network: number; mask: number }, azs: number, props: PrivateSubnetVpcProps): void {
+  private checkSubnetsFit(subject: string, vpcBlock: Ipv4Cidr, azs: number, props: PrivateSubnetVpcProps): void {
     const demand = (privateMask: number, publicMask: number): SubnetDemand[] => [
       { name: 'private', mask: privateMask },
       { name: 'public', mask: publicMask },
