@@ -35,7 +35,7 @@ const PUBLIC_ROUTE_RULES = [
  */
 export interface PrivateSubnetVpcProps {
   /**
-   * The VPC's IPv4 block, /16 to /28.
+   * The VPC's IPv4 block, /16 to /28, as text: it is divided into subnets at synth time.
    *
    * @default '10.0.0.0/16'
    * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
@@ -178,21 +178,18 @@ export class PrivateSubnetVpc extends Construct {
     const regional = provider instanceof ec2.RegionalNatGatewayProvider;
     const natGateways = this.natGatewayCount(subject, props.natGateways, azs, regional);
 
-    let vpcBlock: Ipv4Cidr | undefined;
-    if (!Token.isUnresolved(cidr)) {
-      const problem = cidrProblem(cidr);
-      if (problem) {
-        throwFinding(VpcCidrSize, `${subject}: cidr ${problem}. Use a block of that size.`);
-      }
-      vpcBlock = parseCidr(cidr)!;
+    if (Token.isUnresolved(cidr)) {
+      throw new GuardedPatternsError(`${subject}: cidr is a value known only at deploy time (${cidr}); the VPC is divided into subnets at synth time, so give the block as text, such as '10.0.0.0/16'.`);
     }
+    const problem = cidrProblem(cidr);
+    if (problem) {
+      throwFinding(VpcCidrSize, `${subject}: cidr ${problem}. Use a block of that size.`);
+    }
+    const vpcBlock = parseCidr(cidr)!;
     const share = Math.ceil(Math.log2(azs));
-    const vpcMask = vpcBlock?.mask ?? 16;
-    this.privateSubnetMask = props.privateSubnetSize?.mask ?? Math.min(28, vpcMask + share + 1);
+    this.privateSubnetMask = props.privateSubnetSize?.mask ?? Math.min(28, vpcBlock.mask + share + 1);
     this.publicSubnetMask = props.publicSubnetSize?.mask ?? Math.min(28, this.privateSubnetMask + 2);
-    if (vpcBlock) {
-      this.checkSubnetsFit(subject, vpcBlock, azs, props);
-    }
+    this.checkSubnetsFit(subject, vpcBlock, azs, props);
 
     const privateType = natGateways === 0 && !regional ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
     const vpc = new ec2.Vpc(this, 'Resource', {

@@ -218,6 +218,12 @@ describe('PrivateSubnetVpc', () => {
     });
   });
 
+  test('fails when the CIDR is known only at deploy time, which ec2.Vpc cannot divide', () => {
+    const stack = testStack();
+    const cidr = new CfnParameter(stack, 'Cidr').valueAsString;
+    expect(() => new PrivateSubnetVpc(stack, 'Network', { cidr })).toThrow(/cidr is a value known only at deploy time .*give the block as text, such as '10.0.0.0\/16'/);
+  });
+
   test('tokens never give a false error', () => {
     const stack = testStack();
     const count = new CfnParameter(stack, 'Azs', { type: 'Number' }).valueAsNumber;
