@@ -37,21 +37,31 @@ export const FargateTaskRoleSecrets = defineCheck({
     for (const secret of containersOf(task).flatMap((c) => c.secrets)) {
       injected.set(secretKey(secret.valueFrom), `${secret.container}/${secret.name}`);
     }
-    const messages: string[] = [];
+    const pulls = new Set<string>();
+    const reads = new Set<string>();
+    const pullPolicies = new Set<string>();
+    const readPolicies = new Set<string>();
     for (const statement of roleStatements(role, index).filter((s) => !s.notAction)) {
-      const pulls = IMAGE_PULL.filter((a) => statement.actions.some((p) => covers(p, a)));
-      if (pulls.length > 0) {
-        messages.push(`${subject}: ${statement.policy} allows ${pulls.join(', ')}. ECS pulls the image with the execution role: `
-          + 'grant the pull there (repository.grantPull(taskDefinition.obtainExecutionRole())) and remove it from the task role.');
+      for (const action of IMAGE_PULL.filter((a) => statement.actions.some((p) => covers(p, a)))) {
+        pulls.add(action);
+        pullPolicies.add(statement.policy);
       }
       if (!SECRET_READ.some((a) => statement.actions.some((p) => covers(p, a)))) {
         continue;
       }
-      const read = statement.resources.map((r) => injected.get(secretKey(r))).filter((n): n is string => n !== undefined);
-      if (read.length > 0) {
-        messages.push(`${subject}: ${statement.policy} lets the application read the secrets that ECS injects (${read.join(', ')}). `
-          + 'ECS reads them with the execution role; remove the grant from the task role, or acknowledge this check if the application also reads them itself.');
+      for (const name of statement.resources.map((r) => injected.get(secretKey(r))).filter((n): n is string => n !== undefined)) {
+        reads.add(name);
+        readPolicies.add(statement.policy);
       }
+    }
+    const messages: string[] = [];
+    if (pulls.size > 0) {
+      messages.push(`${subject}: ${[...pullPolicies].join(', ')} allows ${IMAGE_PULL.filter((a) => pulls.has(a)).join(', ')}. ECS pulls the image with the execution role: `
+        + 'grant the pull there (repository.grantPull(taskDefinition.obtainExecutionRole())) and remove it from the task role.');
+    }
+    if (reads.size > 0) {
+      messages.push(`${subject}: ${[...readPolicies].join(', ')} lets the application read the secrets that ECS injects (${[...reads].join(', ')}). `
+        + 'ECS reads them with the execution role; remove the grant from the task role, or acknowledge this check if the application also reads them itself.');
     }
     return messages;
   },
