@@ -344,7 +344,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     }
     if ((props.domainName === undefined) !== (props.hostedZone === undefined)) {
       throw new GuardedPatternsError(`${subject}: domainName and hostedZone go together (the pattern adds the record, and the certificate unless one is given); `
-        + `${props.domainName === undefined ? `give domainName, a name in the zone` : 'give hostedZone, the public zone that holds it'}.`);
+        + `${props.domainName === undefined ? 'give domainName, a name in the zone' : 'give hostedZone, the public zone that holds it'}.`);
     }
     const allowedCidrs = props.allowedCidrs ?? ['0.0.0.0/0'];
     if (allowedCidrs.length === 0) {

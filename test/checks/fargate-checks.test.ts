@@ -67,7 +67,9 @@ describe('GuardedPatternsChecks: Fargate and load balancer checks on plain aws-c
 
     test('every pair of the Fargate table passes', () => {
       const stack = testStack();
-      const pairs: Array<[number, number]> = [[256, 512], [256, 2048], [512, 4096], [1024, 8192], [2048, 16384], [4096, 30720], [8192, 61440], [16384, 122880]];
+      const pairs: Array<[number, number]> = [
+        [256, 512], [256, 2048], [512, 4096], [1024, 8192], [2048, 16384], [4096, 30720], [8192, 61440], [16384, 122880],
+      ];
       const image = ecrImage(stack);
       pairs.forEach(([cpu, memoryLimitMiB], i) => {
         new ecs.FargateTaskDefinition(stack, `Task${i}`, { cpu, memoryLimitMiB }).addContainer('App', { image, memoryLimitMiB: 256 });
@@ -100,7 +102,11 @@ describe('GuardedPatternsChecks: Fargate and load balancer checks on plain aws-c
         policies: [{ policyName: 'all', policyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
       });
       new ecs.CfnTaskDefinition(stack, 'Task', {
-        requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', taskRoleArn: role.attrArn,
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        taskRoleArn: role.attrArn,
         containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27' }],
       });
       expect(ruleHits(stack, 'FargateTaskRoleWildcard')).toEqual([
@@ -163,10 +169,14 @@ describe('GuardedPatternsChecks: Fargate and load balancer checks on plain aws-c
 
   describe('FargateNoEgress', () => {
     function isolatedVpc(stack: Stack) {
-      return new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
-        { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      ] });
+      return new ec2.Vpc(stack, 'Vpc', {
+        maxAzs: 2,
+        natGateways: 0,
+        subnetConfiguration: [
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+          { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        ],
+      });
     }
 
     test('a plain service in isolated subnets without endpoints: an error per subnet naming the endpoints', () => {
@@ -265,9 +275,13 @@ describe('GuardedPatternsChecks: Fargate and load balancer checks on plain aws-c
         },
       });
       new ecs.CfnTaskDefinition(stack, 'Raw', {
-        requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
         containerDefinitions: [{
-          name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27',
+          name: 'app',
+          image: 'public.ecr.aws/nginx/nginx:1.27',
           secrets: [{ name: 'KEY', valueFrom: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:api-AbCdEf:key::0123abcd-0000-1111-2222-333344445555' }],
         }],
       });

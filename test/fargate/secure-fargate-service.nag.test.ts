@@ -42,7 +42,11 @@ function base() {
   return { stack, network, image, certificate };
 }
 
-type Variant = [string, (stack: Stack, network: PrivateSubnetVpc) => Partial<SecureFargateServiceProps>, (web: SecureFargateService, stack: Stack) => void];
+type Variant = [
+  string,
+  (stack: Stack, network: PrivateSubnetVpc) => Partial<SecureFargateServiceProps>,
+  (web: SecureFargateService, stack: Stack) => void,
+];
 
 const variants: Variant[] = [
   ['defaults', () => ({}), () => {}],

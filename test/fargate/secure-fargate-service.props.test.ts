@@ -8,14 +8,23 @@ import { testStack } from '../util';
 /** A clear error names the pattern, its path and the prop. */
 const CLEAR_ERROR = /^SecureFargateService 'TestStack\/Web': (cpu|memoryLimitMiB|containerPort|healthCheckPort|desiredCount|healthCheckPath|allowedCidrs|without a certificate) /;
 
-const anyCpu = fc.oneof({ arbitrary: fc.constantFrom(...FARGATE_CPUS), weight: 4 }, { arbitrary: fc.integer({ min: 0, max: 20000 }), weight: 1 });
+const anyCpu = fc.oneof(
+  { arbitrary: fc.constantFrom(...FARGATE_CPUS), weight: 4 },
+  { arbitrary: fc.integer({ min: 0, max: 20000 }), weight: 1 },
+);
 /** Memory that often fits the CPU, sometimes not. */
 const anyMemory = (cpu: number) => fc.oneof(
   { arbitrary: fargateMemoryFor(cpu).length > 0 ? fc.constantFrom(...fargateMemoryFor(cpu)) : fc.constant(512), weight: 4 },
   { arbitrary: fc.integer({ min: 0, max: 130000 }), weight: 1 },
 );
-const anyPort = fc.oneof({ arbitrary: fc.integer({ min: 1024, max: 65535 }), weight: 4 }, { arbitrary: fc.integer({ min: -10, max: 70000 }), weight: 1 });
-const anyCount = fc.oneof({ arbitrary: fc.integer({ min: 2, max: 10 }), weight: 4 }, { arbitrary: fc.oneof(fc.integer({ min: -3, max: 1 }), fc.double({ min: 0, max: 5, noNaN: true })), weight: 1 });
+const anyPort = fc.oneof(
+  { arbitrary: fc.integer({ min: 1024, max: 65535 }), weight: 4 },
+  { arbitrary: fc.integer({ min: -10, max: 70000 }), weight: 1 },
+);
+const anyCount = fc.oneof(
+  { arbitrary: fc.integer({ min: 2, max: 10 }), weight: 4 },
+  { arbitrary: fc.oneof(fc.integer({ min: -3, max: 1 }), fc.double({ min: 0, max: 5, noNaN: true })), weight: 1 },
+);
 const octet = fc.integer({ min: 0, max: 255 });
 const anyCidr = fc.oneof(
   { arbitrary: fc.constantFrom('0.0.0.0/0', '10.0.0.0/8', '203.0.113.0/24', '198.51.100.7/32'), weight: 4 },

@@ -136,8 +136,8 @@ describe('SecureFargateService', () => {
     });
 
     test('the service waits for the execution role\'s policy', () => {
-      const service = Object.values(template.findResources('AWS::ECS::Service'))[0] as any;
-      expect(service.DependsOn).toEqual(expect.arrayContaining([logicalId(template, 'AWS::IAM::ManagedPolicy', 'WebExecutionRolePolicy')]));
+      const ecsService = Object.values(template.findResources('AWS::ECS::Service'))[0] as any;
+      expect(ecsService.DependsOn).toEqual(expect.arrayContaining([logicalId(template, 'AWS::IAM::ManagedPolicy', 'WebExecutionRolePolicy')]));
     });
 
     test('an internet-facing ALB in the public subnets: HTTPS with the certificate, HTTP redirected', () => {
@@ -419,7 +419,9 @@ describe('SecureFargateService', () => {
       const { stack, network, image, certificate } = setup();
       const secret = new secretsmanager.Secret(stack, 'DbSecret');
       new SecureFargateService(stack, 'Web', {
-        vpc: network.vpc, image, certificate,
+        vpc: network.vpc,
+        image,
+        certificate,
         secrets: { DB: ecs.Secret.fromSecretsManagerVersion(secret, { versionStage: 'AWSPREVIOUS' }, 'password') },
       });
       Annotations.fromStack(stack).hasWarning('/TestStack/Web/TaskDefinition/Resource', Match.stringLikeRegexp(
@@ -473,10 +475,14 @@ describe('SecureFargateService', () => {
 
     test('adds the S3 gateway endpoint when the VPC has none', () => {
       const stack = testStack();
-      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
-        { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      ] });
+      const vpc = new ec2.Vpc(stack, 'Vpc', {
+        maxAzs: 2,
+        natGateways: 0,
+        subnetConfiguration: [
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+          { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        ],
+      });
       new SecureFargateService(stack, 'Web', { vpc, image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'Repo', 'app')), allowedCidrs: ['10.0.0.0/8'] });
       const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::EC2::VPCEndpoint', {

@@ -41,15 +41,15 @@ export function fargateMemoryFor(cpu: number): number[] {
  * What is wrong with a CPU and memory pair, or `undefined` when Fargate accepts it. The text
  * lists what would be accepted.
  */
-export function fargateSizeProblem(cpu: number, memoryMiB: number): string | undefined {
+export function fargateSizeProblem(cpu: number, memory: number): string | undefined {
   const memories = fargateMemoryFor(cpu);
   if (memories.length === 0) {
     return `cpu ${cpu} is not a Fargate size; use one of ${FARGATE_CPUS.join(', ')} (1024 = 1 vCPU)`;
   }
-  if (!memories.includes(memoryMiB)) {
-    const fitting = FARGATE_CPUS.filter((c) => fargateMemoryFor(c).includes(memoryMiB));
-    const other = fitting.length > 0 ? `, or cpu ${fitting.join(' or ')} for ${memoryMiB} MiB` : '';
-    return `memory ${memoryMiB} MiB is not a Fargate size for cpu ${cpu}; with cpu ${cpu} use ${formatSizes(memories)} MiB${other}`;
+  if (!memories.includes(memory)) {
+    const fitting = FARGATE_CPUS.filter((c) => fargateMemoryFor(c).includes(memory));
+    const other = fitting.length > 0 ? `, or cpu ${fitting.join(' or ')} for ${memory} MiB` : '';
+    return `memory ${memory} MiB is not a Fargate size for cpu ${cpu}; with cpu ${cpu} use ${formatSizes(memories)} MiB${other}`;
   }
   return undefined;
 }

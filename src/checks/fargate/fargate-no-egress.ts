@@ -1,4 +1,5 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
+import { ResourceIndex } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
@@ -7,7 +8,7 @@ import { flatText } from './refs';
 import { SecretStore, containersOf, secretStore } from './task-definition';
 
 /** The VPC endpoints a Fargate task definition needs when its subnets have no route to the internet. */
-export function neededEndpoints(task: ecs.CfnTaskDefinition, index: Parameters<typeof secretStore>[2]): { services: string[]; externalImages: string[] } {
+export function neededEndpoints(task: ecs.CfnTaskDefinition, index: ResourceIndex): { services: string[]; externalImages: string[] } {
   const services = new Set<string>();
   const externalImages: string[] = [];
   for (const container of containersOf(task)) {

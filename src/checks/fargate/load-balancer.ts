@@ -1,7 +1,7 @@
 import { aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
-import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 import { admitsTcp, fromAnywhere, ingressRules } from './network';
 import { asList, referencedOfType } from './refs';
+import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 
 /**
  * What an HTTP listener serves and who can reach it. Shared by the load balancer checks; not a

@@ -1,7 +1,7 @@
 import { CfnResource, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
-import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 import { asList, flatText, referencedOfType, refersTo } from './refs';
 import { requiresFargate } from './task-definition';
+import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 
 /**
  * Where an ECS service's tasks run and what can reach them, read from the L1 resources. Shared
@@ -129,7 +129,9 @@ export function ingressRules(group: ec2.CfnSecurityGroup, index: ResourceIndex):
   });
   const inline = asList(resolved(group, group.securityGroupIngress)).map((r) => view(group, r));
   const separate = index.referencing<ec2.CfnSecurityGroupIngress>('AWS::EC2::SecurityGroupIngress', group, (i) => i.groupId)
-    .map((i) => view(i, { ipProtocol: resolved(i, i.ipProtocol), fromPort: resolved(i, i.fromPort), toPort: resolved(i, i.toPort), cidrIp: i.cidrIp, cidrIpv6: i.cidrIpv6 }));
+    .map((i) => view(i, {
+      ipProtocol: resolved(i, i.ipProtocol), fromPort: resolved(i, i.fromPort), toPort: resolved(i, i.toPort), cidrIp: i.cidrIp, cidrIpv6: i.cidrIpv6,
+    }));
   return [...inline, ...separate];
 }
 
