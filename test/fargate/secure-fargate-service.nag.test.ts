@@ -68,6 +68,12 @@ const variants: Variant[] = [
     hostedZone: route53.PublicHostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'example.com' }),
   }), () => {}],
   ['chosen networks only', () => ({ allowedCidrs: ['203.0.113.0/24'] }), () => {}],
+  ['plain environment variables', () => ({ environment: { STAGE: 'prod', LOG_LEVEL: 'info' } }), (web) => {
+    Validations.of(web.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'STAGE and LOG_LEVEL are configuration, not secrets; secrets go through the secrets prop.',
+    });
+  }],
   ['bigger tasks and a separate health check port', () => ({ cpu: 2048, memoryLimitMiB: 8192, healthCheckPort: 8081, healthCheckPath: '/health', desiredCount: 3 }), () => {}],
   ['an existing cluster, access log bucket and log group', (stack, network) => {
     const cluster = new ecs.Cluster(stack, 'Shared', { vpc: network.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
