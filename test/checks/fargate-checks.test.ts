@@ -365,3 +365,26 @@ describe('GuardedPatternsChecks over SecureFargateService', () => {
       /target group 'TestStack\/Web\/LoadBalancer\/Http\/TasksGroup' health-checks port 9000, which no security group of the tasks \(TestStack\/Web\/SecurityGroup\) admits.*\(GuardedPatterns-FargateHealthCheckPort\)/);
   });
 });
+
+describe('FargateNoEgress on raw L1 subnets', () => {
+  test('a subnet on the main route table, which the template does not show, gives no finding; one with an empty route table does', () => {
+    const stack = testStack();
+    const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+    const main = new ec2.CfnSubnet(stack, 'OnMainTable', { vpcId: vpc.ref, cidrBlock: '10.0.0.0/24', availabilityZone: 'us-east-1a' });
+    const empty = new ec2.CfnSubnet(stack, 'OnEmptyTable', { vpcId: vpc.ref, cidrBlock: '10.0.1.0/24', availabilityZone: 'us-east-1b' });
+    const table = new ec2.CfnRouteTable(stack, 'Table', { vpcId: vpc.ref });
+    new ec2.CfnSubnetRouteTableAssociation(stack, 'Association', { subnetId: empty.ref, routeTableId: table.ref });
+    const task = new ecs.CfnTaskDefinition(stack, 'Task', {
+      requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
+      containerDefinitions: [{ name: 'app', image: '111111111111.dkr.ecr.us-east-1.amazonaws.com/app:v1' }],
+    });
+    new ecs.CfnService(stack, 'Service', {
+      launchType: 'FARGATE', taskDefinition: task.ref,
+      networkConfiguration: { awsvpcConfiguration: { subnets: [main.ref, empty.ref] } },
+    });
+    expect(ruleHits(stack, 'FargateNoEgress')).toEqual([
+      "TestStack/Service: Service 'TestStack/Service': subnet 'TestStack/OnEmptyTable' has no route to the internet and no VPC endpoint for ecr.api, ecr.dkr, s3; "
+      + "its tasks could not pull their image, send their logs or read their secrets. Add the endpoints (vpc.addInterfaceEndpoint, and vpc.addGatewayEndpoint for s3 on the subnet's route table) or a NAT gateway.",
+    ]);
+  });
+});

@@ -49,7 +49,7 @@ export const FargateNoEgress = defineCheck({
     const messages: string[] = [];
     for (const subnet of network.subnets) {
       const routes = defaultRoutes(subnet, index);
-      if (routes.some((r) => !isInternetGatewayRoute(r) || network.assignPublicIp)) {
+      if (!routes || routes.some((r) => !isInternetGatewayRoute(r) || network.assignPublicIp)) {
         continue;
       }
       if (externalImages.length > 0) {

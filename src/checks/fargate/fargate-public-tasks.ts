@@ -25,7 +25,7 @@ export const FargatePublicTasks = defineCheck({
     if (network.assignPublicIp) {
       messages.push(`Service '${pathOf(service)}' gives its tasks public IP addresses (AssignPublicIp ENABLED). Turn it off (assignPublicIp: false) and reach them through a load balancer.`);
     }
-    const publicSubnets = network.subnets.filter((s) => defaultRoutes(s, index).some(isInternetGatewayRoute)).map(pathOf);
+    const publicSubnets = network.subnets.filter((s) => (defaultRoutes(s, index) ?? []).some(isInternetGatewayRoute)).map(pathOf);
     if (publicSubnets.length > 0) {
       messages.push(`Service '${pathOf(service)}' runs tasks in public subnets (${publicSubnets.join(', ')}), whose default route is an internet gateway. `
         + 'Place them in private subnets (vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).');

@@ -60,11 +60,14 @@ export function routeTableOf(subnet: ec2.CfnSubnet, index: ResourceIndex): ec2.C
   return undefined;
 }
 
-/** The 0.0.0.0/0 routes of a subnet's route table. */
-export function defaultRoutes(subnet: ec2.CfnSubnet, index: ResourceIndex): ec2.CfnRoute[] {
+/**
+ * The 0.0.0.0/0 routes of a subnet's route table; `undefined` when the app associates none, so
+ * that the subnet uses the VPC's main route table, which the template does not show.
+ */
+export function defaultRoutes(subnet: ec2.CfnSubnet, index: ResourceIndex): ec2.CfnRoute[] | undefined {
   const table = routeTableOf(subnet, index);
   if (!table) {
-    return [];
+    return undefined;
   }
   return index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, (r) => r.routeTableId)
     .filter((route) => literalString(route, route.destinationCidrBlock) === '0.0.0.0/0');
