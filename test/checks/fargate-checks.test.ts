@@ -375,11 +375,15 @@ describe('FargateNoEgress on raw L1 subnets', () => {
     const table = new ec2.CfnRouteTable(stack, 'Table', { vpcId: vpc.ref });
     new ec2.CfnSubnetRouteTableAssociation(stack, 'Association', { subnetId: empty.ref, routeTableId: table.ref });
     const task = new ecs.CfnTaskDefinition(stack, 'Task', {
-      requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
       containerDefinitions: [{ name: 'app', image: '111111111111.dkr.ecr.us-east-1.amazonaws.com/app:v1' }],
     });
     new ecs.CfnService(stack, 'Service', {
-      launchType: 'FARGATE', taskDefinition: task.ref,
+      launchType: 'FARGATE',
+      taskDefinition: task.ref,
       networkConfiguration: { awsvpcConfiguration: { subnets: [main.ref, empty.ref] } },
     });
     expect(ruleHits(stack, 'FargateNoEgress')).toEqual([
