@@ -12,6 +12,7 @@ import {
   aws_route53 as route53,
   aws_s3 as s3,
   aws_secretsmanager as secretsmanager,
+  aws_sqs as sqs,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -241,14 +242,23 @@ describe('SecureFargateService', () => {
       const { stack, network, image, certificate } = setup();
       const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate });
       const bucket = new s3.Bucket(stack, 'Bucket');
-      bucket.grantRead(web);
+      bucket.grantRead(web.taskRole);
+      const queue = new sqs.Queue(stack, 'Queue');
+      queue.grantSendMessages(web); // the service is IGrantable through its task role
       const template = Template.fromStack(stack);
       const bucketId = logicalId(template, 'AWS::S3::Bucket', 'Bucket');
-      expect(statementsOf(template, 'WebTaskRole')).toEqual([{
-        Action: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
-        Effect: 'Allow',
-        Resource: [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] }],
-      }]);
+      expect(statementsOf(template, 'WebTaskRole')).toEqual([
+        {
+          Action: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
+          Effect: 'Allow',
+          Resource: [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] }],
+        },
+        {
+          Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [logicalId(template, 'AWS::SQS::Queue', 'Queue'), 'Arn'] },
+        },
+      ]);
       template.resourceCountIs('AWS::IAM::Policy', 0);
       expect(JSON.stringify(statementsOf(template, 'WebExecutionRole'))).not.toContain('s3:');
       // The service waits for the task role's permissions too.
@@ -276,6 +286,8 @@ describe('SecureFargateService', () => {
         expect.objectContaining({ Action: expect.arrayContaining(['ssm:GetParameters']), Effect: 'Allow' }),
       ]));
       expect(statementsOf(template, 'WebTaskRole')).toEqual([]);
+      // Neither FargateTaskRoleSecrets nor FargateSecretPinned has anything to say.
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
       template.hasResourceProperties('AWS::ECS::TaskDefinition', {
         ContainerDefinitions: [Match.objectLike({
           Secrets: [
@@ -471,6 +483,13 @@ describe('SecureFargateService', () => {
       const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.us-east-1.secretsmanager' });
       expect(JSON.stringify(template.findResources('AWS::EC2::VPCEndpoint'))).not.toContain('.ssm');
+
+      const other = setup(0);
+      const parameter = ssm.StringParameter.fromSecureStringParameterAttributes(other.stack, 'Param', { parameterName: '/app/token' });
+      new SecureFargateService(other.stack, 'Web', { vpc: other.network.vpc, image: other.image, certificate: other.certificate, secrets: { TOKEN: ecs.Secret.fromSsmParameter(parameter) } });
+      const withParameter = Template.fromStack(other.stack);
+      withParameter.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.us-east-1.ssm' });
+      expect(JSON.stringify(withParameter.findResources('AWS::EC2::VPCEndpoint'))).not.toContain('.secretsmanager');
     });
 
     test('adds the S3 gateway endpoint when the VPC has none', () => {
