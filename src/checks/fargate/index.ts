@@ -1,0 +1,27 @@
+import { Check } from '../check';
+import { AlbHttpOpen } from './alb-http-open';
+import { AlbPlainHttp } from './alb-plain-http';
+import { FargateCpuMemory } from './fargate-cpu-memory';
+import { FargateEndpointsUnverified } from './fargate-endpoints-unverified';
+import { FargateHealthCheckPort } from './fargate-health-check-port';
+import { FargateLogsKeptForever } from './fargate-logs-kept-forever';
+import { FargateNoEgress } from './fargate-no-egress';
+import { FargatePublicTasks } from './fargate-public-tasks';
+import { FargateSecretPinned } from './fargate-secret-pinned';
+import { FargateTaskRoleSecrets } from './fargate-task-role-secrets';
+import { FargateTaskRoleWildcard } from './fargate-task-role-wildcard';
+
+/** The Fargate service and load balancer checks. */
+export const FARGATE_CHECKS: Check[] = [
+  FargateCpuMemory,
+  FargateTaskRoleWildcard,
+  FargateTaskRoleSecrets,
+  FargatePublicTasks,
+  FargateNoEgress,
+  FargateEndpointsUnverified,
+  FargateHealthCheckPort,
+  FargateLogsKeptForever,
+  FargateSecretPinned,
+  AlbHttpOpen,
+  AlbPlainHttp,
+];

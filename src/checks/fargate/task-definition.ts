@@ -1,0 +1,147 @@
+import { CfnResource, Stack, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { ResourceIndex, referencedResource, resolved } from '../../private/resource-index';
+import { pathOf } from '../embed';
+import { asList, flatText, logicalIdsIn, referencedOfType } from './refs';
+
+/**
+ * What a task definition asks for and what its roles may do, read from its L1 resources. Shared
+ * by the Fargate checks; not a check itself.
+ */
+
+/** Whether the task definition is for Fargate. */
+export function requiresFargate(task: ecs.CfnTaskDefinition): boolean {
+  return asList(resolved(task, task.requiresCompatibilities)).includes('FARGATE');
+}
+
+/** A container definition as CloudFormation will see it (camelCase keys, as the L1 takes them). */
+export interface ContainerView {
+  readonly name: string;
+  readonly image: unknown;
+  readonly logDriver?: string;
+  readonly secrets: SecretRef[];
+}
+
+/** A secret the task injects into a container. */
+export interface SecretRef {
+  readonly container: string;
+  readonly name: string;
+  /** `valueFrom`, resolved. */
+  readonly valueFrom: unknown;
+}
+
+/** The task definition's containers. */
+export function containersOf(task: ecs.CfnTaskDefinition): ContainerView[] {
+  return asList(resolved(task, task.containerDefinitions)).map((raw) => {
+    const c = raw as Record<string, any>;
+    const name = typeof c.name === 'string' ? c.name : '?';
+    const secrets = [...asList(c.secrets), ...asList(c.logConfiguration?.secretOptions)]
+      .map((s: any) => ({ container: name, name: String(s?.name), valueFrom: s?.valueFrom }));
+    return { name, image: c.image, logDriver: c.logConfiguration?.logDriver, secrets };
+  });
+}
+
+/** Where an injected secret lives. */
+export enum SecretStore {
+  SECRETS_MANAGER = 'secretsmanager',
+  PARAMETER_STORE = 'ssm',
+}
+
+/** Which store a secret reference points to. */
+export function secretStore(task: ecs.CfnTaskDefinition, secret: SecretRef, index: ResourceIndex): SecretStore {
+  const text = flatText(secret.valueFrom);
+  if (text.includes(':secretsmanager:') || referencedOfType(task, secret.valueFrom, 'AWS::SecretsManager::Secret', index).length > 0) {
+    return SecretStore.SECRETS_MANAGER;
+  }
+  return SecretStore.PARAMETER_STORE;
+}
+
+/**
+ * The part of a Secrets Manager reference after the secret ARN, `[jsonKey, versionStage,
+ * versionId]`: ECS reads `arn:…:secret:name:json-key:version-stage:version-id`.
+ */
+export function secretSuffix(valueFrom: unknown): string[] {
+  if (typeof valueFrom === 'string') {
+    return valueFrom.split(':').slice(7);
+  }
+  const join = (valueFrom as any)?.['Fn::Join'];
+  if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) {
+    const last = join[1][join[1].length - 1];
+    if (typeof last === 'string' && last.startsWith(':') && join[1].length > 1) {
+      return last.split(':').slice(1);
+    }
+  }
+  return [];
+}
+
+/** What identifies a secret in a reference or a policy resource: the ARN without the suffix. */
+export function secretKey(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.startsWith('arn:') ? value.split(':').slice(0, 7).join(':') : value;
+  }
+  const join = (value as any)?.['Fn::Join'];
+  if (secretSuffix(value).length > 0 && Array.isArray(join)) {
+    const parts = join[1].slice(0, -1);
+    return JSON.stringify(parts.length === 1 ? parts[0] : { 'Fn::Join': ['', parts] });
+  }
+  return JSON.stringify(value);
+}
+
+/** The task definition's task role, where it is a role of the app. */
+export function taskRoleOf(task: ecs.CfnTaskDefinition): iam.CfnRole | undefined {
+  const role = referencedResource(task.taskRoleArn);
+  return role instanceof iam.CfnRole ? role : undefined;
+}
+
+/** One Allow statement of a role's policies, resolved. */
+export interface StatementView {
+  /** Where the statement is: the policy's path. */
+  readonly policy: string;
+  readonly actions: string[];
+  /** True when the statement uses NotAction: it allows everything else. */
+  readonly notAction: boolean;
+  /** Resources; anything not a literal is shown as text with `{…}`. */
+  readonly resources: unknown[];
+}
+
+/** Names an AWS managed policy by its ARN, where the value is one. */
+function awsManagedPolicyName(value: unknown): string | undefined {
+  const match = /:iam::aws:policy\/(.+)$/.exec(flatText(value));
+  return match ? match[1] : undefined;
+}
+
+/** The AWS managed policies attached to a role (their statements are not in the template). */
+export function awsManagedPoliciesOf(role: iam.CfnRole): string[] {
+  return asList(resolved(role, role.managedPolicyArns)).map(awsManagedPolicyName).filter((n): n is string => n !== undefined);
+}
+
+/** Every Allow statement the app attaches to a role: inline, AWS::IAM::Policy and customer managed policies. */
+export function roleStatements(role: iam.CfnRole, index: ResourceIndex): StatementView[] {
+  const stack = Stack.of(role);
+  const roleId = stack.getLogicalId(role);
+  const documents: Array<{ policy: string; document: unknown }> = [];
+  for (const inline of asList(resolved(role, role.policies))) {
+    documents.push({ policy: `${pathOf(role)} (inline ${(inline as any)?.policyName ?? ''})`, document: (inline as any)?.policyDocument });
+  }
+  const attached = (type: string, roles: (r: CfnResource) => unknown, document: (r: CfnResource) => unknown) => {
+    for (const policy of index.ofType(type)) {
+      if (Stack.of(policy) === stack && logicalIdsIn(resolved(policy, roles(policy))).has(roleId)) {
+        documents.push({ policy: pathOf(policy), document: resolved(policy, document(policy)) });
+      }
+    }
+  };
+  attached('AWS::IAM::Policy', (p) => (p as iam.CfnPolicy).roles, (p) => (p as iam.CfnPolicy).policyDocument);
+  attached('AWS::IAM::ManagedPolicy', (p) => (p as iam.CfnManagedPolicy).roles, (p) => (p as iam.CfnManagedPolicy).policyDocument);
+  for (const managed of referencedOfType<iam.CfnManagedPolicy>(role, role.managedPolicyArns, 'AWS::IAM::ManagedPolicy', index)) {
+    if (!documents.some((d) => d.policy === pathOf(managed))) {
+      documents.push({ policy: pathOf(managed), document: resolved(managed, managed.policyDocument) });
+    }
+  }
+  return documents.flatMap(({ policy, document }) => asList((document as any)?.Statement)
+    .filter((s: any) => s?.Effect === 'Allow')
+    .map((s: any) => ({
+      policy,
+      actions: asList(s.Action ?? s.NotAction).filter((a): a is string => typeof a === 'string'),
+      notAction: s.NotAction !== undefined,
+      resources: asList(s.Resource ?? s.NotResource ?? '*'),
+    })));
+}

@@ -1,0 +1,2 @@
+export * from './container-user';
+export * from './secure-fargate-service';

@@ -1,0 +1,635 @@
+import {
+  Annotations,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+  aws_certificatemanager as acm,
+  aws_ec2 as ec2,
+  aws_ecs as ecs,
+  aws_elasticloadbalancingv2 as elbv2,
+  aws_iam as iam,
+  aws_logs as logs,
+  aws_route53 as route53,
+  aws_route53_targets as targets,
+  aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ContainerUser } from './container-user';
+import { ManagedPolicyRole } from './managed-policy-role';
+import { embedChecks, throwFinding, warnFinding } from '../checks/embed';
+import { AlbHttpOpen, httpOpenMessage } from '../checks/fargate/alb-http-open';
+import { AlbPlainHttp } from '../checks/fargate/alb-plain-http';
+import { FargateCpuMemory, fargateSizeProblem } from '../checks/fargate/fargate-cpu-memory';
+import { FargateEndpointsUnverified, endpointsUnverifiedMessage } from '../checks/fargate/fargate-endpoints-unverified';
+import { FargateHealthCheckPort } from '../checks/fargate/fargate-health-check-port';
+import { FargateLogsKeptForever } from '../checks/fargate/fargate-logs-kept-forever';
+import { FargateNoEgress, neededEndpoints } from '../checks/fargate/fargate-no-egress';
+import { FargatePublicTasks } from '../checks/fargate/fargate-public-tasks';
+import { FargateSecretPinned } from '../checks/fargate/fargate-secret-pinned';
+import { FargateTaskRoleSecrets } from '../checks/fargate/fargate-task-role-secrets';
+import { FargateTaskRoleWildcard } from '../checks/fargate/fargate-task-role-wildcard';
+import { endpointServicesFor } from '../checks/fargate/network';
+import { parseCidr } from '../private/cidr';
+import { GuardedPatternsError } from '../private/errors';
+import { ResourceIndex } from '../private/resource-index';
+
+/** The interface endpoints the pattern can add, by the service name's ending. */
+const INTERFACE_ENDPOINTS: Record<string, { id: string; service: ec2.InterfaceVpcEndpointAwsService }> = {
+  'ecr.api': { id: 'EcrApiEndpoint', service: ec2.InterfaceVpcEndpointAwsService.ECR },
+  'ecr.dkr': { id: 'EcrDockerEndpoint', service: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER },
+  'logs': { id: 'LogsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS },
+  'secretsmanager': { id: 'SecretsManagerEndpoint', service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER },
+  'ssm': { id: 'SsmEndpoint', service: ec2.InterfaceVpcEndpointAwsService.SSM },
+};
+
+/** Compliance-pack rules about the access log bucket that ALB access logging rules out. */
+const ACCESS_LOG_BUCKET_RULES: Array<{ ids: string[]; reason: string }> = [
+  {
+    ids: ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS'],
+    reason: 'Elastic Load Balancing writes access logs only to buckets encrypted with S3 managed keys (SSE-S3); a KMS key would stop the logs.',
+  },
+  {
+    ids: ['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'HIPAA.Security-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled'],
+    reason: 'This bucket holds the load balancer\'s access logs; logging access to it into another bucket would only repeat the pattern one level down.',
+  },
+  {
+    ids: ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled'],
+    reason: 'Access logs are versioned and retained in their own region; cross-region replication of request logs is a cost few services need, and a user who needs it can add it on accessLogBucket.',
+  },
+];
+
+/**
+ * Properties of a SecureFargateService.
+ */
+export interface SecureFargateServiceProps {
+  /**
+   * The VPC to run in: the tasks in its private subnets, the load balancer in its public ones.
+   * Give either `vpc` or `cluster`.
+   *
+   * @default - the cluster's VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * An existing ECS cluster to run in. Give either `vpc` or `cluster`.
+   *
+   * @default - a new cluster in `vpc`, with Container Insights
+   */
+  readonly cluster?: ecs.ICluster;
+
+  /**
+   * The application's container image.
+   */
+  readonly image: ecs.ContainerImage;
+
+  /**
+   * The port the application listens on. Above 1023, so that a non-root user may bind it.
+   *
+   * @default 8080
+   */
+  readonly containerPort?: number;
+
+  /**
+   * CPU units for the task (1024 = 1 vCPU): 256, 512, 1024, 2048, 4096, 8192 or 16384.
+   *
+   * @default 256
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory for the task, in MiB; the CPU size decides which values Fargate accepts.
+   *
+   * @default 512
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * How many tasks to run. Fargate spreads them over the availability zones of the tasks'
+   * subnets; fewer than 2 leaves the service down while its one task is replaced (a warning).
+   *
+   * @default 2
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Environment variables for the container. Never put secrets here: they show in the task
+   * definition; use `secrets`.
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Secrets ECS injects into the container as environment variables when a task starts, from
+   * Secrets Manager or Parameter Store. The execution role, not the task role, may read them.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
+   */
+  readonly secrets?: { [name: string]: ecs.Secret };
+
+  /**
+   * The path the load balancer health-checks on each task.
+   *
+   * @default '/'
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * The port the load balancer health-checks on each task; the tasks' security group admits it
+   * from the load balancer.
+   *
+   * @default - the container port
+   */
+  readonly healthCheckPort?: number;
+
+  /**
+   * The certificate the HTTPS listener presents; HTTP then only redirects to HTTPS. Without a
+   * certificate (and without `domainName` and `hostedZone`), the load balancer serves plain HTTP,
+   * which is an error when `allowedCidrs` admits the internet and a warning otherwise.
+   *
+   * @default - one issued by ACM for `domainName`, validated in `hostedZone`; none without them
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * The name the service answers to. With `hostedZone`, the pattern adds an alias record to the
+   * load balancer, and a certificate for the name unless `certificate` is given.
+   *
+   * @default - none: the load balancer's own DNS name
+   */
+  readonly domainName?: string;
+
+  /**
+   * The public hosted zone that holds `domainName`.
+   *
+   * @default - none
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * The IPv4 networks that may reach the load balancer.
+   *
+   * @default ['0.0.0.0/0']
+   */
+  readonly allowedCidrs?: string[];
+
+  /**
+   * Where the tasks run. Public subnets are refused.
+   *
+   * @default - the VPC's private subnets with egress, or its isolated subnets when it has none
+   */
+  readonly taskSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Whether to add the VPC endpoints Fargate needs (ecr.api, ecr.dkr, the S3 gateway, logs, and
+   * secretsmanager or ssm for injected secrets) when the tasks' subnets have no route to the
+   * internet. Only missing ones are added.
+   *
+   * @default - added for a VPC defined in the app, whose endpoints the pattern can see; for an
+   * imported VPC, none are added and the pattern warns (`GuardedPatterns-FargateEndpointsUnverified`)
+   */
+  readonly vpcEndpoints?: boolean;
+
+  /**
+   * The log group for the container's output.
+   *
+   * @default - a new group, kept for `logRetention`
+   */
+  readonly logGroup?: logs.ILogGroup;
+
+  /**
+   * How long the new log group keeps the container's output. Not used with `logGroup`.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Whether the container's root filesystem is read-only. The pattern mounts a writable /tmp.
+   *
+   * @default true
+   */
+  readonly readonlyRootFilesystem?: boolean;
+
+  /**
+   * Who the container runs as.
+   *
+   * @default ContainerUser.nonRoot() (1000:1000)
+   */
+  readonly user?: ContainerUser;
+
+  /**
+   * Whether the load balancer refuses to be deleted. Turn it off before deleting the stack or
+   * replacing the load balancer.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * The bucket for the load balancer's access logs. It must use S3 managed encryption.
+   *
+   * @default - a new bucket, private, SSL only, versioned, logs expiring after a year
+   */
+  readonly accessLogBucket?: s3.IBucket;
+}
+
+/**
+ * An ECS Fargate service in the private subnets of a VPC, behind an Application Load Balancer in
+ * its public subnets, with an application task role kept apart from the execution role.
+ *
+ * The task role starts with no permissions: grant what the application needs to the service
+ * (`bucket.grantRead(service)`). The execution role holds only the image pull, the log group and
+ * the injected secrets.
+ *
+ * @example
+ * const web = new SecureFargateService(this, 'Web', {
+ *   vpc: network.vpc,
+ *   image: ecs.ContainerImage.fromAsset('./app'),
+ *   domainName: 'app.example.com',
+ *   hostedZone: zone,
+ * });
+ * bucket.grantRead(web);
+ */
+export class SecureFargateService extends Construct implements ec2.IConnectable, iam.IGrantable {
+  /** The ECS service. */
+  public readonly service: ecs.IFargateService;
+
+  /** The task definition. */
+  public readonly taskDefinition: ecs.IFargateTaskDefinition;
+
+  /** The application container. */
+  public readonly container: ecs.ContainerDefinition;
+
+  /** The cluster the service runs in. */
+  public readonly cluster: ecs.ICluster;
+
+  /** The role the application's AWS calls use; empty until something is granted to it. */
+  public readonly taskRole: iam.IRole;
+
+  /** The role ECS uses to pull the image, write the logs and read the injected secrets. */
+  public readonly executionRole: iam.IRole;
+
+  /** The load balancer. */
+  public readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+
+  /** The listener that serves the application: HTTPS with a certificate, plain HTTP without. */
+  public readonly listener: elbv2.IApplicationListener;
+
+  /** The target group of the tasks. */
+  public readonly targetGroup: elbv2.IApplicationTargetGroup;
+
+  /** The certificate the HTTPS listener presents, when there is one. */
+  public readonly certificate?: acm.ICertificate;
+
+  /** The log group of the container's output. */
+  public readonly logGroup: logs.ILogGroup;
+
+  /** The bucket of the load balancer's access logs. */
+  public readonly accessLogBucket: s3.IBucket;
+
+  /** The tasks' security group. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+
+  /** The load balancer's security group. */
+  public readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+
+  /** The tasks' network connections: open to the load balancer only. */
+  public readonly connections: ec2.Connections;
+
+  /** The task role: what is granted to the service, the application may do. */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  /** The URL of the service: `https://domainName`, or the load balancer's DNS name. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: SecureFargateServiceProps) {
+    super(scope, id);
+    const subject = `SecureFargateService '${this.node.path}'`;
+    const stack = Stack.of(this);
+
+    if ((props.vpc === undefined) === (props.cluster === undefined)) {
+      throw new GuardedPatternsError(`${subject}: give either vpc (a new cluster is created in it) or cluster (an existing one), ${props.vpc ? 'not both' : 'none was given'}.`);
+    }
+    const containerPort = port(subject, 'containerPort', props.containerPort ?? 8080);
+    const healthCheckPort = props.healthCheckPort === undefined ? undefined : port(subject, 'healthCheckPort', props.healthCheckPort);
+    const cpu = props.cpu ?? 256;
+    const memoryLimitMiB = props.memoryLimitMiB ?? 512;
+    if (!Token.isUnresolved(cpu) && !Token.isUnresolved(memoryLimitMiB)) {
+      const problem = fargateSizeProblem(cpu, memoryLimitMiB);
+      if (problem) {
+        throwFinding(FargateCpuMemory, `${subject}: ${problem.replace(/^memory /, 'memoryLimitMiB ')}.`);
+      }
+    }
+    const desiredCount = props.desiredCount ?? 2;
+    if (!Token.isUnresolved(desiredCount)) {
+      if (!Number.isInteger(desiredCount) || desiredCount < 1) {
+        throw new GuardedPatternsError(`${subject}: desiredCount (${desiredCount}) must be a whole number of at least 1; use 2 or more so that the service survives the loss of a task or an AZ.`);
+      }
+      if (desiredCount === 1) {
+        Annotations.of(this).addWarningV2('cdk-guarded-patterns:FargateSingleTask',
+          `${subject}: desiredCount is 1, so the service is down whenever its task is replaced or its AZ fails. Use 2 or more for production.`);
+      }
+    }
+    const healthCheckPath = props.healthCheckPath ?? '/';
+    if (!Token.isUnresolved(healthCheckPath) && !/^\/\S*$/.test(healthCheckPath)) {
+      throw new GuardedPatternsError(`${subject}: healthCheckPath '${healthCheckPath}' must start with / and contain no spaces, such as '/health'.`);
+    }
+    if (props.logGroup && props.logRetention !== undefined) {
+      throw new GuardedPatternsError(`${subject}: logRetention applies only to the log group the pattern creates; set the retention on logGroup instead, or leave logGroup out.`);
+    }
+    if ((props.domainName === undefined) !== (props.hostedZone === undefined)) {
+      throw new GuardedPatternsError(`${subject}: domainName and hostedZone go together (the pattern adds the record, and the certificate unless one is given); `
+        + `${props.domainName === undefined ? 'give domainName, a name in the zone' : 'give hostedZone, the public zone that holds it'}.`);
+    }
+    const allowedCidrs = props.allowedCidrs ?? ['0.0.0.0/0'];
+    if (allowedCidrs.length === 0) {
+      throw new GuardedPatternsError(`${subject}: allowedCidrs is empty, so nothing could reach the load balancer; give the networks that may, such as ['0.0.0.0/0'] or ['10.0.0.0/8'].`);
+    }
+    for (const cidr of allowedCidrs) {
+      if (!Token.isUnresolved(cidr) && !parseCidr(cidr)) {
+        throw new GuardedPatternsError(`${subject}: allowedCidrs holds '${cidr}', which is not an IPv4 CIDR block with its host bits clear, such as '203.0.113.0/24'.`);
+      }
+    }
+    const https = props.certificate !== undefined || props.hostedZone !== undefined;
+    if (!https && allowedCidrs.includes('0.0.0.0/0')) {
+      throwFinding(AlbHttpOpen, httpOpenMessage(subject));
+    }
+
+    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+    const vpc = this.cluster.vpc;
+    const taskSubnets = this.selectTaskSubnets(subject, vpc, props.taskSubnets);
+
+    // The task role: what the application may do. Empty; users grant to it.
+    this.taskRole = new ManagedPolicyRole(this, 'TaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
+        conditions: {
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ecs', resource: '*' }) },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+      description: `The application's own AWS calls in ${this.node.path}`,
+    });
+    // The execution role: what ECS does to start a task. aws-cdk-lib grants the image pull, the
+    // log group and the secrets to it as the task definition needs them.
+    this.executionRole = new ManagedPolicyRole(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: `Lets ECS pull the image, write the logs and read the secrets of ${this.node.path}`,
+    });
+    this.grantPrincipal = this.taskRole;
+
+    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu,
+      memoryLimitMiB,
+      taskRole: this.taskRole,
+      executionRole: this.executionRole,
+    });
+    this.taskDefinition = taskDefinition;
+    const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
+    this.container = taskDefinition.addContainer('App', {
+      image: props.image,
+      portMappings: [{ containerPort, protocol: ecs.Protocol.TCP }],
+      environment: props.environment,
+      secrets: props.secrets,
+      logging: ecs.LogDriver.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app' }),
+      readonlyRootFilesystem,
+      user: (props.user ?? ContainerUser.nonRoot()).user,
+    });
+    if (readonlyRootFilesystem) {
+      // Most runtimes need somewhere to write temporary files.
+      taskDefinition.addVolume({ name: 'tmp' });
+      this.container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+    }
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: `Tasks of ${this.node.path}: reachable from the load balancer only`,
+      allowAllOutbound: true,
+    });
+    this.addVpcEndpoints(subject, vpc, taskSubnets, props.vpcEndpoints);
+
+    const service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition,
+      desiredCount,
+      assignPublicIp: false,
+      vpcSubnets: taskSubnets,
+      securityGroups: [this.securityGroup],
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      platformVersion: ecs.FargatePlatformVersion.LATEST,
+      enableECSManagedTags: true,
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+    });
+    // Tasks start only once the execution role's policy is attached, or the first ones fail to pull.
+    service.node.addDependency(this.executionRole);
+    this.service = service;
+    this.connections = service.connections;
+
+    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc,
+      description: `Load balancer of ${this.node.path}: ${allowedCidrs.join(', ')} on its listener ports`,
+      allowAllOutbound: false,
+    });
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroup: this.loadBalancerSecurityGroup,
+      dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? true,
+    });
+    this.loadBalancer = loadBalancer;
+    this.accessLogBucket = props.accessLogBucket ?? this.createAccessLogBucket();
+    loadBalancer.logAccessLogs(this.accessLogBucket);
+
+    this.certificate = props.certificate ?? (props.hostedZone && props.domainName ? new acm.Certificate(this, 'Certificate', {
+      domainName: props.domainName,
+      validation: acm.CertificateValidation.fromDns(props.hostedZone),
+    }) : undefined);
+    const listenerPort = this.certificate ? 443 : 80;
+    for (const cidr of allowedCidrs) {
+      const peer = ec2.Peer.ipv4(cidr);
+      this.loadBalancerSecurityGroup.addIngressRule(peer, ec2.Port.tcp(listenerPort), this.certificate ? 'HTTPS' : 'HTTP');
+      if (this.certificate) {
+        this.loadBalancerSecurityGroup.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
+      }
+    }
+    const listener = this.certificate
+      ? loadBalancer.addListener('Https', {
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        port: 443,
+        certificates: [this.certificate],
+        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        open: false,
+      })
+      : loadBalancer.addListener('Http', { protocol: elbv2.ApplicationProtocol.HTTP, port: 80, open: false });
+    if (this.certificate) {
+      loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, open: false });
+    }
+    this.listener = listener;
+    this.targetGroup = listener.addTargets('Tasks', {
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      port: containerPort,
+      targets: [service.loadBalancerTarget({ containerName: this.container.containerName, containerPort })],
+      healthCheck: {
+        path: healthCheckPath,
+        port: healthCheckPort === undefined ? undefined : String(healthCheckPort),
+        healthyHttpCodes: '200-399',
+      },
+    });
+    if (healthCheckPort !== undefined && healthCheckPort !== containerPort) {
+      service.connections.allowFrom(loadBalancer, ec2.Port.tcp(healthCheckPort), 'Load balancer health checks');
+    }
+
+    if (props.hostedZone && props.domainName) {
+      new route53.ARecord(this, 'AliasRecord', {
+        zone: props.hostedZone,
+        recordName: props.domainName,
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(loadBalancer)),
+      });
+    }
+    this.url = `${this.certificate ? 'https' : 'http'}://${props.domainName ?? loadBalancer.loadBalancerDnsName}`;
+
+    this.acknowledgeDesign(allowedCidrs);
+    embedChecks(this, [
+      FargateCpuMemory,
+      FargateTaskRoleWildcard,
+      FargateTaskRoleSecrets,
+      FargatePublicTasks,
+      FargateNoEgress,
+      FargateHealthCheckPort,
+      FargateLogsKeptForever,
+      FargateSecretPinned,
+      AlbHttpOpen,
+      AlbPlainHttp,
+    ]);
+  }
+
+  /** The tasks' subnets: private ones by default, never public ones. */
+  private selectTaskSubnets(subject: string, vpc: ec2.IVpc, requested: ec2.SubnetSelection | undefined): ec2.SubnetSelection {
+    if (requested) {
+      const selected = vpc.selectSubnets(requested).subnets;
+      const publicIds = new Set(vpc.publicSubnets.map((s) => s.node.path));
+      const inPublic = selected.filter((s) => publicIds.has(s.node.path));
+      if (inPublic.length > 0) {
+        throwFinding(FargatePublicTasks, `${subject}: taskSubnets selects public subnets (${inPublic.map((s) => s.node.path).join(', ')}); `
+          + 'tasks there would need public IPs to reach ECR and the internet. Select private subnets (ec2.SubnetType.PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED).');
+      }
+      return requested;
+    }
+    if (vpc.privateSubnets.length > 0) {
+      return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    }
+    if (vpc.isolatedSubnets.length > 0) {
+      return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    }
+    throw new GuardedPatternsError(`${subject}: the VPC has no private subnets for the tasks; use a VPC with private subnets (PrivateSubnetVpc) or select some with taskSubnets.`);
+  }
+
+  /**
+   * In subnets with no route to the internet, adds the endpoints the tasks need and the VPC
+   * lacks. The FargateNoEgress check proves the result once the app is complete.
+   */
+  private addVpcEndpoints(subject: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection, requested: boolean | undefined): void {
+    const subnets = vpc.selectSubnets(selection).subnets;
+    const isolatedPaths = new Set(vpc.isolatedSubnets.map((s) => s.node.path));
+    const isolated = subnets.filter((s) => isolatedPaths.has(s.node.path));
+    if (isolated.length === 0 || requested === false) {
+      return;
+    }
+    const index = new ResourceIndex(this.node.root);
+    const task = this.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
+    const { services, externalImages } = neededEndpoints(task, index);
+    if (externalImages.length > 0) {
+      throwFinding(FargateNoEgress, `${subject}: the tasks run in isolated subnets, with no route to the internet, and cannot pull ${externalImages.join(', ')} from a registry outside the VPC. `
+        + 'Use an image in ECR (ecs.ContainerImage.fromAsset or fromEcrRepository), or subnets with NAT.');
+    }
+    const cfnSubnets = isolated.map((s) => s.node.defaultChild).filter((c): c is ec2.CfnSubnet => c instanceof ec2.CfnSubnet);
+    const inApp = cfnSubnets.length === isolated.length;
+    if (!inApp && requested === undefined) {
+      warnFinding(this, FargateEndpointsUnverified, endpointsUnverifiedMessage(subject, services));
+      return;
+    }
+    const reachable = cfnSubnets.map((s) => endpointServicesFor(s, index));
+    for (const service of services) {
+      const id = service === 's3' ? 'S3GatewayEndpoint' : INTERFACE_ENDPOINTS[service].id;
+      let endpoint = vpc.node.tryFindChild(id);
+      const missing = !inApp || reachable.some((r) => !r.has(service));
+      if (!endpoint && missing) {
+        endpoint = service === 's3'
+          ? vpc.addGatewayEndpoint(id, { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnets: isolated }] })
+          : vpc.addInterfaceEndpoint(id, {
+            service: INTERFACE_ENDPOINTS[service].service,
+            subnets: { subnets: isolated, onePerAz: true },
+            privateDnsEnabled: true,
+            // Only the services' tasks, each admitted below, rather than the whole VPC.
+            open: false,
+          });
+      }
+      if (endpoint instanceof ec2.InterfaceVpcEndpoint) {
+        endpoint.connections.allowFrom(this.securityGroup, ec2.Port.tcp(443), `HTTPS from the tasks of ${this.node.path}`);
+      }
+    }
+  }
+
+  private createAccessLogBucket(): s3.IBucket {
+    const bucket = new s3.Bucket(this, 'AccessLogBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const { ids, reason } of ACCESS_LOG_BUCKET_RULES) {
+      Validations.of(bucket).acknowledge(...ids.map((rule) => ({ id: rule, reason })));
+    }
+    return bucket;
+  }
+
+  /** Acknowledges the compliance findings that the pattern's design answers. */
+  private acknowledgeDesign(allowedCidrs: string[]): void {
+    Validations.of(this.executionRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ecr:GetAuthorizationToken, which ECS calls to pull the image, accepts no resource but *; every other statement of the execution role names its repository, log group or secret.',
+    });
+    if (this.certificate) {
+      const redirect = this.loadBalancer.node.tryFindChild('Redirect80To443');
+      if (redirect) {
+        Validations.of(redirect).acknowledge(...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
+          id: `${pack}-ELBv2ACMCertificateRequired`,
+          reason: 'This HTTP listener serves nothing: it only redirects to the HTTPS listener, which presents the certificate.',
+        })));
+      }
+      if (allowedCidrs.includes('0.0.0.0/0')) {
+        Validations.of(this.loadBalancerSecurityGroup).acknowledge({
+          id: 'AwsSolutions-EC23',
+          reason: 'The internet-facing load balancer is the service\'s public entry point (allowedCidrs): it admits HTTPS, and HTTP that it only redirects to HTTPS; the tasks admit the load balancer alone.',
+        });
+      }
+    }
+  }
+}
+
+/** Checks a port prop. */
+function port(subject: string, name: string, value: number): number {
+  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < 1 || value > 65535)) {
+    throw new GuardedPatternsError(`${subject}: ${name} (${value}) must be a whole number from 1 to 65535, such as 8080.`);
+  }
+  return value;
+}

@@ -1,0 +1,394 @@
+import {
+  App,
+  Stack,
+  Validations,
+  aws_certificatemanager as acm,
+  aws_ec2 as ec2,
+  aws_ecr as ecr,
+  aws_ecs as ecs,
+  aws_ecs_patterns as ecsPatterns,
+  aws_elasticloadbalancingv2 as elbv2,
+  aws_iam as iam,
+  aws_logs as logs,
+  aws_secretsmanager as secretsmanager,
+} from 'aws-cdk-lib';
+import { GuardedPatternsChecks, PrivateSubnetVpc, SecureFargateService } from '../../src';
+import { findings, testStack } from '../util';
+
+/** The pack's findings for one check over a stack, as `path: message`. */
+function ruleHits(stack: Stack, rule: string): string[] {
+  return findings(new GuardedPatternsChecks(), stack).filter((f) => f.rule === `GuardedPatterns-${rule}`).map((f) => `${f.path}: ${f.message}`);
+}
+
+function severities(stack: Stack, rule: string): string[] {
+  return findings(new GuardedPatternsChecks(), stack).filter((f) => f.rule === `GuardedPatterns-${rule}`).map((f) => f.severity ?? '');
+}
+
+function ecrImage(stack: Stack): ecs.ContainerImage {
+  const repository = stack.node.tryFindChild('Repository') as ecr.IRepository | undefined ?? ecr.Repository.fromRepositoryName(stack, 'Repository', 'app');
+  return ecs.ContainerImage.fromEcrRepository(repository);
+}
+
+/** A plain Fargate task definition with one container, as aws-cdk-lib makes it. */
+function plainTask(stack: Stack, props: ecs.FargateTaskDefinitionProps = {}, container: Partial<ecs.ContainerDefinitionOptions> = {}) {
+  const task = new ecs.FargateTaskDefinition(stack, 'Task', props);
+  task.addContainer('App', { image: ecrImage(stack), logging: ecs.LogDriver.awsLogs({ streamPrefix: 'app' }), ...container });
+  return task;
+}
+
+/** A plain Fargate service in a plain VPC. */
+function plainService(stack: Stack, vpc: ec2.IVpc, task: ecs.FargateTaskDefinition, props: Partial<ecs.FargateServiceProps> = {}) {
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+  return new ecs.FargateService(stack, 'Service', { cluster, taskDefinition: task, minHealthyPercent: 100, ...props });
+}
+
+describe('GuardedPatternsChecks: Fargate and load balancer checks on plain aws-cdk-lib resources', () => {
+  describe('FargateCpuMemory', () => {
+    test('a plain task definition with a pair Fargate does not offer: an error listing the valid memory', () => {
+      const stack = testStack();
+      plainTask(stack, { cpu: 512, memoryLimitMiB: 512 });
+      expect(ruleHits(stack, 'FargateCpuMemory')).toEqual([
+        "TestStack/Task/Resource: Task definition 'TestStack/Task': memory 512 MiB is not a Fargate size for cpu 512; with cpu 512 use 1024, 2048, 3072 or 4096 MiB, or cpu 256 for 512 MiB.",
+      ]);
+      expect(severities(stack, 'FargateCpuMemory')).toEqual(['error']);
+    });
+
+    test('raw L1 task definitions in vCPU and GB units', () => {
+      const stack = testStack();
+      const containerDefinitions = [{ name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27' }];
+      new ecs.CfnTaskDefinition(stack, 'Good', { requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '1 vCPU', memory: '3 GB', containerDefinitions });
+      new ecs.CfnTaskDefinition(stack, 'Bad', { requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '8 vCPU', memory: '18 GB', containerDefinitions });
+      new ecs.CfnTaskDefinition(stack, 'Ec2', { requiresCompatibilities: ['EC2'], cpu: '300', memory: '300', containerDefinitions });
+      expect(ruleHits(stack, 'FargateCpuMemory')).toEqual([
+        "TestStack/Bad: Task definition 'TestStack/Bad': memory 18432 MiB is not a Fargate size for cpu 8192; with cpu 8192 use "
+        + '16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344 or 61440 MiB, or cpu 4096 for 18432 MiB.',
+      ]);
+    });
+
+    test('every pair of the Fargate table passes', () => {
+      const stack = testStack();
+      const pairs: Array<[number, number]> = [
+        [256, 512], [256, 2048], [512, 4096], [1024, 8192], [2048, 16384], [4096, 30720], [8192, 61440], [16384, 122880],
+      ];
+      const image = ecrImage(stack);
+      pairs.forEach(([cpu, memoryLimitMiB], i) => {
+        new ecs.FargateTaskDefinition(stack, `Task${i}`, { cpu, memoryLimitMiB }).addContainer('App', { image, memoryLimitMiB: 256 });
+      });
+      expect(ruleHits(stack, 'FargateCpuMemory')).toEqual([]);
+    });
+  });
+
+  describe('FargateTaskRoleWildcard', () => {
+    test('wildcard actions, writes on *, NotAction and AdministratorAccess on a plain task role: warnings', () => {
+      const stack = testStack();
+      const task = plainTask(stack);
+      task.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:*'], resources: ['arn:aws:dynamodb:us-east-1:111111111111:table/t'] }));
+      task.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish', 's3:GetObject'], resources: ['*'] }));
+      task.addToTaskRolePolicy(new iam.PolicyStatement({ notActions: ['iam:*'], resources: ['*'] }));
+      task.taskRole.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess'));
+      expect(ruleHits(stack, 'FargateTaskRoleWildcard')).toEqual([
+        "TestStack/Task/Resource: Task role 'TestStack/Task/TaskRole' of task definition 'TestStack/Task': TestStack/Task/TaskRole/DefaultPolicy allows dynamodb:*. Grant the actions the application calls (bucket.grantRead(service) and the like) instead.",
+        "TestStack/Task/Resource: Task role 'TestStack/Task/TaskRole' of task definition 'TestStack/Task': TestStack/Task/TaskRole/DefaultPolicy allows sns:Publish on every resource (*). Name the resources (sns ARNs) the application writes to.",
+        "TestStack/Task/Resource: Task role 'TestStack/Task/TaskRole' of task definition 'TestStack/Task': TestStack/Task/TaskRole/DefaultPolicy allows every action except iam:* (NotAction). List the actions the application calls instead.",
+        "TestStack/Task/Resource: Task role 'TestStack/Task/TaskRole' of task definition 'TestStack/Task': the AWS managed policy AdministratorAccess grants whole services. Replace it with grants for the calls the application makes.",
+      ]);
+      expect(new Set(severities(stack, 'FargateTaskRoleWildcard'))).toEqual(new Set(['warning']));
+    });
+
+    test('a raw L1 role with an inline wildcard policy', () => {
+      const stack = testStack();
+      const role = new iam.CfnRole(stack, 'Role', {
+        assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+        policies: [{ policyName: 'all', policyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
+      });
+      new ecs.CfnTaskDefinition(stack, 'Task', {
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        taskRoleArn: role.attrArn,
+        containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27' }],
+      });
+      expect(ruleHits(stack, 'FargateTaskRoleWildcard')).toEqual([
+        "TestStack/Task: Task role 'TestStack/Role' of task definition 'TestStack/Task': TestStack/Role (inline all) allows *. Grant the actions the application calls (bucket.grantRead(service) and the like) instead.",
+      ]);
+    });
+
+    test('grants scoped by aws-cdk-lib, and actions that take no resource, pass', () => {
+      const stack = testStack();
+      const task = plainTask(stack);
+      new secretsmanager.Secret(stack, 'Secret').grantRead(task.taskRole);
+      task.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData', 'xray:PutTraceSegments', 'ec2:DescribeInstances'], resources: ['*'] }));
+      expect(ruleHits(stack, 'FargateTaskRoleWildcard')).toEqual([]);
+    });
+  });
+
+  describe('FargateTaskRoleSecrets', () => {
+    test('image pull and an injected secret granted to a plain task role: warnings', () => {
+      const stack = testStack();
+      const secret = new secretsmanager.Secret(stack, 'Secret');
+      const repository = new ecr.Repository(stack, 'Repo');
+      const task = plainTask(stack, {}, { secrets: { DB: ecs.Secret.fromSecretsManager(secret, 'password') } });
+      secret.grantRead(task.taskRole);
+      repository.grantPull(task.taskRole);
+      const hits = ruleHits(stack, 'FargateTaskRoleSecrets');
+      expect(hits).toHaveLength(2);
+      expect(hits[0]).toMatch(/allows ecr:GetAuthorizationToken, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability\. ECS pulls the image with the execution role/);
+      expect(hits[1]).toMatch(/lets the application read the secrets that ECS injects \(App\/DB\)\. ECS reads them with the execution role/);
+    });
+
+    test('a secret the task role reads but the task does not inject passes', () => {
+      const stack = testStack();
+      const injected = new secretsmanager.Secret(stack, 'Injected');
+      const task = plainTask(stack, {}, { secrets: { DB: ecs.Secret.fromSecretsManager(injected) } });
+      new secretsmanager.Secret(stack, 'ReadAtRuntime').grantRead(task.taskRole);
+      expect(ruleHits(stack, 'FargateTaskRoleSecrets')).toEqual([]);
+    });
+  });
+
+  describe('FargatePublicTasks', () => {
+    test('a plain service with public IPs in public subnets: two warnings', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
+      plainService(stack, vpc, plainTask(stack), { assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+      expect(ruleHits(stack, 'FargatePublicTasks')).toEqual([
+        "TestStack/Service/Service: Service 'TestStack/Service/Service' gives its tasks public IP addresses (AssignPublicIp ENABLED). Turn it off (assignPublicIp: false) and reach them through a load balancer.",
+        "TestStack/Service/Service: Service 'TestStack/Service/Service' runs tasks in public subnets (TestStack/Vpc/PublicSubnet1/Subnet, TestStack/Vpc/PublicSubnet2/Subnet), whose default route is an internet gateway. "
+        + 'Place them in private subnets (vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).',
+      ]);
+      expect(severities(stack, 'FargatePublicTasks')).toEqual(['warning', 'warning']);
+    });
+
+    test('a plain service in private subnets passes', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 2 });
+      plainService(stack, vpc, plainTask(stack));
+      expect(ruleHits(stack, 'FargatePublicTasks')).toEqual([]);
+    });
+  });
+
+  describe('FargateNoEgress', () => {
+    function isolatedVpc(stack: Stack) {
+      return new ec2.Vpc(stack, 'Vpc', {
+        maxAzs: 2,
+        natGateways: 0,
+        subnetConfiguration: [
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+          { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        ],
+      });
+    }
+
+    test('a plain service in isolated subnets without endpoints: an error per subnet naming the endpoints', () => {
+      const stack = testStack();
+      const vpc = isolatedVpc(stack);
+      const secret = new secretsmanager.Secret(stack, 'Secret');
+      plainService(stack, vpc, plainTask(stack, {}, { secrets: { DB: ecs.Secret.fromSecretsManager(secret) } }));
+      expect(ruleHits(stack, 'FargateNoEgress')).toEqual([1, 2].map((n) =>
+        `TestStack/Service/Service: Service 'TestStack/Service/Service': subnet 'TestStack/Vpc/IsolatedSubnet${n}/Subnet' has no route to the internet and no VPC endpoint for ecr.api, ecr.dkr, s3, logs, secretsmanager; `
+        + "its tasks could not pull their image, send their logs or read their secrets. Add the endpoints (vpc.addInterfaceEndpoint, and vpc.addGatewayEndpoint for s3 on the subnet's route table) or a NAT gateway."));
+      expect(severities(stack, 'FargateNoEgress')).toEqual(['error', 'error']);
+    });
+
+    test('only the missing endpoints are named; all of them pass', () => {
+      const stack = testStack();
+      const vpc = isolatedVpc(stack);
+      plainService(stack, vpc, plainTask(stack));
+      vpc.addInterfaceEndpoint('Ecr', { service: ec2.InterfaceVpcEndpointAwsService.ECR });
+      vpc.addInterfaceEndpoint('EcrDocker', { service: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER });
+      expect(ruleHits(stack, 'FargateNoEgress')[0]).toMatch(/no VPC endpoint for s3, logs;/);
+      vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+      vpc.addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
+      expect(ruleHits(stack, 'FargateNoEgress')).toEqual([]);
+    });
+
+    test('an endpoint without private DNS does not count', () => {
+      const stack = testStack();
+      const vpc = isolatedVpc(stack);
+      plainService(stack, vpc, plainTask(stack));
+      vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+      vpc.addInterfaceEndpoint('Ecr', { service: ec2.InterfaceVpcEndpointAwsService.ECR });
+      vpc.addInterfaceEndpoint('EcrDocker', { service: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER, privateDnsEnabled: false });
+      vpc.addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
+      expect(ruleHits(stack, 'FargateNoEgress')[0]).toMatch(/no VPC endpoint for ecr\.dkr;/);
+    });
+
+    test('an image from outside AWS in an isolated subnet', () => {
+      const stack = testStack();
+      const task = new ecs.FargateTaskDefinition(stack, 'Task');
+      task.addContainer('App', { image: ecs.ContainerImage.fromRegistry('nginx:1.27') });
+      plainService(stack, isolatedVpc(stack), task);
+      expect(ruleHits(stack, 'FargateNoEgress')[0]).toMatch(/has no route to the internet, so its tasks cannot pull nginx:1\.27 from a registry outside the VPC/);
+    });
+
+    test('subnets with NAT pass', () => {
+      const stack = testStack();
+      plainService(stack, new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }), plainTask(stack));
+      expect(ruleHits(stack, 'FargateNoEgress')).toEqual([]);
+    });
+  });
+
+  describe('FargateHealthCheckPort', () => {
+    test('a health check port the tasks do not admit: an error', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+      const web = new ecsPatterns.ApplicationLoadBalancedFargateService(stack, 'Web', { vpc, taskImageOptions: { image: ecrImage(stack), containerPort: 8080 }, minHealthyPercent: 100 });
+      web.targetGroup.configureHealthCheck({ port: '9000', path: '/health' });
+      expect(ruleHits(stack, 'FargateHealthCheckPort')).toEqual([
+        "TestStack/Web/Service/Service: Service 'TestStack/Web/Service/Service': target group 'TestStack/Web/LB/PublicListener/ECSGroup' health-checks port 9000, which no security group of the tasks (TestStack/Web/Service/SecurityGroup) admits; "
+        + 'every task would fail its health check. Allow it from the load balancer (service.connections.allowFrom(loadBalancer, ec2.Port.tcp(9000))).',
+      ]);
+      web.service.connections.allowFrom(web.loadBalancer, ec2.Port.tcp(9000));
+      expect(ruleHits(stack, 'FargateHealthCheckPort')).toEqual([]);
+    });
+
+    test('health checks on the traffic port pass', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+      new ecsPatterns.ApplicationLoadBalancedFargateService(stack, 'Web', { vpc, taskImageOptions: { image: ecrImage(stack), containerPort: 8080 }, minHealthyPercent: 100 });
+      expect(ruleHits(stack, 'FargateHealthCheckPort')).toEqual([]);
+    });
+  });
+
+  describe('FargateLogsKeptForever', () => {
+    test('awslogs to a group without retention: a warning; with retention, none', () => {
+      const stack = testStack();
+      const forever = new logs.LogGroup(stack, 'Forever', { retention: logs.RetentionDays.INFINITE });
+      plainTask(stack, {}, { logging: ecs.LogDriver.awsLogs({ streamPrefix: 'app', logGroup: forever }) });
+      const kept = new logs.LogGroup(stack, 'Kept', { retention: logs.RetentionDays.ONE_MONTH });
+      new ecs.FargateTaskDefinition(stack, 'Other').addContainer('App', { image: ecrImage(stack), logging: ecs.LogDriver.awsLogs({ streamPrefix: 'app', logGroup: kept }) });
+      expect(ruleHits(stack, 'FargateLogsKeptForever')).toEqual([
+        "TestStack/Task/Resource: Task definition 'TestStack/Task' logs to log group 'TestStack/Forever', which keeps them forever. Set a retention (logRetention, or retention on the logs.LogGroup), or acknowledge this check if the logs must be kept.",
+      ]);
+    });
+  });
+
+  describe('FargateSecretPinned', () => {
+    test('a version stage or ID pinned, in aws-cdk-lib or a raw ARN: warnings; AWSCURRENT and no version pass', () => {
+      const stack = testStack();
+      const secret = new secretsmanager.Secret(stack, 'Secret');
+      plainTask(stack, {}, {
+        secrets: {
+          PREVIOUS: ecs.Secret.fromSecretsManagerVersion(secret, { versionStage: 'AWSPREVIOUS' }, 'password'),
+          CURRENT: ecs.Secret.fromSecretsManagerVersion(secret, { versionStage: 'AWSCURRENT' }),
+          LATEST: ecs.Secret.fromSecretsManager(secret, 'password'),
+        },
+      });
+      new ecs.CfnTaskDefinition(stack, 'Raw', {
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [{
+          name: 'app',
+          image: 'public.ecr.aws/nginx/nginx:1.27',
+          secrets: [{ name: 'KEY', valueFrom: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:api-AbCdEf:key::0123abcd-0000-1111-2222-333344445555' }],
+        }],
+      });
+      expect(ruleHits(stack, 'FargateSecretPinned').map((h) => h.replace(/, which never changes.*/, ''))).toEqual([
+        "TestStack/Task/Resource: Task definition 'TestStack/Task': container App reads secret PREVIOUS at version stage AWSPREVIOUS",
+        "TestStack/Raw: Task definition 'TestStack/Raw': container app reads secret KEY at version ID 0123abcd-0000-1111-2222-333344445555",
+      ]);
+    });
+
+    test('the finding is acknowledged by ID', () => {
+      const stack = testStack();
+      const secret = new secretsmanager.Secret(stack, 'Secret');
+      const task = plainTask(stack, {}, { secrets: { OLD: ecs.Secret.fromSecretsManagerVersion(secret, { versionId: 'v1' }) } });
+      Validations.of(task).acknowledge({ id: 'GuardedPatterns-FargateSecretPinned', reason: 'Pinned during a migration.' });
+      expect(ruleHits(stack, 'FargateSecretPinned')).toEqual([]);
+    });
+  });
+
+  describe('AlbHttpOpen and AlbPlainHttp', () => {
+    test('aws-cdk-lib\'s ApplicationLoadBalancedFargateService without a certificate serves HTTP to the internet: an error', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+      new ecsPatterns.ApplicationLoadBalancedFargateService(stack, 'Web', { vpc, taskImageOptions: { image: ecrImage(stack) }, minHealthyPercent: 100 });
+      expect(ruleHits(stack, 'AlbHttpOpen')).toEqual([
+        "TestStack/Web/LB/PublicListener/Resource: Listener 'TestStack/Web/LB/PublicListener' of load balancer 'TestStack/Web/LB' serves plain HTTP on port 80 to 0.0.0.0/0. "
+        + 'Serve HTTPS with a certificate and make this listener redirect to it (loadBalancer.addRedirect()), or admit only the networks that may use plain HTTP.',
+      ]);
+      expect(severities(stack, 'AlbHttpOpen')).toEqual(['error']);
+      expect(ruleHits(stack, 'AlbPlainHttp')).toEqual([]);
+    });
+
+    test('an HTTP listener that redirects to HTTPS passes both', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+      const lb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true });
+      lb.addRedirect();
+      expect(ruleHits(stack, 'AlbHttpOpen')).toEqual([]);
+      expect(ruleHits(stack, 'AlbPlainHttp')).toEqual([]);
+    });
+
+    test('an internal load balancer serving HTTP: a warning, not an error', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+      const lb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: false });
+      lb.addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(200) });
+      expect(ruleHits(stack, 'AlbHttpOpen')).toEqual([]);
+      expect(ruleHits(stack, 'AlbPlainHttp')).toEqual([
+        "TestStack/Lb/Http/Resource: Listener 'TestStack/Lb/Http' serves plain HTTP on port 80. Serve HTTPS with a certificate (ACM issues them for free) and redirect HTTP to it, or acknowledge this check if the traffic never leaves networks you trust.",
+      ]);
+      expect(severities(stack, 'AlbPlainHttp')).toEqual(['warning']);
+    });
+  });
+});
+
+describe('GuardedPatternsChecks over SecureFargateService', () => {
+  test('the defaults pass every check of the pack', () => {
+    const stack = testStack();
+    const network = new PrivateSubnetVpc(stack, 'Network', { natGateways: 0 });
+    new SecureFargateService(stack, 'Web', {
+      vpc: network.vpc,
+      image: ecrImage(stack),
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555'),
+    });
+    expect(findings(new GuardedPatternsChecks(), stack)).toEqual([]);
+  });
+
+  test('the embedded FargateHealthCheckPort fails synth when the health check rule is taken away', () => {
+    const stack = testStack();
+    const network = new PrivateSubnetVpc(stack, 'Network');
+    const web = new SecureFargateService(stack, 'Web', {
+      vpc: network.vpc,
+      image: ecrImage(stack),
+      healthCheckPort: 9000,
+      allowedCidrs: ['10.0.0.0/8'],
+    });
+    const group = web.securityGroup.node;
+    const rule = group.children.find((c) => c instanceof ec2.CfnSecurityGroupIngress && c.fromPort === 9000);
+    expect(rule).toBeDefined();
+    group.tryRemoveChild(rule!.node.id);
+    expect(() => (stack.node.root as App).synth()).toThrow(
+      /target group 'TestStack\/Web\/LoadBalancer\/Http\/TasksGroup' health-checks port 9000, which no security group of the tasks \(TestStack\/Web\/SecurityGroup\) admits.*\(GuardedPatterns-FargateHealthCheckPort\)/);
+  });
+});
+
+describe('FargateNoEgress on raw L1 subnets', () => {
+  test('a subnet on the main route table, which the template does not show, gives no finding; one with an empty route table does', () => {
+    const stack = testStack();
+    const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+    const main = new ec2.CfnSubnet(stack, 'OnMainTable', { vpcId: vpc.ref, cidrBlock: '10.0.0.0/24', availabilityZone: 'us-east-1a' });
+    const empty = new ec2.CfnSubnet(stack, 'OnEmptyTable', { vpcId: vpc.ref, cidrBlock: '10.0.1.0/24', availabilityZone: 'us-east-1b' });
+    const table = new ec2.CfnRouteTable(stack, 'Table', { vpcId: vpc.ref });
+    new ec2.CfnSubnetRouteTableAssociation(stack, 'Association', { subnetId: empty.ref, routeTableId: table.ref });
+    const task = new ecs.CfnTaskDefinition(stack, 'Task', {
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: 'app', image: '111111111111.dkr.ecr.us-east-1.amazonaws.com/app:v1' }],
+    });
+    new ecs.CfnService(stack, 'Service', {
+      launchType: 'FARGATE',
+      taskDefinition: task.ref,
+      networkConfiguration: { awsvpcConfiguration: { subnets: [main.ref, empty.ref] } },
+    });
+    expect(ruleHits(stack, 'FargateNoEgress')).toEqual([
+      "TestStack/Service: Service 'TestStack/Service': subnet 'TestStack/OnEmptyTable' has no route to the internet and no VPC endpoint for ecr.api, ecr.dkr, s3; "
+      + "its tasks could not pull their image, send their logs or read their secrets. Add the endpoints (vpc.addInterfaceEndpoint, and vpc.addGatewayEndpoint for s3 on the subnet's route table) or a NAT gateway.",
+    ]);
+  });
+});
