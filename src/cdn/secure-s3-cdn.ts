@@ -20,7 +20,6 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SignUploadFunction } from './sign-upload-function';
-import { embedChecks, throwFinding } from '../checks/embed';
 import { CdnBucketExposed } from '../checks/cdn/cdn-bucket-exposed';
 import { CdnCertificateAliases, uncoveredAliases } from '../checks/cdn/cdn-certificate-aliases';
 import { CdnCertificateRegion, certificateRegionMessage } from '../checks/cdn/cdn-certificate-region';
@@ -29,6 +28,7 @@ import { CdnLogBucketAcls } from '../checks/cdn/cdn-log-bucket-acls';
 import { CdnMinimumTls, MODERN_SECURITY_POLICIES, minimumTlsMessage } from '../checks/cdn/cdn-minimum-tls';
 import { CdnOaiLegacy } from '../checks/cdn/cdn-oai-legacy';
 import { CdnOaiWithKms } from '../checks/cdn/cdn-oai-with-kms';
+import { embedChecks, throwFinding } from '../checks/embed';
 import { GuardedPatternsError } from '../private/errors';
 
 /**

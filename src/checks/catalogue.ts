@@ -1,6 +1,6 @@
+import { CDN_CHECKS } from './cdn';
 import { Check } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
-import { CDN_CHECKS } from './cdn';
 import { VPC_CHECKS } from './vpc';
 
 /** Every check of the library, in the order the README lists them. */

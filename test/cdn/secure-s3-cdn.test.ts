@@ -274,7 +274,7 @@ describe('SecureS3Cdn', () => {
     });
 
     test.each([
-      ['domainNames without a certificate', () => ({ domainNames: ['cdn.example.com'] }), "domainNames (cdn.example.com) need a certificate covering them; pass certificate (an ACM certificate in us-east-1)."],
+      ['domainNames without a certificate', () => ({ domainNames: ['cdn.example.com'] }), 'domainNames (cdn.example.com) need a certificate covering them; pass certificate (an ACM certificate in us-east-1).'],
       ['a name that is not a host name', () => ({ domainNames: ['CDN.example.com'] }), "domainNames entry 'CDN.example.com' is not a lower-case host name"],
       ['defaultRootObject with a leading slash', () => ({ defaultRootObject: '/index.html' }), "defaultRootObject ('/index.html') must name an object without a leading slash, such as 'index.html'."],
     ])('fails when given %s', (_name, props, message) => {
@@ -319,7 +319,9 @@ describe('SecureS3Cdn', () => {
         DistributionConfig: Match.objectLike({ Logging: { Bucket: { 'Fn::GetAtt': ['Logs6819BB44', 'RegionalDomainName'] }, Prefix: 'cloudfront/' } }),
       });
       template.hasResource('AWS::S3::Bucket', {
-        Properties: Match.objectLike({ LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 7 } })] } }),
+        Properties: Match.objectLike({
+          LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 7 } })] },
+        }),
         DeletionPolicy: 'Delete',
       });
       const other = testStack(testApp(), 'Other');

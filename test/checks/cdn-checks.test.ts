@@ -11,7 +11,10 @@ function ruleHits(scope: Stack | App, rule: string): string[] {
 
 function plainDistribution(stack: Stack, props: Partial<cloudfront.DistributionProps> = {}, bucket: s3.IBucket = new s3.Bucket(stack, 'Bucket')) {
   return new cloudfront.Distribution(stack, 'Distribution', {
-    defaultBehavior: { origin: origins.S3BucketOrigin.withOriginAccessControl(bucket), viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS },
+    defaultBehavior: {
+      origin: origins.S3BucketOrigin.withOriginAccessControl(bucket),
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+    },
     ...props,
   });
 }
@@ -167,7 +170,10 @@ describe('GuardedPatternsChecks: CDN checks on plain aws-cdk-lib and raw L1 reso
       const stack = testStack();
       const bucket = new s3.Bucket(stack, 'Bucket', { encryptionKey: new kms.Key(stack, 'Key') });
       new cloudfront.Distribution(stack, 'Distribution', {
-        defaultBehavior: { origin: origins.S3BucketOrigin.withOriginAccessIdentity(bucket), viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS },
+        defaultBehavior: {
+          origin: origins.S3BucketOrigin.withOriginAccessIdentity(bucket),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        },
       });
       expect(ruleHits(stack, 'CdnOaiWithKms')).toEqual([
         "TestStack/Distribution/Resource [error]: Distribution 'TestStack/Distribution': origin TestStackDistributionOrigin1B0A090BF reads bucket 'TestStack/Bucket', encrypted with SSE-KMS, "
@@ -195,7 +201,9 @@ describe('GuardedPatternsChecks: CDN checks on plain aws-cdk-lib and raw L1 reso
     test('a bucket behind a distribution with public access unblocked and a public read policy', () => {
       const stack = testStack();
       const bucket = new s3.Bucket(stack, 'Bucket', {
-        blockPublicAccess: new s3.BlockPublicAccess({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false }),
+        blockPublicAccess: new s3.BlockPublicAccess({
+          blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false,
+        }),
       });
       bucket.addToResourcePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')], principals: [new iam.AnyPrincipal()] }));
       plainDistribution(stack, {}, bucket);

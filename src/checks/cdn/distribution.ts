@@ -56,7 +56,9 @@ export function rawField(distribution: cloudfront.CfnDistribution, ...path: stri
  * one (this also follows references to other stacks and regions), otherwise through the `Ref` or
  * `Fn::GetAtt` of the resolved value, in the stack of `from`.
  */
-export function resourceNamed<T extends CfnResource>(index: ResourceIndex, from: CfnResource, type: string, value: unknown, raw?: unknown): T | undefined {
+export function resourceNamed<T extends CfnResource>(
+  index: ResourceIndex, from: CfnResource, type: string, value: unknown, raw?: unknown,
+): T | undefined {
   const direct = referencedResource(raw);
   if (direct) {
     return direct.cfnResourceType === type ? direct as T : undefined;
