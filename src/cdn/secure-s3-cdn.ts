@@ -1,6 +1,4 @@
 import {
-  Arn,
-  ArnFormat,
   Duration,
   RemovalPolicy,
   Size,
@@ -22,7 +20,7 @@ import { Construct } from 'constructs';
 import { SignUploadFunction } from './sign-upload-function';
 import { CdnBucketExposed } from '../checks/cdn/cdn-bucket-exposed';
 import { CdnCertificateAliases, uncoveredAliases } from '../checks/cdn/cdn-certificate-aliases';
-import { CdnCertificateRegion, certificateRegionMessage } from '../checks/cdn/cdn-certificate-region';
+import { CdnCertificateRegion, arnRegion, certificateRegionMessage } from '../checks/cdn/cdn-certificate-region';
 import { CdnHttpAllowed } from '../checks/cdn/cdn-http-allowed';
 import { CdnLogBucketAcls } from '../checks/cdn/cdn-log-bucket-acls';
 import { CdnMinimumTls, MODERN_SECURITY_POLICIES, minimumTlsMessage } from '../checks/cdn/cdn-minimum-tls';
@@ -439,9 +437,7 @@ export class SecureS3Cdn extends Construct {
   /** What the props tell about the certificate: its region and, for one made here, its names. */
   private checkCertificate(subject: string, certificate: acm.ICertificate, domainNames: string[]): void {
     const arn = certificate.certificateArn;
-    const region = !Token.isUnresolved(arn) && arn.startsWith('arn:')
-      ? Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region
-      : Stack.of(certificate).region;
+    const region = Token.isUnresolved(arn) ? Stack.of(certificate).region : arnRegion(arn);
     if (region !== undefined && !Token.isUnresolved(region) && region !== 'us-east-1') {
       const where = Token.isUnresolved(arn) ? `'${certificate.node.path}'` : arn;
       throwFinding(CdnCertificateRegion, certificateRegionMessage(`${subject}: certificate`, where,

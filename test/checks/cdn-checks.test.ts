@@ -95,6 +95,12 @@ describe('GuardedPatternsChecks: CDN checks on plain aws-cdk-lib and raw L1 reso
       ]);
     });
 
+    test('a literal that is not an ARN is not judged', () => {
+      const stack = testStack();
+      rawDistribution(stack, { aliases: ['cdn.example.com'], viewerCertificate: { acmCertificateArn: 'arn:aws:acm', sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' } });
+      expect(ruleHits(stack, 'CdnCertificateRegion')).toEqual([]);
+    });
+
     test('certificates in us-east-1, or in a stack whose region is unknown, pass', () => {
       const stack = testStack();
       const certificate = new acm.Certificate(stack, 'Certificate', { domainName: 'cdn.example.com' });

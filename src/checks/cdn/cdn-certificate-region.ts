@@ -1,9 +1,15 @@
-import { Arn, ArnFormat, Stack, Token, aws_certificatemanager as acm, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
+import { Stack, Token, aws_certificatemanager as acm, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { literalString } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { configOf, rawField, resourceNamed } from './distribution';
+
+/** The region of a literal ARN (`arn:partition:service:region:account:resource`); `undefined` when it is not one. */
+export function arnRegion(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts.length >= 6 && parts[0] === 'arn' ? parts[3] : undefined;
+}
 
 /** The message for a certificate known to be outside us-east-1. */
 export function certificateRegionMessage(subject: string, certificate: string, region: string): string {
@@ -31,7 +37,7 @@ export const CdnCertificateRegion = defineCheck({
     const subject = `Distribution '${pathOf(distribution)}'`;
     const arn = literalString(distribution, value);
     if (arn !== undefined) {
-      const region = arn.startsWith('arn:') ? Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region : undefined;
+      const region = arnRegion(arn);
       return region !== undefined && region !== 'us-east-1' ? [certificateRegionMessage(subject, arn, region)] : [];
     }
     const certificate = resourceNamed<acm.CfnCertificate>(index, distribution, 'AWS::CertificateManager::Certificate', value,
