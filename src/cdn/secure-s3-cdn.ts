@@ -2,6 +2,7 @@ import {
   Duration,
   RemovalPolicy,
   Size,
+  SizeRoundingBehavior,
   Stack,
   Token,
   Validations,
@@ -462,9 +463,9 @@ export class SecureS3Cdn extends Construct {
       throw new GuardedPatternsError(`${subject}: uploads.keyPrefix ('${keyPrefix}') must be a literal, non-empty S3 key prefix without a leading '/', '*', '?', '..' or control characters, such as 'uploads/'.`);
     }
     const maxSize = options.maxSize ?? Size.mebibytes(10);
-    const maxBytes = maxSize.toBytes();
+    const maxBytes = maxSize.toBytes({ rounding: SizeRoundingBehavior.NONE });
     if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_POST_BYTES) {
-      throw new GuardedPatternsError(`${subject}: uploads.maxSize (${maxBytes} bytes) must be from 1 byte to 5 GiB, the most a presigned POST carries; use Size.mebibytes(10) or similar.`);
+      throw new GuardedPatternsError(`${subject}: uploads.maxSize (${maxBytes} bytes) must be a whole number of bytes from 1 to 5 GiB, the most a presigned POST carries; use Size.mebibytes(10) or similar.`);
     }
     const contentTypes = options.allowedContentTypes ?? DEFAULT_CONTENT_TYPES;
     const badType = contentTypes.find((t) => Token.isUnresolved(t) || !CONTENT_TYPE.test(t));
@@ -473,7 +474,7 @@ export class SecureS3Cdn extends Construct {
         + "list types such as 'image/png', or a family such as 'image/*'.");
     }
     const expiresIn = options.expiresIn ?? Duration.minutes(5);
-    const expiresSeconds = expiresIn.toSeconds();
+    const expiresSeconds = expiresIn.toSeconds({ integral: false });
     if (!Number.isInteger(expiresSeconds) || expiresSeconds < 1 || expiresSeconds > 3600) {
       throw new GuardedPatternsError(`${subject}: uploads.expiresIn (${expiresSeconds} seconds) must be a whole number of seconds from 1 to 3600; a presigned POST should expire quickly (the default is 5 minutes).`);
     }

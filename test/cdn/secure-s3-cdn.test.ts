@@ -411,7 +411,9 @@ describe('SecureS3Cdn', () => {
     test.each([
       ['an empty keyPrefix', { keyPrefix: '' }, "uploads.keyPrefix ('') must be a literal, non-empty S3 key prefix"],
       ['a keyPrefix with a wildcard', { keyPrefix: 'up*/' }, "uploads.keyPrefix ('up*/') must be a literal, non-empty S3 key prefix"],
-      ['maxSize above 5 GiB', { maxSize: Size.gibibytes(6) }, 'uploads.maxSize (6442450944 bytes) must be from 1 byte to 5 GiB'],
+      ['maxSize above 5 GiB', { maxSize: Size.gibibytes(6) }, 'uploads.maxSize (6442450944 bytes) must be a whole number of bytes from 1 to 5 GiB'],
+      ['a maxSize that is not whole bytes', { maxSize: Size.kibibytes(0.0005) }, 'uploads.maxSize (0.512 bytes) must be a whole number of bytes from 1 to 5 GiB'],
+      ['a fractional expiry', { expiresIn: Duration.millis(1500) }, 'uploads.expiresIn (1.5 seconds) must be a whole number of seconds from 1 to 3600'],
       ['no content types', { allowedContentTypes: [] }, 'uploads.allowedContentTypes is empty'],
       ['a malformed content type', { allowedContentTypes: ['images'] }, "uploads.allowedContentTypes has 'images', not a lower-case type/subtype"],
       ['a long expiry', { expiresIn: Duration.hours(2) }, 'uploads.expiresIn (7200 seconds) must be a whole number of seconds from 1 to 3600'],
