@@ -195,7 +195,8 @@ export interface SecureS3CdnProps {
   readonly noncurrentVersionExpiration?: Duration;
 
   /**
-   * What happens to the buckets when the stack is deleted.
+   * What happens to the buckets when the stack is deleted. CloudFormation deletes only empty
+   * buckets: with DESTROY, empty them first.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -217,6 +218,15 @@ const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/([a-z0-9][a-z0-9!#$&^_.+-]*|\
 const BROWSER_ORIGIN = /^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/;
 /** A presigned POST can carry at most 5 GB. */
 const MAX_POST_BYTES = 5 * 1024 ** 3;
+
+/** Lifecycle rules count in whole days. */
+function wholeDays(subject: string, prop: string, duration: Duration): Duration {
+  const days = duration.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < 1) {
+    throw new GuardedPatternsError(`${subject}: ${prop} (${duration.toHumanString()}) must be a whole number of days, at least 1; use Duration.days(n).`);
+  }
+  return duration;
+}
 
 /** The compliance-pack rules about a Lambda function that a signing function behind a URL cannot use. */
 const SIGNER_VPC_RULES = ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC'];
@@ -282,8 +292,13 @@ export class SecureS3Cdn extends Construct {
     const uploads = props.uploads ? this.uploadSettings(subject, props.uploads) : undefined;
     this.uploadKeyPrefix = uploads?.keyPrefix ?? DEFAULT_KEY_PREFIX;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (props.logBucket && props.logRetention) {
+      throw new GuardedPatternsError(`${subject}: logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.`);
+    }
+    const logRetention = wholeDays(subject, 'logRetention', props.logRetention ?? Duration.days(365));
+    const noncurrentVersionExpiration = wholeDays(subject, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration ?? Duration.days(30));
 
-    this.logBucket = props.logBucket ?? this.createLogBucket(props.logRetention ?? Duration.days(365), removalPolicy);
+    this.logBucket = props.logBucket ?? this.createLogBucket(logRetention, removalPolicy);
 
     const bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -297,7 +312,7 @@ export class SecureS3Cdn extends Construct {
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 's3-access/',
       lifecycleRules: [{
-        noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(30),
+        noncurrentVersionExpiration,
         abortIncompleteMultipartUploadAfter: Duration.days(7),
       }],
       cors: uploads?.allowedOrigins ? [{

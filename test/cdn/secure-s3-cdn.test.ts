@@ -330,6 +330,17 @@ describe('SecureS3Cdn', () => {
       });
     });
 
+    test.each([
+      ['logRetention with logBucket', (stack: Stack) => ({ logBucket: new s3.Bucket(stack, 'Logs'), logRetention: Duration.days(30) }),
+        'logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.'],
+      ['a logRetention in hours', () => ({ logRetention: Duration.hours(36) }), 'logRetention (1 day 12 hours) must be a whole number of days, at least 1; use Duration.days(n).'],
+      ['a noncurrentVersionExpiration under a day', () => ({ noncurrentVersionExpiration: Duration.hours(1) }),
+        'noncurrentVersionExpiration (1 hour) must be a whole number of days, at least 1; use Duration.days(n).'],
+    ])('fails when given %s', (_name, props, message) => {
+      const stack = testStack();
+      expect(() => new SecureS3Cdn(stack, 'Cdn', props(stack))).toThrow(`SecureS3Cdn 'TestStack/Cdn': ${message}`);
+    });
+
     test('fails at synth when logBucket has ACLs disabled (GuardedPatterns-CdnLogBucketAcls)', () => {
       const stack = testStack();
       // An L1 bucket that aws-cdk-lib does not adjust: no ownership controls, so S3 disables ACLs.
