@@ -234,6 +234,18 @@ describe('GuardedPatternsChecks: CDN checks on plain aws-cdk-lib and raw L1 reso
       ]);
     });
 
+    test('raw L1: a public-read ACL on an origin bucket', () => {
+      const stack = testStack();
+      const bucket = new s3.CfnBucket(stack, 'Bucket', { accessControl: 'PublicRead', ownershipControls: { rules: [{ objectOwnership: 'ObjectWriter' }] } });
+      rawDistribution(stack, {
+        origins: [{ id: 's3', domainName: bucket.attrDomainName, s3OriginConfig: {} }],
+        defaultCacheBehavior: { targetOriginId: 's3', viewerProtocolPolicy: 'https-only', cachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' },
+      });
+      expect(ruleHits(stack, 'CdnBucketExposed')).toEqual([
+        "TestStack/Bucket [error]: Bucket 'TestStack/Bucket' (origin of 'TestStack/Raw'): the bucket ACL is PublicRead. Remove accessControl and keep ACLs disabled (objectOwnership BUCKET_OWNER_ENFORCED).",
+      ]);
+    });
+
     test('a bucket with origin access control, or a public bucket no distribution serves, passes', () => {
       const stack = testStack();
       plainDistribution(stack);
