@@ -1,3 +1,4 @@
 export * from './checks';
+export * from './cdn';
 export * from './vpc';
 export * from './fargate';

@@ -1,3 +1,4 @@
+import { CDN_CHECKS } from './cdn';
 import { Check } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
 import { FARGATE_CHECKS } from './fargate';
@@ -7,6 +8,7 @@ import { VPC_CHECKS } from './vpc';
 export const ALL_CHECKS: Check[] = [
   ...VPC_CHECKS,
   ...FARGATE_CHECKS,
+  ...CDN_CHECKS,
 ];
 
 const LEVEL_LABEL: Record<CheckLevel, string> = {

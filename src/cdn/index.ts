@@ -1,0 +1,1 @@
+export * from './secure-s3-cdn';

@@ -1,0 +1,576 @@
+import {
+  Duration,
+  RemovalPolicy,
+  Size,
+  SizeRoundingBehavior,
+  Stack,
+  Token,
+  Validations,
+  aws_certificatemanager as acm,
+  aws_cloudfront as cloudfront,
+  aws_cloudfront_origins as origins,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_route53 as route53,
+  aws_route53_targets as targets,
+  aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { SignUploadFunction } from './sign-upload-function';
+import { CdnBucketExposed } from '../checks/cdn/cdn-bucket-exposed';
+import { CdnCertificateAliases, uncoveredAliases } from '../checks/cdn/cdn-certificate-aliases';
+import { CdnCertificateRegion, arnRegion, certificateRegionMessage } from '../checks/cdn/cdn-certificate-region';
+import { CdnHttpAllowed } from '../checks/cdn/cdn-http-allowed';
+import { CdnLogBucketAcls } from '../checks/cdn/cdn-log-bucket-acls';
+import { CdnMinimumTls, MODERN_SECURITY_POLICIES, minimumTlsMessage } from '../checks/cdn/cdn-minimum-tls';
+import { CdnOaiLegacy } from '../checks/cdn/cdn-oai-legacy';
+import { CdnOaiWithKms } from '../checks/cdn/cdn-oai-with-kms';
+import { embedChecks, throwFinding } from '../checks/embed';
+import { GuardedPatternsError } from '../private/errors';
+
+/**
+ * How CloudFront reads the private bucket.
+ */
+export enum CdnOriginAccess {
+  /**
+   * Origin access control (OAC): AWS's current recommendation. The bucket policy lets only this
+   * distribution read (`AWS:SourceArn`); works with SSE-KMS and in every region.
+   */
+  CONTROL = 'CONTROL',
+  /**
+   * Origin access identity (OAI): legacy. No SSE-KMS, and not available in regions launched after
+   * December 2022. Warns with `GuardedPatterns-CdnOaiLegacy`.
+   */
+  IDENTITY = 'IDENTITY',
+}
+
+/**
+ * How the upload-signing function hands out presigned POSTs.
+ */
+export interface CdnUploadOptions {
+  /**
+   * Every upload's key starts with this prefix.
+   *
+   * @default 'uploads/'
+   */
+  readonly keyPrefix?: string;
+
+  /**
+   * The largest file accepted. S3 enforces it through the POST policy's `content-length-range`.
+   *
+   * @default Size.mebibytes(10)
+   */
+  readonly maxSize?: Size;
+
+  /**
+   * Content types accepted: exact (`image/png`) or a family (`image/*`). S3 enforces the one
+   * signed through the POST policy.
+   *
+   * @default ['image/jpeg', 'image/png', 'image/gif', 'image/webp']
+   */
+  readonly allowedContentTypes?: string[];
+
+  /**
+   * How long a presigned POST stays valid: at most one hour.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly expiresIn?: Duration;
+
+  /**
+   * Who may call the function URL. With `AWS_IAM`, callers sign requests with SigV4 and need
+   * `lambda:InvokeFunctionUrl` (`grantSignUpload`); `NONE` lets anyone ask for upload URLs.
+   *
+   * @default lambda.FunctionUrlAuthType.AWS_IAM
+   */
+  readonly authType?: lambda.FunctionUrlAuthType;
+
+  /**
+   * Browser origins (`https://app.example.com`) allowed to call the function URL and to POST
+   * the file to the bucket (CORS on both).
+   *
+   * @default - no CORS: for server-side clients
+   */
+  readonly allowedOrigins?: string[];
+}
+
+/**
+ * Properties of a SecureS3Cdn.
+ */
+export interface SecureS3CdnProps {
+  /**
+   * How CloudFront reads the bucket.
+   *
+   * @default CdnOriginAccess.CONTROL
+   * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+   */
+  readonly originAccess?: CdnOriginAccess;
+
+  /**
+   * A customer managed KMS key for the bucket (SSE-KMS, with an S3 Bucket Key to cut KMS
+   * requests). Only with origin access control: the pattern lets CloudFront use the key.
+   *
+   * @default - S3-managed encryption (SSE-S3)
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Your own domain names for the distribution; needs `certificate`.
+   *
+   * @default - only the distribution's *.cloudfront.net name
+   */
+  readonly domainNames?: string[];
+
+  /**
+   * The certificate for `domainNames`: in us-east-1, covering every name.
+   *
+   * @default - the default *.cloudfront.net certificate
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * A hosted zone in which to create alias A and AAAA records for each of `domainNames`.
+   *
+   * @default - no DNS records
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * The minimum TLS security policy with a custom certificate; TLSv1.2_2021 or newer.
+   *
+   * @default cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021
+   */
+  readonly minimumProtocolVersion?: cloudfront.SecurityPolicyProtocol;
+
+  /**
+   * The object served for requests to the root (`/`), for a static site.
+   *
+   * @default - none: the root returns 403
+   */
+  readonly defaultRootObject?: string;
+
+  /**
+   * The ARN of an AWS WAF web ACL (scope CLOUDFRONT, in us-east-1) to attach.
+   *
+   * @default - no web ACL
+   */
+  readonly webAclId?: string;
+
+  /**
+   * Countries to allow or deny.
+   *
+   * @default - served everywhere
+   */
+  readonly geoRestriction?: cloudfront.GeoRestriction;
+
+  /**
+   * Which edge locations serve the content.
+   *
+   * @default cloudfront.PriceClass.PRICE_CLASS_100 (North America and Europe, the cheapest)
+   */
+  readonly priceClass?: cloudfront.PriceClass;
+
+  /**
+   * The bucket for CloudFront standard logs and the content bucket's server access logs. Its
+   * ACLs must be enabled (object ownership OBJECT_WRITER or BUCKET_OWNER_PREFERRED).
+   *
+   * @default - a new bucket, logs kept for `logRetention`
+   */
+  readonly logBucket?: s3.IBucket;
+
+  /**
+   * How long the new log bucket keeps logs.
+   *
+   * @default Duration.days(365)
+   */
+  readonly logRetention?: Duration;
+
+  /**
+   * How long replaced and deleted versions of files are kept.
+   *
+   * @default Duration.days(30)
+   */
+  readonly noncurrentVersionExpiration?: Duration;
+
+  /**
+   * What happens to the buckets when the stack is deleted. CloudFormation deletes only empty
+   * buckets: with DESTROY, empty them first.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Uploads through presigned POSTs handed out by a function URL; `{}` turns them on with the
+   * defaults.
+   *
+   * @default - no upload function (grantUpload still works)
+   */
+  readonly uploads?: CdnUploadOptions;
+}
+
+const DEFAULT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+const DEFAULT_KEY_PREFIX = 'uploads/';
+const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
+const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/([a-z0-9][a-z0-9!#$&^_.+-]*|\*)$/;
+const BROWSER_ORIGIN = /^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/;
+/** A presigned POST can carry at most 5 GB. */
+const MAX_POST_BYTES = 5 * 1024 ** 3;
+
+/** Lifecycle rules count in whole days. */
+function wholeDays(subject: string, prop: string, duration: Duration): Duration {
+  const days = duration.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < 1) {
+    throw new GuardedPatternsError(`${subject}: ${prop} (${duration.toHumanString()}) must be a whole number of days, at least 1; use Duration.days(n).`);
+  }
+  return duration;
+}
+
+/** The compliance-pack rules about a Lambda function that a signing function behind a URL cannot use. */
+const SIGNER_VPC_RULES = ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC'];
+const SIGNER_DLQ_RULES = ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'];
+
+/**
+ * Files in a private S3 bucket served only through CloudFront, over TLS, optionally on your own
+ * domain, with uploads the application controls through presigned POSTs.
+ *
+ * @example
+ * const cdn = new SecureS3Cdn(this, 'Cdn');
+ * // https://${cdn.domainName}/path/to/file serves s3://bucket/path/to/file
+ */
+export class SecureS3Cdn extends Construct {
+  /** The private bucket holding the files. */
+  public readonly bucket: s3.IBucket;
+
+  /** The distribution serving them. */
+  public readonly distribution: cloudfront.IDistribution;
+
+  /** The name to serve files from: the first of `domainNames`, or the distribution's *.cloudfront.net name. */
+  public readonly domainName: string;
+
+  /** The bucket receiving CloudFront standard logs and the content bucket's access logs. */
+  public readonly logBucket: s3.IBucket;
+
+  /** How CloudFront reads the bucket. */
+  public readonly originAccess: CdnOriginAccess;
+
+  /** The upload-signing function, when uploads are on. */
+  public readonly uploadFunction?: lambda.IFunction;
+
+  /** The upload-signing function URL, when uploads are on. */
+  public readonly uploadFunctionUrl?: lambda.IFunctionUrl;
+
+  /** The URL to POST upload requests to, when uploads are on. */
+  public readonly uploadUrl?: string;
+
+  /** The prefix uploads go under, and the default of `grantUpload`. */
+  public readonly uploadKeyPrefix: string;
+
+  constructor(scope: Construct, id: string, props: SecureS3CdnProps = {}) {
+    super(scope, id);
+    const subject = `SecureS3Cdn '${this.node.path}'`;
+    this.originAccess = props.originAccess ?? CdnOriginAccess.CONTROL;
+    if (!Object.values(CdnOriginAccess).includes(this.originAccess)) {
+      throw new GuardedPatternsError(`${subject}: originAccess (${String(this.originAccess)}) is not a CdnOriginAccess; use CdnOriginAccess.CONTROL.`);
+    }
+    if (this.originAccess === CdnOriginAccess.IDENTITY && props.encryptionKey) {
+      throwFinding(CdnOaiWithKms, `${subject}: originAccess IDENTITY cannot be used with encryptionKey: an origin access identity cannot decrypt SSE-KMS objects. `
+        + 'Use originAccess: CdnOriginAccess.CONTROL (the default), or drop encryptionKey for S3-managed encryption.');
+    }
+    const domainNames = props.domainNames ?? [];
+    this.checkDomain(subject, props, domainNames);
+    const minimumProtocolVersion = props.minimumProtocolVersion ?? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021;
+    if (!Token.isUnresolved(minimumProtocolVersion) && !MODERN_SECURITY_POLICIES.includes(minimumProtocolVersion)) {
+      throwFinding(CdnMinimumTls, minimumTlsMessage(`${subject}: minimumProtocolVersion`, minimumProtocolVersion));
+    }
+    if (props.defaultRootObject !== undefined && !Token.isUnresolved(props.defaultRootObject)
+      && (props.defaultRootObject === '' || props.defaultRootObject.startsWith('/'))) {
+      throw new GuardedPatternsError(`${subject}: defaultRootObject ('${props.defaultRootObject}') must name an object without a leading slash, such as 'index.html'.`);
+    }
+    const uploads = props.uploads ? this.uploadSettings(subject, props.uploads) : undefined;
+    this.uploadKeyPrefix = uploads?.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (props.logBucket && props.logRetention) {
+      throw new GuardedPatternsError(`${subject}: logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.`);
+    }
+    const logRetention = wholeDays(subject, 'logRetention', props.logRetention ?? Duration.days(365));
+    const noncurrentVersionExpiration = wholeDays(subject, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration ?? Duration.days(30));
+
+    this.logBucket = props.logBucket ?? this.createLogBucket(logRetention, removalPolicy);
+
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: props.encryptionKey ? true : undefined,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: 's3-access/',
+      lifecycleRules: [{
+        noncurrentVersionExpiration,
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }],
+      cors: uploads?.allowedOrigins ? [{
+        allowedMethods: [s3.HttpMethods.POST],
+        allowedOrigins: uploads.allowedOrigins,
+        allowedHeaders: ['*'],
+        maxAge: 3000,
+      }] : undefined,
+      removalPolicy,
+    });
+    this.bucket = bucket;
+
+    const origin = this.originAccess === CdnOriginAccess.IDENTITY
+      ? origins.S3BucketOrigin.withOriginAccessIdentity(bucket)
+      : origins.S3BucketOrigin.withOriginAccessControl(bucket);
+    const distribution = new cloudfront.Distribution(this, 'Distribution', {
+      defaultBehavior: {
+        origin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        // No origin request policy: CloudFront sends Range to S3 on its own, and the managed
+        // cache policy keys on the path only, so byte-range requests are cached and served.
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        compress: true,
+      },
+      domainNames: domainNames.length > 0 ? domainNames : undefined,
+      certificate: props.certificate,
+      minimumProtocolVersion: props.certificate ? minimumProtocolVersion : undefined,
+      sslSupportMethod: props.certificate ? cloudfront.SSLMethod.SNI : undefined,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableIpv6: true,
+      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
+      geoRestriction: props.geoRestriction,
+      webAclId: props.webAclId,
+      defaultRootObject: props.defaultRootObject,
+      enableLogging: true,
+      logBucket: this.logBucket,
+      logFilePrefix: 'cloudfront/',
+    });
+    this.distribution = distribution;
+    if (!props.certificate) {
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason: 'Without domainNames the distribution serves its *.cloudfront.net name with the default CloudFront certificate, whose security policy AWS fixes (TLSv1) and no one can raise; with a certificate the pattern requires TLSv1.2_2021 or newer.',
+      });
+    }
+    this.domainName = domainNames[0] ?? distribution.distributionDomainName;
+
+    if (props.hostedZone) {
+      domainNames.forEach((name, i) => {
+        const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(distribution));
+        const recordName = i === 0 ? 'Alias' : `Alias${i + 1}`;
+        new route53.ARecord(this, recordName, { zone: props.hostedZone!, recordName: name, target });
+        new route53.AaaaRecord(this, `${recordName}Ipv6`, { zone: props.hostedZone!, recordName: name, target });
+      });
+    }
+
+    if (uploads) {
+      const fn = this.createUploadFunction(uploads, props.encryptionKey);
+      this.uploadFunction = fn;
+      this.uploadFunctionUrl = fn.addFunctionUrl({
+        authType: uploads.authType,
+        cors: uploads.allowedOrigins ? {
+          allowedOrigins: uploads.allowedOrigins,
+          allowedMethods: [lambda.HttpMethod.POST],
+          allowedHeaders: ['content-type', 'authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'],
+          maxAge: Duration.minutes(50),
+        } : undefined,
+      });
+      this.uploadUrl = this.uploadFunctionUrl.url;
+    }
+
+    embedChecks(this, [
+      CdnHttpAllowed,
+      CdnCertificateRegion,
+      CdnCertificateAliases,
+      CdnMinimumTls,
+      CdnOaiWithKms,
+      CdnOaiLegacy,
+      CdnBucketExposed,
+      CdnLogBucketAcls,
+    ]);
+  }
+
+  /**
+   * Lets `grantee` put objects under `keyPrefix`, for application servers that presign uploads
+   * themselves (with their own credentials). Does not allow reading or deleting.
+   *
+   * @param grantee who may upload
+   * @param keyPrefix the prefix the keys must start with; defaults to the upload prefix (`uploads/`)
+   */
+  public grantUpload(grantee: iam.IGrantable, keyPrefix?: string): iam.Grant {
+    const prefix = keyPrefix ?? this.uploadKeyPrefix;
+    if (!Token.isUnresolved(prefix) && (prefix.includes('*') || prefix.startsWith('/'))) {
+      throw new GuardedPatternsError(`SecureS3Cdn '${this.node.path}': grantUpload keyPrefix ('${prefix}') must be a plain prefix without '*' or a leading '/', such as 'uploads/'.`);
+    }
+    return this.bucket.grantPut(grantee, `${prefix}*`);
+  }
+
+  /**
+   * Lets `grantee` call the upload-signing function URL (with IAM auth, the default).
+   */
+  public grantSignUpload(grantee: iam.IGrantable): iam.Grant {
+    if (!this.uploadFunction) {
+      throw new GuardedPatternsError(`SecureS3Cdn '${this.node.path}': grantSignUpload needs the upload function; set uploads (uploads: {} for the defaults).`);
+    }
+    return this.uploadFunction.grantInvokeUrl(grantee);
+  }
+
+  private checkDomain(subject: string, props: SecureS3CdnProps, domainNames: string[]): void {
+    for (const name of domainNames) {
+      if (!Token.isUnresolved(name) && !HOST_NAME.test(name)) {
+        throw new GuardedPatternsError(`${subject}: domainNames entry '${name}' is not a lower-case host name; use a name such as 'cdn.example.com' (a leading '*.' is allowed).`);
+      }
+    }
+    if (domainNames.length > 0 && !props.certificate) {
+      throw new GuardedPatternsError(`${subject}: domainNames (${domainNames.join(', ')}) need a certificate covering them; pass certificate (an ACM certificate in us-east-1).`);
+    }
+    if (props.certificate && domainNames.length === 0) {
+      throw new GuardedPatternsError(`${subject}: certificate is given without domainNames; CloudFront serves a custom certificate only for its alternate domain names. Pass domainNames, or drop certificate.`);
+    }
+    if (props.hostedZone && domainNames.length === 0) {
+      throw new GuardedPatternsError(`${subject}: hostedZone is given without domainNames; pass the names to create alias records for.`);
+    }
+    if (props.hostedZone && !Token.isUnresolved(props.hostedZone.zoneName)) {
+      const zone = props.hostedZone.zoneName.replace(/\.$/, '');
+      const outside = domainNames.filter((n) => !Token.isUnresolved(n) && n !== zone && !n.endsWith(`.${zone}`));
+      if (outside.length > 0) {
+        throw new GuardedPatternsError(`${subject}: domainNames ${outside.join(', ')} are not in hostedZone ${zone}; use names under ${zone} or another zone.`);
+      }
+    }
+    if (props.certificate) {
+      this.checkCertificate(subject, props.certificate, domainNames);
+    }
+  }
+
+  /** What the props tell about the certificate: its region and, for one made here, its names. */
+  private checkCertificate(subject: string, certificate: acm.ICertificate, domainNames: string[]): void {
+    const arn = certificate.certificateArn;
+    const region = Token.isUnresolved(arn) ? Stack.of(certificate).region : arnRegion(arn);
+    if (region !== undefined && !Token.isUnresolved(region) && region !== 'us-east-1') {
+      const where = Token.isUnresolved(arn) ? `'${certificate.node.path}'` : arn;
+      throwFinding(CdnCertificateRegion, certificateRegionMessage(`${subject}: certificate`, where,
+        Token.isUnresolved(arn) ? `${region} (the region of stack '${Stack.of(certificate).stackName}')` : region));
+    }
+    const cfn = certificate.node.defaultChild;
+    if (cfn instanceof acm.CfnCertificate && !Token.isUnresolved(cfn.domainName)
+      && (cfn.subjectAlternativeNames ?? []).every((n) => !Token.isUnresolved(n)) && domainNames.every((n) => !Token.isUnresolved(n))) {
+      const names = [cfn.domainName, ...(cfn.subjectAlternativeNames ?? [])];
+      const missing = uncoveredAliases(names, domainNames);
+      if (missing.length > 0) {
+        throwFinding(CdnCertificateAliases, `${subject}: certificate (${names.join(', ')}) does not cover domainNames ${missing.join(', ')}. `
+          + 'Add them to the certificate\'s subjectAlternativeNames (a wildcard covers one label), or remove them from domainNames.');
+      }
+    }
+  }
+
+  private uploadSettings(subject: string, options: CdnUploadOptions) {
+    const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    if (Token.isUnresolved(keyPrefix) || keyPrefix === '' || keyPrefix.startsWith('/') || /[*?\\\u0000-\u001f]/.test(keyPrefix)
+      || keyPrefix.split('/').some((part) => part === '..' || part === '.')) {
+      throw new GuardedPatternsError(`${subject}: uploads.keyPrefix ('${keyPrefix}') must be a literal, non-empty S3 key prefix without a leading '/', '*', '?', '..' or control characters, such as 'uploads/'.`);
+    }
+    const maxSize = options.maxSize ?? Size.mebibytes(10);
+    const maxBytes = maxSize.toBytes({ rounding: SizeRoundingBehavior.NONE });
+    if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_POST_BYTES) {
+      throw new GuardedPatternsError(`${subject}: uploads.maxSize (${maxBytes} bytes) must be a whole number of bytes from 1 to 5 GiB, the most a presigned POST carries; use Size.mebibytes(10) or similar.`);
+    }
+    const contentTypes = options.allowedContentTypes ?? DEFAULT_CONTENT_TYPES;
+    const badType = contentTypes.find((t) => Token.isUnresolved(t) || !CONTENT_TYPE.test(t));
+    if (contentTypes.length === 0 || badType !== undefined) {
+      throw new GuardedPatternsError(`${subject}: uploads.allowedContentTypes ${contentTypes.length === 0 ? 'is empty' : `has '${badType}', not a lower-case type/subtype`}; `
+        + "list types such as 'image/png', or a family such as 'image/*'.");
+    }
+    const expiresIn = options.expiresIn ?? Duration.minutes(5);
+    const expiresSeconds = expiresIn.toSeconds({ integral: false });
+    if (!Number.isInteger(expiresSeconds) || expiresSeconds < 1 || expiresSeconds > 3600) {
+      throw new GuardedPatternsError(`${subject}: uploads.expiresIn (${expiresSeconds} seconds) must be a whole number of seconds from 1 to 3600; a presigned POST should expire quickly (the default is 5 minutes).`);
+    }
+    const badOrigin = (options.allowedOrigins ?? []).find((o) => Token.isUnresolved(o) || !BROWSER_ORIGIN.test(o));
+    if (badOrigin !== undefined || (options.allowedOrigins && options.allowedOrigins.length === 0)) {
+      throw new GuardedPatternsError(`${subject}: uploads.allowedOrigins ${badOrigin === undefined ? 'is empty' : `has '${badOrigin}'`}; `
+        + "list browser origins without a path, such as 'https://app.example.com', or leave allowedOrigins unset.");
+    }
+    return {
+      keyPrefix,
+      maxBytes,
+      contentTypes,
+      expiresSeconds,
+      authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM,
+      allowedOrigins: options.allowedOrigins,
+    };
+  }
+
+  private createLogBucket(retention: Duration, removalPolicy: RemovalPolicy): s3.IBucket {
+    const logBucket = new s3.Bucket(this, 'LogBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // CloudFront standard (legacy) logs are written through an ACL grant.
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: Duration.days(1) }],
+      removalPolicy,
+    });
+    const kmsReason = 'S3 server access logs can be delivered only to a bucket encrypted with SSE-S3, not SSE-KMS; this bucket receives them.';
+    Validations.of(logBucket).acknowledge(...['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']
+      .map((rule) => ({ id: rule, reason: kmsReason })));
+    const reason = 'This bucket is where the content bucket and the distribution write their access logs; logging it to itself would log its own log writes without end.';
+    Validations.of(logBucket).acknowledge(...['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'HIPAA.Security-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled']
+      .map((rule) => ({ id: rule, reason })));
+    return logBucket;
+  }
+
+  private createUploadFunction(uploads: ReturnType<SecureS3Cdn['uploadSettings']>, key: kms.IKey | undefined): lambda.Function {
+    const logGroup = new logs.LogGroup(this, 'UploadLogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(this, 'UploadRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Signs uploads to ${this.node.path}/Bucket under ${uploads.keyPrefix}`,
+    });
+    const statements = [
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      // The presigned POST carries the role's authority: only PutObject, only under the prefix.
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${uploads.keyPrefix}*`)] }),
+    ];
+    if (key) {
+      statements.push(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
+    }
+    // A customer managed policy rather than the role's inline default policy (NIST/HIPAA/PCI IAMNoInlinePolicy).
+    const policy = new iam.ManagedPolicy(this, 'UploadPolicy', { roles: [role], statements });
+    const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${uploads.keyPrefix}*]`,
+      reason: `The signing role may put any key under ${uploads.keyPrefix}, the upload prefix; each presigned POST then pins one exact key, a content type and a size range.`,
+    });
+    const fn = new SignUploadFunction(this, 'UploadFunction', {
+      description: `Returns presigned POSTs for uploads to ${this.node.path}/Bucket under ${uploads.keyPrefix}`,
+      role: role.withoutPolicyUpdates(),
+      logGroup,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      environment: {
+        BUCKET_NAME: this.bucket.bucketName,
+        KEY_PREFIX: uploads.keyPrefix,
+        MAX_BYTES: String(uploads.maxBytes),
+        CONTENT_TYPES: uploads.contentTypes.join(','),
+        EXPIRES_SECONDS: String(uploads.expiresSeconds),
+      },
+    });
+    Validations.of(fn).acknowledge(
+      ...SIGNER_VPC_RULES.map((id) => ({ id, reason: 'The function signs the POST policy locally and calls no AWS API or private resource; a VPC would only add cold-start time and NAT cost.' })),
+      ...SIGNER_DLQ_RULES.map((id) => ({ id, reason: 'The function is invoked synchronously through its URL: the caller gets the error; a dead-letter queue applies only to asynchronous invocations.' })),
+    );
+    return fn;
+  }
+}

@@ -1,0 +1,478 @@
+import { App, Duration, RemovalPolicy, Size, Stack, Validations, aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_route53 as route53, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { CdnOriginAccess, SecureS3Cdn, SecureS3CdnProps } from '../../src';
+import { TEST_ENV, testApp, testStack } from '../util';
+
+const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const SECURITY_HEADERS = '67f7725c-6f97-4210-82d7-5512b31e9d03';
+
+function cdn(props: SecureS3CdnProps = {}, stack: Stack = testStack()): { stack: Stack; cdn: SecureS3Cdn; template: Template } {
+  const pattern = new SecureS3Cdn(stack, 'Cdn', props);
+  return { stack, cdn: pattern, template: Template.fromStack(stack) };
+}
+
+function domain(stack: Stack, names: string[] = ['cdn.example.com'], certificateNames: string[] = names) {
+  const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
+  const certificate = new acm.Certificate(stack, 'Certificate', {
+    domainName: certificateNames[0],
+    subjectAlternativeNames: certificateNames.slice(1),
+    validation: acm.CertificateValidation.fromDns(zone),
+  });
+  return { zone, certificate };
+}
+
+function bucketLogicalId(template: Template, ownership: string): string {
+  const buckets = template.findResources('AWS::S3::Bucket', { Properties: { OwnershipControls: { Rules: [{ ObjectOwnership: ownership }] } } });
+  expect(Object.keys(buckets)).toHaveLength(1);
+  return Object.keys(buckets)[0];
+}
+
+describe('SecureS3Cdn', () => {
+  describe('defaults', () => {
+    test('a private bucket: public access blocked, ACLs off, versioned, SSE-S3, access logs, a noncurrent-version lifecycle, retained', () => {
+      const { template } = cdn();
+      template.resourceCountIs('AWS::S3::Bucket', 2);
+      const logBucket = bucketLogicalId(template, 'ObjectWriter');
+      template.hasResource('AWS::S3::Bucket', {
+        Properties: {
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          VersioningConfiguration: { Status: 'Enabled' },
+          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+          LoggingConfiguration: { DestinationBucketName: { Ref: logBucket }, LogFilePrefix: 's3-access/' },
+          LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' })] },
+        },
+        DeletionPolicy: 'Retain',
+      });
+    });
+
+    test('the bucket policy denies plain HTTP and TLS below 1.2, and lets only this distribution read (OAC with AWS:SourceArn)', () => {
+      const { template } = cdn();
+      const bucket = bucketLogicalId(template, 'BucketOwnerEnforced');
+      const distribution = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: bucket },
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+            {
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Principal: { Service: 'cloudfront.amazonaws.com' },
+              Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/*']] },
+              Condition: { StringEquals: { 'AWS:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: distribution }]] } } },
+            },
+          ],
+        },
+      });
+      template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+      template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
+    });
+
+    test('the distribution: HTTPS redirect, HTTP/2 and 3, IPv6, compression, security headers, price class 100, logs to an ACL-enabled bucket', () => {
+      const { template } = cdn();
+      const logBucket = bucketLogicalId(template, 'ObjectWriter');
+      template.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: {
+          DefaultCacheBehavior: Match.objectLike({
+            ViewerProtocolPolicy: 'redirect-to-https',
+            AllowedMethods: ['GET', 'HEAD'],
+            Compress: true,
+            ResponseHeadersPolicyId: SECURITY_HEADERS,
+          }),
+          HttpVersion: 'http2and3',
+          IPV6Enabled: true,
+          PriceClass: 'PriceClass_100',
+          Logging: { Bucket: { 'Fn::GetAtt': [logBucket, 'RegionalDomainName'] }, Prefix: 'cloudfront/' },
+          Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })],
+          Aliases: Match.absent(),
+          ViewerCertificate: Match.absent(),
+          DefaultRootObject: Match.absent(),
+          WebACLId: Match.absent(),
+          Restrictions: Match.absent(),
+        },
+      });
+    });
+
+    test('byte-range requests pass: path-only cache key, no origin request policy, no legacy forwarding, no edge code', () => {
+      const { template } = cdn();
+      const config = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+      const behaviors = [config.DefaultCacheBehavior, ...(config.CacheBehaviors ?? [])];
+      for (const behavior of behaviors) {
+        // The managed CachingOptimized policy: CloudFront forwards Range to S3 and caches the parts.
+        expect(behavior.CachePolicyId).toBe(CACHING_OPTIMIZED);
+        // An origin request policy, legacy ForwardedValues or an edge function could rewrite or drop headers.
+        expect(behavior.OriginRequestPolicyId).toBeUndefined();
+        expect(behavior.ForwardedValues).toBeUndefined();
+        expect(behavior.FunctionAssociations).toBeUndefined();
+        expect(behavior.LambdaFunctionAssociations).toBeUndefined();
+        expect(behavior.AllowedMethods).toContain('GET');
+      }
+      // Nothing in the template defines its own cache, origin request or response headers policy.
+      template.resourceCountIs('AWS::CloudFront::CachePolicy', 0);
+      template.resourceCountIs('AWS::CloudFront::OriginRequestPolicy', 0);
+      template.resourceCountIs('AWS::CloudFront::ResponseHeadersPolicy', 0);
+    });
+
+    test('the log bucket: ACLs enabled for CloudFront, public access blocked, TLS only, logs expire after a year', () => {
+      const { template } = cdn();
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'ObjectWriter' }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
+      });
+      const logBucket = bucketLogicalId(template, 'ObjectWriter');
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logBucket },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    });
+
+    test('exposes the bucket, the distribution and its domain name; no upload function', () => {
+      const { stack, cdn: pattern, template } = cdn();
+      expect(stack.resolve(pattern.domainName)).toEqual({ 'Fn::GetAtt': [Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0], 'DomainName'] });
+      expect(pattern.bucket).toBeInstanceOf(s3.Bucket);
+      expect(pattern.distribution).toBeInstanceOf(cloudfront.Distribution);
+      expect(pattern.originAccess).toBe(CdnOriginAccess.CONTROL);
+      expect(pattern.uploadFunction).toBeUndefined();
+      expect(pattern.uploadUrl).toBeUndefined();
+      template.resourceCountIs('AWS::Lambda::Function', 0);
+    });
+  });
+
+  describe('origin access identity', () => {
+    test('the bucket policy lets only that identity read; no origin access control', () => {
+      const { template } = cdn({ originAccess: CdnOriginAccess.IDENTITY });
+      const oai = Object.keys(template.findResources('AWS::CloudFront::CloudFrontOriginAccessIdentity'));
+      expect(oai).toHaveLength(1);
+      template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 0);
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([{
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Principal: { CanonicalUser: { 'Fn::GetAtt': [oai[0], 'S3CanonicalUserId'] } },
+            Resource: Match.anyValue(),
+          }]),
+        },
+      });
+      const statements = Object.values(template.findResources('AWS::S3::BucketPolicy'))
+        .flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Allow');
+      expect(statements).toHaveLength(1);
+    });
+
+    test('warns GuardedPatterns-CdnOaiLegacy, acknowledgeable on the pattern', () => {
+      const stack = testStack();
+      new SecureS3Cdn(stack, 'Cdn', { originAccess: CdnOriginAccess.IDENTITY });
+      Annotations.fromStack(stack).hasWarning('/TestStack/Cdn/Distribution/Resource', Match.stringLikeRegexp(
+        "Distribution 'TestStack/Cdn/Distribution': origin .* reads S3 through an origin access identity, which is legacy.*GuardedPatterns-CdnOaiLegacy"));
+
+      const acknowledged = testStack(testApp(), 'Acknowledged');
+      const quiet = new SecureS3Cdn(acknowledged, 'Cdn', { originAccess: CdnOriginAccess.IDENTITY });
+      Validations.of(quiet).acknowledge({ id: 'GuardedPatterns-CdnOaiLegacy', reason: 'The bucket is read by an OAI during a migration.' });
+      expect(Annotations.fromStack(acknowledged).findWarning('*', Match.stringLikeRegexp('GuardedPatterns-'))).toEqual([]);
+    });
+
+    test('defaults raise no warning or error of the library', () => {
+      const stack = testStack();
+      new SecureS3Cdn(stack, 'Cdn', { uploads: {} });
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('GuardedPatterns-'))).toEqual([]);
+      expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+    });
+
+    test('fails when combined with encryptionKey, naming both props', () => {
+      const stack = testStack();
+      const key = new kms.Key(stack, 'Key');
+      expect(() => new SecureS3Cdn(stack, 'Cdn', { originAccess: CdnOriginAccess.IDENTITY, encryptionKey: key })).toThrow(
+        "SecureS3Cdn 'TestStack/Cdn': originAccess IDENTITY cannot be used with encryptionKey: an origin access identity cannot decrypt SSE-KMS objects. "
+        + 'Use originAccess: CdnOriginAccess.CONTROL (the default), or drop encryptionKey for S3-managed encryption. (GuardedPatterns-CdnOaiWithKms)');
+    });
+  });
+
+  describe('encryptionKey', () => {
+    test('SSE-KMS with a bucket key, and a key policy that lets CloudFront distributions of this account decrypt', () => {
+      const stack = testStack();
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      const { template } = cdn({ encryptionKey: key }, stack);
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] } }, BucketKeyEnabled: true }] },
+      });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([{
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Resource: '*',
+            Condition: { ArnLike: { 'AWS:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/*']] } } },
+          }]),
+        },
+      });
+    });
+  });
+
+  describe('custom domain', () => {
+    test('aliases, the certificate with TLSv1.2_2021 and SNI, and alias A and AAAA records', () => {
+      const stack = testStack();
+      const { zone, certificate } = domain(stack, ['cdn.example.com', 'img.example.com']);
+      const { cdn: pattern, template } = cdn({ domainNames: ['cdn.example.com', 'img.example.com'], certificate, hostedZone: zone }, stack);
+      template.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: Match.objectLike({
+          Aliases: ['cdn.example.com', 'img.example.com'],
+          ViewerCertificate: { AcmCertificateArn: { Ref: 'Certificate4E7ABB08' }, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+        }),
+      });
+      template.resourceCountIs('AWS::Route53::RecordSet', 4);
+      for (const type of ['A', 'AAAA']) {
+        template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'img.example.com.', Type: type, AliasTarget: Match.objectLike({ HostedZoneId: Match.anyValue() }) });
+      }
+      expect(pattern.domainName).toBe('cdn.example.com');
+    });
+
+    test('minimumProtocolVersion can be raised', () => {
+      const stack = testStack();
+      const { certificate } = domain(stack);
+      const { template } = cdn({ domainNames: ['cdn.example.com'], certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2025 }, stack);
+      template.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2025' }) }) });
+    });
+
+    test('a wildcard certificate covers one label', () => {
+      const stack = testStack();
+      const { certificate } = domain(stack, ['cdn.example.com'], ['*.example.com']);
+      expect(() => cdn({ domainNames: ['cdn.example.com'], certificate }, stack)).not.toThrow();
+    });
+
+    test('fails when the certificate does not cover an alias', () => {
+      const stack = testStack();
+      const { certificate } = domain(stack, ['a.cdn.example.com'], ['*.example.com']);
+      expect(() => new SecureS3Cdn(stack, 'Cdn', { domainNames: ['a.cdn.example.com'], certificate })).toThrow(
+        "SecureS3Cdn 'TestStack/Cdn': certificate (*.example.com) does not cover domainNames a.cdn.example.com. "
+        + "Add them to the certificate's subjectAlternativeNames (a wildcard covers one label), or remove them from domainNames. (GuardedPatterns-CdnCertificateAliases)");
+    });
+
+    test('fails when the certificate ARN is in another region', () => {
+      const stack = testStack();
+      const certificate = acm.Certificate.fromCertificateArn(stack, 'Imported', 'arn:aws:acm:eu-west-1:111111111111:certificate/abc');
+      expect(() => new SecureS3Cdn(stack, 'Cdn', { domainNames: ['cdn.example.com'], certificate })).toThrow(
+        "SecureS3Cdn 'TestStack/Cdn': certificate: the viewer certificate arn:aws:acm:eu-west-1:111111111111:certificate/abc is in eu-west-1; CloudFront accepts only certificates in us-east-1.");
+    });
+
+    test('fails when the certificate is created in a stack of another region (aws-cdk-lib misses it)', () => {
+      const stack = testStack(testApp(), 'Europe', { env: { account: TEST_ENV.account, region: 'eu-west-1' } });
+      const certificate = new acm.Certificate(stack, 'Certificate', { domainName: 'cdn.example.com' });
+      expect(() => new SecureS3Cdn(stack, 'Cdn', { domainNames: ['cdn.example.com'], certificate })).toThrow(
+        "SecureS3Cdn 'Europe/Cdn': certificate: the viewer certificate 'Europe/Certificate' is in eu-west-1 (the region of stack 'Europe'); CloudFront accepts only certificates in us-east-1.");
+    });
+
+    test('fails when the minimum protocol is below TLSv1.2_2021', () => {
+      const stack = testStack();
+      const { certificate } = domain(stack);
+      expect(() => new SecureS3Cdn(stack, 'Cdn', { domainNames: ['cdn.example.com'], certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2019 })).toThrow(
+        "SecureS3Cdn 'TestStack/Cdn': minimumProtocolVersion: minimum protocol TLSv1.2_2019 lets viewers connect with protocols or ciphers older than TLS 1.2 with current ciphers. "
+        + 'Use TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025 (SecurityPolicyProtocol.TLS_V1_2_2021 or newer). (GuardedPatterns-CdnMinimumTls)');
+    });
+
+    test.each([
+      ['domainNames without a certificate', () => ({ domainNames: ['cdn.example.com'] }), 'domainNames (cdn.example.com) need a certificate covering them; pass certificate (an ACM certificate in us-east-1).'],
+      ['a name that is not a host name', () => ({ domainNames: ['CDN.example.com'] }), "domainNames entry 'CDN.example.com' is not a lower-case host name"],
+      ['defaultRootObject with a leading slash', () => ({ defaultRootObject: '/index.html' }), "defaultRootObject ('/index.html') must name an object without a leading slash, such as 'index.html'."],
+    ])('fails when given %s', (_name, props, message) => {
+      expect(() => new SecureS3Cdn(testStack(), 'Cdn', props())).toThrow(`SecureS3Cdn 'TestStack/Cdn': ${message}`);
+    });
+
+    test('fails when given a certificate without domainNames, or a zone that does not hold the names', () => {
+      const stack = testStack();
+      const { zone, certificate } = domain(stack);
+      expect(() => new SecureS3Cdn(stack, 'A', { certificate })).toThrow("SecureS3Cdn 'TestStack/A': certificate is given without domainNames");
+      expect(() => new SecureS3Cdn(stack, 'B', { hostedZone: zone })).toThrow("SecureS3Cdn 'TestStack/B': hostedZone is given without domainNames");
+      const other = new route53.PublicHostedZone(stack, 'Other', { zoneName: 'example.org' });
+      expect(() => new SecureS3Cdn(stack, 'C', { domainNames: ['cdn.example.com'], certificate, hostedZone: other }))
+        .toThrow("SecureS3Cdn 'TestStack/C': domainNames cdn.example.com are not in hostedZone example.org; use names under example.org or another zone.");
+    });
+  });
+
+  describe('distribution options', () => {
+    test('defaultRootObject, web ACL, geo restriction and price class reach the distribution', () => {
+      const { template } = cdn({
+        defaultRootObject: 'index.html',
+        webAclId: 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/cdn/abc',
+        geoRestriction: cloudfront.GeoRestriction.allowlist('DE', 'FR'),
+        priceClass: cloudfront.PriceClass.PRICE_CLASS_ALL,
+      });
+      template.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: Match.objectLike({
+          DefaultRootObject: 'index.html',
+          WebACLId: 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/cdn/abc',
+          Restrictions: { GeoRestriction: { RestrictionType: 'whitelist', Locations: ['DE', 'FR'] } },
+          PriceClass: 'PriceClass_All',
+        }),
+      });
+    });
+
+    test('logBucket, logRetention, noncurrentVersionExpiration and removalPolicy', () => {
+      const stack = testStack();
+      const logs = new s3.Bucket(stack, 'Logs', { objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, enforceSSL: true });
+      const { template } = cdn({ logBucket: logs, noncurrentVersionExpiration: Duration.days(7), removalPolicy: RemovalPolicy.DESTROY }, stack);
+      template.resourceCountIs('AWS::S3::Bucket', 2);
+      template.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: Match.objectLike({ Logging: { Bucket: { 'Fn::GetAtt': ['Logs6819BB44', 'RegionalDomainName'] }, Prefix: 'cloudfront/' } }),
+      });
+      template.hasResource('AWS::S3::Bucket', {
+        Properties: Match.objectLike({
+          LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 7 } })] },
+        }),
+        DeletionPolicy: 'Delete',
+      });
+      const other = testStack(testApp(), 'Other');
+      cdn({ logRetention: Duration.days(90) }, other).template.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+      });
+    });
+
+    test.each([
+      ['logRetention with logBucket', (stack: Stack) => ({ logBucket: new s3.Bucket(stack, 'Logs'), logRetention: Duration.days(30) }),
+        'logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.'],
+      ['a logRetention in hours', () => ({ logRetention: Duration.hours(36) }), 'logRetention (1 day 12 hours) must be a whole number of days, at least 1; use Duration.days(n).'],
+      ['a noncurrentVersionExpiration under a day', () => ({ noncurrentVersionExpiration: Duration.hours(1) }),
+        'noncurrentVersionExpiration (1 hour) must be a whole number of days, at least 1; use Duration.days(n).'],
+    ])('fails when given %s', (_name, props, message) => {
+      const stack = testStack();
+      expect(() => new SecureS3Cdn(stack, 'Cdn', props(stack))).toThrow(`SecureS3Cdn 'TestStack/Cdn': ${message}`);
+    });
+
+    test('fails at synth when logBucket has ACLs disabled (GuardedPatterns-CdnLogBucketAcls)', () => {
+      const stack = testStack();
+      // An L1 bucket that aws-cdk-lib does not adjust: no ownership controls, so S3 disables ACLs.
+      const logs = s3.Bucket.fromCfnBucket(new s3.CfnBucket(stack, 'Logs'));
+      new SecureS3Cdn(stack, 'Cdn', { logBucket: logs });
+      expect(() => Template.fromStack(stack)).toThrow(
+        "Distribution 'TestStack/Cdn/Distribution': log bucket 'TestStack/Logs' has ACLs disabled (object ownership BucketOwnerEnforced), so CloudFront cannot write its standard logs there.");
+    });
+  });
+
+  describe('uploads', () => {
+    test('off by default; {} turns on a Node.js function behind an IAM-authenticated URL with the default rules', () => {
+      const stack = testStack();
+      const { cdn: pattern, template } = cdn({ uploads: {} }, stack);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Environment: {
+          Variables: {
+            BUCKET_NAME: { Ref: bucketLogicalId(template, 'BucketOwnerEnforced') },
+            KEY_PREFIX: 'uploads/',
+            MAX_BYTES: String(10 * 1024 * 1024),
+            CONTENT_TYPES: 'image/jpeg,image/png,image/gif,image/webp',
+            EXPIRES_SECONDS: '300',
+          },
+        },
+      });
+      template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', Cors: Match.absent() });
+      const url = Object.keys(template.findResources('AWS::Lambda::Url'));
+      expect(url).toHaveLength(1);
+      expect(stack.resolve(pattern.uploadUrl)).toEqual({ 'Fn::GetAtt': [url[0], 'FunctionUrl'] });
+      expect(stack.resolve(pattern.uploadFunction!.functionArn)).toEqual({ 'Fn::GetAtt': [Object.keys(template.findResources('AWS::Lambda::Function'))[0], 'Arn'] });
+    });
+
+    test('the signing role may only put objects under the prefix, through a managed policy', () => {
+      const { template } = cdn({ uploads: { keyPrefix: 'incoming/' } });
+      const bucket = bucketLogicalId(template, 'BucketOwnerEnforced');
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+            { Effect: 'Allow', Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/incoming/*']] } },
+          ],
+        },
+      });
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+    });
+
+    test('with a key, the signing role may generate data keys', () => {
+      const stack = testStack();
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      cdn({ encryptionKey: key, uploads: {} }, stack).template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] } }]) },
+      });
+    });
+
+    test('overrides: prefix, size, types, expiry, auth and CORS on the URL and the bucket', () => {
+      const { template } = cdn({
+        uploads: {
+          keyPrefix: 'media/',
+          maxSize: Size.gibibytes(1),
+          allowedContentTypes: ['video/*'],
+          expiresIn: Duration.minutes(15),
+          authType: lambda.FunctionUrlAuthType.NONE,
+          allowedOrigins: ['https://app.example.com'],
+        },
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ KEY_PREFIX: 'media/', MAX_BYTES: String(1024 ** 3), CONTENT_TYPES: 'video/*', EXPIRES_SECONDS: '900' }) },
+      });
+      template.hasResourceProperties('AWS::Lambda::Url', {
+        AuthType: 'NONE',
+        Cors: Match.objectLike({ AllowOrigins: ['https://app.example.com'], AllowMethods: ['POST'] }),
+      });
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['POST'], AllowedOrigins: ['https://app.example.com'] })] },
+      });
+    });
+
+    test.each([
+      ['an empty keyPrefix', { keyPrefix: '' }, "uploads.keyPrefix ('') must be a literal, non-empty S3 key prefix"],
+      ['a keyPrefix with a wildcard', { keyPrefix: 'up*/' }, "uploads.keyPrefix ('up*/') must be a literal, non-empty S3 key prefix"],
+      ['maxSize above 5 GiB', { maxSize: Size.gibibytes(6) }, 'uploads.maxSize (6442450944 bytes) must be a whole number of bytes from 1 to 5 GiB'],
+      ['a maxSize that is not whole bytes', { maxSize: Size.kibibytes(0.0005) }, 'uploads.maxSize (0.512 bytes) must be a whole number of bytes from 1 to 5 GiB'],
+      ['a fractional expiry', { expiresIn: Duration.millis(1500) }, 'uploads.expiresIn (1.5 seconds) must be a whole number of seconds from 1 to 3600'],
+      ['no content types', { allowedContentTypes: [] }, 'uploads.allowedContentTypes is empty'],
+      ['a malformed content type', { allowedContentTypes: ['images'] }, "uploads.allowedContentTypes has 'images', not a lower-case type/subtype"],
+      ['a long expiry', { expiresIn: Duration.hours(2) }, 'uploads.expiresIn (7200 seconds) must be a whole number of seconds from 1 to 3600'],
+      ['an origin with a path', { allowedOrigins: ['https://app.example.com/x'] }, "uploads.allowedOrigins has 'https://app.example.com/x'"],
+    ])('fails when given %s', (_name, uploads, message) => {
+      expect(() => new SecureS3Cdn(testStack(), 'Cdn', { uploads })).toThrow(`SecureS3Cdn 'TestStack/Cdn': ${message}`);
+    });
+
+    test('grantUpload lets a grantee put objects under the upload prefix, or another one', () => {
+      const stack = testStack();
+      const pattern = new SecureS3Cdn(stack, 'Cdn');
+      const server = new iam.Role(stack, 'Server', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+      pattern.grantUpload(server);
+      pattern.grantUpload(server, 'avatars/');
+      const template = Template.fromStack(stack);
+      const bucket = bucketLogicalId(template, 'BucketOwnerEnforced');
+      const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+      expect(statements.map((s: any) => s.Resource)).toEqual([
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/uploads/*']] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/avatars/*']] },
+      ]);
+      for (const statement of statements) {
+        expect([statement.Action].flat().every((a: string) => a.startsWith('s3:PutObject') || a === 's3:Abort*')).toBe(true);
+      }
+    });
+
+    test('fails when grantUpload gets a wildcard prefix, or grantSignUpload has no function', () => {
+      const stack = testStack();
+      const pattern = new SecureS3Cdn(stack, 'Cdn');
+      const server = new iam.Role(stack, 'Server', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+      expect(() => pattern.grantUpload(server, '*')).toThrow("SecureS3Cdn 'TestStack/Cdn': grantUpload keyPrefix ('*') must be a plain prefix without '*' or a leading '/', such as 'uploads/'.");
+      expect(() => pattern.grantSignUpload(server)).toThrow("SecureS3Cdn 'TestStack/Cdn': grantSignUpload needs the upload function; set uploads (uploads: {} for the defaults).");
+    });
+
+    test('grantSignUpload lets a grantee call the IAM-authenticated URL', () => {
+      const stack = testStack();
+      const pattern = new SecureS3Cdn(stack, 'Cdn', { uploads: {} });
+      const client = new iam.Role(stack, 'Client', { assumedBy: new iam.AccountRootPrincipal() });
+      pattern.grantSignUpload(client);
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunctionUrl', Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } } })]) },
+      });
+    });
+  });
+
+  test('works in an environment-agnostic stack', () => {
+    const stack = new Stack(new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true, '@aws-cdk/core:strictCfnValidateErrors': true } }), 'Agnostic');
+    new SecureS3Cdn(stack, 'Cdn', { uploads: {} });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
