@@ -310,7 +310,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
 
   private resolverEndpoints(vpc: ec2.IVpc, peers: ec2.IVpc[], subnets: ec2.ISubnet[], services: ec2.InterfaceVpcEndpointAwsService[]) {
     const addresses = subnets.map((subnet, i) => {
-      const cidr = Token.isUnresolved(subnet.ipv4CidrBlock) ? undefined : parseCidr(subnet.ipv4CidrBlock ?? '');
+      const cidr = knownBlock(subnet);
       if (!cidr) {
         throw new GuardedPatternsError(`${this.subject}: the CIDR block of subnet ${i + 1} ('${subnet.node.path}') is not known at synth time, `
           + 'so the inbound Resolver endpoint cannot get the fixed addresses its forwarding rules need. Use a VPC defined in the app or imported with Vpc.fromLookup.');
@@ -490,6 +490,17 @@ function literalCidr(vpc: ec2.IVpc): Ipv4Cidr | undefined {
 function cidrOf(vpc: ec2.IVpc): string {
   const literal = literalCidr(vpc);
   return literal ? formatCidr(literal) : vpc.vpcCidrBlock;
+}
+
+/** A subnet's block where the app knows it (an imported subnet without one throws on access). */
+function knownBlock(subnet: ec2.ISubnet): Ipv4Cidr | undefined {
+  let text: string | undefined;
+  try {
+    text = subnet.ipv4CidrBlock;
+  } catch {
+    return undefined;
+  }
+  return text === undefined || Token.isUnresolved(text) ? undefined : parseCidr(text);
 }
 
 /** Every route table of a VPC's subnets, once each. */
