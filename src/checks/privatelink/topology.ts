@@ -59,8 +59,13 @@ export function namesService(name: string, hostLabel: string): boolean {
  * that cannot be known before deployment (an unresolvable cross-stack value).
  */
 export function refersTo(owner: CfnResource, value: unknown, target: CfnResource, expected: unknown = target.ref): boolean | undefined {
-  if (referencedResource(value) === target) {
-    return true;
+  const referenced = referencedResource(value);
+  if (referenced !== undefined) {
+    return referenced === target;
+  }
+  if (Stack.of(owner) !== Stack.of(target)) {
+    // A resolved reference names a logical ID, which another stack may use for something else.
+    return undefined;
   }
   try {
     const stack = Stack.of(owner);
