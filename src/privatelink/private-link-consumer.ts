@@ -227,7 +227,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     const seen = new Set<string>();
     return services.map((service, i) => {
       if (!(service instanceof ec2.InterfaceVpcEndpointAwsService)) {
-        throw new GuardedPatternsError(`${this.subject}: services[${i}] (${service.name}) is not an AWS service (ec2.InterfaceVpcEndpointAwsService). `
+        throw new GuardedPatternsError(`${this.subject}: services[${i}] (${service?.name}) is not an AWS service (ec2.InterfaceVpcEndpointAwsService). `
           + 'The construct derives each service\'s DNS name from it; create endpoints to endpoint services by name with ec2.InterfaceVpcEndpoint.');
       }
       if (seen.has(service.shortName)) {
