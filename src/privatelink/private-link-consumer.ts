@@ -157,7 +157,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     const services = this.awsServices(props.services);
     const peerVpcs = props.peerVpcs ?? [];
     const peers = [...peerVpcs, ...(props.existingPeerVpcs ?? [])];
-    this.checkPeers(vpc, peerVpcs, peers);
+    this.checkPeers(vpc, peerVpcs, peers, dns);
 
     const selection = vpc.selectSubnets({ ...props.subnets, onePerAz: true });
     if (!selection.isPendingLookup && selection.subnets.length < 2) {
@@ -238,7 +238,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     });
   }
 
-  private checkPeers(vpc: ec2.IVpc, peerVpcs: ec2.IVpc[], peers: ec2.IVpc[]): void {
+  private checkPeers(vpc: ec2.IVpc, peerVpcs: ec2.IVpc[], peers: ec2.IVpc[], dns: PrivateLinkDns): void {
     const seen = new Set<ec2.IVpc>([vpc]);
     peers.forEach((peer, i) => {
       if (seen.has(peer)) {
@@ -253,6 +253,13 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       if (otherEnv && i < peerVpcs.length) {
         throw new GuardedPatternsError(`${this.subject}: peerVpcs[${i}] ('${peer.node.path}') is in ${otherEnv} ${(peer.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}. `
           + 'The construct creates routes on both sides, which it can do only in one account and region: peer it (accept it, add its routes) yourself and pass it in existingPeerVpcs.');
+      }
+      // Zone associations, rule associations and DHCP options of a VPC are made in its own account;
+      // Resolver rules and DHCP options also only in its own region.
+      if (otherEnv === 'account' || (otherEnv === 'region' && dns.kind !== PrivateLinkDnsKind.HOSTED_ZONES)) {
+        throw new GuardedPatternsError(`${this.subject}: existingPeerVpcs[${i - peerVpcs.length}] ('${peer.node.path}') is in ${otherEnv} ${(peer.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}, `
+          + `where the construct cannot make its DNS (${dns.kind}) answer. Make the service names resolve there yourself (a Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts), `
+          + 'and let its CIDR block in with consumer.connections.allowFrom(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443)).');
       }
     });
     for (const candidate of [vpc, ...peers]) {
@@ -297,7 +304,8 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     }));
   }
 
-  private hostedZone(vpc: ec2.IVpc, peers: ec2.IVpc[], service: ec2.InterfaceVpcEndpointAwsService, host: string, endpoint: ec2.InterfaceVpcEndpoint): void {
+  private hostedZone(vpc: ec2.IVpc, peers: ec2.IVpc[], service: ec2.InterfaceVpcEndpointAwsService, host: string,
+    endpoint: ec2.InterfaceVpcEndpoint): void {
     const id = serviceId(service);
     const zone = new route53.PrivateHostedZone(this, `${id}Zone`, { zoneName: host, vpc, comment: `Answers ${service.shortName} with the endpoint of ${this.node.path}` });
     peers.forEach((peer) => zone.addVpc(peer));
@@ -410,7 +418,8 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         'systemctl enable --now unbound',
         'TOKEN=$(curl -sf -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
         'INSTANCE=$(curl -sf -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
-        // The interface stays attached to a terminating instance for a little while: retry.
+        // The interface stays attached to a terminating instance for a little while: retry. Amazon
+        // Linux 2023's amazon-ec2-net-utils routes replies from a second interface out of it.
         'for attempt in $(seq 1 60); do',
         `  aws ec2 attach-network-interface --region ${stack.region} --network-interface-id ${eni.ref} --instance-id "$INSTANCE" --device-index 1 && break`,
         '  sleep 10',
@@ -457,14 +466,14 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
 
     if (options.peerDhcpOptions !== false && peers.length > 0) {
       const region = stack.region;
-      const options = new ec2.CfnDHCPOptions(this, 'PeerDhcpOptions', {
+      const dhcpOptions = new ec2.CfnDHCPOptions(this, 'PeerDhcpOptions', {
         domainNameServers: this.dnsServers,
         domainName: Token.isUnresolved(region) ? undefined : region === 'us-east-1' ? 'ec2.internal' : `${region}.compute.internal`,
         tags: [{ key: 'Name', value: `${this.node.path}: DNS through the forwarders` }],
       });
       peers.forEach((peer, i) => new ec2.CfnVPCDHCPOptionsAssociation(this, `PeerDhcpOptions${this.peerName(peer, i)}`, {
         vpcId: peer.vpcId,
-        dhcpOptionsId: options.ref,
+        dhcpOptionsId: dhcpOptions.ref,
       }));
     }
     return { securityGroup, role };

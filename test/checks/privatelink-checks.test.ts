@@ -71,6 +71,13 @@ describe('GuardedPatterns-PrivateLinkPeerDnsMissing', () => {
     expect(ruleHits(dhcp.stack, 'PrivateLinkPeerDnsMissing')).toEqual([]);
   });
 
+  test('reads the service from an environment-agnostic endpoint too', () => {
+    const { stack, a } = peered(testStack(undefined, 'TestStack', { envAgnostic: true }));
+    new ec2.InterfaceVpcEndpoint(stack, 'Kinesis', { vpc: a, service: KINESIS });
+    expect(ruleHits(stack, 'PrivateLinkPeerDnsMissing')).toHaveLength(1);
+    expect(ruleHits(stack, 'PrivateLinkEndpointPeerIngress')).toHaveLength(1);
+  });
+
   test('a rule for another service\'s name does not count', () => {
     const { stack, a, b } = peered();
     new ec2.InterfaceVpcEndpoint(stack, 'Kinesis', { vpc: a, service: KINESIS });
@@ -127,7 +134,7 @@ describe('GuardedPatterns-VpcPeeringDnsDisabled', () => {
     new ec2.CfnVPCPeeringConnection(stack, 'Peering', { vpcId: a.vpcId, peerVpcId: raw.ref });
     expect(ruleHits(stack, 'VpcPeeringDnsDisabled')).toEqual([
       "TestStack/Peering: VPC 'TestStack/Raw', peered by 'TestStack/Peering', has DNS hostnames off, so private DNS names do not resolve there. "
-      + "Turn both on (ec2.Vpc: enableDnsSupport and enableDnsHostnames, the default; CfnVPC: EnableDnsSupport and EnableDnsHostnames true).",
+      + 'Turn both on (ec2.Vpc: enableDnsSupport and enableDnsHostnames, the default; CfnVPC: EnableDnsSupport and EnableDnsHostnames true).',
     ]);
   });
 

@@ -6,7 +6,7 @@ import { formatCidr } from '../../src/private/cidr';
 import { testStack } from '../util';
 
 /** A clear error names the pattern and its path, then the prop or the VPC at fault. */
-const CLEAR_ERROR = /^PrivateLinkConsumer 'TestStack\/Endpoints': (services|subnets|peer VPC|peerVpcs|VPC '[^']+' (\(|has))/;
+const CLEAR_ERROR = /^PrivateLinkConsumer 'TestStack\/Endpoints': (services|subnets|peer VPC|peerVpcs|existingPeerVpcs|VPC '[^']+' (\(|has))/;
 
 const SERVICES = [
   ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS,

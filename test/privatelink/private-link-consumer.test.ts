@@ -346,6 +346,16 @@ describe('PrivateLinkConsumer', () => {
           + 'The construct creates routes on both sides, which it can do only in one account and region: peer it (accept it, add its routes) yourself and pass it in existingPeerVpcs.');
     });
 
+    test('an existing peer is in another account, where its DNS cannot be wired', () => {
+      const app = testApp();
+      const stack = testStack(app);
+      const other = testStack(app, 'Other', { env: { account: '222222222222', region: 'us-east-1' } });
+      const shared = new ec2.Vpc(stack, 'Shared', { natGateways: 0 });
+      const peer = new ec2.Vpc(other, 'Peer', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'), natGateways: 0 });
+      expect(() => new PrivateLinkConsumer(stack, 'Endpoints', { vpc: shared, services: [KINESIS], existingPeerVpcs: [peer] }))
+        .toThrow(/existingPeerVpcs\[0\] \('Other\/Peer'\) is in account 222222222222, the VPC in 111111111111, where the construct cannot make its DNS \(HostedZones\) answer/);
+    });
+
     test('the blocks overlap (GuardedPatterns-VpcPeeringCidrOverlap)', () => {
       const { stack, shared } = network();
       const clash = new ec2.Vpc(stack, 'Clash', { ipAddresses: ec2.IpAddresses.cidr('10.0.128.0/17'), natGateways: 0 });

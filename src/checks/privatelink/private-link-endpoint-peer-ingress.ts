@@ -59,7 +59,15 @@ function admits(group: ec2.CfnSecurityGroup, peer: ec2.CfnVPC, index: ResourceIn
   const rules: Array<{ owner: CfnResource; rule: IngressRule }> = [];
   for (const inline of resolvedList(group, group.securityGroupIngress)) {
     const r = inline as any;
-    rules.push({ owner: group, rule: { ipProtocol: r.ipProtocol ?? r.IpProtocol, fromPort: r.fromPort ?? r.FromPort, toPort: r.toPort ?? r.ToPort, cidrIp: r.cidrIp ?? r.CidrIp } });
+    rules.push({
+      owner: group,
+      rule: {
+        ipProtocol: r.ipProtocol ?? r.IpProtocol,
+        fromPort: r.fromPort ?? r.FromPort,
+        toPort: r.toPort ?? r.ToPort,
+        cidrIp: r.cidrIp ?? r.CidrIp,
+      },
+    });
   }
   for (const ingress of index.referencing<ec2.CfnSecurityGroupIngress>('AWS::EC2::SecurityGroupIngress', group, (i) => i.groupId)) {
     rules.push({ owner: ingress, rule: ingress });
