@@ -37,10 +37,22 @@ export interface PrivateLinkConsumerProps {
   readonly vpc: ec2.IVpc;
 
   /**
-   * The AWS services to create interface endpoints for, such as
-   * `ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS`. Each gets one endpoint.
+   * The services to create interface endpoints for: AWS services such as
+   * `ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS`, or endpoint services by name with their
+   * DNS name in `endpointServiceDnsNames`. Each gets one endpoint.
    */
   readonly services: ec2.IInterfaceVpcEndpointService[];
+
+  /**
+   * The private DNS name of each endpoint service by name in `services` (an
+   * `ec2.InterfaceVpcEndpointService` such as `com.amazonaws.vpce.us-east-1.vpce-svc-...`), keyed
+   * by service name: the name its provider verified, which the endpoint answers for. AWS services
+   * need none.
+   *
+   * @default - none: every service must be an AWS service
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html
+   */
+  readonly endpointServiceDnsNames?: { [serviceName: string]: string };
 
   /**
    * VPCs to peer with `vpc`: the construct creates each peering connection, routes in both
@@ -154,7 +166,9 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     const stack = Stack.of(this);
     const vpc = props.vpc;
     const dns = props.dns ?? PrivateLinkDns.hostedZones();
-    const services = this.awsServices(props.services);
+    const region = stack.region;
+    const suffix = Token.isUnresolved(region) ? Aws.URL_SUFFIX : dnsSuffixOf(region);
+    const services = this.planServices(props.services, props.endpointServiceDnsNames ?? {}, `${region}.${suffix}`);
     const peerVpcs = props.peerVpcs ?? [];
     const peers = [...peerVpcs, ...(props.existingPeerVpcs ?? [])];
     this.checkPeers(vpc, peerVpcs, peers, dns);
@@ -172,30 +186,28 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       allowAllOutbound: false,
     });
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(443) });
-    for (const port of [...new Set(services.map((s) => s.port))]) {
+    for (const port of [...new Set(services.map((s) => s.service.port))]) {
       this.connections.allowFrom(ec2.Peer.ipv4(cidrOf(vpc)), ec2.Port.tcp(port), 'HTTPS from the endpoint VPC');
       peers.forEach((peer, i) => this.connections.allowFrom(ec2.Peer.ipv4(cidrOf(peer)), ec2.Port.tcp(port), `HTTPS from peer ${this.peerName(peer, i)}`));
     }
 
-    const region = stack.region;
-    const suffix = Token.isUnresolved(region) ? Aws.URL_SUFFIX : dnsSuffixOf(region);
     const privateDns = dns.kind !== PrivateLinkDnsKind.HOSTED_ZONES;
-    const endpoints = services.map((service) => new ec2.InterfaceVpcEndpoint(this, serviceId(service), {
+    const endpoints = services.map((planned) => new ec2.InterfaceVpcEndpoint(this, planned.id, {
       vpc,
-      service,
+      service: planned.service,
       subnets: { subnets },
       securityGroups: [this.securityGroup],
       open: false,
       privateDnsEnabled: privateDns,
     }));
     this.endpoints = endpoints;
-    this.serviceHostNames = services.map((service) => `${hostLabelOf(service.shortName)}.${region}.${suffix}`);
+    this.serviceHostNames = services.map((planned) => planned.host);
 
     peerVpcs.forEach((peer, i) => this.peer(vpc, peer, this.peerName(peer, i)));
 
     switch (dns.kind) {
       case PrivateLinkDnsKind.HOSTED_ZONES:
-        services.forEach((service, i) => this.hostedZone(vpc, peers, service, this.serviceHostNames[i], endpoints[i]));
+        services.forEach((planned, i) => this.hostedZone(vpc, peers, planned, endpoints[i]));
         break;
       case PrivateLinkDnsKind.RESOLVER_ENDPOINTS: {
         const endpointsOf = this.resolverEndpoints(vpc, peers, subnets.slice(0, 2), services);
@@ -220,22 +232,36 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     ]);
   }
 
-  private awsServices(services: ec2.IInterfaceVpcEndpointService[]): ec2.InterfaceVpcEndpointAwsService[] {
+  private planServices(services: ec2.IInterfaceVpcEndpointService[], dnsNames: { [serviceName: string]: string }, regionDomain: string): PlannedService[] {
     if (services.length === 0) {
       throw new GuardedPatternsError(`${this.subject}: services is empty; give at least one, such as ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS.`);
     }
     const seen = new Set<string>();
     return services.map((service, i) => {
-      if (!(service instanceof ec2.InterfaceVpcEndpointAwsService)) {
-        throw new GuardedPatternsError(`${this.subject}: services[${i}] (${service?.name}) is not an AWS service (ec2.InterfaceVpcEndpointAwsService). `
-          + 'The construct derives each service\'s DNS name from it; create endpoints to endpoint services by name with ec2.InterfaceVpcEndpoint.');
+      const planned = service instanceof ec2.InterfaceVpcEndpointAwsService
+        ? { service, id: pascalCase(service.shortName), host: `${hostLabelOf(service.shortName)}.${regionDomain}`, label: service.shortName }
+        : this.planEndpointService(service, i, dnsNames);
+      if (seen.has(planned.id)) {
+        throw new GuardedPatternsError(`${this.subject}: services[${i}] (${planned.label}) is listed twice; a VPC takes one endpoint per service. Remove the duplicate.`);
       }
-      if (seen.has(service.shortName)) {
-        throw new GuardedPatternsError(`${this.subject}: services[${i}] (${service.shortName}) is listed twice; a VPC takes one endpoint per service. Remove the duplicate.`);
-      }
-      seen.add(service.shortName);
-      return service;
+      seen.add(planned.id);
+      return planned;
     });
+  }
+
+  private planEndpointService(service: ec2.IInterfaceVpcEndpointService, i: number, dnsNames: { [serviceName: string]: string }): PlannedService {
+    const host = service === undefined ? undefined : dnsNames[service.name];
+    if (host === undefined) {
+      throw new GuardedPatternsError(`${this.subject}: services[${i}] (${service?.name}) is an endpoint service by name, and endpointServiceDnsNames gives no DNS name for it. `
+        + 'Add its private DNS name (the one its provider verified), keyed by the service name, or use an ec2.InterfaceVpcEndpointAwsService.');
+    }
+    if (Token.isUnresolved(host)) {
+      return { service, id: `EndpointService${i + 1}`, host, label: service.name };
+    }
+    if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(host) || host.length > 253) {
+      throw new GuardedPatternsError(`${this.subject}: endpointServiceDnsNames['${service.name}'] ('${host}') is not a DNS name; give the endpoint service's private DNS name, such as api.example.com.`);
+    }
+    return { service, id: pascalCase(host), host: host.toLowerCase(), label: host };
   }
 
   private checkPeers(vpc: ec2.IVpc, peerVpcs: ec2.IVpc[], peers: ec2.IVpc[], dns: PrivateLinkDns): void {
@@ -304,10 +330,8 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     }));
   }
 
-  private hostedZone(vpc: ec2.IVpc, peers: ec2.IVpc[], service: ec2.InterfaceVpcEndpointAwsService, host: string,
-    endpoint: ec2.InterfaceVpcEndpoint): void {
-    const id = serviceId(service);
-    const zone = new route53.PrivateHostedZone(this, `${id}Zone`, { zoneName: host, vpc, comment: `Answers ${service.shortName} with the endpoint of ${this.node.path}` });
+  private hostedZone(vpc: ec2.IVpc, peers: ec2.IVpc[], { id, host, label }: PlannedService, endpoint: ec2.InterfaceVpcEndpoint): void {
+    const zone = new route53.PrivateHostedZone(this, `${id}Zone`, { zoneName: host, vpc, comment: `Answers ${label} with the endpoint of ${this.node.path}` });
     peers.forEach((peer) => zone.addVpc(peer));
     const target = route53.RecordTarget.fromAlias(new targets.InterfaceVpcEndpointTarget(endpoint));
     new route53.ARecord(this, `${id}Alias`, { zone, target });
@@ -316,7 +340,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     this.hostedZones.push(zone);
   }
 
-  private resolverEndpoints(vpc: ec2.IVpc, peers: ec2.IVpc[], subnets: ec2.ISubnet[], services: ec2.InterfaceVpcEndpointAwsService[]) {
+  private resolverEndpoints(vpc: ec2.IVpc, peers: ec2.IVpc[], subnets: ec2.ISubnet[], services: PlannedService[]) {
     const addresses = subnets.map((subnet, i) => {
       const cidr = knownBlock(subnet);
       if (!cidr) {
@@ -359,11 +383,10 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       securityGroupIds: [outboundGroup.securityGroupId],
       ipAddresses: subnets.map((subnet) => ({ subnetId: subnet.subnetId })),
     });
-    services.forEach((service, s) => {
-      const id = serviceId(service);
+    services.forEach(({ id, host }) => {
       const rule = new resolver.CfnResolverRule(this, `${id}ResolverRule`, {
         ruleType: 'FORWARD',
-        domainName: this.serviceHostNames[s],
+        domainName: host,
         resolverEndpointId: outbound.attrResolverEndpointId,
         targetIps: addresses.map((ip) => ({ ip, port: '53' })),
       });
@@ -480,9 +503,17 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   }
 }
 
-/** A construct ID from the service's short name: `ecr.dkr` becomes `EcrDkr`. */
-function serviceId(service: ec2.InterfaceVpcEndpointAwsService): string {
-  return service.shortName.split(/[^A-Za-z0-9]+/).map((part) => part.charAt(0).toUpperCase() + part.substring(1)).join('');
+/** A service with its endpoint's construct ID, the DNS name it answers for, and how messages name it. */
+interface PlannedService {
+  readonly service: ec2.IInterfaceVpcEndpointService;
+  readonly id: string;
+  readonly host: string;
+  readonly label: string;
+}
+
+/** A construct ID from a short name or DNS name: `ecr.dkr` becomes `EcrDkr`. */
+function pascalCase(name: string): string {
+  return name.split(/[^A-Za-z0-9]+/).map((part) => part.charAt(0).toUpperCase() + part.substring(1)).join('');
 }
 
 /** A VPC's block where the app knows it: the L1's literal, or an imported VPC's. */

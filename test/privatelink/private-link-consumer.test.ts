@@ -5,6 +5,7 @@ import { testApp, testStack } from '../util';
 
 const KINESIS = ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS;
 const ECR_DOCKER = ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER;
+const PARTNER = new ec2.InterfaceVpcEndpointService('com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0', 8443);
 
 /** A shared VPC (10.0.0.0/16) and an application VPC (10.1.0.0/16) to peer with it. */
 function network(stack: Stack = testStack()) {
@@ -266,6 +267,21 @@ describe('PrivateLinkConsumer', () => {
       template.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.arrayWith([Match.objectLike({ FromPort: 443, CidrIp: '10.1.0.0/16' })]) });
     });
 
+    test('an endpoint service by name: its DNS name answers in the peers, on its own port', () => {
+      const { template, consumer } = synth({ services: [KINESIS, PARTNER], endpointServiceDnsNames: { [PARTNER.name]: 'API.Partner.example' } });
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: PARTNER.name, PrivateDnsEnabled: false });
+      template.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'api.partner.example.' });
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: 'Interface endpoints of TestStack/Endpoints',
+        SecurityGroupIngress: Match.arrayWith([Match.objectLike({ FromPort: 8443, ToPort: 8443, CidrIp: '10.1.0.0/16' })]),
+      });
+      expect(consumer.serviceHostNames).toEqual(['kinesis.us-east-1.amazonaws.com', 'api.partner.example']);
+
+      const { template: rules } = synth({ services: [PARTNER], endpointServiceDnsNames: { [PARTNER.name]: 'api.partner.example' }, dns: PrivateLinkDns.resolverEndpoints() });
+      rules.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: PARTNER.name, PrivateDnsEnabled: true });
+      rules.hasResourceProperties('AWS::Route53Resolver::ResolverRule', { DomainName: 'api.partner.example' });
+    });
+
     test('securityGroup: the endpoints use it, and it gets the rules', () => {
       const { stack, shared, app } = network();
       const group = new ec2.SecurityGroup(stack, 'Mine', { vpc: shared, allowAllOutbound: false });
@@ -321,9 +337,12 @@ describe('PrivateLinkConsumer', () => {
       expect(attempt(() => ({ services: [] }))).toThrow("PrivateLinkConsumer 'TestStack/Endpoints': services is empty; give at least one, such as ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS.");
     });
 
-    test('a service is an endpoint service by name', () => {
-      expect(attempt(() => ({ services: [new ec2.InterfaceVpcEndpointService('com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0')] })))
-        .toThrow(/services\[0\] \(com\.amazonaws\.vpce\.us-east-1\.vpce-svc-0123456789abcdef0\) is not an AWS service/);
+    test('an endpoint service by name has no DNS name, or one that is not a DNS name', () => {
+      expect(attempt(() => ({ services: [PARTNER] })))
+        .toThrow("PrivateLinkConsumer 'TestStack/Endpoints': services[0] (com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0) is an endpoint service by name, "
+          + 'and endpointServiceDnsNames gives no DNS name for it. Add its private DNS name (the one its provider verified), keyed by the service name, or use an ec2.InterfaceVpcEndpointAwsService.');
+      expect(attempt(() => ({ services: [PARTNER], endpointServiceDnsNames: { [PARTNER.name]: 'https://api.partner.example' } })))
+        .toThrow(/endpointServiceDnsNames\['com\.amazonaws\.vpce\.us-east-1\.vpce-svc-0123456789abcdef0'\] \('https:\/\/api\.partner\.example'\) is not a DNS name/);
     });
 
     test('a service is listed twice', () => {
