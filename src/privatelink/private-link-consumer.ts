@@ -438,15 +438,22 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         `cat > ${UNBOUND_CONF_PATH} <<'UNBOUND_CONF'`,
         config + 'UNBOUND_CONF',
         `unbound-checkconf ${UNBOUND_CONF_PATH}`,
+        // The group replaces a failed instance, not a failed process: systemd restarts that.
+        'mkdir -p /etc/systemd/system/unbound.service.d',
+        'printf "[Service]\\nRestart=always\\nRestartSec=2\\n" > /etc/systemd/system/unbound.service.d/restart.conf',
+        'systemctl daemon-reload',
         'systemctl enable --now unbound',
         'TOKEN=$(curl -sf -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
         'INSTANCE=$(curl -sf -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
         // The interface stays attached to a terminating instance for a little while: retry. Amazon
         // Linux 2023's amazon-ec2-net-utils routes replies from a second interface out of it.
+        'ATTACHED=no',
         'for attempt in $(seq 1 60); do',
-        `  aws ec2 attach-network-interface --region ${stack.region} --network-interface-id ${eni.ref} --instance-id "$INSTANCE" --device-index 1 && break`,
+        `  if aws ec2 attach-network-interface --region ${stack.region} --network-interface-id ${eni.ref} --instance-id "$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi`,
         '  sleep 10',
         'done',
+        // Without the interface nobody can reach this forwarder: stop, and the group replaces it.
+        'if [ "$ATTACHED" != yes ]; then echo "could not attach ' + eni.ref + '" >&2; shutdown -h now; fi',
       );
       const launchTemplate = new ec2.LaunchTemplate(this, `Forwarder${n}LaunchTemplate`, {
         machineImage,

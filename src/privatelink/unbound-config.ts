@@ -34,6 +34,9 @@ export function renderUnboundConfig(options: UnboundConfigOptions): string {
     // Replies leave from the address the query came to, whichever network interface that is.
     '    interface-automatic: yes',
     '    port: 53',
+    // Explicit, so that a package's compiled-in defaults do not decide: drop root, no chroot.
+    '    username: "unbound"',
+    '    chroot: ""',
     '    do-ip4: yes',
     '    do-ip6: no',
     '    do-udp: yes',

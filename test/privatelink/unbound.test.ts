@@ -21,8 +21,8 @@ function flatten(value: any): string {
   return `<${JSON.stringify(value)}>`;
 }
 
-/** The unbound.conf that each forwarder's user data writes, from the synthesized template. */
-function forwarderConfigs(): string[] {
+/** The forwarders' user data scripts, and the unbound.conf each writes, from the synthesized template. */
+function forwarderConfigs(): Array<{ script: string; config: string }> {
   const stack = testStack();
   const shared = new PrivateSubnetVpc(stack, 'Shared', { natGateways: 0 });
   const app = new PrivateSubnetVpc(stack, 'App', { cidr: '10.1.0.0/16', natGateways: 0 });
@@ -37,8 +37,9 @@ function forwarderConfigs(): string[] {
     const script = flatten(t.Properties.LaunchTemplateData.UserData);
     const match = /cat > \/etc\/unbound\/unbound\.conf <<'UNBOUND_CONF'\n([\s\S]*?)\nUNBOUND_CONF\n/.exec(script);
     expect(match).not.toBeNull();
-    expect(script).toMatch(/\nunbound-checkconf \/etc\/unbound\/unbound\.conf\nsystemctl enable --now unbound\n/);
-    return `${match![1]}\n`;
+    expect(script).toMatch(/\nunbound-checkconf \/etc\/unbound\/unbound\.conf\n[\s\S]*Restart=always[\s\S]*\nsystemctl enable --now unbound\n/);
+    expect(script).toMatch(/aws ec2 attach-network-interface --region us-east-1 --network-interface-id <\{"Ref":"EndpointsForwarder\dInterface[0-9A-F]{8}"\}> --instance-id "\$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi\n  sleep 10\ndone\nif \[ "\$ATTACHED" != yes \]; then .*shutdown -h now; fi$/);
+    return { script, config: `${match![1]}\n` };
   });
 }
 
@@ -66,7 +67,8 @@ if (missing) {
 }
 
 describe('PrivateLinkConsumer forwarders: the unbound configuration in user data', () => {
-  const configs = forwarderConfigs();
+  const forwarders = forwarderConfigs();
+  const configs = forwarders.map((f) => f.config);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'privatelink-unbound-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -75,6 +77,17 @@ describe('PrivateLinkConsumer forwarders: the unbound configuration in user data
     expect(configs[1]).toBe(configs[0]);
     expect(configs[0]).toContain('    access-control: 10.0.0.0/16 allow\n    access-control: 10.1.0.0/16 allow\n');
     expect(configs[0]).toContain('forward-zone:\n    name: "."\n    forward-addr: 169.254.169.253\n');
+  });
+
+  test('the user data is a script bash can parse (the interface ID filled in)', () => {
+    for (const { script } of forwarders) {
+      const file = path.join(dir, 'user-data.sh');
+      fs.writeFileSync(file, script.replace(/<\{"Ref":"[A-Za-z0-9]+"\}>/g, 'eni-0123456789abcdef0'));
+      const result = spawnSync('bash', ['-n', file], { encoding: 'utf8', timeout: 10000 });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(script.startsWith('#!/bin/bash\nset -euo pipefail\ndnf install -y unbound\n')).toBe(true);
+    }
   });
 
   withTools('unbound-checkconf accepts it', () => {
