@@ -232,7 +232,8 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     ]);
   }
 
-  private planServices(services: ec2.IInterfaceVpcEndpointService[], dnsNames: { [serviceName: string]: string }, regionDomain: string): PlannedService[] {
+  private planServices(services: ec2.IInterfaceVpcEndpointService[], dnsNames: { [serviceName: string]: string },
+    regionDomain: string): PlannedService[] {
     if (services.length === 0) {
       throw new GuardedPatternsError(`${this.subject}: services is empty; give at least one, such as ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS.`);
     }
