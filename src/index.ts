@@ -2,3 +2,4 @@ export * from './checks';
 export * from './cdn';
 export * from './vpc';
 export * from './fargate';
+export * from './privatelink';

@@ -2,6 +2,7 @@ import { CDN_CHECKS } from './cdn';
 import { Check } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
 import { FARGATE_CHECKS } from './fargate';
+import { PRIVATELINK_CHECKS } from './privatelink';
 import { VPC_CHECKS } from './vpc';
 
 /** Every check of the library, in the order the README lists them. */
@@ -9,6 +10,7 @@ export const ALL_CHECKS: Check[] = [
   ...VPC_CHECKS,
   ...FARGATE_CHECKS,
   ...CDN_CHECKS,
+  ...PRIVATELINK_CHECKS,
 ];
 
 const LEVEL_LABEL: Record<CheckLevel, string> = {

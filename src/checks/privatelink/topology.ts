@@ -1,0 +1,141 @@
+import { CfnResource, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
+
+/**
+ * What the PrivateLink checks read from L1 resources: who is peered with whom, and which DNS
+ * name an AWS service's endpoint answers for. Shared by the checks and PrivateLinkConsumer; not a
+ * check itself.
+ */
+
+/** Services whose DNS name is not their endpoint short name with the dotted parts reversed. */
+const HOST_LABEL_EXCEPTIONS: Record<string, string> = {
+  'kinesis-streams': 'kinesis',
+};
+
+/**
+ * The first labels of an AWS service's DNS name, from the short name of its endpoint service:
+ * `ecr.dkr` answers as `dkr.ecr.<region>.amazonaws.com`, `kinesis-streams` as `kinesis.<region>...`.
+ */
+export function hostLabelOf(shortName: string): string {
+  return HOST_LABEL_EXCEPTIONS[shortName] ?? shortName.split('.').reverse().join('.');
+}
+
+/** The DNS suffix of AWS service names in a region (`amazonaws.com.cn` in China). */
+export function dnsSuffixOf(region: string): string {
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
+/**
+ * The short name (`kinesis-streams`) of the AWS service an interface endpoint connects to, read
+ * from its ServiceName (`com.amazonaws.<region>.<short name>`, literal or joined with the region);
+ * `undefined` for endpoint services by name and anything else.
+ */
+export function endpointShortName(endpoint: ec2.CfnVPCEndpoint): string | undefined {
+  const value = resolved(endpoint, endpoint.serviceName);
+  if (typeof value === 'string') {
+    return /^com\.amazonaws\.[a-z]{2}(?:-[a-z]+)+-\d\.(.+)$/.exec(value)?.[1];
+  }
+  const join = (value as any)?.['Fn::Join'];
+  if (Array.isArray(join) && Array.isArray(join[1])) {
+    const parts: unknown[] = join[1];
+    const last = parts[parts.length - 1];
+    if (parts[0] === 'com.amazonaws.' && typeof last === 'string' && last.startsWith('.') && !last.startsWith('.vpce')) {
+      return last.substring(1);
+    }
+  }
+  return undefined;
+}
+
+/** Whether a DNS zone or domain name is the name an AWS service with this host label answers for. */
+export function namesService(name: string, hostLabel: string): boolean {
+  const normalized = name.toLowerCase().replace(/\.$/, '');
+  return normalized.startsWith(`${hostLabel}.`) && /\.amazonaws\.com(\.cn)?$/.test(normalized)
+    && normalized.split('.').length === hostLabel.split('.').length + (normalized.endsWith('.cn') ? 4 : 3);
+}
+
+/**
+ * Whether `value`, a property of `owner`, refers to `target`: a reference token to it, or a value
+ * that resolves to the same thing as `expected` (by default `target`'s Ref). `undefined` where
+ * that cannot be known before deployment (an unresolvable cross-stack value).
+ */
+export function refersTo(owner: CfnResource, value: unknown, target: CfnResource, expected: unknown = target.ref): boolean | undefined {
+  const referenced = referencedResource(value);
+  if (referenced !== undefined) {
+    return referenced === target;
+  }
+  if (Stack.of(owner) !== Stack.of(target)) {
+    // A resolved reference names a logical ID, which another stack may use for something else.
+    return undefined;
+  }
+  try {
+    const stack = Stack.of(owner);
+    return JSON.stringify(stack.resolve(value)) === JSON.stringify(stack.resolve(expected));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A VPC peering connection in the app, and the VPC on the other side of it. */
+export interface PeeringOf {
+  readonly peering: ec2.CfnVPCPeeringConnection;
+  /** The other VPC, where it is in the app. */
+  readonly other?: ec2.CfnVPC;
+}
+
+/** The peering connections of a VPC, in any stack of the app. */
+export function peeringsOf(vpc: ec2.CfnVPC, index: ResourceIndex): PeeringOf[] {
+  const result: PeeringOf[] = [];
+  for (const peering of index.ofType('AWS::EC2::VPCPeeringConnection') as ec2.CfnVPCPeeringConnection[]) {
+    const requester = referencedResource(peering.vpcId);
+    const accepter = referencedResource(peering.peerVpcId);
+    if (requester === vpc || accepter === vpc) {
+      const other = requester === vpc ? accepter : requester;
+      result.push({ peering, other: other instanceof ec2.CfnVPC ? other : undefined });
+    }
+  }
+  return result;
+}
+
+/** The VPC an L1 property refers to, where it is in the app. */
+export function vpcOf(value: unknown): ec2.CfnVPC | undefined {
+  const target = referencedResource(value);
+  return target instanceof ec2.CfnVPC ? target : undefined;
+}
+
+/** Whether an interface endpoint has private DNS on (CloudFormation's default is off). */
+export function privateDnsOn(endpoint: ec2.CfnVPCEndpoint): boolean {
+  return resolved(endpoint, endpoint.privateDnsEnabled) === true;
+}
+
+/** Whether an endpoint is an interface endpoint (CloudFormation's default type is Gateway). */
+export function isInterfaceEndpoint(endpoint: ec2.CfnVPCEndpoint): boolean {
+  return literalString(endpoint, endpoint.vpcEndpointType) === 'Interface';
+}
+
+/** The literal name of a hosted zone, or `undefined` where it is known only at deploy time. */
+export function zoneName(zone: CfnResource & { name?: string }): string | undefined {
+  return literalString(zone, zone.name);
+}
+
+/** Whether a private hosted zone is associated with a VPC (`undefined`: cannot be known). */
+export function zoneAssociatedWith(zone: CfnResource & { vpcs?: unknown }, vpc: ec2.CfnVPC): boolean | undefined {
+  let vpcs: unknown;
+  try {
+    vpcs = resolved(zone, zone.vpcs);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(vpcs)) {
+    return false;
+  }
+  let unknown = false;
+  for (const item of vpcs) {
+    const id = item?.vpcId ?? item?.VPCId;
+    const match = refersTo(zone, id, vpc);
+    if (match) {
+      return true;
+    }
+    unknown = unknown || match === undefined;
+  }
+  return unknown ? undefined : false;
+}

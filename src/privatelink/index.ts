@@ -1,0 +1,2 @@
+export * from './private-link-consumer';
+export * from './private-link-dns';

@@ -1,0 +1,566 @@
+import {
+  Aws,
+  Stack,
+  Token,
+  Validations,
+  aws_autoscaling as autoscaling,
+  aws_ec2 as ec2,
+  aws_iam as iam,
+  aws_route53 as route53,
+  aws_route53_targets as targets,
+  aws_route53resolver as resolver,
+} from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { ForwarderInstancesOptions, PrivateLinkDns, PrivateLinkDnsKind } from './private-link-dns';
+import { UNBOUND_CONF_PATH, VPC_RESOLVER_ADDRESS, renderUnboundConfig } from './unbound-config';
+import { embedChecks, throwFinding } from '../checks/embed';
+import { PrivateLinkEndpointPeerIngress } from '../checks/privatelink/private-link-endpoint-peer-ingress';
+import { PrivateLinkPeerDnsMissing } from '../checks/privatelink/private-link-peer-dns-missing';
+import { PrivateLinkPrivateDnsConflict } from '../checks/privatelink/private-link-private-dns-conflict';
+import { dnsSuffixOf, hostLabelOf } from '../checks/privatelink/topology';
+import { VpcPeeringDnsDisabled } from '../checks/privatelink/vpc-peering-dns-disabled';
+import { VpcPeeringRoutesMissing } from '../checks/privatelink/vpc-peering-routes-missing';
+import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
+import { Ipv4Cidr, blockSize, cidrsOverlap, formatCidr, parseCidr } from '../private/cidr';
+import { GuardedPatternsError } from '../private/errors';
+
+/** DNS over UDP and TCP. */
+const DNS_PORTS = [ec2.Port.udp(53), ec2.Port.tcp(53)];
+
+/**
+ * Properties of a PrivateLinkConsumer.
+ */
+export interface PrivateLinkConsumerProps {
+  /**
+   * The VPC the endpoints live in. It needs DNS support and DNS hostnames on (ec2.Vpc's default).
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The services to create interface endpoints for: AWS services such as
+   * `ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS`, or endpoint services by name with their
+   * DNS name in `endpointServiceDnsNames`. Each gets one endpoint.
+   */
+  readonly services: ec2.IInterfaceVpcEndpointService[];
+
+  /**
+   * The private DNS name of each endpoint service by name in `services` (an
+   * `ec2.InterfaceVpcEndpointService` such as `com.amazonaws.vpce.us-east-1.vpce-svc-...`), keyed
+   * by service name: the name its provider verified, which the endpoint answers for. AWS services
+   * need none.
+   *
+   * @default - none: every service must be an AWS service
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html
+   */
+  readonly endpointServiceDnsNames?: { [serviceName: string]: string };
+
+  /**
+   * VPCs to peer with `vpc`: the construct creates each peering connection, routes in both
+   * directions on every route table of both VPCs, security group rules and DNS. Peers must be in
+   * the same account and region (routes on their side are created here); peer others yourself
+   * and pass them in `existingPeerVpcs`.
+   *
+   * @default - none
+   */
+  readonly peerVpcs?: ec2.IVpc[];
+
+  /**
+   * VPCs already peered with `vpc` (with routes both ways): the construct adds only their DNS and
+   * lets their CIDR blocks reach the endpoints.
+   *
+   * @default - none
+   */
+  readonly existingPeerVpcs?: ec2.IVpc[];
+
+  /**
+   * How the endpoints' names resolve in the peers.
+   *
+   * @default PrivateLinkDns.hostedZones()
+   */
+  readonly dns?: PrivateLinkDns;
+
+  /**
+   * Where the endpoints (and resolver endpoints or forwarders) go: one subnet per AZ, at least
+   * two AZs.
+   *
+   * @default - the VPC's private subnets (isolated ones if there are none)
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * The endpoints' security group. The construct lets the VPC and every peer in on each service's
+   * port (443), and nothing else.
+   *
+   * @default - a new one, with no outbound rules
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+}
+
+/**
+ * Interface endpoints for AWS services in one VPC, usable from peered VPCs: peering with routes
+ * both ways, endpoint security groups open to every peer on 443, and one of three ways to make
+ * the service names resolve to the endpoints in the peers (`PrivateLinkDns`).
+ *
+ * The restriction that only some instance types could reach endpoints over peering was lifted
+ * in 2019; the construct does not ask for any instance type.
+ *
+ * @example
+ * new PrivateLinkConsumer(this, 'Endpoints', {
+ *   vpc: shared.vpc,
+ *   services: [ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS],
+ *   peerVpcs: [app.vpc],
+ * });
+ */
+export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
+  /** The interface endpoints, in the order of `services`. */
+  public readonly endpoints: ec2.IInterfaceVpcEndpoint[];
+
+  /** The DNS names the endpoints answer for, in the order of `services` (may hold tokens). */
+  public readonly serviceHostNames: string[];
+
+  /** The endpoints' security group. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+
+  /** The endpoints' connections: who may reach them. */
+  public readonly connections: ec2.Connections;
+
+  /** The peering connections created for `peerVpcs`. */
+  public readonly peeringConnections: ec2.CfnVPCPeeringConnection[] = [];
+
+  /**
+   * The addresses other DNS clients (VPN users, on-premises resolvers) should query to reach the
+   * endpoints by name: the inbound Resolver endpoint's or the forwarders' addresses (tokens for
+   * the forwarders). Empty with hosted zones, which only VPCs' own resolvers answer.
+   */
+  public readonly dnsServers: string[] = [];
+
+  /** The private hosted zones (hosted-zone DNS). */
+  public readonly hostedZones: route53.IPrivateHostedZone[] = [];
+
+  /** The inbound Resolver endpoint (resolver-endpoint DNS). */
+  public readonly inboundResolverEndpoint?: resolver.CfnResolverEndpoint;
+
+  /** The outbound Resolver endpoint, where there are peers (resolver-endpoint DNS). */
+  public readonly outboundResolverEndpoint?: resolver.CfnResolverEndpoint;
+
+  /** The forwarding rules, one per service name (resolver-endpoint DNS with peers). */
+  public readonly resolverRules: resolver.CfnResolverRule[] = [];
+
+  /** The forwarders' auto-scaling groups, one per AZ (forwarder DNS). */
+  public readonly forwarderGroups: autoscaling.IAutoScalingGroup[] = [];
+
+  /** The forwarders' fixed network interfaces, whose addresses are `dnsServers` (forwarder DNS). */
+  public readonly forwarderInterfaces: ec2.CfnNetworkInterface[] = [];
+
+  /** The forwarders' security group (forwarder DNS). */
+  public readonly forwarderSecurityGroup?: ec2.ISecurityGroup;
+
+  /** The forwarders' instance role (forwarder DNS). */
+  public readonly forwarderRole?: iam.IRole;
+
+  private readonly subject: string;
+
+  constructor(scope: Construct, id: string, props: PrivateLinkConsumerProps) {
+    super(scope, id);
+    this.subject = `PrivateLinkConsumer '${this.node.path}'`;
+    const stack = Stack.of(this);
+    const vpc = props.vpc;
+    const dns = props.dns ?? PrivateLinkDns.hostedZones();
+    const region = stack.region;
+    const suffix = Token.isUnresolved(region) ? Aws.URL_SUFFIX : dnsSuffixOf(region);
+    const services = this.planServices(props.services, props.endpointServiceDnsNames ?? {}, `${region}.${suffix}`);
+    const peerVpcs = props.peerVpcs ?? [];
+    const peers = [...peerVpcs, ...(props.existingPeerVpcs ?? [])];
+    this.checkPeers(vpc, peerVpcs, peers, dns);
+
+    const selection = vpc.selectSubnets({ ...props.subnets, onePerAz: true });
+    if (!selection.isPendingLookup && selection.subnets.length < 2) {
+      throw new GuardedPatternsError(`${this.subject}: subnets select ${selection.subnets.length} availability zone(s); the endpoints need at least 2 `
+        + 'so that an AZ failure leaves them reachable. Select subnets in two or more AZs.');
+    }
+    const subnets = selection.subnets;
+
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: `Interface endpoints of ${this.node.path}`,
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(443) });
+    for (const port of [...new Set(services.map((s) => s.service.port))]) {
+      this.connections.allowFrom(ec2.Peer.ipv4(cidrOf(vpc)), ec2.Port.tcp(port), 'HTTPS from the endpoint VPC');
+      peers.forEach((peer, i) => this.connections.allowFrom(ec2.Peer.ipv4(cidrOf(peer)), ec2.Port.tcp(port), `HTTPS from peer ${this.peerName(peer, i)}`));
+    }
+
+    const privateDns = dns.kind !== PrivateLinkDnsKind.HOSTED_ZONES;
+    const endpoints = services.map((planned) => new ec2.InterfaceVpcEndpoint(this, planned.id, {
+      vpc,
+      service: planned.service,
+      subnets: { subnets },
+      securityGroups: [this.securityGroup],
+      open: false,
+      privateDnsEnabled: privateDns,
+    }));
+    this.endpoints = endpoints;
+    this.serviceHostNames = services.map((planned) => planned.host);
+
+    peerVpcs.forEach((peer, i) => this.peer(vpc, peer, this.peerName(peer, i)));
+
+    switch (dns.kind) {
+      case PrivateLinkDnsKind.HOSTED_ZONES:
+        services.forEach((planned, i) => this.hostedZone(vpc, peers, planned, endpoints[i]));
+        break;
+      case PrivateLinkDnsKind.RESOLVER_ENDPOINTS: {
+        const endpointsOf = this.resolverEndpoints(vpc, peers, subnets.slice(0, 2), services);
+        this.inboundResolverEndpoint = endpointsOf.inbound;
+        this.outboundResolverEndpoint = endpointsOf.outbound;
+        break;
+      }
+      case PrivateLinkDnsKind.FORWARDER_INSTANCES: {
+        const forwarders = this.forwarders(vpc, peers, subnets.slice(0, 2), dns.forwarderOptions ?? {});
+        this.forwarderSecurityGroup = forwarders.securityGroup;
+        this.forwarderRole = forwarders.role;
+        break;
+      }
+    }
+
+    embedChecks(this, [
+      PrivateLinkPeerDnsMissing,
+      VpcPeeringRoutesMissing,
+      VpcPeeringDnsDisabled,
+      PrivateLinkPrivateDnsConflict,
+      PrivateLinkEndpointPeerIngress,
+    ]);
+  }
+
+  private planServices(services: ec2.IInterfaceVpcEndpointService[], dnsNames: { [serviceName: string]: string },
+    regionDomain: string): PlannedService[] {
+    if (services.length === 0) {
+      throw new GuardedPatternsError(`${this.subject}: services is empty; give at least one, such as ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS.`);
+    }
+    const seen = new Set<string>();
+    return services.map((service, i) => {
+      const planned = service instanceof ec2.InterfaceVpcEndpointAwsService
+        ? { service, id: pascalCase(service.shortName), host: `${hostLabelOf(service.shortName)}.${regionDomain}`, label: service.shortName }
+        : this.planEndpointService(service, i, dnsNames);
+      if (seen.has(planned.id)) {
+        throw new GuardedPatternsError(`${this.subject}: services[${i}] (${planned.label}) is listed twice; a VPC takes one endpoint per service. Remove the duplicate.`);
+      }
+      seen.add(planned.id);
+      return planned;
+    });
+  }
+
+  private planEndpointService(service: ec2.IInterfaceVpcEndpointService, i: number, dnsNames: { [serviceName: string]: string }): PlannedService {
+    const host = service === undefined ? undefined : dnsNames[service.name];
+    if (host === undefined) {
+      throw new GuardedPatternsError(`${this.subject}: services[${i}] (${service?.name}) is an endpoint service by name, and endpointServiceDnsNames gives no DNS name for it. `
+        + 'Add its private DNS name (the one its provider verified), keyed by the service name, or use an ec2.InterfaceVpcEndpointAwsService.');
+    }
+    if (Token.isUnresolved(host)) {
+      return { service, id: `EndpointService${i + 1}`, host, label: service.name };
+    }
+    if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(host) || host.length > 253) {
+      throw new GuardedPatternsError(`${this.subject}: endpointServiceDnsNames['${service.name}'] ('${host}') is not a DNS name; give the endpoint service's private DNS name, such as api.example.com.`);
+    }
+    return { service, id: pascalCase(host), host: host.toLowerCase(), label: host };
+  }
+
+  private checkPeers(vpc: ec2.IVpc, peerVpcs: ec2.IVpc[], peers: ec2.IVpc[], dns: PrivateLinkDns): void {
+    const seen = new Set<ec2.IVpc>([vpc]);
+    peers.forEach((peer, i) => {
+      if (seen.has(peer)) {
+        throw new GuardedPatternsError(`${this.subject}: peer VPC '${peer.node.path}' is listed twice, or is the endpoint VPC itself. List each peer once, in peerVpcs or existingPeerVpcs.`);
+      }
+      seen.add(peer);
+      const otherEnv = ['account', 'region'].find((key) => {
+        const mine = (vpc.env as any)[key] as string;
+        const theirs = (peer.env as any)[key] as string;
+        return !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
+      });
+      if (otherEnv && i < peerVpcs.length) {
+        throw new GuardedPatternsError(`${this.subject}: peerVpcs[${i}] ('${peer.node.path}') is in ${otherEnv} ${(peer.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}. `
+          + 'The construct creates routes on both sides, which it can do only in one account and region: peer it (accept it, add its routes) yourself and pass it in existingPeerVpcs.');
+      }
+      // Zone associations, rule associations and DHCP options of a VPC are made in its own account;
+      // Resolver rules and DHCP options also only in its own region.
+      if (otherEnv === 'account' || (otherEnv === 'region' && dns.kind !== PrivateLinkDnsKind.HOSTED_ZONES)) {
+        throw new GuardedPatternsError(`${this.subject}: existingPeerVpcs[${i - peerVpcs.length}] ('${peer.node.path}') is in ${otherEnv} ${(peer.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}, `
+          + `where the construct cannot make its DNS (${dns.kind}) answer. Make the service names resolve there yourself (a Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts), `
+          + 'and let its CIDR block in with consumer.connections.allowFrom(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443)).');
+      }
+    });
+    for (const candidate of [vpc, ...peers]) {
+      if (candidate instanceof ec2.Vpc && (!candidate.dnsSupportEnabled || !candidate.dnsHostnamesEnabled)) {
+        throwFinding(VpcPeeringDnsDisabled, `${this.subject}: VPC '${candidate.node.path}' has ${candidate.dnsSupportEnabled ? 'DNS hostnames' : 'DNS support'} off, so private DNS names do not resolve there. `
+          + 'Turn on enableDnsSupport and enableDnsHostnames (ec2.Vpc\'s defaults).');
+      }
+    }
+    const mine = literalCidr(vpc);
+    peers.forEach((peer) => {
+      const theirs = literalCidr(peer);
+      if (mine && theirs && cidrsOverlap(mine, theirs)) {
+        throwFinding(VpcPeeringCidrOverlap, `${this.subject}: VPC '${vpc.node.path}' (${formatCidr(mine)}) and peer VPC '${peer.node.path}' (${formatCidr(theirs)}) overlap. `
+          + 'Give one of the VPCs a block that does not overlap; AWS refuses the peering otherwise.');
+      }
+    });
+  }
+
+  /** A stable, readable construct ID for a peer: its own ID, or its parent's for a pattern's `Resource`. */
+  private peerName(peer: ec2.IVpc, i: number): string {
+    const named: IConstruct = peer.node.id === 'Resource' && peer.node.scope ? peer.node.scope : peer;
+    const name = named.node.id.replace(/[^A-Za-z0-9]/g, '');
+    return name.length > 0 ? name : `Peer${i + 1}`;
+  }
+
+  private peer(vpc: ec2.IVpc, peer: ec2.IVpc, name: string): void {
+    const peering = new ec2.CfnVPCPeeringConnection(this, `${name}Peering`, {
+      vpcId: vpc.vpcId,
+      peerVpcId: peer.vpcId,
+      tags: [{ key: 'Name', value: `${this.node.path} to ${peer.node.path}` }],
+    });
+    this.peeringConnections.push(peering);
+    routeTableIds(vpc, this.subject, 'vpc').forEach((table, i) => new ec2.CfnRoute(this, `${name}Route${i + 1}`, {
+      routeTableId: table,
+      destinationCidrBlock: cidrOf(peer),
+      vpcPeeringConnectionId: peering.ref,
+    }));
+    routeTableIds(peer, this.subject, `peer VPC '${peer.node.path}'`).forEach((table, i) => new ec2.CfnRoute(this, `${name}ReturnRoute${i + 1}`, {
+      routeTableId: table,
+      destinationCidrBlock: cidrOf(vpc),
+      vpcPeeringConnectionId: peering.ref,
+    }));
+  }
+
+  private hostedZone(vpc: ec2.IVpc, peers: ec2.IVpc[], { id, host, label }: PlannedService, endpoint: ec2.InterfaceVpcEndpoint): void {
+    const zone = new route53.PrivateHostedZone(this, `${id}Zone`, { zoneName: host, vpc, comment: `Answers ${label} with the endpoint of ${this.node.path}` });
+    peers.forEach((peer) => zone.addVpc(peer));
+    const target = route53.RecordTarget.fromAlias(new targets.InterfaceVpcEndpointTarget(endpoint));
+    new route53.ARecord(this, `${id}Alias`, { zone, target });
+    // Some services answer on names under their own (account-ID.dkr.ecr..., bucket.s3...).
+    new route53.ARecord(this, `${id}WildcardAlias`, { zone, recordName: '*', target });
+    this.hostedZones.push(zone);
+  }
+
+  private resolverEndpoints(vpc: ec2.IVpc, peers: ec2.IVpc[], subnets: ec2.ISubnet[], services: PlannedService[]) {
+    const addresses = subnets.map((subnet, i) => {
+      const cidr = knownBlock(subnet);
+      if (!cidr) {
+        throw new GuardedPatternsError(`${this.subject}: the CIDR block of subnet ${i + 1} ('${subnet.node.path}') is not known at synth time, `
+          + 'so the inbound Resolver endpoint cannot get the fixed addresses its forwarding rules need. Use a VPC defined in the app or imported with Vpc.fromLookup.');
+      }
+      // The last usable address (AWS keeps the last one): the least likely to be taken already.
+      return formatCidr({ network: cidr.network + blockSize(cidr.mask) - 2, mask: 32 }).replace(/\/32$/, '');
+    });
+    const inboundGroup = new ec2.SecurityGroup(this, 'InboundResolverSecurityGroup', {
+      vpc,
+      description: `Inbound Resolver endpoint of ${this.node.path}: DNS from the VPC and its peers`,
+      allowAllOutbound: false,
+    });
+    for (const port of DNS_PORTS) {
+      inboundGroup.addIngressRule(ec2.Peer.ipv4(cidrOf(vpc)), port, 'DNS from the endpoint VPC (and the outbound endpoint)');
+      peers.forEach((peer, i) => inboundGroup.addIngressRule(ec2.Peer.ipv4(cidrOf(peer)), port, `DNS from peer ${this.peerName(peer, i)}`));
+    }
+    const inbound = new resolver.CfnResolverEndpoint(this, 'InboundResolverEndpoint', {
+      direction: 'INBOUND',
+      name: `${this.node.id}-inbound`,
+      securityGroupIds: [inboundGroup.securityGroupId],
+      ipAddresses: subnets.map((subnet, i) => ({ subnetId: subnet.subnetId, ip: addresses[i] })),
+    });
+    this.dnsServers.push(...addresses);
+    if (peers.length === 0) {
+      return { inbound, outbound: undefined };
+    }
+    const outboundGroup = new ec2.SecurityGroup(this, 'OutboundResolverSecurityGroup', {
+      vpc,
+      description: `Outbound Resolver endpoint of ${this.node.path}: DNS to the inbound endpoint only`,
+      allowAllOutbound: false,
+    });
+    for (const port of DNS_PORTS) {
+      addresses.forEach((address) => outboundGroup.addEgressRule(ec2.Peer.ipv4(`${address}/32`), port, 'DNS to the inbound Resolver endpoint'));
+    }
+    const outbound = new resolver.CfnResolverEndpoint(this, 'OutboundResolverEndpoint', {
+      direction: 'OUTBOUND',
+      name: `${this.node.id}-outbound`,
+      securityGroupIds: [outboundGroup.securityGroupId],
+      ipAddresses: subnets.map((subnet) => ({ subnetId: subnet.subnetId })),
+    });
+    services.forEach(({ id, host }) => {
+      const rule = new resolver.CfnResolverRule(this, `${id}ResolverRule`, {
+        ruleType: 'FORWARD',
+        domainName: host,
+        resolverEndpointId: outbound.attrResolverEndpointId,
+        targetIps: addresses.map((ip) => ({ ip, port: '53' })),
+      });
+      this.resolverRules.push(rule);
+      peers.forEach((peer, i) => new resolver.CfnResolverRuleAssociation(this, `${id}ResolverRule${this.peerName(peer, i)}`, {
+        resolverRuleId: rule.attrResolverRuleId,
+        vpcId: peer.vpcId,
+      }));
+    });
+    return { inbound, outbound };
+  }
+
+  private forwarders(vpc: ec2.IVpc, peers: ec2.IVpc[], subnets: ec2.ISubnet[], options: ForwarderInstancesOptions) {
+    const stack = Stack.of(this);
+    const instanceType = options.instanceType ?? new ec2.InstanceType('t4g.nano');
+    const arm = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
+    // An SSM public parameter: resolved at deploy time, no lookup at synth.
+    const machineImage = ec2.MachineImage.latestAmazonLinux2023({ cpuType: arm ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64 });
+    const securityGroup = new ec2.SecurityGroup(this, 'ForwarderSecurityGroup', {
+      vpc,
+      description: `DNS forwarders of ${this.node.path}: DNS from the VPC and its peers`,
+      // Package installation and the EC2 API (to attach the fixed interface) over HTTPS.
+      allowAllOutbound: true,
+    });
+    for (const port of DNS_PORTS) {
+      securityGroup.addIngressRule(ec2.Peer.ipv4(cidrOf(vpc)), port, 'DNS from the endpoint VPC');
+      peers.forEach((peer, i) => securityGroup.addIngressRule(ec2.Peer.ipv4(cidrOf(peer)), port, `DNS from peer ${this.peerName(peer, i)}`));
+    }
+    const role = new iam.Role(this, 'ForwarderRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: `DNS forwarders of ${this.node.path}: attach their fixed network interfaces`,
+    });
+    const config = renderUnboundConfig({ allowedCidrs: [cidrOf(vpc), ...peers.map(cidrOf)], forwardTo: VPC_RESOLVER_ADDRESS });
+    subnets.forEach((subnet, i) => {
+      const n = i + 1;
+      // A network interface that outlives the instances: its address stays the peers' DNS server
+      // while the auto-scaling group replaces the instance behind it.
+      const eni = new ec2.CfnNetworkInterface(this, `Forwarder${n}Interface`, {
+        subnetId: subnet.subnetId,
+        groupSet: [securityGroup.securityGroupId],
+        description: `DNS forwarder ${n} of ${this.node.path}`,
+      });
+      this.forwarderInterfaces.push(eni);
+      this.dnsServers.push(eni.attrPrimaryPrivateIpAddress);
+      const userData = ec2.UserData.forLinux();
+      userData.addCommands(
+        'set -euo pipefail',
+        'dnf install -y unbound',
+        `cat > ${UNBOUND_CONF_PATH} <<'UNBOUND_CONF'`,
+        config + 'UNBOUND_CONF',
+        `unbound-checkconf ${UNBOUND_CONF_PATH}`,
+        // The group replaces a failed instance, not a failed process: systemd restarts that.
+        'mkdir -p /etc/systemd/system/unbound.service.d',
+        'printf "[Service]\\nRestart=always\\nRestartSec=2\\n" > /etc/systemd/system/unbound.service.d/restart.conf',
+        'systemctl daemon-reload',
+        'systemctl enable --now unbound',
+        'TOKEN=$(curl -sf -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
+        'INSTANCE=$(curl -sf -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
+        // The interface stays attached to a terminating instance for a little while: retry. Amazon
+        // Linux 2023's amazon-ec2-net-utils routes replies from a second interface out of it.
+        'ATTACHED=no',
+        'for attempt in $(seq 1 60); do',
+        `  if aws ec2 attach-network-interface --region ${stack.region} --network-interface-id ${eni.ref} --instance-id "$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi`,
+        '  sleep 10',
+        'done',
+        // Without the interface nobody can reach this forwarder: stop, and the group replaces it.
+        'if [ "$ATTACHED" != yes ]; then echo "could not attach ' + eni.ref + '" >&2; shutdown -h now; fi',
+      );
+      const launchTemplate = new ec2.LaunchTemplate(this, `Forwarder${n}LaunchTemplate`, {
+        machineImage,
+        instanceType,
+        securityGroup,
+        role,
+        userData,
+        requireImdsv2: true,
+        blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
+      });
+      this.forwarderGroups.push(new autoscaling.AutoScalingGroup(this, `Forwarder${n}`, {
+        vpc,
+        vpcSubnets: { subnets: [subnet] },
+        launchTemplate,
+        minCapacity: 1,
+        maxCapacity: 1,
+      }));
+    });
+    new iam.ManagedPolicy(this, 'ForwarderPolicy', {
+      roles: [role],
+      description: `Lets the DNS forwarders of ${this.node.path} attach their fixed network interfaces`,
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['ec2:AttachNetworkInterface'],
+          resources: this.forwarderInterfaces.map((eni) => stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: eni.ref })),
+        }),
+        new iam.PolicyStatement({
+          actions: ['ec2:AttachNetworkInterface'],
+          resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+          conditions: { StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': this.forwarderGroups.map((g) => g.autoScalingGroupName) } },
+        }),
+      ],
+    });
+    // cdk-nag names the finding by the resource as the template has it, with tokens in <>.
+    const shown = (value: string, token: string) => (Token.isUnresolved(value) ? `<${token}>` : value);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${shown(stack.region, 'AWS::Region')}:${shown(stack.account, 'AWS::AccountId')}:instance/*]`,
+      reason: 'The forwarders\' instance IDs exist only once their auto-scaling groups launch them; the statement is limited to instances tagged with those groups\' names.',
+    });
+
+    if (options.peerDhcpOptions !== false && peers.length > 0) {
+      const region = stack.region;
+      const dhcpOptions = new ec2.CfnDHCPOptions(this, 'PeerDhcpOptions', {
+        domainNameServers: this.dnsServers,
+        domainName: Token.isUnresolved(region) ? undefined : region === 'us-east-1' ? 'ec2.internal' : `${region}.compute.internal`,
+        tags: [{ key: 'Name', value: `${this.node.path}: DNS through the forwarders` }],
+      });
+      peers.forEach((peer, i) => new ec2.CfnVPCDHCPOptionsAssociation(this, `PeerDhcpOptions${this.peerName(peer, i)}`, {
+        vpcId: peer.vpcId,
+        dhcpOptionsId: dhcpOptions.ref,
+      }));
+    }
+    return { securityGroup, role };
+  }
+}
+
+/** A service with its endpoint's construct ID, the DNS name it answers for, and how messages name it. */
+interface PlannedService {
+  readonly service: ec2.IInterfaceVpcEndpointService;
+  readonly id: string;
+  readonly host: string;
+  readonly label: string;
+}
+
+/** A construct ID from a short name or DNS name: `ecr.dkr` becomes `EcrDkr`. */
+function pascalCase(name: string): string {
+  return name.split(/[^A-Za-z0-9]+/).map((part) => part.charAt(0).toUpperCase() + part.substring(1)).join('');
+}
+
+/** A VPC's block where the app knows it: the L1's literal, or an imported VPC's. */
+function literalCidr(vpc: ec2.IVpc): Ipv4Cidr | undefined {
+  const l1 = vpc.node.defaultChild;
+  const text = l1 instanceof ec2.CfnVPC ? l1.cidrBlock : vpc.vpcCidrBlock;
+  return text === undefined || Token.isUnresolved(text) ? undefined : parseCidr(text);
+}
+
+/**
+ * A VPC's block as a literal where the app knows it (the compliance packs cannot read a GetAtt
+ * in a security group rule), otherwise the VPC's CidrBlock attribute.
+ */
+function cidrOf(vpc: ec2.IVpc): string {
+  const literal = literalCidr(vpc);
+  return literal ? formatCidr(literal) : vpc.vpcCidrBlock;
+}
+
+/** A subnet's block where the app knows it (an imported subnet without one throws on access). */
+function knownBlock(subnet: ec2.ISubnet): Ipv4Cidr | undefined {
+  let text: string | undefined;
+  try {
+    text = subnet.ipv4CidrBlock;
+  } catch {
+    return undefined;
+  }
+  return text === undefined || Token.isUnresolved(text) ? undefined : parseCidr(text);
+}
+
+/** Every route table of a VPC's subnets, once each. */
+function routeTableIds(vpc: ec2.IVpc, subject: string, what: string): string[] {
+  const ids = new Set<string>();
+  for (const subnet of [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]) {
+    const id = subnet.routeTable?.routeTableId;
+    if (id === undefined) {
+      throw new GuardedPatternsError(`${subject}: the route table of subnet '${subnet.node.path}' in ${what} is not known, so no route to the peer can be added. `
+        + 'Import the VPC with its route table IDs (Vpc.fromLookup, or routeTableIds in Vpc.fromVpcAttributes), or peer it yourself and pass it in existingPeerVpcs.');
+    }
+    ids.add(id);
+  }
+  return [...ids];
+}

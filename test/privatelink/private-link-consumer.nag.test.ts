@@ -1,0 +1,65 @@
+import { Stack, Validations, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateSubnetVpc } from '../../src';
+import { acknowledgements, complianceFindings, testStack } from '../util';
+
+/** The compliance packs' KMS rule on the VPCs' flow log groups, acknowledged as in PrivateSubnetVpc's own nag test. */
+const LOG_ENCRYPTION_REASON = 'CloudWatch Logs encrypts every log group at rest; a customer managed key (flowLogEncryptionKey) is for regimes that require key control, and is tested with PrivateSubnetVpc.';
+
+function network(stack: Stack, maxAzs = 3) {
+  const shared = new PrivateSubnetVpc(stack, 'Shared', { maxAzs });
+  const app = new PrivateSubnetVpc(stack, 'App', { cidr: '10.1.0.0/16', natGateways: 0, maxAzs });
+  for (const vpc of [shared, app]) {
+    Validations.of(vpc.flowLogGroup).acknowledge(
+      ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-CloudWatchLogGroupEncrypted`, reason: LOG_ENCRYPTION_REASON })));
+  }
+  return { shared: shared.vpc, app: app.vpc };
+}
+
+const SERVICES = [
+  ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS,
+  ec2.InterfaceVpcEndpointAwsService.ECR,
+  ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+];
+
+const variants: Array<[string, (n: ReturnType<typeof network>) => Partial<PrivateLinkConsumerProps>]> = [
+  ['defaults (hosted zones, one peer)', () => ({})],
+  ['no peers', () => ({ peerVpcs: [] })],
+  ['an existing peering', (n) => ({ peerVpcs: [], existingPeerVpcs: [n.app] })],
+  ['Resolver endpoints', () => ({ dns: PrivateLinkDns.resolverEndpoints() })],
+  ['forwarder instances', () => ({ dns: PrivateLinkDns.forwarderInstances() })],
+];
+
+describe('PrivateLinkConsumer under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI DSS and GuardedPatterns', () => {
+  test.each(variants)('%s: no unacknowledged findings', (_name, props) => {
+    const stack = testStack();
+    const n = network(stack);
+    const consumer = new PrivateLinkConsumer(stack, 'Endpoints', { vpc: n.shared, services: SERVICES, peerVpcs: [n.app], ...props(n) });
+    for (const group of consumer.forwarderGroups) {
+      // Scaling notifications need a topic and a subscriber of the user's; the group of one replaces a failed forwarder on its own.
+      Validations.of(group).acknowledge({ id: 'AwsSolutions-AS3', reason: 'This test deploys no notification topic; production apps subscribe the forwarder groups to their own operations topic.' });
+    }
+    expect(complianceFindings(stack)).toEqual([]);
+  });
+
+  test.each(['hostedZones', 'resolverEndpoints', 'forwarderInstances'] as const)('an environment-agnostic stack with %s: no unacknowledged findings', (kind) => {
+    const stack = testStack(undefined, 'TestStack', { envAgnostic: true });
+    const n = network(stack, 2);
+    const consumer = new PrivateLinkConsumer(stack, 'Endpoints', { vpc: n.shared, services: SERVICES, peerVpcs: [n.app], dns: PrivateLinkDns[kind]() });
+    for (const group of consumer.forwarderGroups) {
+      Validations.of(group).acknowledge({ id: 'AwsSolutions-AS3', reason: 'This test deploys no notification topic; production apps subscribe the forwarder groups to their own operations topic.' });
+    }
+    expect(complianceFindings(stack)).toEqual([]);
+  });
+
+  test('every acknowledgement inside the pattern carries a reason', () => {
+    const stack = testStack();
+    const n = network(stack);
+    const consumer = new PrivateLinkConsumer(stack, 'Endpoints', { vpc: n.shared, services: SERVICES, peerVpcs: [n.app], dns: PrivateLinkDns.forwarderInstances() });
+    const acks = acknowledgements(consumer);
+    expect(acks).toHaveLength(1);
+    expect(acks[0].id).toMatch(/AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:instance\/\*\]$/);
+    for (const ack of acks) {
+      expect(ack.reason.length).toBeGreaterThan(40);
+    }
+  });
+});
