@@ -1,0 +1,11 @@
+import { EcsCodeDeployWithSecrets } from './ecs-code-deploy-with-secrets';
+import { EcsSecretVersionPinned } from './ecs-secret-version-pinned';
+import { RecyclerUnusedSecret } from './recycler-unused-secret';
+import { Check } from '../check';
+
+/** The checks of SecretRotationRecycler. */
+export const RECYCLER_CHECKS: Check[] = [
+  RecyclerUnusedSecret,
+  EcsSecretVersionPinned,
+  EcsCodeDeployWithSecrets,
+];
