@@ -2,8 +2,8 @@
  * SecretRotationRecycler's handler: on a secret or parameter change, forces a new deployment of
  * exactly the ECS services (in the watched clusters) whose task definitions read the changed value.
  *
- * Environment: CLUSTERS (JSON list of cluster ARNs or names), DRY_RUN ('true' to log the plan only),
- * METRICS_NAMESPACE.
+ * Environment: CLUSTERS (JSON list of cluster ARNs or names), ACCOUNT_ID (their account), DRY_RUN
+ * ('true' to log the plan only), METRICS_NAMESPACE.
  */
 import {
   DescribeServicesCommand,
@@ -48,6 +48,8 @@ export interface RecycleConfig {
   readonly clusters: string[];
   readonly dryRun: boolean;
   readonly region: string;
+  /** The account of the clusters: parameters referenced by name live there. */
+  readonly account: string;
   readonly metricsNamespace: string;
   /** Waits between retries; tests pass one that returns at once. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -133,11 +135,11 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
     return finish(undefined, parsed.ignored);
   }
   const change = parsed.change;
-  const account = event.account ?? '';
 
-  const outcome = (outcome: Outcome, service: ServiceState | { serviceArn?: string; clusterArn: string }, extra: Record<string, unknown>) => {
+  const outcome = (outcome: Outcome, service: { serviceArn?: string; clusterArn: string; taskDefinition?: string }, extra: Record<string, unknown>) => {
     counts[outcome]++;
-    write({ level: outcome === 'failed' ? 'error' : 'info', message: `service ${outcome}`, outcome, ...service, change, dryRun: config.dryRun, ...extra });
+    const { serviceArn, clusterArn, taskDefinition } = service;
+    write({ level: outcome === 'failed' ? 'error' : 'info', message: `service ${outcome}`, outcome, serviceArn, clusterArn, taskDefinition, change, dryRun: config.dryRun, ...extra });
   };
 
   const taskDefinitions = new Map<string, Promise<ValueReference[]>>();
@@ -199,7 +201,7 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
     await mapLimit(states, CONCURRENCY, async (service) => {
       let decision: Decision | undefined;
       try {
-        decision = decide(service, await referencesFor(service.taskDefinition), change, config.region, account);
+        decision = decide(service, await referencesFor(service.taskDefinition), change, config.region, config.account);
       } catch (error) {
         outcome('failed', service, { error: `DescribeTaskDefinition failed: ${message(error)}` });
         return;
@@ -243,7 +245,8 @@ export async function handler(event: ChangeEvent): Promise<RecycleSummary> {
     ecs: client,
     clusters: JSON.parse(process.env.CLUSTERS ?? '[]'),
     dryRun: process.env.DRY_RUN === 'true',
-    region: process.env.AWS_REGION ?? event.region ?? '',
+    region: process.env.AWS_REGION ?? '',
+    account: process.env.ACCOUNT_ID ?? '',
     metricsNamespace: process.env.METRICS_NAMESPACE ?? 'GuardedPatterns/SecretRotationRecycler',
   });
   if (summary.failed > 0) {

@@ -249,6 +249,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       retryAttempts: 2,
       environment: {
         CLUSTERS: Lazy.string({ produce: () => stack.toJsonString(this.watchedClusters.map((c) => c.clusterArn)) }),
+        ACCOUNT_ID: stack.account,
         DRY_RUN: props.dryRun ? 'true' : 'false',
         METRICS_NAMESPACE: RECYCLER_METRICS_NAMESPACE,
       },

@@ -48,6 +48,11 @@ function secretMatcher(arn: string, name: string): string | { prefix: string } {
  * template parameter holding a parameter name).
  */
 export function watchedValue(valueFrom: string): WatchedValue | undefined {
+  const [, , service, , , resource] = valueFrom.split(':');
+  if (valueFrom.startsWith('arn:') && service === 'ssm' && resource?.startsWith('parameter')) {
+    // Parsed here rather than by parseValueFrom: aws-cdk-lib writes `parameter${name}` for a name token.
+    return { kind: 'parameter', matchers: parameterNames(valueFrom), text: valueFrom };
+  }
   if (!Token.isUnresolved(valueFrom) || valueFrom.startsWith('arn:')) {
     const parsed: ValueReference | undefined = parseValueFrom(valueFrom);
     if (!parsed) {
@@ -82,7 +87,7 @@ function parameterNames(valueFrom: string): string[] {
   // aws-cdk-lib writes `parameter${name}` for names known to start with a slash.
   const name = resource.replace(/^parameter\/?/, '');
   if (Token.isUnresolved(name)) {
-    return [resource.startsWith('parameter/') ? name : name];
+    return [name];
   }
   // The ARN drops the leading slash: `parameter/app/db` is `/app/db`; `parameter/db` is `db` or `/db`.
   return name.includes('/') ? [`/${name}`] : [name, `/${name}`];
