@@ -364,7 +364,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
         services.push(cfn);
       }
     }
-    const taskDefinitions = [...new Set(services.map(taskDefinitionOf).filter((t): t is ecs.CfnTaskDefinition => t !== undefined))];
+    const taskDefinitions = [...new Set(services.map((s) => taskDefinitionOf(s, index)).filter((t): t is ecs.CfnTaskDefinition => t !== undefined))];
     const referenced = taskDefinitions.flatMap(valueFromsOfTaskDefinition).map(watchedValue).filter((w): w is WatchedValue => w !== undefined);
     const refreshing = referenced.filter((w) => w.pinned === undefined);
     const secrets = this.props.secrets
@@ -498,13 +498,13 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       conditions: {
         ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
       },
-    }), false);
+    }));
     const events_ = key.addToResourcePolicy(new iam.PolicyStatement({
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }), false);
+    }));
     if (!logs_.statementAdded || !events_.statementAdded) {
       Annotations.of(this).addWarningV2('cdk-guarded-patterns:RecyclerKeyPolicy',
         `${this.subject}: encryptionKey is imported, so its key policy cannot be changed here. Let logs.${stack.region}.amazonaws.com (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*) `

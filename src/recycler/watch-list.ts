@@ -2,10 +2,10 @@
  * Synth-time reading of the app: which services run in a cluster, which secrets and parameters
  * their task definitions read. Shared by SecretRotationRecycler and its checks.
  */
-import { CfnResource, Reference, Token, Tokenization, aws_ecs as ecs, aws_secretsmanager as secretsmanager, aws_ssm as ssm } from 'aws-cdk-lib';
+import { CfnResource, Reference, Stack, Token, Tokenization, aws_ecs as ecs, aws_secretsmanager as secretsmanager, aws_ssm as ssm } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ContainerReferences, ValueReference, parseValueFrom, valueFromsOf } from './references';
-import { ResourceIndex, referencedResource } from '../private/resource-index';
+import { ResourceIndex, literalString, referencedResource } from '../private/resource-index';
 
 /** What the recycler's rule matches for one reference. */
 export interface WatchedValue {
@@ -119,10 +119,21 @@ export function inCluster(service: ecs.CfnService, cluster: ecs.ICluster): boole
   return value === cluster.clusterName || value === cluster.clusterArn;
 }
 
-/** The task definition a service runs, when it is defined in the app. */
-export function taskDefinitionOf(service: ecs.CfnService): ecs.CfnTaskDefinition | undefined {
+/**
+ * The task definition a service runs, when it is defined in the app: by reference, or by family
+ * (aws-cdk-lib names the family for a CODE_DEPLOY service, whose task sets CodeDeploy manages).
+ */
+export function taskDefinitionOf(service: ecs.CfnService, index: ResourceIndex): ecs.CfnTaskDefinition | undefined {
   const target = referencedResource(service.taskDefinition);
-  return target instanceof ecs.CfnTaskDefinition ? target : undefined;
+  if (target instanceof ecs.CfnTaskDefinition) {
+    return target;
+  }
+  const family = literalString(service, service.taskDefinition)?.split(':')[0];
+  if (family === undefined) {
+    return undefined;
+  }
+  return (index.ofType(ecs.CfnTaskDefinition.CFN_RESOURCE_TYPE_NAME) as ecs.CfnTaskDefinition[])
+    .find((t) => t instanceof ecs.CfnTaskDefinition && Stack.of(t) === Stack.of(service) && literalString(t, t.family) === family);
 }
 
 /** The services of the app that run in one of `clusters`. */

@@ -26,6 +26,9 @@ export function service(stack: Stack, id: string, inCluster: ecs.ICluster, optio
     cluster: inCluster,
     taskDefinition,
     deploymentController: options.deploymentController ? { type: options.deploymentController } : undefined,
+    // A circuit breaker needs the ECS deployment controller.
+    circuitBreaker: options.deploymentController ? undefined : { rollback: true },
+    minHealthyPercent: 100,
   });
 }
 

@@ -16,12 +16,12 @@ export const EcsCodeDeployWithSecrets = defineCheck({
   source: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html',
   patterns: ['SecretRotationRecycler'],
   appliesTo: [ecs.CfnService],
-  inspect(service) {
+  inspect(service, index) {
     const controller = service.deploymentController as ecs.CfnService.DeploymentControllerProperty | undefined;
     if (!controller || literalString(service, controller.type) !== 'CODE_DEPLOY') {
       return [];
     }
-    const taskDefinition = taskDefinitionOf(service);
+    const taskDefinition = taskDefinitionOf(service, index);
     const count = taskDefinition ? valueFromsOfTaskDefinition(taskDefinition).length : 0;
     if (count === 0) {
       return [];
