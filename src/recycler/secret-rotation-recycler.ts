@@ -473,6 +473,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
    */
   private acknowledgeScopedWildcards(): void {
     const document = Stack.of(this).resolve(this.managedPolicy.document.toJSON());
+    const reasons = new Map<string, string[]>();
     for (const statement of document?.Statement ?? []) {
       const resources: unknown[] = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
       for (const resource of resources) {
@@ -481,9 +482,18 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
           continue;
         }
         const reason = flat === '*'
-          ? `${[statement.Action].flat().join(', ')} has no resource-level permissions in ECS${statement.Condition ? '; the ecs:cluster condition limits it to one watched cluster' : ''}.`
-          : 'The services of one watched cluster, by the cluster name in the ARN: the recycler redeploys services that did not exist when it was deployed.';
-        Validations.of(this.managedPolicy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flat}]`, reason });
+          ? `${[statement.Action].flat().join(', ')} has no resource-level permissions in ECS${statement.Condition ? ', and the ecs:cluster condition limits it to a watched cluster' : ''}.`
+          : 'The services of one watched cluster, named in the ARN: the recycler must redeploy services created after it was deployed.';
+        reasons.set(flat, [...new Set([...(reasons.get(flat) ?? []), reason])]);
+      }
+    }
+    const acknowledged = new Set(this.managedPolicy.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.keys(m.data ?? {})));
+    for (const [flat, why] of reasons) {
+      const id = `AwsSolutions-IAM5[Resource::${flat}]`;
+      if (![...acknowledged].some((k) => k.endsWith(id))) {
+        Validations.of(this.managedPolicy).acknowledge({ id, reason: why.join(' ') });
       }
     }
   }
