@@ -26,10 +26,11 @@ import {
 import { flattenForAcknowledgement } from './nag-names';
 import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
-import { WatchedValue, cfnServiceOf, servicesIn, taskDefinitionOf, valueFromsOfTaskDefinition, watchedValue } from './watch-list';
+import { WatchedValue, cfnServiceOf, estimatedLength, servicesIn, taskDefinitionOf, valueFromsOfTaskDefinition, watchedValue } from './watch-list';
 import { pathOf, warnFinding } from '../checks/embed';
 import { EcsCodeDeployWithSecrets } from '../checks/recycler/ecs-code-deploy-with-secrets';
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
+import { EVENT_PATTERN_QUOTA, RecyclerEventPatternSize, eventPatternSizeMessage } from '../checks/recycler/recycler-event-pattern-size';
 import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/recycler/recycler-unused-secret';
 import { GuardedPatternsError } from '../private/errors';
 import { ResourceIndex } from '../private/resource-index';
@@ -434,6 +435,10 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
         + 'Inject secrets with ecs.Secret.fromSecretsManager() or ecs.Secret.fromSsmParameter(), pass secrets or parameters, or remove the recycler.'];
     }
     this.warnUnused(watch);
+    const estimate = estimatedLength(Stack.of(this).resolve(this.eventPattern()), Stack.of(this));
+    if (estimate > EVENT_PATTERN_QUOTA) {
+      warnFinding(this, RecyclerEventPatternSize, eventPatternSizeMessage(this.subject, estimate, watch.secrets.length, watch.parameters.length));
+    }
     for (const taskDefinition of watch.taskDefinitions) {
       for (const message of EcsSecretVersionPinned.inspect(taskDefinition, new ResourceIndex(this.node.root))) {
         warnFinding(taskDefinition, EcsSecretVersionPinned, message);

@@ -147,3 +147,67 @@ export function cfnServiceOf(service: IConstruct): ecs.CfnService | undefined {
   const child = service.node.defaultChild;
   return child instanceof ecs.CfnService ? child : undefined;
 }
+
+/** Lengths of pseudo parameters at their longest common values. */
+const PSEUDO_LENGTHS: Record<string, number> = {
+  'AWS::Partition': 'aws-us-gov'.length,
+  'AWS::Region': 'ap-southeast-5'.length,
+  'AWS::AccountId': 12,
+  'AWS::URLSuffix': 'amazonaws.com'.length,
+};
+/** A CloudFormation-generated secret name: the logical ID and a random suffix. */
+const GENERATED_NAME_LENGTH = 40;
+/** An intrinsic we cannot size (an import, an attribute): about an ARN. */
+const UNKNOWN_LENGTH = 100;
+
+/**
+ * The length of a resolved value once CloudFormation has substituted every intrinsic, estimated
+ * on the long side: the size EventBridge will see.
+ */
+export function estimatedLength(resolved: unknown, stack: Stack): number {
+  const byLogicalId = new Map<string, CfnResource>();
+  for (const construct of stack.node.findAll()) {
+    if (CfnResource.isCfnResource(construct) && Stack.of(construct) === stack) {
+      byLogicalId.set(stack.resolve(construct.logicalId), construct);
+    }
+  }
+  const refLength = (id: string): number => {
+    if (id in PSEUDO_LENGTHS) {
+      return PSEUDO_LENGTHS[id];
+    }
+    const target = byLogicalId.get(id);
+    if (target instanceof secretsmanager.CfnSecret) {
+      const name = literalString(target, target.name)?.length ?? GENERATED_NAME_LENGTH;
+      return `arn:aws-us-gov:secretsmanager:ap-southeast-5:123456789012:secret:${'x'.repeat(name)}-AbCdEf`.length;
+    }
+    if (target instanceof ssm.CfnParameter) {
+      return literalString(target, target.name)?.length ?? GENERATED_NAME_LENGTH;
+    }
+    return UNKNOWN_LENGTH;
+  };
+  const substitute = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      return value.map(substitute);
+    }
+    if (value === null || typeof value !== 'object') {
+      return value;
+    }
+    const node = value as Record<string, any>;
+    const keys = Object.keys(node);
+    if (keys.length === 1 && keys[0] === 'Ref') {
+      return 'x'.repeat(refLength(node.Ref));
+    }
+    if (keys.length === 1 && keys[0] === 'Fn::Join') {
+      const [delimiter, parts] = node['Fn::Join'];
+      return (parts as unknown[]).map((p) => {
+        const s = substitute(p);
+        return typeof s === 'string' ? s : 'x'.repeat(UNKNOWN_LENGTH);
+      }).join(delimiter);
+    }
+    if (keys.length === 1 && keys[0].startsWith('Fn::')) {
+      return 'x'.repeat(UNKNOWN_LENGTH);
+    }
+    return Object.fromEntries(keys.map((k) => [k, substitute(node[k])]));
+  };
+  return JSON.stringify(substitute(resolved)).length;
+}

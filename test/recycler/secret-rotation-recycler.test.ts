@@ -385,6 +385,24 @@ describe('SecretRotationRecycler', () => {
       expect(build(true)).toEqual([]);
     });
 
+    test.each([
+      [20, false, true],
+      [14, false, false],
+      [5, true, true],
+      [2, true, false],
+    ])('%s secrets, cloudTrailEvents %s: warns that the event pattern exceeds 2,048 characters: %s (GuardedPatterns-RecyclerEventPatternSize)', (count, cloudTrailEvents, warns) => {
+      const stack = testStack();
+      const web = cluster(stack);
+      const secrets = Array.from({ length: count }, (_, i) => secret(stack, `Secret${i}`));
+      const api = service(stack, 'Api', web, { secrets: Object.fromEntries(secrets.map((s, i) => [`S${i}`, ecs.Secret.fromSecretsManager(s)])) });
+      new SecretRotationRecycler(stack, 'Recycler', { cloudTrailEvents }).addService(api);
+      const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Recycler', Match.stringLikeRegexp('GuardedPatterns-RecyclerEventPatternSize'));
+      expect(warnings).toHaveLength(warns ? 1 : 0);
+      if (warns) {
+        expect(JSON.stringify(warnings[0].entry.data)).toMatch(new RegExp(`lists ${count} secret\\(s\\) and 0 parameter\\(s\\) and will be about \\d{4,} characters once deployed; EventBridge accepts 2048 by default`));
+      }
+    });
+
     test('an unwatched app is not inspected: another cluster\'s pinned task definition raises nothing', () => {
       const { stack, web, db } = setup();
       const other = cluster(stack, 'Other');
