@@ -28,7 +28,9 @@ export function referencesOf(containers: readonly ContainerReferences[]): ValueR
  * The decision for one service whose task definition holds `references`; `undefined` when none
  * of them reads the changed value (the service is not concerned).
  */
-export function decide(service: ServiceState, references: readonly ValueReference[], change: Change, region: string, account: string): Decision | undefined {
+export function decide(
+  service: ServiceState, references: readonly ValueReference[], change: Change, region: string, account: string,
+): Decision | undefined {
   const matching = references.filter((r) => referenceMatches(r, change, region, account));
   if (matching.length === 0) {
     return undefined;

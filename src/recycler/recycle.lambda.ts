@@ -136,10 +136,11 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
   }
   const change = parsed.change;
 
-  const outcome = (outcome: Outcome, service: { serviceArn?: string; clusterArn: string; taskDefinition?: string }, extra: Record<string, unknown>) => {
-    counts[outcome]++;
+  type Subject = { serviceArn?: string; clusterArn: string; taskDefinition?: string };
+  const outcome = (result: Outcome, service: Subject, extra: Record<string, unknown>) => {
+    counts[result]++;
     const { serviceArn, clusterArn, taskDefinition } = service;
-    write({ level: outcome === 'failed' ? 'error' : 'info', message: `service ${outcome}`, outcome, serviceArn, clusterArn, taskDefinition, change, dryRun: config.dryRun, ...extra });
+    write({ level: result === 'failed' ? 'error' : 'info', message: `service ${result}`, outcome: result, serviceArn, clusterArn, taskDefinition, change, dryRun: config.dryRun, ...extra });
   };
 
   const taskDefinitions = new Map<string, Promise<ValueReference[]>>();

@@ -456,7 +456,9 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   /** RecyclerUnusedSecret: given secrets or parameters that no watched task definition reads. */
   private warnUnused(watch: WatchList): void {
     const read = watch.referenced.flatMap((w) => w.matchers.map(matcherText));
-    const isRead = (value: WatchedValue) => value.matchers.map(matcherText).some((m) => read.some((r) => r === m || (!Token.isUnresolved(r) && !Token.isUnresolved(m) && sameSecret(m, r))));
+    const literal = (text: string) => !Token.isUnresolved(text);
+    const isRead = (value: WatchedValue) => value.matchers.map(matcherText)
+      .some((m) => read.some((r) => r === m || (literal(r) && literal(m) && sameSecret(m, r))));
     const check = (values: WatchedValue[] | undefined, given: boolean, prop: string, describe: (index: number) => string) => {
       if (!given || !values) {
         return;

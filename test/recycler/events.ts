@@ -1,8 +1,8 @@
 /**
  * The event shapes the recycler's rule matches, as EventBridge delivers them.
  */
-import { ChangeEvent } from '../../src/recycler/change-event';
 import { ACCOUNT, PARAMETER_ARN, PARAMETER_NAME, REGION, SECRET_ARN } from './fake-ecs';
+import { ChangeEvent } from '../../src/recycler/change-event';
 
 const envelope = { version: '0', id: 'e6b1c2f4-0000-4000-8000-000000000000', time: '2026-11-21T08:00:00Z', region: REGION, account: ACCOUNT };
 
@@ -17,7 +17,9 @@ export function labelUpdated(arn = SECRET_ARN, label = 'AWSCURRENT'): ChangeEven
   };
 }
 
-function apiCall(eventName: string, requestParameters: Record<string, unknown>, responseElements: Record<string, unknown> | null, extra: Record<string, unknown> = {}): ChangeEvent {
+type Fields = Record<string, unknown>;
+
+function apiCall(eventName: string, requestParameters: Fields, responseElements: Fields | null, extra: Fields = {}): ChangeEvent {
   return {
     ...envelope,
     'source': 'aws.secretsmanager',

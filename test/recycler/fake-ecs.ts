@@ -65,15 +65,12 @@ export interface FakeEcsOptions {
   readonly seed?: number;
 }
 
-/** A small deterministic PRNG (mulberry32), so that throttled runs repeat exactly. */
+/** A small deterministic PRNG (a linear congruential generator), so that throttled runs repeat exactly. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
+  let state = Math.abs(Math.floor(seed)) % 4294967296;
   return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state * 1664525 + 1013904223) % 4294967296;
+    return state / 4294967296;
   };
 }
 
@@ -136,7 +133,8 @@ export function fakeEcs(services: FakeService[], options: FakeEcsOptions = {}): 
     }
     state.calls.DescribeServices++;
     state.describeBatches.push(input.services.length);
-    const found = (input.services ?? []).map((arn: string) => byArn.get(arn)).filter((s: FakeService | undefined): s is FakeService => s !== undefined);
+    const found = (input.services ?? []).map((arn: string) => byArn.get(arn))
+      .filter((s: FakeService | undefined): s is FakeService => s !== undefined);
     return {
       services: found.map((s: FakeService) => ({
         serviceArn: serviceArn(s.cluster, s.name),

@@ -1,9 +1,9 @@
 import * as fc from 'fast-check';
+import { failedPutSecretValue, labelUpdated, parameterChange, putSecretValue, rotationSucceeded, updateSecret } from './events';
+import { ACCOUNT, PARAMETER_ARN, PARAMETER_NAME, REGION, SECRET_ARN } from './fake-ecs';
 import { parseChangeEvent } from '../../src/recycler/change-event';
 import { backoffMs, batches, decide, ServiceState } from '../../src/recycler/plan';
 import { Change, parseValueFrom, referenceMatches, sameSecret } from '../../src/recycler/references';
-import { failedPutSecretValue, labelUpdated, parameterChange, putSecretValue, rotationSucceeded, updateSecret } from './events';
-import { ACCOUNT, PARAMETER_ARN, PARAMETER_NAME, REGION, SECRET_ARN } from './fake-ecs';
 
 const secretChange: Change = { kind: 'secret', id: SECRET_ARN, event: 'test' };
 const parameterChangeOf = (name: string, account = ACCOUNT): Change => ({ kind: 'parameter', id: name, region: REGION, account, event: 'test' });

@@ -1,11 +1,11 @@
 import { ECSClient, ListServicesCommand } from '@aws-sdk/client-ecs';
-import { ChangeEvent } from '../../src/recycler/change-event';
-import { RecycleConfig, handler, recycle } from '../../src/recycler/recycle.lambda';
 import { labelUpdated, parameterChange, putSecretValue, rotationSucceeded, updateSecret, failedPutSecretValue } from './events';
 import {
   ACCOUNT, FakeEcs, FakeService, OTHER_SECRET_ARN, PARAMETER_ARN, PARAMETER_NAME, REGION, SECRET_ARN,
   clusterArn, container, fakeEcs, fleet, prng, serviceArn,
 } from './fake-ecs';
+import { ChangeEvent } from '../../src/recycler/change-event';
+import { RecycleConfig, handler, recycle } from '../../src/recycler/recycle.lambda';
 
 const CLUSTERS = ['web', 'workers'];
 
@@ -15,8 +15,11 @@ const READERS: FakeService[] = [
   { name: 'reports', cluster: 'workers', containers: [container(`${SECRET_ARN}:password::`)] },
   // The secret in the log router's options, by a partial ARN (no six-character suffix).
   {
-    name: 'ingest', cluster: 'workers', containers: [{
-      name: 'app', image: 'nginx',
+    name: 'ingest',
+    cluster: 'workers',
+    containers: [{
+      name: 'app',
+      image: 'nginx',
       logConfiguration: { logDriver: 'splunk', secretOptions: [{ name: 'splunk-token', valueFrom: SECRET_ARN.replace(/-AbCdEf$/, '') + ':token::' }] },
     }],
   },
@@ -210,7 +213,9 @@ describe('recycle handler', () => {
     const summary = run.lines[run.lines.length - 1];
     expect(summary).toMatchObject({
       message: 'summary',
-      Recycled: 3, Skipped: 0, Failed: 0,
+      Recycled: 3,
+      Skipped: 0,
+      Failed: 0,
       _aws: {
         Timestamp: expect.any(Number),
         CloudWatchMetrics: [{

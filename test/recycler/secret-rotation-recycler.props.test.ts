@@ -16,7 +16,10 @@ describe('SecretRotationRecycler with random props', () => {
     const outcomes = { synthesized: 0, refused: 0 };
     fc.assert(fc.property(
       fc.array(reference, { minLength: 0, maxLength: 3 }),
-      fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.double({ min: 0, max: 3, noNaN: true })), weight: 1 }),
+      fc.oneof(
+        { arbitrary: fc.constant(undefined), weight: 3 },
+        { arbitrary: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.double({ min: 0, max: 3, noNaN: true })), weight: 1 },
+      ),
       fc.constantFrom('none', 'given', 'far'),
       fc.boolean(),
       fc.boolean(),
@@ -31,12 +34,17 @@ describe('SecretRotationRecycler with random props', () => {
           if (kind === 'raw-literal' || kind === 'raw-garbage') {
             const valueFrom = kind === 'raw-literal' ? 'arn:aws:secretsmanager:us-east-1:111111111111:secret:prod/raw-AbCdEf:key::' : garbage;
             const task = new ecs.CfnTaskDefinition(stack, `Raw${i}`, {
-              requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
+              requiresCompatibilities: ['FARGATE'],
+              networkMode: 'awsvpc',
+              cpu: '256',
+              memory: '512',
               executionRoleArn: 'arn:aws:iam::111111111111:role/execution',
               containerDefinitions: [{ name: 'app', image: 'nginx', secrets: valueFrom ? [{ name: 'S', valueFrom }] : undefined }],
             });
             new ecs.CfnService(stack, `RawService${i}`, {
-              cluster: web.clusterName, taskDefinition: task.ref, launchType: 'FARGATE',
+              cluster: web.clusterName,
+              taskDefinition: task.ref,
+              launchType: 'FARGATE',
               networkConfiguration: { awsvpcConfiguration: { subnets: web.vpc.isolatedSubnets.map((s) => s.subnetId) } },
             });
             return undefined;

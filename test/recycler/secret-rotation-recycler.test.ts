@@ -113,11 +113,16 @@ describe('SecretRotationRecycler', () => {
       expect(ecsStatements(template)).toEqual([
         { Effect: 'Allow', Action: 'ecs:DescribeTaskDefinition', Resource: '*' },
         {
-          Sid: 'ListServices1', Effect: 'Allow', Action: 'ecs:ListServices', Resource: '*',
+          Sid: 'ListServices1',
+          Effect: 'Allow',
+          Action: 'ecs:ListServices',
+          Resource: '*',
           Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] } } },
         },
         {
-          Sid: 'RedeployServices1', Effect: 'Allow', Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
+          Sid: 'RedeployServices1',
+          Effect: 'Allow',
+          Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:us-east-1:111111111111:service/', { Ref: expect.stringMatching(/^Cluster/) }, '/*']] },
         },
       ]);
@@ -195,15 +200,18 @@ describe('SecretRotationRecycler', () => {
       const db = { Ref: expect.stringMatching(/^Db/) };
       expect(branches.slice(1, 4)).toEqual([
         {
-          'source': ['aws.secretsmanager'], 'detail-type': ['AWS API Call via CloudTrail'],
+          'source': ['aws.secretsmanager'],
+          'detail-type': ['AWS API Call via CloudTrail'],
           'detail': { eventSource: ['secretsmanager.amazonaws.com'], eventName: ['PutSecretValue', 'UpdateSecret'], responseElements: { arn: [db] } },
         },
         {
-          'source': ['aws.secretsmanager'], 'detail-type': ['AWS API Call via CloudTrail'],
+          'source': ['aws.secretsmanager'],
+          'detail-type': ['AWS API Call via CloudTrail'],
           'detail': { eventSource: ['secretsmanager.amazonaws.com'], eventName: ['PutSecretValue', 'UpdateSecret'], responseElements: { aRN: [db] } },
         },
         {
-          'source': ['aws.secretsmanager'], 'detail-type': ['AWS Service Event via CloudTrail'],
+          'source': ['aws.secretsmanager'],
+          'detail-type': ['AWS Service Event via CloudTrail'],
           'detail': { eventName: ['RotationSucceeded'], additionalEventData: { SecretId: [db] } },
         },
       ]);
