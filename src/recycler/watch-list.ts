@@ -64,8 +64,12 @@ export function watchedValue(valueFrom: string): WatchedValue | undefined {
     }
     return { kind: 'parameter', matchers: parameterNames(valueFrom), text: valueFrom };
   }
-  // A token first: `${secret.secretArn}` with an optional `:json-key:stage:version` suffix.
   const [head, ...suffix] = valueFrom.split(':');
+  if (typeof Tokenization.reverseString(head).firstValue === 'string') {
+    // Text first, and not an ARN: a parameter name with a token in it, such as `/app/${stage}/db`.
+    return { kind: 'parameter', matchers: [valueFrom], text: valueFrom };
+  }
+  // A token first: `${secret.secretArn}` with an optional `:json-key:stage:version` suffix.
   const target = referenceTarget(head);
   if (target instanceof ssm.CfnParameter && suffix.length === 0) {
     return { kind: 'parameter', matchers: [head], text: valueFrom };
@@ -83,11 +87,14 @@ function parameterNames(valueFrom: string): string[] {
   if (!valueFrom.startsWith('arn:')) {
     return [valueFrom];
   }
-  const resource = valueFrom.split(':').slice(5).join(':');
-  // aws-cdk-lib writes `parameter${name}` for names known to start with a slash.
-  const name = resource.replace(/^parameter\/?/, '');
+  const rest = valueFrom.split(':').slice(5).join(':').substring('parameter'.length);
+  const name = rest.startsWith('/') ? rest.substring(1) : rest;
   if (Token.isUnresolved(name)) {
-    return [name];
+    // aws-cdk-lib writes `parameter${name}` for a name token that starts with a slash,
+    // `parameter/${name}` for a simple one, and `parameter/app/${token}/db` for a name built with one.
+    const fragments = Tokenization.reverseString(name);
+    const wholeToken = fragments.length === 1 && fragments.firstToken !== undefined;
+    return !rest.startsWith('/') || wholeToken ? [name] : [`/${name}`];
   }
   // The ARN drops the leading slash: `parameter/app/db` is `/app/db`; `parameter/db` is `db` or `/db`.
   return name.includes('/') ? [`/${name}`] : [name, `/${name}`];

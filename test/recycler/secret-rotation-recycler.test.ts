@@ -1,4 +1,4 @@
-import { Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
+import { CfnParameter, Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
@@ -180,6 +180,28 @@ describe('SecretRotationRecycler', () => {
       expect(pattern.$or[0].resources).toEqual([{ Ref: expect.stringMatching(/^SplunkToken/) }]);
       // An ARN drops a name's leading slash: a one-level name may have had one.
       expect(pattern.$or[1].detail.name).toEqual(['/shared/flags', 'plain-name', '/plain-name']);
+    });
+
+    test('a parameter name built with a token, referenced by name (raw L1) or by ARN (aws-cdk-lib)', () => {
+      const stack = testStack();
+      const web = cluster(stack);
+      const stage = new CfnParameter(stack, 'Stage', { default: 'prod' });
+      const named = ssm.StringParameter.fromStringParameterAttributes(stack, 'Named', { parameterName: `/app/${stage.valueAsString}/db`, simpleName: false });
+      service(stack, 'Api', web, { secrets: { DB: ecs.Secret.fromSsmParameter(named) } });
+      const task = new ecs.CfnTaskDefinition(stack, 'Raw', {
+        requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
+        executionRoleArn: 'arn:aws:iam::111111111111:role/execution',
+        containerDefinitions: [{ name: 'app', image: 'nginx', secrets: [{ name: 'CACHE', valueFrom: `/cache/${stage.valueAsString}/url` }] }],
+      });
+      new ecs.CfnService(stack, 'RawService', {
+        cluster: web.clusterName, taskDefinition: task.ref, launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: web.vpc.isolatedSubnets.map((s) => s.subnetId) } },
+      });
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      expect(eventPattern(Template.fromStack(stack)).detail.name).toEqual([
+        { 'Fn::Join': ['', ['/app/', { Ref: 'Stage' }, '/db']] },
+        { 'Fn::Join': ['', ['/cache/', { Ref: 'Stage' }, '/url']] },
+      ]);
     });
 
     test('secrets and parameters given replace what is found', () => {
