@@ -65,7 +65,7 @@ export function watchedValue(valueFrom: string): WatchedValue | undefined {
     return { kind: 'parameter', matchers: parameterNames(valueFrom), text: valueFrom };
   }
   const [head, ...suffix] = valueFrom.split(':');
-  if (typeof Tokenization.reverseString(head).firstValue === 'string') {
+  if (Tokenization.reverseString(head).firstToken === undefined) {
     // Text first, and not an ARN: a parameter name with a token in it, such as `/app/${stage}/db`.
     return { kind: 'parameter', matchers: [valueFrom], text: valueFrom };
   }
