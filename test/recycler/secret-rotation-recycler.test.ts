@@ -189,12 +189,17 @@ describe('SecretRotationRecycler', () => {
       const named = ssm.StringParameter.fromStringParameterAttributes(stack, 'Named', { parameterName: `/app/${stage.valueAsString}/db`, simpleName: false });
       service(stack, 'Api', web, { secrets: { DB: ecs.Secret.fromSsmParameter(named) } });
       const task = new ecs.CfnTaskDefinition(stack, 'Raw', {
-        requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
         executionRoleArn: 'arn:aws:iam::111111111111:role/execution',
         containerDefinitions: [{ name: 'app', image: 'nginx', secrets: [{ name: 'CACHE', valueFrom: `/cache/${stage.valueAsString}/url` }] }],
       });
       new ecs.CfnService(stack, 'RawService', {
-        cluster: web.clusterName, taskDefinition: task.ref, launchType: 'FARGATE',
+        cluster: web.clusterName,
+        taskDefinition: task.ref,
+        launchType: 'FARGATE',
         networkConfiguration: { awsvpcConfiguration: { subnets: web.vpc.isolatedSubnets.map((s) => s.subnetId) } },
       });
       new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
