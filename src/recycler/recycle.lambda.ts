@@ -57,9 +57,10 @@ export interface RecycleConfig {
   readonly log?: (line: string) => void;
 }
 
+/** Throttling, server errors and dropped connections: worth another attempt after a wait. */
 function isRetryable(error: any): boolean {
-  return error?.name === 'ThrottlingException'
-    || error?.name === 'TooManyRequestsException'
+  return ['ThrottlingException', 'TooManyRequestsException', 'TimeoutError'].includes(error?.name)
+    || ['ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(error?.code)
     || error?.$retryable !== undefined
     || (error?.$metadata?.httpStatusCode ?? 0) >= 500;
 }

@@ -239,6 +239,23 @@ describe('recycle handler', () => {
     expect(ecs.redeployed).toEqual(['ingest', 'reports']);
   });
 
+  test('GIVEN dropped connections and a server error WHEN the secret changes THEN the calls are retried; an access error is not', async () => {
+    // GIVEN
+    ecs = fakeEcs(fleet(CLUSTERS, 20, READERS));
+    const dropped = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const server = Object.assign(new Error('Server error'), { name: 'ServerException', $metadata: { httpStatusCode: 500 } });
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
+    ecs.mock.on(ListServicesCommand, { cluster: clusterArn('web') }).rejectsOnce(dropped).rejectsOnce(server).callsFake(() => ({ serviceArns: [serviceArn('web', 'api')] }));
+    ecs.mock.on(ListServicesCommand, { cluster: clusterArn('workers') }).rejects(denied);
+    const waits: number[] = [];
+    // WHEN
+    const summary = await recycle(labelUpdated(), config({ sleep: async (ms) => { waits.push(ms); } }));
+    // THEN
+    expect(waits).toHaveLength(2);
+    expect(ecs.redeployed).toEqual(['api']);
+    expect(summary.failed).toBe(1);
+  });
+
   test('GIVEN a parameter of another account WHEN it changes THEN services reading a same-named local parameter are not redeployed', async () => {
     // GIVEN
     ecs = fakeEcs(fleet(CLUSTERS, 20, READERS));
