@@ -157,7 +157,7 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
   };
 
   for (const cluster of config.clusters) {
-    let serviceArns: string[] = [];
+    const serviceArns: string[] = [];
     try {
       let nextToken: string | undefined;
       do {
