@@ -3,3 +3,4 @@ export * from './cdn';
 export * from './vpc';
 export * from './fargate';
 export * from './privatelink';
+export * from './recycler';

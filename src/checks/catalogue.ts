@@ -3,6 +3,7 @@ import { Check } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
 import { FARGATE_CHECKS } from './fargate';
 import { PRIVATELINK_CHECKS } from './privatelink';
+import { RECYCLER_CHECKS } from './recycler';
 import { VPC_CHECKS } from './vpc';
 
 /** Every check of the library, in the order the README lists them. */
@@ -11,6 +12,7 @@ export const ALL_CHECKS: Check[] = [
   ...FARGATE_CHECKS,
   ...CDN_CHECKS,
   ...PRIVATELINK_CHECKS,
+  ...RECYCLER_CHECKS,
 ];
 
 const LEVEL_LABEL: Record<CheckLevel, string> = {

@@ -1,0 +1,9 @@
+import { aws_ecs as ecs } from 'aws-cdk-lib';
+import { WatchedValue, valueFromsOfTaskDefinition, watchedValue } from '../../recycler/watch-list';
+
+/** The references of a task definition that pin a secret version. */
+export function pinnedReferences(taskDefinition: ecs.CfnTaskDefinition): WatchedValue[] {
+  return valueFromsOfTaskDefinition(taskDefinition)
+    .map(watchedValue)
+    .filter((w): w is WatchedValue => w !== undefined && w.pinned !== undefined);
+}

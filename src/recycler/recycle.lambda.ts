@@ -1,0 +1,258 @@
+/**
+ * SecretRotationRecycler's handler: on a secret or parameter change, forces a new deployment of
+ * exactly the ECS services (in the watched clusters) whose task definitions read the changed value.
+ *
+ * Environment: CLUSTERS (JSON list of cluster ARNs or names), ACCOUNT_ID (their account), DRY_RUN
+ * ('true' to log the plan only), METRICS_NAMESPACE.
+ */
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListServicesCommand,
+  Service,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { ChangeEvent, parseChangeEvent } from './change-event';
+import { Decision, ServiceState, backoffMs, batches, decide, referencesOf } from './plan';
+import { Change, ContainerReferences, ValueReference } from './references';
+
+/** DescribeServices takes at most 10 services per call. */
+const DESCRIBE_BATCH = 10;
+/** ListServices returns at most 100 per page. */
+const LIST_PAGE = 100;
+/** How many ECS calls run at once. */
+const CONCURRENCY = 4;
+/** Attempts per ECS call when ECS throttles. */
+const MAX_ATTEMPTS = 8;
+
+/** How one service ended. */
+export type Outcome = 'recycled' | 'planned' | 'skipped' | 'failed';
+
+/** What the invocation did. */
+export interface RecycleSummary {
+  readonly change?: Change;
+  readonly ignored?: string;
+  readonly dryRun: boolean;
+  readonly servicesScanned: number;
+  readonly taskDefinitionsRead: number;
+  readonly recycled: number;
+  readonly planned: number;
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+/** What the handler needs besides the event. */
+export interface RecycleConfig {
+  readonly ecs: ECSClient;
+  readonly clusters: string[];
+  readonly dryRun: boolean;
+  readonly region: string;
+  /** The account of the clusters: parameters referenced by name live there. */
+  readonly account: string;
+  readonly metricsNamespace: string;
+  /** Waits between retries; tests pass one that returns at once. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly log?: (line: string) => void;
+}
+
+/** Throttling, server errors and dropped connections: worth another attempt after a wait. */
+function isRetryable(error: any): boolean {
+  return ['ThrottlingException', 'TooManyRequestsException', 'TimeoutError'].includes(error?.name)
+    || ['ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(error?.code)
+    || error?.$retryable !== undefined
+    || (error?.$metadata?.httpStatusCode ?? 0) >= 500;
+}
+
+/** Runs `items` through `fn`, at most `limit` at a time, keeping the order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Recycles the services that read the changed value. Never throws for one service's failure:
+ * every outcome is logged, and the summary counts them.
+ */
+export async function recycle(event: ChangeEvent, config: RecycleConfig): Promise<RecycleSummary> {
+  const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = config.random ?? Math.random;
+  const log = config.log ?? ((line: string) => console.log(line));
+  const write = (entry: Record<string, unknown>) => log(JSON.stringify(entry));
+
+  const call = async <T>(what: string, send: () => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!isRetryable(error) || attempt + 1 >= MAX_ATTEMPTS) {
+          throw error;
+        }
+        const delay = backoffMs(attempt, random());
+        write({ level: 'debug', message: 'retrying', call: what, attempt: attempt + 1, delayMs: delay, error: message(error) });
+        await sleep(delay);
+      }
+    }
+  };
+
+  const counts = { recycled: 0, planned: 0, skipped: 0, failed: 0, servicesScanned: 0, taskDefinitionsRead: 0 };
+  const parsed = parseChangeEvent(event);
+  const finish = (change: Change | undefined, ignored?: string): RecycleSummary => {
+    const summary: RecycleSummary = { change, ignored, dryRun: config.dryRun, ...counts };
+    write({
+      level: counts.failed > 0 ? 'error' : 'info',
+      message: 'summary',
+      ...summary,
+      // CloudWatch Embedded Metric Format: CloudWatch Logs turns these fields into metrics.
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [{
+          Namespace: config.metricsNamespace,
+          Dimensions: [['FunctionName']],
+          Metrics: [{ Name: 'Recycled', Unit: 'Count' }, { Name: 'Skipped', Unit: 'Count' }, { Name: 'Failed', Unit: 'Count' }],
+        }],
+      },
+      FunctionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
+      Recycled: counts.recycled,
+      Skipped: counts.skipped,
+      Failed: counts.failed,
+    });
+    return summary;
+  };
+  if ('ignored' in parsed) {
+    return finish(undefined, parsed.ignored);
+  }
+  const change = parsed.change;
+
+  type Subject = { serviceArn?: string; clusterArn: string; taskDefinition?: string };
+  const outcome = (result: Outcome, service: Subject, extra: Record<string, unknown>) => {
+    counts[result]++;
+    const { serviceArn, clusterArn, taskDefinition } = service;
+    write({ level: result === 'failed' ? 'error' : 'info', message: `service ${result}`, outcome: result, serviceArn, clusterArn, taskDefinition, change, dryRun: config.dryRun, ...extra });
+  };
+
+  const taskDefinitions = new Map<string, Promise<ValueReference[]>>();
+  const referencesFor = (arn: string) => {
+    let pending = taskDefinitions.get(arn);
+    if (!pending) {
+      counts.taskDefinitionsRead++;
+      pending = call('DescribeTaskDefinition', () => config.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn })))
+        .then((r) => referencesOf((r.taskDefinition?.containerDefinitions ?? []) as ContainerReferences[]));
+      taskDefinitions.set(arn, pending);
+    }
+    return pending;
+  };
+
+  for (const cluster of config.clusters) {
+    const serviceArns: string[] = [];
+    try {
+      let nextToken: string | undefined;
+      do {
+        const page = await call('ListServices', () => config.ecs.send(new ListServicesCommand({ cluster, nextToken, maxResults: LIST_PAGE })));
+        serviceArns.push(...(page.serviceArns ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      // Services of this cluster may read the value: the invocation fails so that the event is kept.
+      outcome('failed', { clusterArn: cluster }, { error: `listing the cluster's services failed: ${message(error)}` });
+      continue;
+    }
+    counts.servicesScanned += serviceArns.length;
+
+    const described = await mapLimit(batches(serviceArns, DESCRIBE_BATCH), CONCURRENCY, async (batch) => {
+      try {
+        const result = await call('DescribeServices', () => config.ecs.send(new DescribeServicesCommand({ cluster, services: batch })));
+        for (const failure of result.failures ?? []) {
+          if (failure.reason !== 'MISSING') {
+            outcome('failed', { serviceArn: failure.arn, clusterArn: cluster }, { error: `DescribeServices: ${failure.reason} ${failure.detail ?? ''}`.trim() });
+          }
+        }
+        return result.services ?? [];
+      } catch (error) {
+        for (const serviceArn of batch) {
+          outcome('failed', { serviceArn, clusterArn: cluster }, { error: `DescribeServices failed: ${message(error)}` });
+        }
+        return [] as Service[];
+      }
+    });
+
+    const states: ServiceState[] = described.flat()
+      .filter((s) => s.serviceArn && s.taskDefinition && s.status === 'ACTIVE')
+      .map((s) => ({
+        serviceArn: s.serviceArn!,
+        clusterArn: s.clusterArn ?? cluster,
+        taskDefinition: s.taskDefinition!,
+        status: s.status,
+        deploymentController: s.deploymentController?.type,
+        deployments: (s.deployments ?? []).map((d) => ({ status: d.status, rolloutState: d.rolloutState })),
+      }));
+
+    await mapLimit(states, CONCURRENCY, async (service) => {
+      let decision: Decision | undefined;
+      try {
+        decision = decide(service, await referencesFor(service.taskDefinition), change, config.region, config.account);
+      } catch (error) {
+        outcome('failed', service, { error: `DescribeTaskDefinition failed: ${message(error)}` });
+        return;
+      }
+      if (decision === undefined) {
+        return;
+      }
+      if (decision.action === 'skip') {
+        outcome('skipped', service, { reason: decision.reason });
+        return;
+      }
+      if (config.dryRun) {
+        outcome('planned', service, { reason: 'dry run: no deployment started' });
+        return;
+      }
+      try {
+        await call('UpdateService', () => config.ecs.send(new UpdateServiceCommand({
+          cluster: service.clusterArn,
+          service: service.serviceArn,
+          forceNewDeployment: true,
+        })));
+        outcome('recycled', service, {});
+      } catch (error) {
+        outcome('failed', service, { error: `UpdateService failed: ${message(error)}` });
+      }
+    });
+  }
+  return finish(change);
+}
+
+let client: ECSClient | undefined;
+
+/**
+ * The Lambda entry point. Fails the invocation when any service failed, so that Lambda retries
+ * the event and then keeps it in the dead-letter queue.
+ */
+export async function handler(event: ChangeEvent): Promise<RecycleSummary> {
+  // Retries are ours (recycle() backs off with jitter), so that each call is counted once.
+  client ??= new ECSClient({ maxAttempts: 1 });
+  const summary = await recycle(event, {
+    ecs: client,
+    clusters: JSON.parse(process.env.CLUSTERS ?? '[]'),
+    dryRun: process.env.DRY_RUN === 'true',
+    region: process.env.AWS_REGION ?? '',
+    account: process.env.ACCOUNT_ID ?? '',
+    metricsNamespace: process.env.METRICS_NAMESPACE ?? 'GuardedPatterns/SecretRotationRecycler',
+  });
+  if (summary.failed > 0) {
+    throw new Error(`${summary.failed} service(s) could not be recycled after ${summary.change?.event} of ${summary.change?.id}; see the log lines with outcome "failed".`);
+  }
+  return summary;
+}

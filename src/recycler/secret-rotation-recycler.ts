@@ -1,0 +1,543 @@
+import {
+  Duration,
+  Lazy,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+  aws_cloudwatch as cloudwatch,
+  aws_ecs as ecs,
+  aws_events as events,
+  aws_events_targets as targets,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_secretsmanager as secretsmanager,
+  aws_sqs as sqs,
+  aws_ssm as ssm,
+  ArnFormat,
+  Annotations,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import {
+  API_CALL, LABEL_UPDATED, PARAMETER_CHANGE, PARAMETER_WRITES, ROTATION_SUCCEEDED, SECRETS_MANAGER_SOURCE, SECRET_WRITES, SERVICE_EVENT, SSM_SOURCE,
+} from './change-event';
+import { flattenForAcknowledgement } from './nag-names';
+import { RecycleFunction } from './recycle-function';
+import { CURRENT_STAGE, sameSecret } from './references';
+import { WatchedValue, cfnServiceOf, estimatedLength, servicesIn, taskDefinitionOf, valueFromsOfTaskDefinition, watchedValue } from './watch-list';
+import { pathOf, warnFinding } from '../checks/embed';
+import { EcsCodeDeployWithSecrets } from '../checks/recycler/ecs-code-deploy-with-secrets';
+import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
+import { EVENT_PATTERN_QUOTA, RecyclerEventPatternSize, eventPatternSizeMessage } from '../checks/recycler/recycler-event-pattern-size';
+import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/recycler/recycler-unused-secret';
+import { GuardedPatternsError } from '../private/errors';
+import { ResourceIndex } from '../private/resource-index';
+
+/** The construct ID of the per-stack recycler that `SecretRotationRecycler.ofStack()` returns. */
+const STACK_RECYCLER_ID = 'SecretRotationRecycler';
+
+/** The CloudWatch namespace of the handler's metrics (Recycled, Skipped, Failed). */
+const RECYCLER_METRICS_NAMESPACE = 'GuardedPatterns/SecretRotationRecycler';
+
+/**
+ * Properties of a SecretRotationRecycler.
+ */
+export interface SecretRotationRecyclerProps {
+  /**
+   * The ECS clusters whose services are redeployed. The clusters of the services registered with
+   * `addService()` are watched too. Synth fails when the recycler ends up watching no cluster.
+   *
+   * @default - the clusters of the services registered with `addService()`
+   */
+  readonly clusters?: ecs.ICluster[];
+
+  /**
+   * The Secrets Manager secrets whose changes trigger a redeployment.
+   *
+   * @default - every secret that the task definitions of the services in the watched clusters
+   * inject (container secrets and log configuration secret options), found when the app is complete
+   */
+  readonly secrets?: secretsmanager.ISecret[];
+
+  /**
+   * The SSM parameters whose changes trigger a redeployment.
+   *
+   * @default - every parameter that the task definitions of the services in the watched clusters
+   * inject, found when the app is complete
+   */
+  readonly parameters?: ssm.IParameter[];
+
+  /**
+   * Also react to the CloudTrail-based events: PutSecretValue and UpdateSecret calls (writes to
+   * AWSCURRENT only; rotation's AWSPENDING writes are ignored) and RotationSucceeded. They need a
+   * CloudTrail trail in the account. Secrets Manager's own `Secret Label Updated` event already
+   * covers rotations and manual updates; with both, the second event of a change finds the
+   * services mid-deployment and skips them.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/monitoring-eventbridge.html
+   */
+  readonly cloudTrailEvents?: boolean;
+
+  /**
+   * Log which services would be redeployed, and redeploy none.
+   *
+   * @default false
+   */
+  readonly dryRun?: boolean;
+
+  /**
+   * What the alarm on the dead-letter queue does (an event there is a change whose services were
+   * not all redeployed).
+   *
+   * @default - no action: add one (an SNS topic for the on-call team) with `deadLetterAlarm`
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
+
+  /**
+   * A KMS key for the dead-letter queue and the function's log group. The pattern adds the
+   * statements that let EventBridge and CloudWatch Logs use it to the key policy (for an imported
+   * key it warns instead).
+   *
+   * @default - the queue is encrypted with SQS-managed keys and the log group by CloudWatch Logs
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * How long the function's logs (one line per redeployed service) are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Reserved concurrency of the function. One invocation at a time keeps the ECS calls of several
+   * simultaneous rotations under the account's ECS API rate.
+   *
+   * @default 1
+   */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/** What the rule watches, read from the complete app. */
+interface WatchList {
+  readonly secrets: WatchedValue[];
+  readonly parameters: WatchedValue[];
+  /** Everything the watched task definitions read, pinned versions included. */
+  readonly referenced: WatchedValue[];
+  readonly taskDefinitions: ecs.CfnTaskDefinition[];
+  readonly services: ecs.CfnService[];
+}
+
+/**
+ * Redeploys exactly the ECS services whose task definitions inject a secret or parameter when it
+ * changes. ECS reads secrets only when a task starts: without a new deployment, a rotated password
+ * stays old in every running task.
+ *
+ * An EventBridge rule matches Secrets Manager's `Secret Label Updated` (AWSCURRENT) and Parameter
+ * Store's `Parameter Store Change` events for exactly the watched ARNs and names; a function lists
+ * the services of the watched clusters, reads each distinct task definition once and forces a new
+ * deployment of those that read the changed value. Failures keep the event in an encrypted
+ * dead-letter queue with an alarm.
+ *
+ * @example
+ * const recycler = new SecretRotationRecycler(this, 'Recycler');
+ * recycler.addService(service); // an ecs.FargateService whose containers inject secrets
+ */
+export class SecretRotationRecycler extends Construct implements iam.IGrantable {
+  /**
+   * The stack's own recycler (a child of the stack), created with defaults when absent. Patterns
+   * register their services with it.
+   */
+  public static ofStack(scope: Construct): SecretRotationRecycler {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(STACK_RECYCLER_ID);
+    if (existing !== undefined && !(existing instanceof SecretRotationRecycler)) {
+      throw new GuardedPatternsError(`SecretRotationRecycler.ofStack: '${existing.node.path}' is not a SecretRotationRecycler; rename that construct, the ID '${STACK_RECYCLER_ID}' is reserved for the stack's recycler.`);
+    }
+    return existing ?? new SecretRotationRecycler(stack, STACK_RECYCLER_ID);
+  }
+
+  /** The function that redeploys the services. */
+  public readonly function: lambda.IFunction;
+  /** The function's role. */
+  public readonly role: iam.IRole;
+  /** The managed policy that holds the role's permissions. */
+  public readonly policy: iam.IManagedPolicy;
+  /** The rule that matches changes of the watched secrets and parameters. */
+  public readonly rule: events.IRule;
+  /** Where events go when the function fails for them (after its retries) or cannot be invoked. */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /** Alarms as soon as an event is in the dead-letter queue. */
+  public readonly deadLetterAlarm: cloudwatch.IAlarm;
+  /** The function's log group: one JSON line per service and a summary per change. */
+  public readonly logGroup: logs.ILogGroup;
+  /** The principal that calls ECS. */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  private readonly props: SecretRotationRecyclerProps;
+  private readonly watchedClusters: ecs.ICluster[] = [];
+  private readonly services: ecs.BaseService[] = [];
+  private readonly managedPolicy: iam.ManagedPolicy;
+  private readonly subject: string;
+
+  constructor(scope: Construct, id: string, props: SecretRotationRecyclerProps = {}) {
+    super(scope, id);
+    this.props = props;
+    this.subject = `SecretRotationRecycler '${this.node.path}'`;
+    const stack = Stack.of(this);
+    const concurrency = props.reservedConcurrentExecutions ?? 1;
+    if (!Token.isUnresolved(concurrency) && (!Number.isInteger(concurrency) || concurrency < 1)) {
+      throw new GuardedPatternsError(`${this.subject}: reservedConcurrentExecutions (${concurrency}) must be a whole number of at least 1; use 1.`);
+    }
+
+    if (props.encryptionKey) {
+      this.letServicesUse(props.encryptionKey);
+    }
+    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: props.encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
+      encryptionMasterKey: props.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.deadLetterQueue = queue;
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the rule target and the function; a dead-letter queue has none of its own.',
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Lets ${this.node.path} redeploy the ECS services that read a changed secret`,
+    });
+    this.role = role;
+    this.grantPrincipal = role;
+    // A managed policy rather than the role's inline default policy (NIST/HIPAA/PCI IAMNoInlinePolicy).
+    this.managedPolicy = new iam.ManagedPolicy(this, 'Policy', {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+        // DescribeTaskDefinition has no resource-level permissions.
+        new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
+      ],
+    });
+    this.policy = this.managedPolicy;
+    if (props.encryptionKey) {
+      this.managedPolicy.addStatements(new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.encryptionKey.keyArn],
+      }));
+    }
+
+    const fn = new RecycleFunction(this, 'Function', {
+      description: `Redeploys the ECS services that read a changed secret or parameter (${this.node.path})`,
+      // The role's permissions are in the managed policy above.
+      role: role.withoutPolicyUpdates(),
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+      logGroup: this.logGroup,
+      reservedConcurrentExecutions: concurrency,
+      deadLetterQueue: queue,
+      retryAttempts: 2,
+      environment: {
+        CLUSTERS: Lazy.string({ produce: () => stack.toJsonString(this.watchedClusters.map((c) => c.clusterArn)) }),
+        ACCOUNT_ID: stack.account,
+        DRY_RUN: props.dryRun ? 'true' : 'false',
+        METRICS_NAMESPACE: RECYCLER_METRICS_NAMESPACE,
+      },
+    });
+    fn.node.addDependency(this.managedPolicy);
+    this.function = fn;
+    Validations.of(fn).acknowledge(...['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC'].map((rule) => ({
+      id: rule,
+      reason: 'The function only calls the ECS control-plane API and touches no data in a VPC; inside one it would need a NAT gateway or an ECS interface endpoint and gain nothing.',
+    })));
+
+    const rule = new events.Rule(this, 'Rule', {
+      description: `Changes of the secrets and parameters that the services watched by ${this.node.path} read`,
+      // Replaced below by the pattern computed when the app is complete.
+      eventPattern: { source: [SECRETS_MANAGER_SOURCE, SSM_SOURCE] },
+    });
+    (rule.node.defaultChild as events.CfnRule).eventPattern = Lazy.any({ produce: () => this.eventPattern() });
+    rule.addTarget(new targets.LambdaFunction(fn, {
+      deadLetterQueue: queue,
+      retryAttempts: 185,
+      maxEventAge: Duration.hours(24),
+    }));
+    this.rule = rule;
+
+    const alarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: `Changes of secrets or parameters whose services ${this.node.path} could not all redeploy: see the function's log lines with outcome "failed", then redrive the queue.`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(...(props.alarmActions ?? []));
+    this.deadLetterAlarm = alarm;
+
+    for (const cluster of props.clusters ?? []) {
+      this.watchCluster(cluster, 'clusters');
+    }
+    this.node.addValidation({ validate: () => this.validateWatchList() });
+  }
+
+  /** The clusters the recycler watches. */
+  public get clusters(): ecs.ICluster[] {
+    return [...this.watchedClusters];
+  }
+
+  /**
+   * Registers a service: its cluster is watched and, unless `secrets` and `parameters` were
+   * given, what its task definition injects is watched too.
+   */
+  public addService(service: ecs.BaseService): void {
+    if (!this.services.includes(service)) {
+      this.services.push(service);
+    }
+    this.watchCluster(service.cluster, `addService('${service.node.path}')`);
+  }
+
+  /** Watches one more cluster. */
+  public addCluster(cluster: ecs.ICluster): void {
+    this.watchCluster(cluster, 'addCluster');
+  }
+
+  /**
+   * The number of services that failed to redeploy, per period (from the handler's embedded metrics).
+   */
+  public metricFailed(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: RECYCLER_METRICS_NAMESPACE,
+      metricName: 'Failed',
+      dimensionsMap: { FunctionName: this.function.functionName },
+      statistic: 'Sum',
+      ...props,
+    });
+  }
+
+  private watchCluster(cluster: ecs.ICluster, where: string): void {
+    if (this.watchedClusters.includes(cluster)) {
+      return;
+    }
+    const stack = Stack.of(this);
+    for (const [field, theirs, ours] of [['account', cluster.env.account, stack.account], ['region', cluster.env.region, stack.region]] as const) {
+      if (!Token.isUnresolved(theirs) && !Token.isUnresolved(ours) && theirs !== ours) {
+        throw new GuardedPatternsError(`${this.subject}: ${where}: cluster '${cluster.node.path}' is in ${field} ${theirs}, the recycler in ${ours}. `
+          + `The function calls ECS in its own ${field}: create a SecretRotationRecycler in the cluster's stack (SecretRotationRecycler.ofStack).`);
+      }
+    }
+    this.watchedClusters.push(cluster);
+    const id = this.watchedClusters.length;
+    this.managedPolicy.addStatements(
+      // ListServices has no resource-level permissions; the condition key limits it to the cluster.
+      new iam.PolicyStatement({
+        sid: `ListServices${id}`,
+        actions: ['ecs:ListServices'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
+      }),
+      new iam.PolicyStatement({
+        sid: `RedeployServices${id}`,
+        actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+        resources: [stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+      }),
+    );
+  }
+
+  /** Reads the complete app: the services in the watched clusters and what they inject. */
+  private watchList(): WatchList {
+    const index = new ResourceIndex(this.node.root);
+    const services = [...servicesIn(index, this.watchedClusters)];
+    for (const added of this.services) {
+      const cfn = cfnServiceOf(added);
+      if (cfn && !services.includes(cfn)) {
+        services.push(cfn);
+      }
+    }
+    const taskDefinitions = [...new Set(services.map((s) => taskDefinitionOf(s, index)).filter((t): t is ecs.CfnTaskDefinition => t !== undefined))];
+    const referenced = taskDefinitions.flatMap(valueFromsOfTaskDefinition).map(watchedValue).filter((w): w is WatchedValue => w !== undefined);
+    const refreshing = referenced.filter((w) => w.pinned === undefined);
+    const secrets = this.props.secrets
+      ? this.props.secrets.map((s): WatchedValue => ({
+        kind: 'secret',
+        matchers: [s.secretFullArn ?? { prefix: `${s.secretArn}-` }],
+        text: s.secretArn,
+      }))
+      : refreshing.filter((w) => w.kind === 'secret');
+    const parameters = this.props.parameters
+      ? this.props.parameters.map((p): WatchedValue => ({ kind: 'parameter', matchers: [p.parameterName], text: p.parameterName }))
+      : refreshing.filter((w) => w.kind === 'parameter');
+    return { secrets, parameters, referenced, taskDefinitions, services };
+  }
+
+  /** The rule's pattern: one branch per event shape, each listing exactly the watched ARNs or names. */
+  private eventPattern(): any {
+    const { secrets, parameters } = this.watchList();
+    const secretMatchers = unique(secrets.flatMap((s) => s.matchers));
+    const parameterNames = unique(parameters.flatMap((p) => p.matchers));
+    const branches: any[] = [];
+    if (secretMatchers.length > 0) {
+      branches.push({
+        'source': [SECRETS_MANAGER_SOURCE],
+        'detail-type': [LABEL_UPDATED],
+        'resources': secretMatchers,
+        'detail': { labelUpdated: [CURRENT_STAGE] },
+      });
+      if (this.props.cloudTrailEvents) {
+        // Older events spell the response field aRN.
+        for (const field of ['arn', 'aRN']) {
+          branches.push({
+            'source': [SECRETS_MANAGER_SOURCE],
+            'detail-type': [API_CALL],
+            'detail': { eventSource: ['secretsmanager.amazonaws.com'], eventName: SECRET_WRITES, responseElements: { [field]: secretMatchers } },
+          });
+        }
+        branches.push({
+          'source': [SECRETS_MANAGER_SOURCE],
+          'detail-type': [SERVICE_EVENT],
+          'detail': { eventName: [ROTATION_SUCCEEDED], additionalEventData: { SecretId: secretMatchers } },
+        });
+      }
+    }
+    if (parameterNames.length > 0) {
+      branches.push({
+        'source': [SSM_SOURCE],
+        'detail-type': [PARAMETER_CHANGE],
+        'detail': { name: parameterNames, operation: PARAMETER_WRITES },
+      });
+    }
+    if (branches.length === 0) {
+      // Never deployed: validation fails synth first. A pattern that matches no event keeps the template valid.
+      return { source: [SECRETS_MANAGER_SOURCE], resources: [`${this.node.addr}-watches-nothing`] };
+    }
+    return branches.length === 1 ? branches[0] : { $or: branches };
+  }
+
+  private validateWatchList(): string[] {
+    if (this.watchedClusters.length === 0) {
+      return [`${this.subject} watches no cluster: pass clusters, or register services with addService(service).`];
+    }
+    const watch = this.watchList();
+    if (watch.secrets.length + watch.parameters.length === 0) {
+      const pinned = watch.referenced.length > 0 ? ` (the only ones they read are pinned to a version, which never refreshes: ${EcsSecretVersionPinned.id})` : '';
+      return [`${this.subject} watches no secret or parameter: the task definitions of the ${watch.services.length} service(s) in its clusters inject none that can refresh${pinned}. `
+        + 'Inject secrets with ecs.Secret.fromSecretsManager() or ecs.Secret.fromSsmParameter(), pass secrets or parameters, or remove the recycler.'];
+    }
+    this.warnUnused(watch);
+    const estimate = estimatedLength(Stack.of(this).resolve(this.eventPattern()), Stack.of(this));
+    if (estimate > EVENT_PATTERN_QUOTA) {
+      warnFinding(this, RecyclerEventPatternSize, eventPatternSizeMessage(this.subject, estimate, watch.secrets.length, watch.parameters.length));
+    }
+    for (const taskDefinition of watch.taskDefinitions) {
+      for (const message of EcsSecretVersionPinned.inspect(taskDefinition, new ResourceIndex(this.node.root))) {
+        warnFinding(taskDefinition, EcsSecretVersionPinned, message);
+      }
+    }
+    for (const service of watch.services) {
+      for (const message of EcsCodeDeployWithSecrets.inspect(service, new ResourceIndex(this.node.root))) {
+        warnFinding(service, EcsCodeDeployWithSecrets, message);
+      }
+    }
+    this.acknowledgeScopedWildcards();
+    return [];
+  }
+
+  /** RecyclerUnusedSecret: given secrets or parameters that no watched task definition reads. */
+  private warnUnused(watch: WatchList): void {
+    const read = watch.referenced.flatMap((w) => w.matchers.map(matcherText));
+    const literal = (text: string) => !Token.isUnresolved(text);
+    const isRead = (value: WatchedValue) => value.matchers.map(matcherText)
+      .some((m) => read.some((r) => r === m || (literal(r) && literal(m) && sameSecret(m, r))));
+    const check = (values: WatchedValue[] | undefined, given: boolean, prop: string, describe: (index: number) => string) => {
+      if (!given || !values) {
+        return;
+      }
+      values.forEach((value, i) => {
+        if (!isRead(value)) {
+          warnFinding(this, RecyclerUnusedSecret, unusedSecretMessage(this.subject, describe(i), prop));
+        }
+      });
+    };
+    check(watch.secrets, this.props.secrets !== undefined, 'secrets', (i) => `secret '${pathOf(this.props.secrets![i])}'`);
+    check(watch.parameters, this.props.parameters !== undefined, 'parameters', (i) => `parameter '${pathOf(this.props.parameters![i])}'`);
+  }
+
+  /**
+   * The ECS statements end in `service/<cluster>/*`: every service of one watched cluster, which is
+   * as narrow as a recycler that must reach services created later can be. cdk-nag names each
+   * finding by the resolved resource, known only now.
+   */
+  private acknowledgeScopedWildcards(): void {
+    const document = Stack.of(this).resolve(this.managedPolicy.document.toJSON());
+    const reasons = new Map<string, string[]>();
+    for (const statement of document?.Statement ?? []) {
+      const resources: unknown[] = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+      for (const resource of resources) {
+        const flat = flattenForAcknowledgement(resource);
+        if (!flat.includes('*')) {
+          continue;
+        }
+        const reason = flat === '*'
+          ? `${[statement.Action].flat().join(', ')} has no resource-level permissions in ECS${statement.Condition ? ', and the ecs:cluster condition limits it to a watched cluster' : ''}.`
+          : 'The services of one watched cluster, named in the ARN: the recycler must redeploy services created after it was deployed.';
+        reasons.set(flat, [...new Set([...(reasons.get(flat) ?? []), reason])]);
+      }
+    }
+    const acknowledged = new Set(this.managedPolicy.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.keys(m.data ?? {})));
+    for (const [flat, why] of reasons) {
+      const id = `AwsSolutions-IAM5[Resource::${flat}]`;
+      if (![...acknowledged].some((k) => k.endsWith(id))) {
+        Validations.of(this.managedPolicy).acknowledge({ id, reason: why.join(' ') });
+      }
+    }
+  }
+
+  /** Without these statements in the key policy, EventBridge cannot write to the queue, nor CloudWatch Logs create the log group. */
+  private letServicesUse(key: kms.IKey): void {
+    const stack = Stack.of(this);
+    const logs_ = key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
+    const events_ = key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+    if (!logs_.statementAdded || !events_.statementAdded) {
+      Annotations.of(this).addWarningV2('cdk-guarded-patterns:RecyclerKeyPolicy',
+        `${this.subject}: encryptionKey is imported, so its key policy cannot be changed here. Let logs.${stack.region}.amazonaws.com (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*) `
+        + 'and events.amazonaws.com (kms:Decrypt, kms:GenerateDataKey) use it, or creating the log group and writing to the dead-letter queue fail.');
+    }
+  }
+}
+
+function matcherText(matcher: string | { prefix: string }): string {
+  return typeof matcher === 'string' ? matcher : matcher.prefix.replace(/-$/, '');
+}
+
+function unique<T>(values: T[]): T[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const key = JSON.stringify(v);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}

@@ -1,0 +1,92 @@
+import { Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
+import { acknowledgements, compliancePacks, findings, testStack } from '../util';
+import { cluster, parameter, secret, service } from './fixtures';
+
+const LOG_ENCRYPTION_REASON = 'CloudWatch Logs encrypts every log group at rest; a customer managed key (encryptionKey) is for regimes that require key control, and is tested separately.';
+const ALARM_ACTION_REASON = 'Where the alarm notifies is the team\'s choice (alarmActions); the variant with an SNS action is tested separately.';
+
+/**
+ * Synthesizes the stack (strict CloudFormation validation), then runs AwsSolutions, NIST 800-53 r5,
+ * HIPAA, PCI DSS and GuardedPatterns over the recycler's own resources. The fixtures around it
+ * (VPC, cluster, service, secret) are aws-cdk-lib's, not the pattern's.
+ */
+function recyclerFindings(stack: Stack, recycler: SecretRotationRecycler): string[] {
+  Template.fromStack(stack);
+  return compliancePacks().flatMap((pack) => findings(pack, recycler).map((f) => `${f.rule} at ${f.path}`));
+}
+
+function build(props: (stack: Stack) => SecretRotationRecyclerProps) {
+  const stack = testStack();
+  const web = cluster(stack);
+  const db = secret(stack);
+  const flags = parameter(stack);
+  const api = service(stack, 'Api', web, { secrets: { DB: ecs.Secret.fromSecretsManager(db, 'password'), FLAGS: ecs.Secret.fromSsmParameter(flags) } });
+  const recycler = new SecretRotationRecycler(stack, 'Recycler', props(stack));
+  recycler.addService(api);
+  return { stack, recycler };
+}
+
+function acknowledgeUserChoices(recycler: SecretRotationRecycler, { key, alarm }: { key: boolean; alarm: boolean }) {
+  if (!key) {
+    Validations.of(recycler.logGroup).acknowledge(
+      ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-CloudWatchLogGroupEncrypted`, reason: LOG_ENCRYPTION_REASON })));
+  }
+  if (!alarm) {
+    Validations.of(recycler.deadLetterAlarm).acknowledge(
+      ...['NIST.800.53.R5', 'HIPAA.Security'].map((pack) => ({ id: `${pack}-CloudWatchAlarmAction`, reason: ALARM_ACTION_REASON })));
+  }
+}
+
+const variants: Array<[string, (stack: Stack) => SecretRotationRecyclerProps]> = [
+  ['defaults', () => ({})],
+  ['CloudTrail events', () => ({ cloudTrailEvents: true })],
+  ['dry run', () => ({ dryRun: true })],
+  ['reserved concurrency 2', () => ({ reservedConcurrentExecutions: 2 })],
+];
+
+describe('SecretRotationRecycler under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI DSS and GuardedPatterns', () => {
+  test.each(variants)('%s: no unacknowledged findings', (_name, props) => {
+    const { stack, recycler } = build(props);
+    acknowledgeUserChoices(recycler, { key: false, alarm: false });
+    expect(recyclerFindings(stack, recycler)).toEqual([]);
+  });
+
+  test('with a customer managed key and an alarm action, nothing needs acknowledging', () => {
+    const { stack, recycler } = build((s) => ({
+      encryptionKey: new kms.Key(s, 'Key', { enableKeyRotation: true }),
+      alarmActions: [new actions.SnsAction(new sns.Topic(s, 'OnCall', { enforceSSL: true, masterKey: kms.Alias.fromAliasName(s, 'SnsKey', 'alias/aws/sns') }))],
+    }));
+    expect(recyclerFindings(stack, recycler)).toEqual([]);
+  });
+
+  test('the per-stack recycler from ofStack', () => {
+    const stack = testStack();
+    const web = cluster(stack);
+    const api = service(stack, 'Api', web, { secrets: { DB: ecs.Secret.fromSecretsManager(secret(stack)) } });
+    const recycler = SecretRotationRecycler.ofStack(api);
+    recycler.addService(api);
+    acknowledgeUserChoices(recycler, { key: false, alarm: false });
+    expect(recyclerFindings(stack, recycler)).toEqual([]);
+  });
+
+  test('every acknowledgement inside the pattern carries a reason', () => {
+    const { stack, recycler } = build(() => ({}));
+    Template.fromStack(stack);
+    // A second synthesis adds nothing twice.
+    Template.fromStack(stack);
+    const acks = acknowledgements(recycler);
+    expect(acks.map((a) => a.id.replace(/^Annotation::/, '')).sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<ClusterEB0386A7>/*]',
+      'AwsSolutions-SQS3',
+      'HIPAA.Security-LambdaInsideVPC',
+      'NIST.800.53.R5-LambdaInsideVPC',
+      'PCI.DSS.321-LambdaInsideVPC',
+    ]);
+    for (const ack of acks) {
+      expect(ack.reason.length).toBeGreaterThan(40);
+    }
+  });
+});

@@ -1,0 +1,449 @@
+import { CfnParameter, Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
+import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
+import { testApp, testStack } from '../util';
+import { cluster, parameter, secret, service } from './fixtures';
+
+/** A stack with a cluster, a secret, a parameter and a service reading both. */
+function setup(stack: Stack = testStack()) {
+  const web = cluster(stack);
+  const db = secret(stack);
+  const flags = parameter(stack);
+  const api = service(stack, 'Api', web, {
+    secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(db, 'password'), FLAGS: ecs.Secret.fromSsmParameter(flags) },
+  });
+  return { stack, web, db, flags, api };
+}
+
+function recyclerFor(props: SecretRotationRecyclerProps = {}, add = true) {
+  const env = setup();
+  const recycler = new SecretRotationRecycler(env.stack, 'Recycler', props);
+  if (add) {
+    recycler.addService(env.api);
+  }
+  return { ...env, recycler };
+}
+
+function eventPattern(template: Template): any {
+  return Object.values(template.findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+}
+
+/** The ECS statements of the recycler's managed policy. */
+function ecsStatements(template: Template): any[] {
+  const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('RecyclerRole') }] } }))[0];
+  return policy.Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('ecs:')));
+}
+
+describe('SecretRotationRecycler', () => {
+  describe('with defaults and one service added', () => {
+    const { stack } = recyclerFor();
+    const template = Template.fromStack(stack);
+
+    test('matches Secret Label Updated (AWSCURRENT) for exactly the secret, and Parameter Store writes for exactly the parameter', () => {
+      expect(eventPattern(template)).toEqual({
+        $or: [
+          {
+            'source': ['aws.secretsmanager'],
+            'detail-type': ['Secret Label Updated'],
+            'resources': [{ Ref: expect.stringMatching(/^Db/) }],
+            'detail': { labelUpdated: ['AWSCURRENT'] },
+          },
+          {
+            'source': ['aws.ssm'],
+            'detail-type': ['Parameter Store Change'],
+            'detail': { name: [{ Ref: expect.stringMatching(/^Param/) }], operation: ['Create', 'Update'] },
+          },
+        ],
+      });
+    });
+
+    test('targets the function with retries and the dead-letter queue', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        State: 'ENABLED',
+        Targets: [{
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecyclerFunction'), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecyclerDeadLetterQueue'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        }],
+      });
+    });
+
+    test('runs the bundled handler once at a time, retries failed invocations twice, then dead-letters them', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        Timeout: 300,
+        ReservedConcurrentExecutions: 1,
+        DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecyclerDeadLetterQueue'), 'Arn'] } },
+        LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^RecyclerLogGroup') } },
+        Environment: {
+          Variables: {
+            CLUSTERS: { 'Fn::Join': ['', ['["', { 'Fn::GetAtt': [Match.stringLikeRegexp('^Cluster'), 'Arn'] }, '"]']] },
+            ACCOUNT_ID: '111111111111',
+            DRY_RUN: 'false',
+            METRICS_NAMESPACE: 'GuardedPatterns/SecretRotationRecycler',
+          },
+        },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, Qualifier: '$LATEST' });
+      template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
+    });
+
+    test('keeps failed events in an encrypted queue that only TLS reaches, and alarms on the first one', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    test('may update only the services of the watched cluster; lists them only there', () => {
+      expect(ecsStatements(template)).toEqual([
+        { Effect: 'Allow', Action: 'ecs:DescribeTaskDefinition', Resource: '*' },
+        {
+          Sid: 'ListServices1',
+          Effect: 'Allow',
+          Action: 'ecs:ListServices',
+          Resource: '*',
+          Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] } } },
+        },
+        {
+          Sid: 'RedeployServices1',
+          Effect: 'Allow',
+          Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:us-east-1:111111111111:service/', { Ref: expect.stringMatching(/^Cluster/) }, '/*']] },
+        },
+      ]);
+    });
+
+    test('holds its permissions in a managed policy, none inline', () => {
+      const inline = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^RecyclerRole') }] } });
+      expect(inline).toEqual({});
+    });
+
+    test('reports nothing', () => {
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+      expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+    });
+  });
+
+  describe('what it watches', () => {
+    test('the services of the given clusters, found without addService; not those of other clusters', () => {
+      const { stack, web } = setup();
+      const other = cluster(stack, 'Other');
+      const elsewhere = secret(stack, 'Elsewhere');
+      service(stack, 'Batch', other, { secrets: { TOKEN: ecs.Secret.fromSecretsManager(elsewhere) } });
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      const pattern = JSON.stringify(eventPattern(Template.fromStack(stack)));
+      expect(pattern).toMatch(/"Ref":"Db/);
+      expect(pattern).not.toMatch(/Elsewhere/);
+    });
+
+    test('an imported secret by name is matched by prefix, as its complete ARN has a suffix', () => {
+      const { stack, web } = setup(testStack());
+      const imported = secretsmanager.Secret.fromSecretNameV2(stack, 'Imported', 'prod/api-key');
+      const literal = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Literal', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:prod/literal-AbCdEf');
+      service(stack, 'Worker', web, { secrets: { KEY: ecs.Secret.fromSecretsManager(imported), LIT: ecs.Secret.fromSecretsManager(literal, 'token') } });
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      const resources = eventPattern(Template.fromStack(stack)).$or[0].resources;
+      expect(resources).toEqual(expect.arrayContaining([
+        { prefix: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:us-east-1:111111111111:secret:prod/api-key-']] } },
+        'arn:aws:secretsmanager:us-east-1:111111111111:secret:prod/literal-AbCdEf',
+      ]));
+      expect(resources).toHaveLength(3);
+    });
+
+    test('secrets in a log configuration (secretOptions) and parameters by literal name or ARN', () => {
+      const stack = testStack();
+      const web = cluster(stack);
+      const token = secret(stack, 'SplunkToken');
+      const byName = ssm.StringParameter.fromStringParameterName(stack, 'ByName', '/shared/flags');
+      const byArnName = ssm.StringParameter.fromStringParameterAttributes(stack, 'Plain', { parameterName: 'plain-name', simpleName: true });
+      service(stack, 'Ingest', web, {
+        secrets: { FLAGS: ecs.Secret.fromSsmParameter(byName), PLAIN: ecs.Secret.fromSsmParameter(byArnName) },
+        logSecrets: { token: ecs.Secret.fromSecretsManager(token) },
+      });
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      const pattern = eventPattern(Template.fromStack(stack));
+      expect(pattern.$or[0].resources).toEqual([{ Ref: expect.stringMatching(/^SplunkToken/) }]);
+      // An ARN drops a name's leading slash: a one-level name may have had one.
+      expect(pattern.$or[1].detail.name).toEqual(['/shared/flags', 'plain-name', '/plain-name']);
+    });
+
+    test('a parameter name built with a token, referenced by name (raw L1) or by ARN (aws-cdk-lib)', () => {
+      const stack = testStack();
+      const web = cluster(stack);
+      const stage = new CfnParameter(stack, 'Stage', { default: 'prod' });
+      const named = ssm.StringParameter.fromStringParameterAttributes(stack, 'Named', { parameterName: `/app/${stage.valueAsString}/db`, simpleName: false });
+      service(stack, 'Api', web, { secrets: { DB: ecs.Secret.fromSsmParameter(named) } });
+      const task = new ecs.CfnTaskDefinition(stack, 'Raw', {
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        executionRoleArn: 'arn:aws:iam::111111111111:role/execution',
+        containerDefinitions: [{ name: 'app', image: 'nginx', secrets: [{ name: 'CACHE', valueFrom: `/cache/${stage.valueAsString}/url` }] }],
+      });
+      new ecs.CfnService(stack, 'RawService', {
+        cluster: web.clusterName,
+        taskDefinition: task.ref,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: web.vpc.isolatedSubnets.map((s) => s.subnetId) } },
+      });
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      expect(eventPattern(Template.fromStack(stack)).detail.name).toEqual([
+        { 'Fn::Join': ['', ['/app/', { Ref: 'Stage' }, '/db']] },
+        { 'Fn::Join': ['', ['/cache/', { Ref: 'Stage' }, '/url']] },
+      ]);
+    });
+
+    test('secrets and parameters given replace what is found', () => {
+      const { stack, web } = setup();
+      const given = secret(stack, 'Given');
+      const givenParameter = parameter(stack, 'GivenParam', '/given');
+      service(stack, 'Reader', web, { secrets: { G: ecs.Secret.fromSecretsManager(given), P: ecs.Secret.fromSsmParameter(givenParameter) } });
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web], secrets: [given], parameters: [givenParameter] });
+      const template = Template.fromStack(stack);
+      const pattern = eventPattern(template);
+      expect(pattern.$or[0].resources).toEqual([{ Ref: expect.stringMatching(/^Given/) }]);
+      expect(pattern.$or[1].detail.name).toEqual([{ Ref: expect.stringMatching(/^GivenParam/) }]);
+    });
+
+    test('cloudTrailEvents adds PutSecretValue/UpdateSecret (both ARN spellings) and RotationSucceeded for the same secrets', () => {
+      const { stack } = recyclerFor({ cloudTrailEvents: true });
+      const branches = eventPattern(Template.fromStack(stack)).$or;
+      const db = { Ref: expect.stringMatching(/^Db/) };
+      expect(branches.slice(1, 4)).toEqual([
+        {
+          'source': ['aws.secretsmanager'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          'detail': { eventSource: ['secretsmanager.amazonaws.com'], eventName: ['PutSecretValue', 'UpdateSecret'], responseElements: { arn: [db] } },
+        },
+        {
+          'source': ['aws.secretsmanager'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          'detail': { eventSource: ['secretsmanager.amazonaws.com'], eventName: ['PutSecretValue', 'UpdateSecret'], responseElements: { aRN: [db] } },
+        },
+        {
+          'source': ['aws.secretsmanager'],
+          'detail-type': ['AWS Service Event via CloudTrail'],
+          'detail': { eventName: ['RotationSucceeded'], additionalEventData: { SecretId: [db] } },
+        },
+      ]);
+      expect(branches).toHaveLength(5);
+    });
+
+    test('without parameters the pattern is the secret branch alone', () => {
+      const stack = testStack();
+      const web = cluster(stack);
+      const db = secret(stack);
+      const api = service(stack, 'Api', web, { secrets: { DB: ecs.Secret.fromSecretsManager(db) } });
+      new SecretRotationRecycler(stack, 'Recycler').addService(api);
+      expect(eventPattern(Template.fromStack(stack))).toEqual({
+        'source': ['aws.secretsmanager'],
+        'detail-type': ['Secret Label Updated'],
+        'resources': [{ Ref: expect.stringMatching(/^Db/) }],
+        'detail': { labelUpdated: ['AWSCURRENT'] },
+      });
+    });
+
+    test('a service in another stack of the same environment: its cluster and secret are imported', () => {
+      const app = testApp();
+      const { api } = setup(testStack(app, 'Services'));
+      const recyclerStack = testStack(app, 'Recycling');
+      new SecretRotationRecycler(recyclerStack, 'Recycler').addService(api);
+      const pattern = JSON.stringify(eventPattern(Template.fromStack(recyclerStack)));
+      expect(pattern).toMatch(/Fn::ImportValue.*Services:ExportsOutputRefDb/);
+    });
+  });
+
+  describe('options', () => {
+    test('dryRun tells the handler to plan only', () => {
+      const { stack } = recyclerFor({ dryRun: true });
+      Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DRY_RUN: 'true' }) } });
+    });
+
+    test('alarmActions are the alarm\'s actions', () => {
+      const env = setup();
+      const topic = new sns.Topic(env.stack, 'OnCall', { enforceSSL: true });
+      new SecretRotationRecycler(env.stack, 'Recycler', { alarmActions: [new actions.SnsAction(topic)] }).addService(env.api);
+      Template.fromStack(env.stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('^OnCall') }] });
+    });
+
+    test('encryptionKey encrypts the queue and the log group, and lets EventBridge, CloudWatch Logs and the function use it', () => {
+      const env = setup();
+      const key = new kms.Key(env.stack, 'Key', { enableKeyRotation: true });
+      new SecretRotationRecycler(env.stack, 'Recycler', { encryptionKey: key }).addService(env.api);
+      const template = Template.fromStack(env.stack);
+      const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
+      template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: keyArn });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: keyArn });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' } }),
+            Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: keyArn }]) },
+      });
+    });
+
+    test('an imported encryptionKey warns that its policy must be changed by hand', () => {
+      const env = setup();
+      const key = kms.Key.fromKeyArn(env.stack, 'Key', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+      new SecretRotationRecycler(env.stack, 'Recycler', { encryptionKey: key }).addService(env.api);
+      Annotations.fromStack(env.stack).hasWarning('/TestStack/Recycler', Match.stringLikeRegexp('encryptionKey is imported.*events.amazonaws.com'));
+    });
+
+    test('logRetention and reservedConcurrentExecutions', () => {
+      const { stack } = recyclerFor({ logRetention: logs.RetentionDays.THREE_MONTHS, reservedConcurrentExecutions: 3 });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+      template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3 });
+    });
+
+    test.each([0, -1, 1.5])('fails when reservedConcurrentExecutions is %s', (value) => {
+      expect(() => recyclerFor({ reservedConcurrentExecutions: value })).toThrow(
+        `SecretRotationRecycler 'TestStack/Recycler': reservedConcurrentExecutions (${value}) must be a whole number of at least 1; use 1.`);
+    });
+
+    test('metricFailed reads the handler\'s embedded metric for this function', () => {
+      const { recycler, stack } = recyclerFor();
+      const metric = recycler.metricFailed();
+      expect(metric.namespace).toBe('GuardedPatterns/SecretRotationRecycler');
+      expect(metric.metricName).toBe('Failed');
+      expect(metric.statistic).toBe('Sum');
+      expect(stack.resolve(metric.dimensions?.FunctionName)).toEqual({ Ref: expect.stringMatching(/^RecyclerFunction/) });
+    });
+  });
+
+  describe('SecretRotationRecycler.ofStack', () => {
+    test('returns one recycler per stack, a child of the stack, and watches every service registered', () => {
+      const env = setup();
+      const nested = new Construct(env.stack, 'Deep');
+      const second = service(env.stack, 'SecondApi', cluster(env.stack, 'Second'), { secrets: { DB: ecs.Secret.fromSecretsManager(env.db) } });
+      SecretRotationRecycler.ofStack(nested).addService(env.api);
+      SecretRotationRecycler.ofStack(env.stack).addService(second);
+      const recycler = SecretRotationRecycler.ofStack(env.api);
+      expect(recycler.node.path).toBe('TestStack/SecretRotationRecycler');
+      expect(recycler.clusters).toHaveLength(2);
+      const template = Template.fromStack(env.stack);
+      template.resourceCountIs('AWS::Events::Rule', 1);
+      expect(ecsStatements(template).filter((s) => s.Sid?.startsWith('RedeployServices'))).toHaveLength(2);
+    });
+
+    test('fails when the ID is taken by another construct', () => {
+      const stack = testStack();
+      new Construct(stack, 'SecretRotationRecycler');
+      expect(() => SecretRotationRecycler.ofStack(stack)).toThrow(/'TestStack\/SecretRotationRecycler' is not a SecretRotationRecycler/);
+    });
+  });
+
+  describe('checks', () => {
+    test('fails when it watches no cluster', () => {
+      const stack = testStack();
+      new SecretRotationRecycler(stack, 'Recycler');
+      expect(() => Template.fromStack(stack)).toThrow(
+        "SecretRotationRecycler 'TestStack/Recycler' watches no cluster: pass clusters, or register services with addService(service).");
+    });
+
+    test('fails when the services in its clusters inject no secret', () => {
+      const stack = testStack();
+      const web = cluster(stack);
+      service(stack, 'Plain', web);
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      expect(() => Template.fromStack(stack)).toThrow(/watches no secret or parameter: the task definitions of the 1 service\(s\) in its clusters inject none that can refresh\. /);
+    });
+
+    test('fails when the only references are pinned, and says so', () => {
+      const stack = testStack();
+      const web = cluster(stack);
+      const db = secret(stack);
+      service(stack, 'Pinned', web, { secrets: { DB: ecs.Secret.fromSecretsManagerVersion(db, { versionStage: 'AWSPREVIOUS' }, 'password') } });
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      expect(() => Template.fromStack(stack)).toThrow(/pinned to a version, which never refreshes: GuardedPatterns-EcsSecretVersionPinned/);
+    });
+
+    test('fails when a cluster is in another region', () => {
+      const app = testApp();
+      const far = new Stack(app, 'Far', { env: { account: '111111111111', region: 'eu-west-1' } });
+      const farCluster = ecs.Cluster.fromClusterAttributes(far, 'Cluster', { clusterName: 'far' });
+      const stack = testStack(app);
+      expect(() => new SecretRotationRecycler(stack, 'Recycler', { clusters: [farCluster] })).toThrow(
+        /clusters: cluster 'Far\/Cluster' is in region eu-west-1, the recycler in us-east-1\. .*SecretRotationRecycler\.ofStack/);
+    });
+
+    test('warns about a pinned secret version in a watched task definition (GuardedPatterns-EcsSecretVersionPinned)', () => {
+      const { stack, web, db } = setup();
+      service(stack, 'Pinned', web, { secrets: { OLD: ecs.Secret.fromSecretsManagerVersion(db, { versionId: 'v-42' }) } });
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      Annotations.fromStack(stack).hasWarning('/TestStack/PinnedTask/Resource', Match.stringLikeRegexp(
+        "Task definition 'TestStack/PinnedTask' injects a secret pinned to version ID v-42, which never refreshes.*GuardedPatterns-EcsSecretVersionPinned"));
+    });
+
+    test('warns about a CODE_DEPLOY service with secrets in a watched cluster (GuardedPatterns-EcsCodeDeployWithSecrets)', () => {
+      const { stack, web, db } = setup();
+      service(stack, 'BlueGreen', web, { secrets: { DB: ecs.Secret.fromSecretsManager(db) }, deploymentController: ecs.DeploymentControllerType.CODE_DEPLOY });
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      Annotations.fromStack(stack).hasWarning('/TestStack/BlueGreen/Service', Match.stringLikeRegexp(
+        "Service 'TestStack/BlueGreen/Service' is deployed by CodeDeploy.*GuardedPatterns-EcsCodeDeployWithSecrets"));
+    });
+
+    test('warns about a given secret that no watched task definition reads (GuardedPatterns-RecyclerUnusedSecret), acknowledgeable', () => {
+      const build = (acknowledge: boolean) => {
+        const { stack, web, db } = setup();
+        const stray = secret(stack, 'Stray');
+        const recycler = new SecretRotationRecycler(stack, 'Recycler', { clusters: [web], secrets: [db, stray] });
+        if (acknowledge) {
+          Validations.of(recycler).acknowledge({ id: 'GuardedPatterns-RecyclerUnusedSecret', reason: 'Read by a service deployed later' });
+        }
+        return Annotations.fromStack(stack).findWarning('/TestStack/Recycler', Match.stringLikeRegexp('RecyclerUnusedSecret'));
+      };
+      const warnings = build(false);
+      expect(warnings).toHaveLength(1);
+      expect(JSON.stringify(warnings[0].entry.data)).toMatch(/secrets lists secret 'TestStack\/Stray', but no task definition of a service in the watched clusters reads it/);
+      expect(build(true)).toEqual([]);
+    });
+
+    test.each([
+      [20, false, true],
+      [14, false, false],
+      [5, true, true],
+      [2, true, false],
+    ])('%s secrets, cloudTrailEvents %s: warns that the event pattern exceeds 2,048 characters: %s (GuardedPatterns-RecyclerEventPatternSize)', (count, cloudTrailEvents, warns) => {
+      const stack = testStack();
+      const web = cluster(stack);
+      const secrets = Array.from({ length: count }, (_, i) => secret(stack, `Secret${i}`));
+      const api = service(stack, 'Api', web, { secrets: Object.fromEntries(secrets.map((s, i) => [`S${i}`, ecs.Secret.fromSecretsManager(s)])) });
+      new SecretRotationRecycler(stack, 'Recycler', { cloudTrailEvents }).addService(api);
+      const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Recycler', Match.stringLikeRegexp('GuardedPatterns-RecyclerEventPatternSize'));
+      expect(warnings).toHaveLength(warns ? 1 : 0);
+      if (warns) {
+        expect(JSON.stringify(warnings[0].entry.data)).toMatch(new RegExp(`lists ${count} secret\\(s\\) and 0 parameter\\(s\\) and will be about \\d{4,} characters once deployed; EventBridge accepts 2048 by default`));
+      }
+    });
+
+    test('an unwatched app is not inspected: another cluster\'s pinned task definition raises nothing', () => {
+      const { stack, web, db } = setup();
+      const other = cluster(stack, 'Other');
+      service(stack, 'Pinned', other, { secrets: { OLD: ecs.Secret.fromSecretsManagerVersion(db, { versionStage: 'AWSPREVIOUS' }) } });
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    });
+  });
+});
