@@ -27,11 +27,13 @@ import { FargateHealthCheckPort } from '../checks/fargate/fargate-health-check-p
 import { FargateLogsKeptForever } from '../checks/fargate/fargate-logs-kept-forever';
 import { FargateNoEgress, neededEndpoints } from '../checks/fargate/fargate-no-egress';
 import { FargatePublicTasks } from '../checks/fargate/fargate-public-tasks';
-import { FargateSecretPinned } from '../checks/fargate/fargate-secret-pinned';
+import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { FargateTaskRoleSecrets } from '../checks/fargate/fargate-task-role-secrets';
 import { FargateTaskRoleWildcard } from '../checks/fargate/fargate-task-role-wildcard';
 import { endpointServicesFor } from '../checks/fargate/network';
 import { parseCidr } from '../private/cidr';
+import { SecretRotationRecycler } from '../recycler/secret-rotation-recycler';
+import { watchedValue } from '../recycler/watch-list';
 import { GuardedPatternsError } from '../private/errors';
 import { ResourceIndex } from '../private/resource-index';
 
@@ -130,6 +132,15 @@ export interface SecureFargateServiceProps {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
    */
   readonly secrets?: { [name: string]: ecs.Secret };
+
+  /**
+   * Whether to redeploy the service when one of its `secrets` changes, through the stack's
+   * SecretRotationRecycler (`SecretRotationRecycler.ofStack`): ECS reads secrets only when a task
+   * starts, so running tasks keep a rotated password's old value until they are replaced.
+   *
+   * @default - true when `secrets` holds any that is not pinned to a version
+   */
+  readonly recycleOnSecretChange?: boolean;
 
   /**
    * The path the load balancer health-checks on each task.
@@ -258,6 +269,9 @@ export interface SecureFargateServiceProps {
 export class SecureFargateService extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The ECS service. */
   public readonly service: ecs.IFargateService;
+
+  /** The stack's recycler that redeploys this service when its secrets change, if any. */
+  public readonly recycler?: SecretRotationRecycler;
 
   /** The task definition. */
   public readonly taskDefinition: ecs.IFargateTaskDefinition;
@@ -437,6 +451,16 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     // Tasks start only once the execution role's policy is attached, or the first ones fail to pull.
     service.node.addDependency(this.executionRole);
     this.service = service;
+    // A secret pinned to a version never changes, so only unpinned ones are worth recycling on.
+    const refreshable = Object.values(props.secrets ?? {}).some((secret) => watchedValue(secret.arn)?.pinned === undefined);
+    if (props.recycleOnSecretChange === true && !refreshable) {
+      throw new GuardedPatternsError(`${subject}: recycleOnSecretChange is true but no secret in secrets can change (there are none, or each is pinned to a version); `
+        + 'pass secrets from ecs.Secret.fromSecretsManager() or ecs.Secret.fromSsmParameter(), or leave recycleOnSecretChange unset.');
+    }
+    if (props.recycleOnSecretChange ?? refreshable) {
+      this.recycler = SecretRotationRecycler.ofStack(this);
+      this.recycler.addService(service);
+    }
     this.connections = service.connections;
 
     this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
@@ -513,7 +537,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       FargateNoEgress,
       FargateHealthCheckPort,
       FargateLogsKeptForever,
-      FargateSecretPinned,
+      EcsSecretVersionPinned,
       AlbHttpOpen,
       AlbPlainHttp,
     ]);

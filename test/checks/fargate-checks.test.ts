@@ -263,42 +263,6 @@ describe('GuardedPatternsChecks: Fargate and load balancer checks on plain aws-c
     });
   });
 
-  describe('FargateSecretPinned', () => {
-    test('a version stage or ID pinned, in aws-cdk-lib or a raw ARN: warnings; AWSCURRENT and no version pass', () => {
-      const stack = testStack();
-      const secret = new secretsmanager.Secret(stack, 'Secret');
-      plainTask(stack, {}, {
-        secrets: {
-          PREVIOUS: ecs.Secret.fromSecretsManagerVersion(secret, { versionStage: 'AWSPREVIOUS' }, 'password'),
-          CURRENT: ecs.Secret.fromSecretsManagerVersion(secret, { versionStage: 'AWSCURRENT' }),
-          LATEST: ecs.Secret.fromSecretsManager(secret, 'password'),
-        },
-      });
-      new ecs.CfnTaskDefinition(stack, 'Raw', {
-        requiresCompatibilities: ['FARGATE'],
-        networkMode: 'awsvpc',
-        cpu: '256',
-        memory: '512',
-        containerDefinitions: [{
-          name: 'app',
-          image: 'public.ecr.aws/nginx/nginx:1.27',
-          secrets: [{ name: 'KEY', valueFrom: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:api-AbCdEf:key::0123abcd-0000-1111-2222-333344445555' }],
-        }],
-      });
-      expect(ruleHits(stack, 'FargateSecretPinned').map((h) => h.replace(/, which never changes.*/, ''))).toEqual([
-        "TestStack/Task/Resource: Task definition 'TestStack/Task': container App reads secret PREVIOUS at version stage AWSPREVIOUS",
-        "TestStack/Raw: Task definition 'TestStack/Raw': container app reads secret KEY at version ID 0123abcd-0000-1111-2222-333344445555",
-      ]);
-    });
-
-    test('the finding is acknowledged by ID', () => {
-      const stack = testStack();
-      const secret = new secretsmanager.Secret(stack, 'Secret');
-      const task = plainTask(stack, {}, { secrets: { OLD: ecs.Secret.fromSecretsManagerVersion(secret, { versionId: 'v1' }) } });
-      Validations.of(task).acknowledge({ id: 'GuardedPatterns-FargateSecretPinned', reason: 'Pinned during a migration.' });
-      expect(ruleHits(stack, 'FargateSecretPinned')).toEqual([]);
-    });
-  });
 
   describe('AlbHttpOpen and AlbPlainHttp', () => {
     test('aws-cdk-lib\'s ApplicationLoadBalancedFargateService without a certificate serves HTTP to the internet: an error', () => {

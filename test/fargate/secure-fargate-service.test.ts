@@ -16,7 +16,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ContainerUser, PrivateSubnetVpc, SecureFargateService, SecureFargateServiceProps } from '../../src';
+import { ContainerUser, PrivateSubnetVpc, SecretRotationRecycler, SecureFargateService, SecureFargateServiceProps } from '../../src';
 import { testStack } from '../util';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
@@ -437,7 +437,39 @@ describe('SecureFargateService', () => {
         secrets: { DB: ecs.Secret.fromSecretsManagerVersion(secret, { versionStage: 'AWSPREVIOUS' }, 'password') },
       });
       Annotations.fromStack(stack).hasWarning('/TestStack/Web/TaskDefinition/Resource', Match.stringLikeRegexp(
-        'container App reads secret DB at version stage AWSPREVIOUS, which never changes on rotation.*GuardedPatterns-FargateSecretPinned'));
+        "Task definition 'TestStack/Web/TaskDefinition' injects a secret pinned to version stage AWSPREVIOUS, which never refreshes.*GuardedPatterns-EcsSecretVersionPinned"));
+      // A pinned secret never changes, so there is nothing for a recycler to do.
+      Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 0);
+    });
+
+    test('secrets that can change register the service with the stack\'s recycler', () => {
+      const { stack, network, image, certificate } = setup();
+      const secret = new secretsmanager.Secret(stack, 'DbSecret');
+      const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate, secrets: { DB: ecs.Secret.fromSecretsManager(secret, 'password') } });
+      expect(web.recycler).toBe(SecretRotationRecycler.ofStack(stack));
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({ 'source': ['aws.secretsmanager'], 'detail-type': ['Secret Label Updated'], 'resources': [{ Ref: Match.stringLikeRegexp('^DbSecret') }] }),
+      });
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['ecs:UpdateService']) })]) },
+      });
+    });
+
+    test('recycleOnSecretChange false leaves the service out of any recycler', () => {
+      const { stack, network, image, certificate } = setup();
+      const secret = new secretsmanager.Secret(stack, 'DbSecret');
+      const web = new SecureFargateService(stack, 'Web', {
+        vpc: network.vpc, image, certificate, recycleOnSecretChange: false, secrets: { DB: ecs.Secret.fromSecretsManager(secret) },
+      });
+      expect(web.recycler).toBeUndefined();
+      Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 0);
+    });
+
+    test('fails when recycleOnSecretChange is true and no secret can change', () => {
+      const { stack, network, image, certificate } = setup();
+      expect(() => new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate, recycleOnSecretChange: true }))
+        .toThrow(/recycleOnSecretChange is true but no secret in secrets can change/);
     });
 
     test('a log group kept forever warns', () => {

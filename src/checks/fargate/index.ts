@@ -7,7 +7,6 @@ import { FargateHealthCheckPort } from './fargate-health-check-port';
 import { FargateLogsKeptForever } from './fargate-logs-kept-forever';
 import { FargateNoEgress } from './fargate-no-egress';
 import { FargatePublicTasks } from './fargate-public-tasks';
-import { FargateSecretPinned } from './fargate-secret-pinned';
 import { FargateTaskRoleSecrets } from './fargate-task-role-secrets';
 import { FargateTaskRoleWildcard } from './fargate-task-role-wildcard';
 
@@ -21,7 +20,6 @@ export const FARGATE_CHECKS: Check[] = [
   FargateEndpointsUnverified,
   FargateHealthCheckPort,
   FargateLogsKeptForever,
-  FargateSecretPinned,
   AlbHttpOpen,
   AlbPlainHttp,
 ];
