@@ -1,2 +1,3 @@
 export * from './checks';
 export * from './vpc';
+export * from './openvpn';

@@ -1,10 +1,12 @@
 import { Check } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
+import { OPENVPN_CHECKS } from './openvpn';
 import { VPC_CHECKS } from './vpc';
 
 /** Every check of the library, in the order the README lists them. */
 export const ALL_CHECKS: Check[] = [
   ...VPC_CHECKS,
+  ...OPENVPN_CHECKS,
 ];
 
 const LEVEL_LABEL: Record<CheckLevel, string> = {
