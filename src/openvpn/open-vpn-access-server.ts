@@ -300,11 +300,16 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       }
     }
 
-    const subnets = vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC });
+    let selected: ec2.ISubnet[] = [];
+    try {
+      selected = vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC }).subnets;
+    } catch {
+      // ec2.Vpc throws when the VPC has no subnet of the selected type: reported below.
+    }
     const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
-    const notPublic = subnets.subnets.filter((s) => !publicIds.has(s.subnetId));
-    if (subnets.subnets.length === 0 || notPublic.length > 0) {
-      throwFinding(OpenVpnServerNotPublic, `${subject}: vpcSubnets selects ${subnets.subnets.length === 0 ? 'no subnet' : `${notPublic.length} subnet(s) that are not public (${notPublic.map((s) => s.node.path).join(', ')})`}; `
+    const notPublic = selected.filter((s) => !publicIds.has(s.subnetId));
+    if (selected.length === 0 || notPublic.length > 0) {
+      throwFinding(OpenVpnServerNotPublic, `${subject}: vpcSubnets selects ${selected.length === 0 ? 'no subnet' : `${notPublic.length} subnet(s) that are not public (${notPublic.map((s) => s.node.path).join(', ')})`}; `
         + 'clients connect from the internet, so the server needs a public subnet. Use { subnetType: ec2.SubnetType.PUBLIC } with a VPC that has public subnets.');
     }
 
