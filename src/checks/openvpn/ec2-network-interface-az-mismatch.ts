@@ -3,15 +3,14 @@ import { referencedResource } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { subnetZone } from '../vpc/topology';
-import { instanceZone } from './ec2-topology';
+import { instanceZone, zoneOf } from './ec2-topology';
 
 function mismatch(eni: CfnResource | undefined, instance: ec2.CfnInstance, via: CfnResource): string[] {
   if (!(eni instanceof ec2.CfnNetworkInterface)) {
     return [];
   }
   const subnet = referencedResource(eni.subnetId);
-  const a = subnet instanceof ec2.CfnSubnet ? subnetZone(subnet) : undefined;
+  const a = subnet instanceof ec2.CfnSubnet ? zoneOf(subnet, subnet.availabilityZone) : undefined;
   const b = instanceZone(instance);
   if (!a || !b || a.key === b.key) {
     return [];

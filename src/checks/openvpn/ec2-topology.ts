@@ -1,6 +1,6 @@
 import { CfnResource, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
-import { ZoneRef, subnetZone } from '../vpc/topology';
+import { ZoneRef } from '../vpc/topology';
 
 /**
  * What the EC2 and OpenVPN checks read from L1 resources: user data, zones, security group rules
@@ -38,19 +38,32 @@ function flatten(value: unknown): string {
   return DEPLOY_TIME_VALUE;
 }
 
+/**
+ * A zone as a resource property gives it: a literal, or Fn::Select over Fn::GetAZs (environment-
+ * agnostic stacks); `undefined` for anything else (Fn::GetAtt of another resource...), which
+ * cannot be compared.
+ */
+export function zoneOf(resource: CfnResource, value: unknown): ZoneRef | undefined {
+  const zone = resolved(resource, value);
+  if (typeof zone === 'string') {
+    return { key: zone, label: zone };
+  }
+  const select = zone && typeof zone === 'object' ? (zone as Record<string, unknown>)['Fn::Select'] : undefined;
+  if (Array.isArray(select) && typeof select[0] === 'number') {
+    return { key: JSON.stringify(zone), label: `AZ #${select[0] + 1}` };
+  }
+  return undefined;
+}
+
 /** The zone an instance is in: its own AvailabilityZone, or its subnet's. */
 export function instanceZone(instance: ec2.CfnInstance): ZoneRef | undefined {
-  const own = resolved(instance, instance.availabilityZone);
-  if (typeof own === 'string') {
-    return { key: own, label: own };
-  }
-  if (own !== undefined) {
-    return { key: JSON.stringify(own), label: 'an AZ known at deploy time' };
+  if (instance.availabilityZone !== undefined) {
+    return zoneOf(instance, instance.availabilityZone);
   }
   const nics = instance.networkInterfaces;
   const first = Array.isArray(nics) ? (nics[0] as ec2.CfnInstance.NetworkInterfaceProperty | undefined) : undefined;
   const subnet = referencedResource(instance.subnetId) ?? referencedResource(first?.subnetId);
-  return subnet instanceof ec2.CfnSubnet ? subnetZone(subnet) : undefined;
+  return subnet instanceof ec2.CfnSubnet ? zoneOf(subnet, subnet.availabilityZone) : undefined;
 }
 
 /** One ingress rule, from a group's inline rules or a separate AWS::EC2::SecurityGroupIngress. */
@@ -109,10 +122,12 @@ export function fromAnywhere(rule: IngressRule): boolean {
   return rule.cidrIp === '0.0.0.0/0' || rule.cidrIpv6 === '::/0';
 }
 
-/** The security groups (in the app) that a list of group IDs refers to. */
-export function groupsOf(ids: unknown): ec2.CfnSecurityGroup[] {
-  const list = Array.isArray(ids) ? ids : [];
-  return list.map((id) => referencedResource(id)).filter((g): g is ec2.CfnSecurityGroup => g instanceof ec2.CfnSecurityGroup);
+/** The security groups (in the app, same stack) that a list of group IDs of `resource` refers to. */
+export function groupsOf(resource: CfnResource, ids: unknown, index: ResourceIndex): ec2.CfnSecurityGroup[] {
+  const list = resolved(resource, ids);
+  return (Array.isArray(list) ? list : [])
+    .map((id) => resolvedReference(resource, id, 'AWS::EC2::SecurityGroup', index))
+    .filter((g): g is ec2.CfnSecurityGroup => g instanceof ec2.CfnSecurityGroup);
 }
 
 /**
@@ -163,6 +178,14 @@ export interface ServerFacts {
   readonly userData?: string;
 }
 
+/** The interface's own setting wins; without one, the subnets' default does. */
+function publicAtLaunch(associatePublicIpAddress: unknown, subnets: ec2.CfnSubnet[]): boolean {
+  if (associatePublicIpAddress !== undefined) {
+    return associatePublicIpAddress === true;
+  }
+  return subnets.length > 0 && subnets.every((s) => resolved(s, s.mapPublicIpOnLaunch) === true);
+}
+
 /** The facts of an instance. */
 export function instanceFacts(instance: ec2.CfnInstance, index: ResourceIndex): ServerFacts {
   const nics = instance.networkInterfaces;
@@ -171,12 +194,11 @@ export function instanceFacts(instance: ec2.CfnInstance, index: ResourceIndex): 
     .filter((s): s is ec2.CfnSubnet => s instanceof ec2.CfnSubnet);
   const elasticIp = index.referencing<ec2.CfnEIP>('AWS::EC2::EIP', instance, (e) => e.instanceId).length > 0
     || index.referencing<ec2.CfnEIPAssociation>('AWS::EC2::EIPAssociation', instance, (e) => e.instanceId).length > 0;
-  const launchPublic = resolved(instance, first?.associatePublicIpAddress) === true
-    || (subnets.length > 0 && subnets.every((s) => resolved(s, s.mapPublicIpOnLaunch) === true));
+  const launchPublic = publicAtLaunch(resolved(instance, first?.associatePublicIpAddress), subnets);
   return {
     subnets,
     publicAddress: elasticIp || launchPublic,
-    groups: [...groupsOf(instance.securityGroupIds), ...groupsOf(first?.groupSet)],
+    groups: [...groupsOf(instance, instance.securityGroupIds, index), ...groupsOf(instance, first?.groupSet, index)],
     userData: userDataText(instance, instance.userData),
   };
 }
@@ -192,13 +214,10 @@ export function autoScalingGroupFacts(group: CfnResource & { launchTemplate?: un
   const first = Array.isArray(data.networkInterfaces) ? data.networkInterfaces[0] : undefined;
   const subnets = (group.vpcZoneIdentifier ?? []).map((id) => referencedResource(id))
     .filter((s): s is ec2.CfnSubnet => s instanceof ec2.CfnSubnet);
-  const groupIds = [...(Array.isArray(data.securityGroupIds) ? data.securityGroupIds : []), ...(Array.isArray(first?.groups) ? first.groups : [])];
   return {
     subnets,
-    publicAddress: first?.associatePublicIpAddress === true
-      || (subnets.length > 0 && subnets.every((s) => resolved(s, s.mapPublicIpOnLaunch) === true)),
-    groups: groupIds.map((id) => resolvedReference(template, id, 'AWS::EC2::SecurityGroup', index))
-      .filter((g): g is ec2.CfnSecurityGroup => g instanceof ec2.CfnSecurityGroup),
+    publicAddress: publicAtLaunch(first?.associatePublicIpAddress, subnets),
+    groups: [...groupsOf(template, data.securityGroupIds, index), ...groupsOf(template, first?.groups, index)],
     userData: userDataText(template, data.userData),
   };
 }

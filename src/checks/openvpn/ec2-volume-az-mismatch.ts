@@ -1,24 +1,15 @@
 import { CfnResource, aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { referencedResource, resolved } from '../../private/resource-index';
+import { referencedResource } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { ZoneRef } from '../vpc/topology';
-import { instanceZone } from './ec2-topology';
-
-function volumeZone(volume: ec2.CfnVolume): ZoneRef | undefined {
-  const value = resolved(volume, volume.availabilityZone);
-  if (typeof value === 'string') {
-    return { key: value, label: value };
-  }
-  return value === undefined ? undefined : { key: JSON.stringify(value), label: 'an AZ known at deploy time' };
-}
+import { instanceZone, zoneOf } from './ec2-topology';
 
 function mismatch(volume: CfnResource | undefined, instance: ec2.CfnInstance, via: CfnResource): string[] {
   if (!(volume instanceof ec2.CfnVolume)) {
     return [];
   }
-  const a = volumeZone(volume);
+  const a = zoneOf(volume, volume.availabilityZone);
   const b = instanceZone(instance);
   if (!a || !b || a.key === b.key) {
     return [];
