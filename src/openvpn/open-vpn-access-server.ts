@@ -563,7 +563,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
         reason: 'The server creates one secret per client profile, named after the client when it is issued; the prefix is this server\'s own.',
       },
     );
-    Validations.of(this.pkiSecret).acknowledge(...['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerUsingKMSKey', 'NIST.800.53.R5-SecretsManagerRotationEnabled',
+    Validations.of(this.pkiSecret).acknowledge(...['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled',
       'HIPAA.Security-SecretsManagerRotationEnabled', 'PCI.DSS.321-SecretsManagerRotationEnabled'].map((id) => ({
       id,
       reason: 'The secret holds a CA and its issued-certificate index, which a rotation Lambda cannot replace without invalidating every client profile; keys change by revoking and reissuing profiles through the client profile document.',
