@@ -287,10 +287,11 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     const vpcBlock = literalVpcCidr(vpc);
     const known: Array<[string, Ipv4Cidr]> = [];
     if (vpcBlock) {
-      known.push([`the VPC's block`, vpcBlock]);
+      known.push(['the VPC\'s block', vpcBlock]);
     }
     literalRoutes.forEach((r) => r && known.push(['a pushed route', r]));
-    this.clientCidr = props.clientCidr ?? DEFAULT_CLIENT_CIDRS.find((c) => !known.some(([, k]) => cidrsOverlap(parseCidr(c)!, k))) ?? DEFAULT_CLIENT_CIDRS[0];
+    const free = (c: string) => !known.some(([, k]) => cidrsOverlap(parseCidr(c)!, k));
+    this.clientCidr = props.clientCidr ?? DEFAULT_CLIENT_CIDRS.find(free) ?? DEFAULT_CLIENT_CIDRS[0];
     const client = this.literalCidr(subject, 'clientCidr', this.clientCidr, 16, 29);
     if (client) {
       for (const [what, block] of known) {

@@ -194,10 +194,23 @@ describe('GuardedPatternsChecks: OpenVPN and EC2 checks on plain aws-cdk-lib res
 
     test('the pattern\'s own boot script holds no secret', () => {
       const script = serverScript({
-        OVPN_REGION: 'us-east-1', OVPN_STACK_NAME: 's', OVPN_SIGNAL_RESOURCE: 'Asg', OVPN_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:1:secret:pki',
-        OVPN_KMS_KEY_ID: 'arn:aws:kms:us-east-1:1:key/k', OVPN_CLIENT_SECRET_PREFIX: 'openvpn/x', OVPN_EIP_ALLOCATION_ID: 'eipalloc-1', OVPN_PUBLIC_ADDRESS: '198.51.100.1',
-        OVPN_PORT: '1194', OVPN_PROTOCOL: 'udp', OVPN_CLIENT_CIDR: '10.255.240.0/20', OVPN_ROUTES: '10.0.0.0/16', OVPN_DNS_SERVERS: '', OVPN_PUSH_VPC_RESOLVER: 'yes',
-        OVPN_VPC_CIDR: '10.0.0.0/16', OVPN_ROUTING_MODE: 'nat', OVPN_ROUTE_TABLES: '',
+        OVPN_REGION: 'us-east-1',
+        OVPN_STACK_NAME: 's',
+        OVPN_SIGNAL_RESOURCE: 'Asg',
+        OVPN_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:1:secret:pki',
+        OVPN_KMS_KEY_ID: 'arn:aws:kms:us-east-1:1:key/k',
+        OVPN_CLIENT_SECRET_PREFIX: 'openvpn/x',
+        OVPN_EIP_ALLOCATION_ID: 'eipalloc-1',
+        OVPN_PUBLIC_ADDRESS: '198.51.100.1',
+        OVPN_PORT: '1194',
+        OVPN_PROTOCOL: 'udp',
+        OVPN_CLIENT_CIDR: '10.255.240.0/20',
+        OVPN_ROUTES: '10.0.0.0/16',
+        OVPN_DNS_SERVERS: '',
+        OVPN_PUSH_VPC_RESOLVER: 'yes',
+        OVPN_VPC_CIDR: '10.0.0.0/16',
+        OVPN_ROUTING_MODE: 'nat',
+        OVPN_ROUTE_TABLES: '',
       });
       expect(secretsIn(script)).toEqual([]);
     });

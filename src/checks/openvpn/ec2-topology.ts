@@ -1,4 +1,4 @@
-import { CfnResource, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { CfnResource, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 import { ZoneRef } from '../vpc/topology';
 
@@ -204,8 +204,8 @@ export function instanceFacts(instance: ec2.CfnInstance, index: ResourceIndex): 
 }
 
 /** The facts of an auto-scaling group launched from a launch template in the app; `undefined` otherwise. */
-export function autoScalingGroupFacts(group: CfnResource & { launchTemplate?: unknown; vpcZoneIdentifier?: string[] }, index: ResourceIndex): ServerFacts | undefined {
-  const spec = group.launchTemplate as { launchTemplateId?: string } | undefined;
+export function autoScalingGroupFacts(group: autoscaling.CfnAutoScalingGroup, index: ResourceIndex): ServerFacts | undefined {
+  const spec = group.launchTemplate as autoscaling.CfnAutoScalingGroup.LaunchTemplateSpecificationProperty | undefined;
   const template = referencedResource(spec?.launchTemplateId);
   if (!(template instanceof ec2.CfnLaunchTemplate)) {
     return undefined;

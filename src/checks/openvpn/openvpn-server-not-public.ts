@@ -1,19 +1,20 @@
 import { aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { ResourceIndex } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { ResourceIndex } from '../../private/resource-index';
 import { ServerFacts, admits, autoScalingGroupFacts, ingressRules, instanceFacts, routesToInternet } from './ec2-topology';
 
 /** OpenVPN's registered port. */
 const OPENVPN_PORT = 1194;
 
-/** Whether the facts describe an OpenVPN server: its user data installs OpenVPN, or it admits 1194. */
+/** Whether the facts describe an OpenVPN server: its user data mentions OpenVPN, or a rule opens port 1194. */
 export function isOpenVpnServer(facts: ServerFacts, index: ResourceIndex): boolean {
   if (facts.userData !== undefined && /openvpn/i.test(facts.userData)) {
     return true;
   }
-  return facts.groups.some((g) => ingressRules(g, index).some((r) => admits(r, 'udp', OPENVPN_PORT) || admits(r, 'tcp', OPENVPN_PORT)));
+  // A rule written for OpenVPN names its port; rules for all traffic (NAT instances, forwarders) do not count.
+  return facts.groups.some((g) => ingressRules(g, index).some((r) => r.fromPort === OPENVPN_PORT && (admits(r, 'udp', OPENVPN_PORT) || admits(r, 'tcp', OPENVPN_PORT))));
 }
 
 /** The messages for a server's facts. */
@@ -38,7 +39,7 @@ export function serverNotPublicMessages(subject: string, facts: ServerFacts, ind
 export const OpenVpnServerNotPublic = defineCheck<ec2.CfnInstance | autoscaling.CfnAutoScalingGroup>({
   suffix: 'OpenVpnServerNotPublic',
   level: CheckLevel.ERROR,
-  title: 'An OpenVPN server (an instance or auto-scaling group whose user data installs OpenVPN, or that admits port 1194) outside a public subnet or without a public address.',
+  title: 'An OpenVPN server (an instance or auto-scaling group whose user data mentions OpenVPN, or with a security group rule for port 1194) outside a public subnet or without a public address.',
   reason: 'Clients connect from the internet: the server needs a route to an internet gateway and a public address. Without either, the deployment succeeds and every tunnel times out.',
   source: 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html',
   patterns: ['OpenVpnAccessServer'],
