@@ -4,7 +4,7 @@
  * After `cdk deploy`, issue a profile for a person and fetch it:
  *
  *   aws ssm send-command --document-name <ClientProfileDocument> \
- *     --targets Key=tag:guarded-patterns:openvpn-server,Values=<tag value> \
+ *     --targets Key=tag:aws:autoscaling:groupName,Values=<ServerGroup> \
  *     --parameters action=issue,clientName=alice
  *   aws secretsmanager get-secret-value --secret-id openvpn/<...>/alice --query SecretString --output text > alice.ovpn
  */
@@ -33,4 +33,4 @@ Validations.of(vpn.autoScalingGroup).acknowledge({
 new CfnOutput(stack, 'VpnAddress', { value: vpn.endpointAddress, description: 'The address in every client profile' });
 new CfnOutput(stack, 'ClientProfileDocument', { value: vpn.clientProfileDocument.ref, description: 'Run with action=issue|revoke and clientName' });
 new CfnOutput(stack, 'ClientProfilePrefix', { value: vpn.clientProfilePrefix, description: 'Profiles are the secrets <prefix>/<clientName>' });
-new CfnOutput(stack, 'ServerTag', { value: vpn.node.addr, description: 'Target the document with Key=tag:guarded-patterns:openvpn-server,Values=<this>' });
+new CfnOutput(stack, 'ServerGroup', { value: vpn.autoScalingGroup.autoScalingGroupName, description: 'Target the document with Key=tag:aws:autoscaling:groupName,Values=<this>' });

@@ -201,7 +201,7 @@ export interface OpenVpnAccessServerProps {
  * const network = new PrivateSubnetVpc(this, 'Network');
  * const vpn = new OpenVpnAccessServer(this, 'Vpn', { vpc: network.vpc });
  * // aws ssm send-command --document-name <vpn.clientProfileDocument.ref> \
- * //   --targets Key=tag:aws:autoscaling:groupName,Values=<group name> --parameters action=issue,clientName=alice
+ * //   --targets Key=tag:aws:autoscaling:groupName,Values=<vpn.autoScalingGroup.autoScalingGroupName> --parameters action=issue,clientName=alice
  */
 export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The server's security group(s). */

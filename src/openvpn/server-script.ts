@@ -41,6 +41,7 @@ OVPN_DIR="\${OVPN_DIR:-/etc/openvpn/server}"
 OVPN_BIN="\${OVPN_BIN:-${SERVER_SCRIPT_PATH}}"
 OVPN_RETRY_SECONDS="\${OVPN_RETRY_SECONDS:-6}"
 EASYRSA_CMD="\${EASYRSA_CMD:-/usr/share/easy-rsa/easyrsa}"
+OVPN_SYSTEMD_DIR="\${OVPN_SYSTEMD_DIR:-/etc/systemd/system}"
 PKI_MARKER='${PKI_MARKER}'
 
 log() { echo "openvpn-guarded: $*" >&2; }
@@ -275,7 +276,7 @@ signal_stack() {
 }
 
 install_units() {
-  cat > /etc/systemd/system/openvpn-guarded-network.service << EOF
+  cat > "$OVPN_SYSTEMD_DIR/openvpn-guarded-network.service" << EOF
 [Unit]
 Description=IP forwarding and NAT for the OpenVPN clients
 Before=openvpn-server@server.service
@@ -293,9 +294,15 @@ EOF
   systemctl daemon-reload
 }
 
+# Any failure of the first boot (a failed command, or die) tells CloudFormation at once rather than at the timeout.
+signal_failure_on_exit() {
+  local status=$?
+  if [ "$status" -ne 0 ]; then signal_stack FAILURE; fi
+}
+
 # First boot of an instance (cloud-init runs this once per instance).
 boot() {
-  trap 'signal_stack FAILURE' ERR
+  trap signal_failure_on_exit EXIT
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q openvpn easy-rsa iptables

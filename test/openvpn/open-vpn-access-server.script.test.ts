@@ -3,22 +3,23 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import { PKI_MARKER } from '../../src/openvpn/server-script';
 import { testStack } from '../util';
-import { ServerSandbox, TemplateJson, documentCommand, installed, serverScriptOf } from './script-harness';
+import { ServerSandbox, TemplateJson, addBootStubs, documentCommand, installed, serverScriptOf } from './script-harness';
 
 const PKI_SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:pki-AbCdEf';
 
-function synthesize(props: Partial<OpenVpnAccessServerProps> = {}): { template: TemplateJson; prefix: string } {
+function synthesize(props: Partial<OpenVpnAccessServerProps> = {}): { template: TemplateJson; prefix: string; signal: string } {
   const stack = testStack();
   const network = new PrivateSubnetVpc(stack, 'Network');
   const vpn = new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, ...props });
-  return { template: Template.fromStack(stack).toJSON() as TemplateJson, prefix: vpn.clientProfilePrefix };
+  const signal = stack.resolve(stack.getLogicalId(vpn.autoScalingGroup.node.defaultChild as any));
+  return { template: Template.fromStack(stack).toJSON() as TemplateJson, prefix: vpn.clientProfilePrefix, signal };
 }
 
 // The tests run the real easy-rsa, openssl and openvpn: CI installs them (.ci/run).
 const tools = ['openvpn', 'openssl', 'shellcheck', '/usr/share/easy-rsa/easyrsa'];
 
 describe('OpenVpnAccessServer boot script, run for real', () => {
-  const { template, prefix } = synthesize();
+  const { template, prefix, signal } = synthesize();
   let sandbox: ServerSandbox;
 
   beforeAll(() => {
@@ -143,5 +144,64 @@ describe('OpenVpnAccessServer boot script, run for real', () => {
     const result = sandbox.run(documentCommand(template, sandbox.script, 'issue', 'alice'));
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('holds no PKI yet');
+  });
+
+  describe('first boot, with the AWS CLI, apt, systemd and the metadata service stood in for', () => {
+    const calls = (box: ServerSandbox) => box.run(`cat ${box.store}/calls.log`).stdout.trim().split('\n');
+
+    test('NAT mode: installs the packages and itself, takes the Elastic IP, starts OpenVPN, signals success', () => {
+      addBootStubs(sandbox);
+      const result = sandbox.run(`bash ${sandbox.script}`);
+      expect(result.stderr).toContain('PKI created and stored in');
+      expect(result.status).toBe(0);
+      const log = calls(sandbox);
+      const order = [
+        'apt-get install -y -q openvpn easy-rsa iptables',
+        'ec2 associate-address --allocation-id eipalloc-0123456789abcdef0 --instance-id i-0123456789abcdef0 --allow-reassociation',
+        `secretsmanager put-secret-value --secret-id ${PKI_SECRET} --secret-string file://`,
+        'systemctl enable --now openvpn-guarded-network.service openvpn-server@server.service',
+        'systemctl is-active --quiet openvpn-server@server.service',
+        `cloudformation signal-resource --stack-name TestStack --logical-resource-id ${signal} --unique-id i-0123456789abcdef0 --status SUCCESS`,
+      ].map((line) => log.findIndex((l) => l.startsWith(line)));
+      expect(order.every((i) => i >= 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect(log.filter((l) => /modify-instance-attribute|route/.test(l))).toEqual([]);
+      expect(sandbox.run(`cat ${sandbox.root}/systemd/openvpn-guarded-network.service`).stdout).toContain(`ExecStart=${sandbox.env.OVPN_BIN} network-up`);
+      expect(sandbox.run(`cmp ${sandbox.script} ${sandbox.env.OVPN_BIN}`).status).toBe(0);
+    });
+
+    test('routing mode: turns off the source/destination check and points every route table at the interface', () => {
+      const routed = synthesize({ routingMode: OpenVpnRoutingMode.ROUTED });
+      const box = new ServerSandbox(serverScriptOf(routed.template));
+      try {
+        addBootStubs(box);
+        const result = box.run(`AWS_STUB_NO_ROUTES=1 bash ${box.script}`);
+        expect(result.status).toBe(0);
+        const log = calls(box);
+        expect(log).toContain('ec2 modify-instance-attribute --instance-id i-0123456789abcdef0 --no-source-dest-check');
+        const tables = Object.entries(routed.template.Resources).filter(([, r]) => r.Type === 'AWS::EC2::RouteTable').map(([id]) => `rtb-${id}`);
+        expect(tables).toHaveLength(6);
+        for (const table of tables) {
+          // The table has no client route yet: replace fails, create follows.
+          const replace = log.indexOf(`ec2 replace-route --route-table-id ${table} --destination-cidr-block 10.255.240.0/20 --network-interface-id eni-0123456789abcdef0`);
+          const create = log.indexOf(`ec2 create-route --route-table-id ${table} --destination-cidr-block 10.255.240.0/20 --network-interface-id eni-0123456789abcdef0`);
+          expect(replace).toBeGreaterThanOrEqual(0);
+          expect(create).toBeGreaterThan(replace);
+        }
+        expect(log[log.length - 1]).toMatch(/--status SUCCESS$/);
+      } finally {
+        box.remove();
+      }
+    });
+
+    test('a server that does not start fails the boot and signals failure at once', () => {
+      addBootStubs(sandbox);
+      const result = sandbox.run(`STUB_SERVICE_FAILS=1 bash ${sandbox.script}`);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('openvpn-server@server did not start');
+      const log = calls(sandbox);
+      expect(log[log.length - 1]).toMatch(/cloudformation signal-resource .* --status FAILURE$/);
+      expect(log.some((l) => l.endsWith('--status SUCCESS'))).toBe(false);
+    });
   });
 });

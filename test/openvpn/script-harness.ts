@@ -17,7 +17,7 @@ function fakeValue(template: TemplateJson, value: any): string {
       const resource = template.Resources[value.Ref];
       switch (resource?.Type) {
         case 'AWS::SecretsManager::Secret': return 'arn:aws:secretsmanager:us-east-1:111111111111:secret:pki-AbCdEf';
-        case 'AWS::EC2::RouteTable': return `rtb-${value.Ref.toLowerCase().slice(0, 8)}`;
+        case 'AWS::EC2::RouteTable': return `rtb-${value.Ref}`;
         default: return `fake-${value.Ref}`;
       }
     }
@@ -92,7 +92,8 @@ export class ServerSandbox {
       PATH: `${path.join(this.root, 'bin')}:${process.env.PATH}`,
       AWS_STUB_STORE: this.store,
       OVPN_DIR: this.serverDir,
-      OVPN_BIN: this.script,
+      OVPN_BIN: path.join(this.root, 'bin', 'openvpn-guarded'),
+      OVPN_SYSTEMD_DIR: path.join(this.root, 'systemd'),
       OVPN_RETRY_SECONDS: '0',
       HOME: this.root,
     };
@@ -121,4 +122,33 @@ export class ServerSandbox {
 /** Whether a program is on PATH. */
 export function installed(program: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
+}
+
+/**
+ * Stand-ins for what the first boot touches beyond the AWS CLI: apt-get, snap and systemctl
+ * only log their calls (systemctl is-active fails when STUB_SERVICE_FAILS is set), and curl
+ * answers the instance metadata service with a fixed instance, MAC and interface.
+ */
+export function addBootStubs(sandbox: ServerSandbox): void {
+  const bin = path.join(sandbox.root, 'bin');
+  const log = path.join(sandbox.store, 'calls.log');
+  const stubs: Record<string, string> = {
+    'apt-get': `echo "apt-get $*" >> ${log}`,
+    'snap': `echo "snap $*" >> ${log}`,
+    'systemctl': `echo "systemctl $*" >> ${log}\nif [ "$1" = is-active ] && [ -n "$STUB_SERVICE_FAILS" ]; then exit 3; fi`,
+    'curl': [
+      'for last; do :; done',
+      'case "$last" in',
+      '  */api/token) echo token ;;',
+      '  */meta-data/instance-id) echo i-0123456789abcdef0 ;;',
+      '  */meta-data/mac) echo 0a:00:00:00:00:01 ;;',
+      '  */meta-data/network/interfaces/macs/0a:00:00:00:00:01/interface-id) echo eni-0123456789abcdef0 ;;',
+      '  *) echo "stub curl: unexpected $last" >&2; exit 22 ;;',
+      'esac',
+    ].join('\n'),
+  };
+  for (const [name, body] of Object.entries(stubs)) {
+    fs.writeFileSync(path.join(bin, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+  }
+  fs.mkdirSync(path.join(sandbox.root, 'systemd'));
 }
