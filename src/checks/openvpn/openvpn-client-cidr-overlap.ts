@@ -15,7 +15,7 @@ export const OpenVpnClientCidrOverlap = defineCheck({
   level: CheckLevel.ERROR,
   title: 'An OpenVPN client address pool that overlaps the VPC, a peered VPC or a route pushed to the clients.',
   reason: 'Clients get addresses from the pool; where it overlaps a network they must reach, the server and the VPC route replies for those addresses into the tunnel (or out of it), and connections hang with no error. AWS Client VPN refuses the same overlap for the same reason.',
-  source: 'https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/cvpn-working-endpoints.html',
+  source: 'https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/what-is-best-practices.html',
   patterns: ['OpenVpnAccessServer'],
   // The pool lives in the server's configuration, which the template does not show: only the pattern knows it.
 });
