@@ -144,6 +144,8 @@ write_server_conf() {
     echo "persist-key"
     echo "persist-tun"
     echo "verb 3"
+    # Root-only socket through which revoking a client also ends its open session.
+    echo "management $OVPN_DIR/management.sock unix"
     if [ "$proto" = udp ]; then echo "explicit-exit-notify 1"; fi
     for route in $OVPN_ROUTES; do echo "push \\"route $(cidr_to_route "$route")\\""; done
     for dns in $OVPN_DNS_SERVERS; do echo "push \\"dhcp-option DNS $dns\\""; done
@@ -253,7 +255,17 @@ issue_client() {
   log "issued $name: the profile is in the secret $secret"
 }
 
-# Revokes the certificate in the client's profile, publishes the CRL and deletes the profile.
+# Ends a client's open session; it cannot come back, since the CRL now refuses its certificate.
+disconnect_client() {
+  local socket="$OVPN_DIR/management.sock"
+  if [ -S "$socket" ]; then
+    printf 'kill %s\nquit\n' "$1" | timeout 10 nc -U -N "$socket" > /dev/null \
+      || log "could not end the open session of $1 now: it ends at its next renegotiation (within an hour)"
+  fi
+}
+
+# Revokes the certificate in the client's profile, publishes the CRL, ends the client's session
+# and deletes the profile.
 revoke_client() {
   local name="$1" secret="$OVPN_CLIENT_SECRET_PREFIX/$1" profile
   valid_client_name "$name"
@@ -266,8 +278,9 @@ revoke_client() {
   easyrsa gen-crl
   rm -rf "$OVPN_DIR/pki/revoked" "$OVPN_DIR/pki/issued/$name.crt"
   pki_save
+  disconnect_client "$name"
   aws_retry secretsmanager delete-secret --secret-id "$secret" --force-delete-without-recovery > /dev/null
-  log "revoked $name: the server refuses its certificate from now on"
+  log "revoked $name: the server refuses its certificate from now on and has ended its session"
 }
 
 signal_stack() {
@@ -305,7 +318,7 @@ boot() {
   trap signal_failure_on_exit EXIT
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
-  apt-get install -y -q openvpn easy-rsa iptables
+  apt-get install -y -q openvpn easy-rsa iptables netcat-openbsd
   command -v aws > /dev/null || snap install aws-cli --classic
   install -m 0700 "$0" "$OVPN_BIN"
   aws_retry ec2 associate-address --allocation-id "$OVPN_EIP_ALLOCATION_ID" --instance-id "$(imds instance-id)" --allow-reassociation > /dev/null

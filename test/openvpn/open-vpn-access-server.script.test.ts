@@ -66,6 +66,7 @@ describe('OpenVpnAccessServer boot script, run for real', () => {
       `crl-verify ${sandbox.serverDir}/pki/crl.pem`,
       'push "route 10.0.0.0 255.255.0.0"',
       'push "dhcp-option DNS 10.0.0.2"',
+      `management ${sandbox.serverDir}/management.sock unix`,
     ]));
     expect(sandbox.secret(PKI_SECRET)).toMatch(new RegExp(`^${PKI_MARKER}[A-Za-z0-9+/=]+$`));
     // The CA and server certificate are real and verify.
@@ -156,7 +157,7 @@ describe('OpenVpnAccessServer boot script, run for real', () => {
       expect(result.status).toBe(0);
       const log = calls(sandbox);
       const order = [
-        'apt-get install -y -q openvpn easy-rsa iptables',
+        'apt-get install -y -q openvpn easy-rsa iptables netcat-openbsd',
         'ec2 associate-address --allocation-id eipalloc-0123456789abcdef0 --instance-id i-0123456789abcdef0 --allow-reassociation',
         `secretsmanager put-secret-value --secret-id ${PKI_SECRET} --secret-string file://`,
         'systemctl enable --now openvpn-guarded-network.service openvpn-server@server.service',

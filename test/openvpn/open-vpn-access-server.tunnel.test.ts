@@ -85,7 +85,7 @@ describeTunnel('OpenVpnAccessServer: a real client through a real server', () =>
     ['TCP 443, routing mode', { protocol: OpenVpnProtocol.TCP, port: 443, routingMode: OpenVpnRoutingMode.ROUTED, dnsServers: ['10.0.0.53'] }],
   ];
 
-  test.each(variants)('%s: the client gets an address from clientCidr and reaches a VPC host; a revoked client is refused', async (_name, props) => {
+  test.each(variants)('%s: the client gets an address from clientCidr and reaches a VPC host; a revoked client is refused, a connected one cut off', async (_name, props) => {
     const stack = testStack();
     const network = new PrivateSubnetVpc(stack, 'Network');
     const vpn = new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, ...props });
@@ -140,6 +140,11 @@ describeTunnel('OpenVpnAccessServer: a real client through a real server', () =>
       processes.push(spawn('ip', ['netns', 'exec', ns.client, 'timeout', '60', 'openvpn', '--config', path.join(sandbox.root, 'bob.ovpn'), '--route-noexec', '--ifconfig-noexec', '--log', bobLog]));
       expect(await waitFor(serverLog, /VERIFY ERROR: depth=0, error=certificate revoked: CN=bob/, 30)).not.toMatch(/CN=bob.*Peer Connection Initiated/);
       expect(fs.readFileSync(bobLog, 'utf8')).not.toContain('Initialization Sequence Completed');
+
+      // Revoking Alice while she is connected ends her session at once (her reconnection then meets the CRL).
+      step(documentCommand(template, sandbox.script, 'revoke', 'alice'));
+      await waitFor(serverLog, /alice\/198\.18\.0\.2:\d+ SIGTERM\[soft,\] received, client-instance exiting/, 10);
+      expect(sh(`ip netns exec ${ns.client} ping -c 2 -W 2 ${VPC_HOST}`).out).toContain('0 received');
     } finally {
       for (const child of processes) {
         child.kill();
