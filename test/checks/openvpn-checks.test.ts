@@ -51,12 +51,16 @@ describe('GuardedPatternsChecks: OpenVPN and EC2 checks on plain aws-cdk-lib res
       ]);
     });
 
-    test('an OpenVPN instance in a public subnet with an Elastic IP passes; so does an instance that is not a VPN server', () => {
+    test('an OpenVPN server in a public subnet with an Elastic IP passes; so do an instance that is no VPN server and an OpenVPN client', () => {
       const stack = testStack();
       const network = vpc(stack);
       const server = instance(stack, 'Vpn', { vpc: network, userData: openVpnUserData(), vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
       new ec2.CfnEIP(stack, 'Eip', { domain: 'vpc', instanceId: server.instanceId });
       instance(stack, 'App', { vpc: network });
+      // An OpenVPN client in a private subnet is no server.
+      const client = ec2.UserData.forLinux();
+      client.addCommands('apt-get install -y openvpn', 'systemctl enable --now openvpn-client@office');
+      instance(stack, 'Client', { vpc: network, userData: client });
       expect(ruleHits(stack, 'OpenVpnServerNotPublic')).toEqual([]);
     });
 
@@ -185,6 +189,7 @@ describe('GuardedPatternsChecks: OpenVPN and EC2 checks on plain aws-cdk-lib res
       data.addCommands(
         'DB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)',
         `SECRET_ARN=${Fn.importValue('SecretArn')}`,
+        'DB_SECRET=arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf',
         'mysql --password="$DB_PASSWORD"',
         'aws secretsmanager put-secret-value --secret-id x --secret-string file:///tmp/value',
       );

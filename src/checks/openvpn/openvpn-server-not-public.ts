@@ -8,9 +8,12 @@ import { ServerFacts, admits, autoScalingGroupFacts, ingressRules, instanceFacts
 /** OpenVPN's registered port. */
 const OPENVPN_PORT = 1194;
 
-/** Whether the facts describe an OpenVPN server: its user data mentions OpenVPN, or a rule opens port 1194. */
+/** What sets up an OpenVPN server rather than a client: a CA, the server unit, Access Server. */
+const SERVER_SETUP = /easy-?rsa|openvpn-server@|\/etc\/openvpn\/server|openvpn[-_]?as\b|openvpnas/i;
+
+/** Whether the facts describe an OpenVPN server: its user data sets one up, or a rule opens port 1194. */
 export function isOpenVpnServer(facts: ServerFacts, index: ResourceIndex): boolean {
-  if (facts.userData !== undefined && /openvpn/i.test(facts.userData)) {
+  if (facts.userData !== undefined && SERVER_SETUP.test(facts.userData)) {
     return true;
   }
   // A rule written for OpenVPN names its port; rules for all traffic (NAT instances, forwarders) do not count.
@@ -39,7 +42,7 @@ export function serverNotPublicMessages(subject: string, facts: ServerFacts, ind
 export const OpenVpnServerNotPublic = defineCheck<ec2.CfnInstance | autoscaling.CfnAutoScalingGroup>({
   suffix: 'OpenVpnServerNotPublic',
   level: CheckLevel.ERROR,
-  title: 'An OpenVPN server (an instance or auto-scaling group whose user data mentions OpenVPN, or with a security group rule for port 1194) outside a public subnet or without a public address.',
+  title: 'An OpenVPN server (an instance or auto-scaling group whose user data sets one up with easy-rsa, openvpn-server@ or Access Server, or with a security group rule for port 1194) outside a public subnet or without a public address.',
   reason: 'Clients connect from the internet: the server needs a route to an internet gateway and a public address. Without either, the deployment succeeds and every tunnel times out.',
   source: 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html',
   patterns: ['OpenVpnAccessServer'],
