@@ -176,6 +176,16 @@ describe('GuardedPatternsChecks: OpenVPN and EC2 checks on plain aws-cdk-lib res
       ]);
     });
 
+    test.each([
+      ['a YAML cloud-config password', '#cloud-config\nusers:\n  - name: admin\n    password: s3cretPassw0rd\n', 'a password or secret assigned to a variable (line 4)'],
+      ['a JSON token', '{"api_token": "abcd1234efgh"}', 'a password or secret assigned to a variable (line 1)'],
+      ['an OpenVPN static key', 'cat > ta.key <<EOF\n-----BEGIN OpenVPN Static key V1-----\n', 'an OpenVPN static key (tls-auth or tls-crypt) (line 2)'],
+      ['a password on a command line', 'mysql --password=hunter2hunter2 -e "select 1"', 'a password given on a command line (line 1)'],
+      ['a password piped to chpasswd', "echo 'ubuntu:hunter2hunter2' | chpasswd", 'a password piped to chpasswd (line 1)'],
+    ])('%s is found', (_name, text, kind) => {
+      expect(secretsIn(text)).toEqual([kind]);
+    });
+
     test('a raw L1 instance with base64 user data holding an access key', () => {
       const stack = testStack();
       new ec2.CfnInstance(stack, 'Raw', { imageId: 'ami-0123456789abcdef0', userData: Buffer.from('#!/bin/sh\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n').toString('base64') });
