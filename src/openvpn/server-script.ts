@@ -317,8 +317,9 @@ signal_failure_on_exit() {
 boot() {
   trap signal_failure_on_exit EXIT
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q openvpn easy-rsa iptables netcat-openbsd
+  # unattended-upgrades often holds the dpkg lock on a first boot: wait for it.
+  apt-get -o DPkg::Lock::Timeout=600 update -q
+  apt-get -o DPkg::Lock::Timeout=600 install -y -q openvpn easy-rsa iptables netcat-openbsd
   command -v aws > /dev/null || snap install aws-cli --classic
   install -m 0700 "$0" "$OVPN_BIN"
   aws_retry ec2 associate-address --allocation-id "$OVPN_EIP_ALLOCATION_ID" --instance-id "$(imds instance-id)" --allow-reassociation > /dev/null

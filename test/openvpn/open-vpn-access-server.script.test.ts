@@ -157,7 +157,7 @@ describe('OpenVpnAccessServer boot script, run for real', () => {
       expect(result.status).toBe(0);
       const log = calls(sandbox);
       const order = [
-        'apt-get install -y -q openvpn easy-rsa iptables netcat-openbsd',
+        'apt-get -o DPkg::Lock::Timeout=600 install -y -q openvpn easy-rsa iptables netcat-openbsd',
         'ec2 associate-address --allocation-id eipalloc-0123456789abcdef0 --instance-id i-0123456789abcdef0 --allow-reassociation',
         `secretsmanager put-secret-value --secret-id ${PKI_SECRET} --secret-string file://`,
         'systemctl enable --now openvpn-guarded-network.service openvpn-server@server.service',
