@@ -4,3 +4,4 @@ export * from './vpc';
 export * from './fargate';
 export * from './privatelink';
 export * from './recycler';
+export * from './openvpn';

@@ -4,6 +4,7 @@ import { CheckInfo, CheckLevel } from './check-info';
 import { FARGATE_CHECKS } from './fargate';
 import { PRIVATELINK_CHECKS } from './privatelink';
 import { RECYCLER_CHECKS } from './recycler';
+import { OPENVPN_CHECKS } from './openvpn';
 import { VPC_CHECKS } from './vpc';
 
 /** Every check of the library, in the order the README lists them. */
@@ -13,6 +14,7 @@ export const ALL_CHECKS: Check[] = [
   ...CDN_CHECKS,
   ...PRIVATELINK_CHECKS,
   ...RECYCLER_CHECKS,
+  ...OPENVPN_CHECKS,
 ];
 
 const LEVEL_LABEL: Record<CheckLevel, string> = {

@@ -1,0 +1,223 @@
+import { CfnResource, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
+import { ZoneRef } from '../vpc/topology';
+
+/**
+ * What the EC2 and OpenVPN checks read from L1 resources: user data, zones, security group rules
+ * and internet routes. Shared by the checks; not a check itself.
+ */
+
+/** How user data text shows a value known only at deploy time. */
+export const DEPLOY_TIME_VALUE = '${DeployTimeValue}';
+
+/**
+ * User data as the instance will see it, with deploy-time values shown as `DEPLOY_TIME_VALUE`;
+ * `undefined` where the template gives no readable text.
+ */
+export function userDataText(resource: CfnResource, value: unknown): string | undefined {
+  const data = resolved(resource, value);
+  if (typeof data === 'string') {
+    const decoded = Buffer.from(data, 'base64');
+    // A literal is base64 (CloudFormation passes it through); plain text is read as it is.
+    return decoded.toString('base64').replace(/=+$/, '') === data.replace(/=+$/, '') ? decoded.toString('utf8') : data;
+  }
+  if (data && typeof data === 'object' && 'Fn::Base64' in data) {
+    return flatten((data as Record<string, unknown>)['Fn::Base64']);
+  }
+  return undefined;
+}
+
+function flatten(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const join = value && typeof value === 'object' ? (value as Record<string, unknown>)['Fn::Join'] : undefined;
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    return (join[1] as unknown[]).map(flatten).join(join[0]);
+  }
+  return DEPLOY_TIME_VALUE;
+}
+
+/**
+ * A zone as a resource property gives it: a literal, or Fn::Select over Fn::GetAZs (environment-
+ * agnostic stacks); `undefined` for anything else (Fn::GetAtt of another resource...), which
+ * cannot be compared.
+ */
+export function zoneOf(resource: CfnResource, value: unknown): ZoneRef | undefined {
+  const zone = resolved(resource, value);
+  if (typeof zone === 'string') {
+    return { key: zone, label: zone };
+  }
+  const select = zone && typeof zone === 'object' ? (zone as Record<string, unknown>)['Fn::Select'] : undefined;
+  if (Array.isArray(select) && typeof select[0] === 'number') {
+    return { key: JSON.stringify(zone), label: `AZ #${select[0] + 1}` };
+  }
+  return undefined;
+}
+
+/** The zone an instance is in: its own AvailabilityZone, or its subnet's. */
+export function instanceZone(instance: ec2.CfnInstance): ZoneRef | undefined {
+  if (instance.availabilityZone !== undefined) {
+    return zoneOf(instance, instance.availabilityZone);
+  }
+  const nics = instance.networkInterfaces;
+  const first = Array.isArray(nics) ? (nics[0] as ec2.CfnInstance.NetworkInterfaceProperty | undefined) : undefined;
+  const subnet = referencedResource(instance.subnetId) ?? referencedResource(first?.subnetId);
+  return subnet instanceof ec2.CfnSubnet ? zoneOf(subnet, subnet.availabilityZone) : undefined;
+}
+
+/** One ingress rule, from a group's inline rules or a separate AWS::EC2::SecurityGroupIngress. */
+export interface IngressRule {
+  readonly protocol: string;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  readonly cidrIp?: string;
+  readonly cidrIpv6?: string;
+}
+
+function ruleOf(resource: CfnResource, rule: any): IngressRule {
+  const r = resolved(resource, rule) as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : undefined);
+  return {
+    protocol: String(r.ipProtocol ?? r.IpProtocol ?? ''),
+    fromPort: num(r.fromPort ?? r.FromPort),
+    toPort: num(r.toPort ?? r.ToPort),
+    cidrIp: typeof (r.cidrIp ?? r.CidrIp) === 'string' ? String(r.cidrIp ?? r.CidrIp) : undefined,
+    cidrIpv6: typeof (r.cidrIpv6 ?? r.CidrIpv6) === 'string' ? String(r.cidrIpv6 ?? r.CidrIpv6) : undefined,
+  };
+}
+
+/** The ingress rules of a group: inline, and those of AWS::EC2::SecurityGroupIngress resources in the app. */
+export function ingressRules(group: ec2.CfnSecurityGroup, index: ResourceIndex): IngressRule[] {
+  const inline = resolved(group, group.securityGroupIngress);
+  const rules = Array.isArray(inline) ? inline.map((r) => ruleOf(group, r)) : [];
+  for (const ingress of index.referencing<ec2.CfnSecurityGroupIngress>('AWS::EC2::SecurityGroupIngress', group, (i) => i.groupId)) {
+    rules.push(standaloneIngressRule(ingress));
+  }
+  return rules;
+}
+
+/** The rule of an AWS::EC2::SecurityGroupIngress resource. */
+export function standaloneIngressRule(ingress: ec2.CfnSecurityGroupIngress): IngressRule {
+  return ruleOf(ingress, {
+    ipProtocol: ingress.ipProtocol, fromPort: ingress.fromPort, toPort: ingress.toPort, cidrIp: ingress.cidrIp, cidrIpv6: ingress.cidrIpv6,
+  });
+}
+
+/** Whether a rule admits `protocol` ('tcp' or 'udp') on `port`. */
+export function admits(rule: IngressRule, protocol: string, port: number): boolean {
+  const numbers: Record<string, string> = { tcp: '6', udp: '17' };
+  const all = rule.protocol === '-1' || rule.protocol.toLowerCase() === 'all';
+  if (!all && rule.protocol.toLowerCase() !== protocol && rule.protocol !== numbers[protocol]) {
+    return false;
+  }
+  if (all || rule.fromPort === undefined || rule.fromPort === -1) {
+    return true;
+  }
+  return rule.fromPort <= port && port <= (rule.toPort ?? rule.fromPort);
+}
+
+/** Whether a rule's source is the whole internet. */
+export function fromAnywhere(rule: IngressRule): boolean {
+  return rule.cidrIp === '0.0.0.0/0' || rule.cidrIpv6 === '::/0';
+}
+
+/** The security groups (in the app, same stack) that a list of group IDs of `resource` refers to. */
+export function groupsOf(resource: CfnResource, ids: unknown, index: ResourceIndex): ec2.CfnSecurityGroup[] {
+  const list = resolved(resource, ids);
+  return (Array.isArray(list) ? list : [])
+    .map((id) => resolvedReference(resource, id, 'AWS::EC2::SecurityGroup', index))
+    .filter((g): g is ec2.CfnSecurityGroup => g instanceof ec2.CfnSecurityGroup);
+}
+
+/**
+ * Whether a subnet routes 0.0.0.0/0 to an internet gateway; `undefined` when the app does not
+ * show its route table.
+ */
+export function routesToInternet(subnet: ec2.CfnSubnet, index: ResourceIndex): boolean | undefined {
+  const tables = index.referencing<ec2.CfnSubnetRouteTableAssociation>('AWS::EC2::SubnetRouteTableAssociation', subnet, (a) => a.subnetId)
+    .map((association) => referencedResource(association.routeTableId))
+    .filter((t): t is ec2.CfnRouteTable => t instanceof ec2.CfnRouteTable);
+  if (tables.length === 0) {
+    return undefined;
+  }
+  return tables.some((table) => index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, (r) => r.routeTableId).some((route) => {
+    if (literalString(route, route.destinationCidrBlock) !== '0.0.0.0/0' || route.gatewayId === undefined) {
+      return false;
+    }
+    const gateway = referencedResource(route.gatewayId);
+    return gateway instanceof ec2.CfnInternetGateway || (literalString(route, route.gatewayId) ?? '').startsWith('igw-');
+  }));
+}
+
+/**
+ * The resource a resolved `{ Ref }` or `{ 'Fn::GetAtt' }` names in the same stack as `from`,
+ * among the resources of `type`.
+ */
+export function resolvedReference(from: CfnResource, json: unknown, type: string, index: ResourceIndex): CfnResource | undefined {
+  if (!json || typeof json !== 'object') {
+    return undefined;
+  }
+  const record = json as Record<string, unknown>;
+  const getAtt = record['Fn::GetAtt'];
+  const id = typeof record.Ref === 'string' ? record.Ref : Array.isArray(getAtt) ? getAtt[0] : undefined;
+  if (typeof id !== 'string') {
+    return undefined;
+  }
+  const stack = from.stack;
+  return index.ofType(type).find((r) => r.stack === stack && stack.resolve(r.logicalId) === id);
+}
+
+/** What the checks need to know about a server: an instance, or an auto-scaling group's launch template. */
+export interface ServerFacts {
+  /** The subnets it may run in, where the app shows them. */
+  readonly subnets: ec2.CfnSubnet[];
+  /** Whether it gets a public address at launch or from an Elastic IP in the template. */
+  readonly publicAddress: boolean;
+  readonly groups: ec2.CfnSecurityGroup[];
+  readonly userData?: string;
+}
+
+/** The interface's own setting wins; without one, the subnets' default does. */
+function publicAtLaunch(associatePublicIpAddress: unknown, subnets: ec2.CfnSubnet[]): boolean {
+  if (associatePublicIpAddress !== undefined) {
+    return associatePublicIpAddress === true;
+  }
+  return subnets.length > 0 && subnets.every((s) => resolved(s, s.mapPublicIpOnLaunch) === true);
+}
+
+/** The facts of an instance. */
+export function instanceFacts(instance: ec2.CfnInstance, index: ResourceIndex): ServerFacts {
+  const nics = instance.networkInterfaces;
+  const first = Array.isArray(nics) ? (nics[0] as ec2.CfnInstance.NetworkInterfaceProperty | undefined) : undefined;
+  const subnets = [referencedResource(instance.subnetId) ?? referencedResource(first?.subnetId)]
+    .filter((s): s is ec2.CfnSubnet => s instanceof ec2.CfnSubnet);
+  const elasticIp = index.referencing<ec2.CfnEIP>('AWS::EC2::EIP', instance, (e) => e.instanceId).length > 0
+    || index.referencing<ec2.CfnEIPAssociation>('AWS::EC2::EIPAssociation', instance, (e) => e.instanceId).length > 0;
+  const launchPublic = publicAtLaunch(resolved(instance, first?.associatePublicIpAddress), subnets);
+  return {
+    subnets,
+    publicAddress: elasticIp || launchPublic,
+    groups: [...groupsOf(instance, instance.securityGroupIds, index), ...groupsOf(instance, first?.groupSet, index)],
+    userData: userDataText(instance, instance.userData),
+  };
+}
+
+/** The facts of an auto-scaling group launched from a launch template in the app; `undefined` otherwise. */
+export function autoScalingGroupFacts(group: autoscaling.CfnAutoScalingGroup, index: ResourceIndex): ServerFacts | undefined {
+  const spec = group.launchTemplate as autoscaling.CfnAutoScalingGroup.LaunchTemplateSpecificationProperty | undefined;
+  const template = referencedResource(spec?.launchTemplateId);
+  if (!(template instanceof ec2.CfnLaunchTemplate)) {
+    return undefined;
+  }
+  const data = (resolved(template, template.launchTemplateData) ?? {}) as Record<string, any>;
+  const first = Array.isArray(data.networkInterfaces) ? data.networkInterfaces[0] : undefined;
+  const subnets = (group.vpcZoneIdentifier ?? []).map((id) => referencedResource(id))
+    .filter((s): s is ec2.CfnSubnet => s instanceof ec2.CfnSubnet);
+  return {
+    subnets,
+    publicAddress: publicAtLaunch(first?.associatePublicIpAddress, subnets),
+    groups: [...groupsOf(template, data.securityGroupIds, index), ...groupsOf(template, first?.groups, index)],
+    userData: userDataText(template, data.userData),
+  };
+}

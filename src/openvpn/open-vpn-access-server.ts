@@ -1,0 +1,639 @@
+import {
+  ArnFormat,
+  CfnResource,
+  Duration,
+  Lazy,
+  Names,
+  RemovalPolicy,
+  Stack,
+  Tags,
+  Token,
+  Validations,
+  aws_autoscaling as autoscaling,
+  aws_ec2 as ec2,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_secretsmanager as secretsmanager,
+  aws_sns as sns,
+  aws_ssm as ssm,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { SERVER_SCRIPT_PATH, serverScript } from './server-script';
+import { embedChecks, pathOf, throwFinding } from '../checks/embed';
+import { Ec2NetworkInterfaceAzMismatch } from '../checks/openvpn/ec2-network-interface-az-mismatch';
+import { Ec2UserDataSecrets } from '../checks/openvpn/ec2-user-data-secrets';
+import { Ec2VolumeAzMismatch } from '../checks/openvpn/ec2-volume-az-mismatch';
+import { OpenVpnAdminPortsOpen } from '../checks/openvpn/openvpn-admin-ports-open';
+import { OpenVpnClientCidrOverlap, clientCidrOverlapMessage } from '../checks/openvpn/openvpn-client-cidr-overlap';
+import { OpenVpnServerNotPublic } from '../checks/openvpn/openvpn-server-not-public';
+import { OpenVpnSourceDestCheck } from '../checks/openvpn/openvpn-source-dest-check';
+import { vpcCidrs } from '../checks/vpc/topology';
+import { Ipv4Cidr, cidrsOverlap, formatCidr, parseCidr } from '../private/cidr';
+import { GuardedPatternsError } from '../private/errors';
+import { ResourceIndex, referencedResource } from '../private/resource-index';
+
+/**
+ * The transport of the tunnels.
+ */
+export enum OpenVpnProtocol {
+  /** UDP: the fastest, and OpenVPN's default. */
+  UDP = 'udp',
+  /** TCP: gets through networks that allow only web traffic, on port 443. */
+  TCP = 'tcp',
+}
+
+/**
+ * How client traffic reaches the VPC.
+ */
+export enum OpenVpnRoutingMode {
+  /**
+   * The server masquerades client traffic as its own address: nothing in the VPC changes, and
+   * resources see connections from the server.
+   */
+  NAT = 'nat',
+  /**
+   * Client addresses stay visible in the VPC: the server turns off its source/destination check
+   * and points a route for the client block at its network interface in every route table of the
+   * VPC, at each boot (a replacement instance has a new interface).
+   */
+  ROUTED = 'routed',
+}
+
+/** Client pools tried in order for the default: the first that overlaps nothing known. */
+const DEFAULT_CLIENT_CIDRS = ['10.255.240.0/20', '192.168.240.0/20', '172.31.240.0/20'];
+
+/** The Ubuntu LTS release the server runs, from Canonical's public SSM parameters. */
+const UBUNTU_RELEASE = '24.04';
+
+/** The tag that marks the server's instances, for the IAM conditions. */
+const SERVER_TAG = 'guarded-patterns:openvpn-server';
+
+/**
+ * Properties of an OpenVpnAccessServer.
+ */
+export interface OpenVpnAccessServerProps {
+  /**
+   * The VPC the clients reach.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Where the server runs: public subnets, since clients connect from the internet. The
+   * auto-scaling group replaces a failed server in any of them.
+   *
+   * @default - the VPC's public subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The block the clients' tunnel addresses come from, /16 to /29. It must not overlap the VPC,
+   * a peered VPC or a pushed route.
+   *
+   * @default - the first of 10.255.240.0/20, 192.168.240.0/20 and 172.31.240.0/20 that overlaps neither the VPC nor `routes`
+   */
+  readonly clientCidr?: string;
+
+  /**
+   * Who may open a tunnel. The tunnel port is the only port open; everything else is closed.
+   *
+   * @default ['0.0.0.0/0'] - clients roam; tls-crypt drops any packet not signed with the server's key
+   */
+  readonly allowedCidrs?: string[];
+
+  /**
+   * The tunnel port.
+   *
+   * @default 1194
+   */
+  readonly port?: number;
+
+  /**
+   * The tunnel transport. With TCP, port 443 gets through most restrictive networks.
+   *
+   * @default OpenVpnProtocol.UDP
+   */
+  readonly protocol?: OpenVpnProtocol;
+
+  /**
+   * The blocks pushed to clients as routes through the tunnel. Everything else stays on the
+   * clients' own connection (split tunnel).
+   *
+   * @default - the VPC's primary CIDR block
+   */
+  readonly routes?: string[];
+
+  /**
+   * How client traffic reaches the VPC.
+   *
+   * @default OpenVpnRoutingMode.NAT
+   */
+  readonly routingMode?: OpenVpnRoutingMode;
+
+  /**
+   * DNS servers pushed to clients, for example a PrivateLinkConsumer's forwarder addresses.
+   *
+   * @default - in NAT mode, the VPC's Amazon DNS server (its CIDR base + 2), which resolves its
+   * private hosted zones; in routing mode none, since Amazon DNS answers only addresses in the VPC
+   */
+  readonly dnsServers?: string[];
+
+  /**
+   * The server's instance type. OpenVPN uses one core; a burstable Graviton instance carries a
+   * small team's traffic.
+   *
+   * @default t4g.micro
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * The server's image: Ubuntu or Debian, which package OpenVPN and easy-rsa (Amazon Linux 2023
+   * does not).
+   *
+   * @default - the latest Ubuntu 24.04 LTS for the instance type's architecture, from Canonical's public SSM parameter (the instance is replaced when it changes)
+   */
+  readonly machineImage?: ec2.IMachineImage;
+
+  /**
+   * The KMS key that encrypts the PKI secret and the client profile secrets.
+   *
+   * @default - a new key with yearly rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The server's security group. The pattern adds the tunnel rule to it.
+   *
+   * @default - a new one that admits only the tunnel port from `allowedCidrs`
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * The instance role. The pattern attaches Session Manager access and what the server needs.
+   *
+   * @default - a new role
+   */
+  readonly role?: iam.IRole;
+
+  /**
+   * An SNS topic told of every launch, termination and failure of the server's instances, that
+   * is of every self-healing replacement.
+   *
+   * @default - no notifications
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * What happens to the PKI secret (the CA) when the stack is deleted. Deleting it invalidates
+   * every client profile.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly pkiRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A self-healing community OpenVPN server: Ubuntu LTS in an auto-scaling group of one, with an
+ * Elastic IP that each new instance takes over, the PKI generated on first boot and kept in a
+ * KMS-encrypted Secrets Manager secret, no SSH (administration through SSM Session Manager), and
+ * client profiles issued and revoked through an SSM document.
+ *
+ * @example
+ * const network = new PrivateSubnetVpc(this, 'Network');
+ * const vpn = new OpenVpnAccessServer(this, 'Vpn', { vpc: network.vpc });
+ * // aws ssm send-command --document-name <vpn.clientProfileDocument.ref> \
+ * //   --targets Key=tag:aws:autoscaling:groupName,Values=<vpn.autoScalingGroup.autoScalingGroupName> --parameters action=issue,clientName=alice
+ */
+export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, iam.IGrantable {
+  /** The server's security group(s). */
+  public readonly connections: ec2.Connections;
+
+  /** The instance role. */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  /** The instance role. */
+  public readonly role: iam.IRole;
+
+  /** The server's security group. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+
+  /** The auto-scaling group of one that keeps a server running. */
+  public readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+
+  /** The launch template of the server's instances. */
+  public readonly launchTemplate: ec2.ILaunchTemplate;
+
+  /** The Elastic IP that clients connect to; each new instance associates it with itself. */
+  public readonly elasticIp: ec2.CfnEIP;
+
+  /** The address clients connect to (the Elastic IP). */
+  public readonly endpointAddress: string;
+
+  /** The secret holding the CA, the server's key and certificate, the CRL and the tls-crypt key. */
+  public readonly pkiSecret: secretsmanager.ISecret;
+
+  /** The key that encrypts the PKI and the client profiles. */
+  public readonly encryptionKey: kms.IKey;
+
+  /** The tunnel address pool. */
+  public readonly clientCidr: string;
+
+  /** The tunnel port. */
+  public readonly port: number;
+
+  /** The tunnel transport. */
+  public readonly protocol: OpenVpnProtocol;
+
+  /**
+   * The SSM Command document that issues (`action=issue`) or revokes (`action=revoke`) a client
+   * profile on the server.
+   */
+  public readonly clientProfileDocument: ssm.CfnDocument;
+
+  /**
+   * Client profiles are secrets named `<clientProfilePrefix>/<client name>`, encrypted with
+   * `encryptionKey`. They are created by the server, not by CloudFormation, and outlive the stack.
+   */
+  public readonly clientProfilePrefix: string;
+
+  constructor(scope: Construct, id: string, props: OpenVpnAccessServerProps) {
+    super(scope, id);
+    const subject = `OpenVpnAccessServer '${this.node.path}'`;
+    const stack = Stack.of(this);
+    const vpc = props.vpc;
+
+    const port = props.port ?? 1194;
+    if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+      throw new GuardedPatternsError(`${subject}: port (${port}) must be a whole number from 1 to 65535; use 1194 for UDP or 443 for TCP.`);
+    }
+    this.port = port;
+    this.protocol = props.protocol ?? OpenVpnProtocol.UDP;
+    const mode = props.routingMode ?? OpenVpnRoutingMode.NAT;
+
+    const allowedCidrs = props.allowedCidrs ?? ['0.0.0.0/0'];
+    if (allowedCidrs.length === 0) {
+      throw new GuardedPatternsError(`${subject}: allowedCidrs is empty, so no client could connect; give the blocks clients connect from, or leave it unset for anywhere.`);
+    }
+    allowedCidrs.forEach((c) => this.literalCidr(subject, 'allowedCidrs', c, 0));
+    const routes = props.routes ?? [vpc.vpcCidrBlock];
+    const literalRoutes = routes.map((r) => this.literalCidr(subject, 'routes', r, 0));
+    const dnsServers = props.dnsServers ?? [];
+    for (const dns of dnsServers) {
+      if (!Token.isUnresolved(dns) && !parseCidr(`${dns}/32`)) {
+        throw new GuardedPatternsError(`${subject}: dnsServers has '${dns}', which is not an IPv4 address; give addresses such as '10.0.0.2'.`);
+      }
+    }
+
+    // What the clients must reach, as far as it is known now; peers are checked when the tree is complete.
+    const vpcBlock = literalVpcCidr(vpc);
+    const known: Array<[string, Ipv4Cidr]> = [];
+    if (vpcBlock) {
+      known.push(['the VPC\'s block', vpcBlock]);
+    }
+    literalRoutes.forEach((r) => r && known.push(['a pushed route', r]));
+    const free = (c: string) => !known.some(([, k]) => cidrsOverlap(parseCidr(c)!, k));
+    this.clientCidr = props.clientCidr ?? DEFAULT_CLIENT_CIDRS.find(free) ?? DEFAULT_CLIENT_CIDRS[0];
+    const client = this.literalCidr(subject, 'clientCidr', this.clientCidr, 16, 29);
+    if (client) {
+      for (const [what, block] of known) {
+        if (cidrsOverlap(client, block)) {
+          throwFinding(OpenVpnClientCidrOverlap, clientCidrOverlapMessage(subject, this.clientCidr, what, formatCidr(block)));
+        }
+      }
+    }
+
+    let selected: ec2.ISubnet[] = [];
+    try {
+      selected = vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC }).subnets;
+    } catch {
+      // ec2.Vpc throws when the VPC has no subnet of the selected type: reported below.
+    }
+    const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
+    const notPublic = selected.filter((s) => !publicIds.has(s.subnetId));
+    if (selected.length === 0 || notPublic.length > 0) {
+      throwFinding(OpenVpnServerNotPublic, `${subject}: vpcSubnets selects ${selected.length === 0 ? 'no subnet' : `${notPublic.length} subnet(s) that are not public (${notPublic.map((s) => s.node.path).join(', ')})`}; `
+        + 'clients connect from the internet, so the server needs a public subnet. Use { subnetType: ec2.SubnetType.PUBLIC } with a VPC that has public subnets.');
+    }
+
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts the OpenVPN PKI and client profiles of ${this.node.path}`,
+      enableKeyRotation: true,
+    });
+    this.pkiSecret = new secretsmanager.Secret(this, 'Pki', {
+      description: `OpenVPN PKI of ${this.node.path}: written by the server on its first boot`,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: props.pkiRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.clientProfilePrefix = `openvpn/${Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })}`;
+
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: `OpenVPN server ${this.node.path}: the tunnel port only`,
+      allowAllOutbound: true,
+    });
+    const tunnelPort = this.protocol === OpenVpnProtocol.TCP ? ec2.Port.tcp(port) : ec2.Port.udp(port);
+    for (const cidr of allowedCidrs) {
+      this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), tunnelPort, 'OpenVPN tunnels');
+    }
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
+
+    this.role = props.role ?? new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: `OpenVPN server ${this.node.path}`,
+    });
+    this.grantPrincipal = this.role;
+    this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'));
+
+    this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc', tags: [{ key: 'Name', value: this.node.path }] });
+    this.endpointAddress = this.elasticIp.attrPublicIp;
+
+    const instanceType = props.instanceType ?? new ec2.InstanceType('t4g.micro');
+    const arch = instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'amd64';
+    const machineImage = props.machineImage ?? ec2.MachineImage.fromSsmParameter(
+      `/aws/service/canonical/ubuntu/server/${UBUNTU_RELEASE}/stable/current/${arch}/hvm/ebs-gp3/ami-id`);
+
+    const routeTables = mode === OpenVpnRoutingMode.ROUTED ? uniqueRouteTables(vpc) : [];
+    // The script names the group it signals, which needs the launch template first.
+    let script = '';
+    const userData = ec2.UserData.custom(Lazy.string({ produce: () => script }));
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType,
+      machineImage,
+      userData,
+      role: this.role,
+      securityGroup: this.securityGroup,
+      requireImdsv2: true,
+      // The instance needs a public address from launch to install packages; the Elastic IP then replaces it.
+      associatePublicIpAddress: true,
+      detailedMonitoring: true,
+      blockDevices: [{
+        deviceName: '/dev/sda1',
+        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
+      }],
+    });
+    this.launchTemplate = launchTemplate;
+
+    const group = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
+      vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+      launchTemplate,
+      minCapacity: 1,
+      maxCapacity: 1,
+      healthChecks: autoscaling.HealthChecks.ec2({ gracePeriod: Duration.minutes(10) }),
+      // A new group's server starts and takes the Elastic IP over before the old one goes.
+      updatePolicy: autoscaling.UpdatePolicy.replacingUpdate(),
+      notifications: props.notificationTopic ? [{ topic: props.notificationTopic }] : undefined,
+    });
+    // The boot script signals success once OpenVPN runs: a broken server fails the deployment. Set on
+    // the L1 because the group's `signals` prop adds an inline policy to the role.
+    (group.node.defaultChild as autoscaling.CfnAutoScalingGroup).cfnOptions.creationPolicy = {
+      resourceSignal: { count: 1, timeout: Duration.minutes(15).toIsoString() },
+    };
+    Tags.of(group).add(SERVER_TAG, this.node.addr, { applyToLaunchedInstances: true });
+    this.autoScalingGroup = group;
+
+    script = serverScript({
+      OVPN_REGION: stack.region,
+      OVPN_STACK_NAME: stack.stackName,
+      OVPN_SIGNAL_RESOURCE: stack.getLogicalId(group.node.defaultChild as CfnResource),
+      OVPN_SECRET_ID: this.pkiSecret.secretArn,
+      OVPN_KMS_KEY_ID: this.encryptionKey.keyArn,
+      OVPN_CLIENT_SECRET_PREFIX: this.clientProfilePrefix,
+      OVPN_EIP_ALLOCATION_ID: this.elasticIp.attrAllocationId,
+      OVPN_PUBLIC_ADDRESS: this.endpointAddress,
+      OVPN_PORT: String(port),
+      OVPN_PROTOCOL: this.protocol,
+      OVPN_CLIENT_CIDR: this.clientCidr,
+      OVPN_ROUTES: routes.join(' '),
+      OVPN_DNS_SERVERS: dnsServers.join(' '),
+      OVPN_PUSH_VPC_RESOLVER: props.dnsServers === undefined && mode === OpenVpnRoutingMode.NAT ? 'yes' : 'no',
+      OVPN_VPC_CIDR: vpc.vpcCidrBlock,
+      OVPN_ROUTING_MODE: mode,
+      OVPN_ROUTE_TABLES: routeTables.join(' '),
+    });
+
+    this.clientProfileDocument = new ssm.CfnDocument(this, 'ClientProfileDocument', {
+      documentType: 'Command',
+      updateMethod: 'NewVersion',
+      content: {
+        schemaVersion: '2.2',
+        description: `Issues or revokes an OpenVPN client profile on ${this.node.path}. An issued profile is the Secrets Manager secret ${this.clientProfilePrefix}/<clientName>; revoking adds the certificate to the CRL and deletes the secret.`,
+        parameters: {
+          action: { type: 'String', allowedValues: ['issue', 'revoke'], description: 'issue or revoke' },
+          clientName: {
+            type: 'String',
+            allowedPattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+            description: 'The client: 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+          },
+        },
+        mainSteps: [{
+          action: 'aws:runShellScript',
+          name: 'ClientProfile',
+          inputs: { timeoutSeconds: '300', runCommand: [`${SERVER_SCRIPT_PATH} '{{ action }}-client' '{{ clientName }}'`] },
+        }],
+      },
+    });
+
+    this.grantServerPermissions(routeTables, mode);
+    this.acknowledgeInherent(allowedCidrs);
+
+    embedChecks(this, [
+      OpenVpnServerNotPublic,
+      OpenVpnSourceDestCheck,
+      OpenVpnAdminPortsOpen,
+      Ec2UserDataSecrets,
+      Ec2VolumeAzMismatch,
+      Ec2NetworkInterfaceAzMismatch,
+    ]);
+    this.node.addValidation({ validate: () => this.validateTree(subject, client, vpc.node.defaultChild) });
+  }
+
+  /**
+   * Lets a principal read client profiles (all of them, or one).
+   */
+  public grantReadClientProfiles(grantee: iam.IGrantable, clientName?: string): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resourceArns: [this.clientSecretArn(clientName === undefined ? '*' : `${clientName}-??????`)],
+    });
+    this.encryptionKey.grantDecrypt(grantee);
+    return grant;
+  }
+
+  /**
+   * Lets a principal run the client profile document on the server (issue and revoke profiles).
+   */
+  public grantClientAdministration(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:SendCommand'],
+      resourceArns: [
+        stack.formatArn({ service: 'ssm', resource: 'document', resourceName: this.clientProfileDocument.ref }),
+        stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' }),
+      ],
+      conditions: { StringEqualsIfExists: { [`ssm:resourceTag/${SERVER_TAG}`]: this.node.addr } },
+    });
+  }
+
+  private clientSecretArn(name: string): string {
+    return Stack.of(this).formatArn({
+      service: 'secretsmanager', resource: 'secret', resourceName: `${this.clientProfilePrefix}/${name}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /** What the server does with AWS: a managed policy, scoped to this server's resources. */
+  private grantServerPermissions(routeTables: string[], mode: OpenVpnRoutingMode): void {
+    const stack = Stack.of(this);
+    const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'Pki',
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: [this.pkiSecret.secretArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ClientProfiles',
+        actions: ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:DeleteSecret'],
+        resources: [this.clientSecretArn('*')],
+      }),
+      new iam.PolicyStatement({
+        sid: 'Encryption',
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [this.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ElasticIp',
+        actions: ['ec2:AssociateAddress'],
+        resources: [
+          ec2Arn('elastic-ip', this.elasticIp.attrAllocationId),
+          ec2Arn('instance', '*'),
+          ec2Arn('network-interface', '*'),
+        ],
+      }),
+      new iam.PolicyStatement({
+        sid: 'Signal',
+        actions: ['cloudformation:SignalResource'],
+        resources: [stack.stackId],
+      }),
+    ];
+    if (mode === OpenVpnRoutingMode.ROUTED) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'SourceDestCheck',
+        actions: ['ec2:ModifyInstanceAttribute'],
+        resources: [ec2Arn('instance', '*')],
+        conditions: { StringEquals: { [`aws:ResourceTag/${SERVER_TAG}`]: this.node.addr } },
+      }));
+      if (routeTables.length > 0) {
+        statements.push(new iam.PolicyStatement({
+          sid: 'ClientRoutes',
+          actions: ['ec2:CreateRoute', 'ec2:ReplaceRoute'],
+          resources: routeTables.map((t) => ec2Arn('route-table', t)),
+        }));
+      }
+    }
+    new iam.ManagedPolicy(this, 'ServerPolicy', {
+      description: `What the OpenVPN server ${this.node.path} does with AWS`,
+      roles: [this.role],
+      statements,
+    });
+  }
+
+  /** Acknowledges the compliance findings that the design implies, each with its reason. */
+  private acknowledgeInherent(allowedCidrs: string[]): void {
+    const stack = Stack.of(this);
+    // How cdk-nag writes an ARN of this stack in a finding ID.
+    const nagArn = (service: string, resource: string) => `arn:<AWS::Partition>:${service}:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:`
+      + `${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:${resource}`;
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+        reason: 'AmazonSSMManagedInstanceCore is the AWS-maintained policy for Session Manager and Run Command, the only way to administer the server (no SSH).',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagArn('ec2', 'instance/*')}]`,
+        reason: 'The instance and its network interface exist only after the auto-scaling group launches them; the Elastic IP it may associate is named exactly, and routing-mode source/destination changes are limited to instances tagged as this server.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagArn('ec2', 'network-interface/*')}]`,
+        reason: 'AssociateAddress authorizes the instance\'s network interface, which exists only after launch; the Elastic IP is named exactly.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${this.clientProfilePrefix}/*`)}]`,
+        reason: 'The server creates one secret per client profile, named after the client when it is issued; the prefix is this server\'s own.',
+      },
+    );
+    Validations.of(this.pkiSecret).acknowledge(...['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled',
+      'HIPAA.Security-SecretsManagerRotationEnabled', 'PCI.DSS.321-SecretsManagerRotationEnabled'].map((id) => ({
+      id,
+      reason: 'The secret holds a CA and its issued-certificate index, which a rotation Lambda cannot replace without invalidating every client profile; keys change by revoking and reissuing profiles through the client profile document.',
+    })));
+    if (allowedCidrs.some((c) => c === '0.0.0.0/0')) {
+      Validations.of(this.securityGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'Clients roam, so the tunnel port admits any address (allowedCidrs narrows it); it is the only open port, and tls-crypt drops every packet not authenticated with the server\'s key before any TLS processing.',
+      });
+    }
+  }
+
+  /** Checks that need the complete tree: the client block against peered VPCs. */
+  private validateTree(subject: string, client: Ipv4Cidr | undefined, vpcL1: unknown): string[] {
+    const index = new ResourceIndex(this.node.root);
+    const errors: string[] = [];
+    // A security group brought from outside the pattern is the server's all the same.
+    const group = this.securityGroup.node.defaultChild;
+    if (group instanceof ec2.CfnSecurityGroup && !group.node.path.startsWith(`${this.node.path}/`)) {
+      errors.push(...OpenVpnAdminPortsOpen.inspect(group, index).map((m) => `${m} (${OpenVpnAdminPortsOpen.id})`));
+    }
+    if (!client || !(vpcL1 instanceof ec2.CfnVPC)) {
+      return errors;
+    }
+    for (const peering of index.ofType('AWS::EC2::VPCPeeringConnection') as ec2.CfnVPCPeeringConnection[]) {
+      const requester = referencedResource(peering.vpcId);
+      const accepter = referencedResource(peering.peerVpcId);
+      const other = requester === vpcL1 ? accepter : accepter === vpcL1 ? requester : undefined;
+      if (!(other instanceof ec2.CfnVPC)) {
+        continue;
+      }
+      for (const block of vpcCidrs(other, index).filter((b) => cidrsOverlap(client, b))) {
+        errors.push(`${clientCidrOverlapMessage(subject, this.clientCidr, `peered VPC '${pathOf(other)}'`, formatCidr(block))} (${OpenVpnClientCidrOverlap.id})`);
+      }
+    }
+    return errors;
+  }
+
+
+  /** A prop's CIDR parsed, or `undefined` for a token; throws for malformed text. */
+  private literalCidr(subject: string, prop: string, text: string, minMask: number, maxMask = 32): Ipv4Cidr | undefined {
+    if (Token.isUnresolved(text)) {
+      return undefined;
+    }
+    const cidr = parseCidr(text);
+    if (!cidr || cidr.mask < minMask || cidr.mask > maxMask) {
+      throw new GuardedPatternsError(`${subject}: ${prop} has '${text}', which is not an IPv4 CIDR block${minMask > 0 || maxMask < 32 ? ` from /${minMask} to /${maxMask}` : ''} with no host bits set; `
+        + `use a block such as ${prop === 'clientCidr' ? "'10.255.240.0/20'" : "'10.0.0.0/16'"}.`);
+    }
+    return cidr;
+  }
+}
+
+/** The VPC's primary block, where the app shows it as a literal. */
+function literalVpcCidr(vpc: ec2.IVpc): Ipv4Cidr | undefined {
+  if (!Token.isUnresolved(vpc.vpcCidrBlock)) {
+    return parseCidr(vpc.vpcCidrBlock);
+  }
+  const l1 = vpc.node.defaultChild;
+  if (l1 instanceof ec2.CfnVPC && typeof l1.cidrBlock === 'string' && !Token.isUnresolved(l1.cidrBlock)) {
+    return parseCidr(l1.cidrBlock);
+  }
+  return undefined;
+}
+
+/** Every route table of the VPC's subnets, once each. */
+function uniqueRouteTables(vpc: ec2.IVpc): string[] {
+  const ids = [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]
+    .map((s) => s.routeTable?.routeTableId)
+    .filter((id): id is string => id !== undefined);
+  return [...new Set(ids)];
+}

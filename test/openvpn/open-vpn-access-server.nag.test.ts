@@ -1,0 +1,87 @@
+import { Validations, aws_ec2 as ec2, aws_sns as sns, aws_kms as kms } from 'aws-cdk-lib';
+import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
+import { acknowledgements as recorded, complianceFindings, testStack } from '../util';
+
+/** Acknowledgements by rule ID (Validations records them as `Annotation::<id>`). */
+function acknowledgements(scope: Parameters<typeof recorded>[0]) {
+  return recorded(scope).map((a) => ({ ...a, id: a.id.replace(/^Annotation::/, '') }));
+}
+
+type Stack = ReturnType<typeof testStack>;
+
+/** The network's own user choice (see the PrivateSubnetVpc nag test): not this pattern's concern. */
+function acknowledgeNetwork(network: PrivateSubnetVpc): void {
+  Validations.of(network.flowLogGroup).acknowledge(...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
+    id: `${pack}-CloudWatchLogGroupEncrypted`,
+    reason: 'CloudWatch Logs encrypts every log group at rest; a customer managed key is a choice of the network, tested with PrivateSubnetVpc.',
+  })));
+}
+
+/** Without a notification topic, AwsSolutions asks for one: the user's choice, acknowledged here as a user would. */
+const NO_TOPIC = {
+  id: 'AwsSolutions-AS3',
+  reason: 'This deployment watches the server through the CloudFormation signal and EC2 health checks; replacement notifications are not wanted.',
+};
+
+const variants: Array<[string, (stack: Stack) => Partial<OpenVpnAccessServerProps>]> = [
+  ['defaults', () => ({})],
+  ['TCP 443 from an office, routing mode, DNS forwarders', () => ({
+    protocol: OpenVpnProtocol.TCP, port: 443, allowedCidrs: ['203.0.113.0/24'], routingMode: OpenVpnRoutingMode.ROUTED, dnsServers: ['10.0.0.53'],
+  })],
+  ['x86 instance, own key', (stack) => ({ instanceType: new ec2.InstanceType('t3.small'), encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) })],
+];
+
+describe('OpenVpnAccessServer under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI DSS and GuardedPatterns', () => {
+  test.each(variants)('%s: no unacknowledged findings', (_name, props) => {
+    const stack = testStack();
+    const network = new PrivateSubnetVpc(stack, 'Network');
+    acknowledgeNetwork(network);
+    const vpn = new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, ...props(stack) });
+    Validations.of(vpn.autoScalingGroup).acknowledge(NO_TOPIC);
+    expect(complianceFindings(stack)).toEqual([]);
+  });
+
+  test('with a notification topic, AwsSolutions-AS3 needs no acknowledgement', () => {
+    const stack = testStack();
+    const network = new PrivateSubnetVpc(stack, 'Network');
+    acknowledgeNetwork(network);
+    const topic = new sns.Topic(stack, 'Topic', { enforceSSL: true, masterKey: new kms.Key(stack, 'TopicKey', { enableKeyRotation: true }) });
+    new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, notificationTopic: topic });
+    expect(complianceFindings(stack)).toEqual([]);
+  });
+
+  test('without the acknowledgement, the defaults report only the missing notification topic', () => {
+    const stack = testStack();
+    const network = new PrivateSubnetVpc(stack, 'Network');
+    acknowledgeNetwork(network);
+    new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc });
+    expect(complianceFindings(stack)).toEqual(['AwsSolutions-AS3 at TestStack/Vpn/AutoScalingGroup/ASG']);
+  });
+
+  test('the pattern acknowledges only what its design implies, each with a reason', () => {
+    const stack = testStack();
+    const network = new PrivateSubnetVpc(stack, 'Network');
+    new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, allowedCidrs: ['203.0.113.0/24'] });
+    const acks = acknowledgements(stack).filter((a) => a.path.startsWith('TestStack/Vpn'));
+    expect(acks.map((a) => a.id).sort()).toEqual([
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:instance/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:network-interface/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:us-east-1:111111111111:secret:openvpn/TestStack-Vpn-A3454426/*]',
+      'AwsSolutions-SMG4',
+      'HIPAA.Security-SecretsManagerRotationEnabled',
+      'NIST.800.53.R5-SecretsManagerRotationEnabled',
+      'PCI.DSS.321-SecretsManagerRotationEnabled',
+    ]);
+    for (const ack of acks) {
+      expect(ack.reason.length).toBeGreaterThan(60);
+    }
+  });
+
+  test('the tunnel port open to the world is acknowledged only when allowedCidrs says so', () => {
+    const stack = testStack();
+    const network = new PrivateSubnetVpc(stack, 'Network');
+    new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc });
+    expect(acknowledgements(stack).filter((a) => a.id === 'AwsSolutions-EC23').map((a) => a.path)).toEqual(['TestStack/Vpn/SecurityGroup']);
+  });
+});

@@ -1,0 +1,208 @@
+import * as fs from 'fs';
+import { Template } from 'aws-cdk-lib/assertions';
+import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
+import { PKI_MARKER } from '../../src/openvpn/server-script';
+import { testStack } from '../util';
+import { ServerSandbox, TemplateJson, addBootStubs, documentCommand, installed, serverScriptOf } from './script-harness';
+
+const PKI_SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:pki-AbCdEf';
+
+function synthesize(props: Partial<OpenVpnAccessServerProps> = {}): { template: TemplateJson; prefix: string; signal: string } {
+  const stack = testStack();
+  const network = new PrivateSubnetVpc(stack, 'Network');
+  const vpn = new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, ...props });
+  const signal = stack.resolve(stack.getLogicalId(vpn.autoScalingGroup.node.defaultChild as any));
+  return { template: Template.fromStack(stack).toJSON() as TemplateJson, prefix: vpn.clientProfilePrefix, signal };
+}
+
+// The tests run the real easy-rsa, openssl and openvpn: CI installs them (.ci/run).
+const tools = ['openvpn', 'openssl', 'shellcheck', '/usr/share/easy-rsa/easyrsa'];
+
+describe('OpenVpnAccessServer boot script, run for real', () => {
+  const { template, prefix, signal } = synthesize();
+  let sandbox: ServerSandbox;
+
+  beforeAll(() => {
+    const missing = tools.filter((t) => !installed(t));
+    if (missing.length > 0) {
+      throw new Error(`These tests run ${missing.join(', ')}; install them (apt-get install openvpn easy-rsa shellcheck), as .ci/run does.`);
+    }
+  });
+  beforeEach(() => {
+    sandbox = new ServerSandbox(serverScriptOf(template));
+  });
+  afterEach(() => sandbox.remove());
+
+  test.each([
+    ['defaults', {}],
+    ['TCP on 443, routing mode, pushed DNS servers', { protocol: OpenVpnProtocol.TCP, port: 443, routingMode: OpenVpnRoutingMode.ROUTED, dnsServers: ['10.0.0.53'] }],
+  ])('the user data (%s) passes bash -n and shellcheck', (_name, props) => {
+    const variant = new ServerSandbox(serverScriptOf(synthesize(props as Partial<OpenVpnAccessServerProps>).template));
+    try {
+      const syntax = variant.run(`bash -n ${variant.script}`);
+      expect(syntax.stderr).toBe('');
+      expect(syntax.status).toBe(0);
+      const lint = variant.run(`shellcheck --shell=bash ${variant.script}`);
+      expect(lint.stdout).toBe('');
+      expect(lint.status).toBe(0);
+    } finally {
+      variant.remove();
+    }
+  });
+
+  test('the first boot creates the PKI, stores it in the secret and writes server.conf', () => {
+    const result = sandbox.run(`${sandbox.script} configure`);
+    expect(result.stderr).toContain('PKI created and stored in');
+    expect(result.status).toBe(0);
+
+    const conf = sandbox.run(`cat ${sandbox.serverDir}/server.conf`).stdout.split('\n');
+    expect(conf).toEqual(expect.arrayContaining([
+      'port 1194',
+      'proto udp',
+      'server 10.255.240.0 255.255.240.0',
+      `tls-crypt ${sandbox.serverDir}/tc.key`,
+      'data-ciphers AES-256-GCM',
+      'verify-client-cert require',
+      `crl-verify ${sandbox.serverDir}/pki/crl.pem`,
+      'push "route 10.0.0.0 255.255.0.0"',
+      'push "dhcp-option DNS 10.0.0.2"',
+      `management ${sandbox.serverDir}/management.sock unix`,
+    ]));
+    expect(sandbox.secret(PKI_SECRET)).toMatch(new RegExp(`^${PKI_MARKER}[A-Za-z0-9+/=]+$`));
+    // The CA and server certificate are real and verify.
+    const verify = sandbox.run(`openssl verify -CAfile ${sandbox.serverDir}/pki/ca.crt ${sandbox.serverDir}/pki/issued/server.crt`);
+    expect(verify.stdout).toContain(': OK');
+  });
+
+  test('a replacement instance restores the same PKI from the secret', () => {
+    expect(sandbox.run(`${sandbox.script} configure`).status).toBe(0);
+    const ca = sandbox.run(`cat ${sandbox.serverDir}/pki/ca.crt ${sandbox.serverDir}/tc.key`).stdout;
+    sandbox.run(`rm -rf ${sandbox.serverDir}`);
+    const again = sandbox.run(`${sandbox.script} configure`);
+    expect(again.stderr).toContain('PKI restored from');
+    expect(again.status).toBe(0);
+    expect(sandbox.run(`cat ${sandbox.serverDir}/pki/ca.crt ${sandbox.serverDir}/tc.key`).stdout).toBe(ca);
+  });
+
+  test('the document issues a profile whose certificate verifies, and keeps the client key out of the PKI secret', () => {
+    expect(sandbox.run(`${sandbox.script} configure`).status).toBe(0);
+    const issue = sandbox.run(documentCommand(template, sandbox.script, 'issue', 'alice'));
+    expect(issue.stderr).toContain(`issued alice: the profile is in the secret ${prefix}/alice`);
+    expect(issue.status).toBe(0);
+
+    const profile = sandbox.secret(`${prefix}/alice`)!;
+    expect(profile).toContain('remote 198.18.0.1 1194');
+    expect(profile).toMatch(/<key>\n-----BEGIN PRIVATE KEY-----/);
+    expect(profile).toMatch(/<tls-crypt>\n(#.*\n)*-----BEGIN OpenVPN Static key V1-----/);
+    const cert = /<cert>\n([\s\S]*?)<\/cert>/.exec(profile)![1];
+    fs.writeFileSync(`${sandbox.root}/alice.crt`, cert);
+    expect(sandbox.run(`openssl verify -CAfile ${sandbox.serverDir}/pki/ca.crt alice.crt`).stdout).toContain('alice.crt: OK');
+
+    const contents = sandbox.run(`cut -c${PKI_MARKER.length + 1}- < "${sandbox.store}/${PKI_SECRET.replace(/[/:]/g, '_')}" | base64 -d | tar tzf -`);
+    expect(contents.status).toBe(0);
+    expect(contents.stdout).toContain('pki/private/ca.key');
+    expect(contents.stdout).not.toContain('alice');
+  });
+
+  test('issuing a name twice fails and leaves the first profile in place', () => {
+    sandbox.run(`${sandbox.script} configure`);
+    expect(sandbox.run(documentCommand(template, sandbox.script, 'issue', 'alice')).status).toBe(0);
+    const first = sandbox.secret(`${prefix}/alice`);
+    const again = sandbox.run(documentCommand(template, sandbox.script, 'issue', 'alice'));
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toContain('a profile for alice exists already');
+    expect(sandbox.secret(`${prefix}/alice`)).toBe(first);
+  });
+
+  test('the script refuses a client name the document would refuse, and the server\'s own name', () => {
+    sandbox.run(`${sandbox.script} configure`);
+    expect(sandbox.run(`${sandbox.script} issue-client '-rf'`).stderr).toContain("client name '-rf' must be 1 to 64 letters");
+    expect(sandbox.run(`${sandbox.script} issue-client server`).stderr).toContain("'server' is the server's own certificate");
+  });
+
+  test('revoking puts the certificate on the CRL and deletes the profile', () => {
+    sandbox.run(`${sandbox.script} configure`);
+    expect(sandbox.run(documentCommand(template, sandbox.script, 'issue', 'bob')).status).toBe(0);
+    const cert = /<cert>\n([\s\S]*?)<\/cert>/.exec(sandbox.secret(`${prefix}/bob`)!)![1];
+    fs.writeFileSync(`${sandbox.root}/bob.crt`, cert);
+
+    const revoke = sandbox.run(documentCommand(template, sandbox.script, 'revoke', 'bob'));
+    expect(revoke.stderr).toContain('revoked bob');
+    expect(revoke.status).toBe(0);
+    expect(sandbox.secret(`${prefix}/bob`)).toBeUndefined();
+
+    // A replacement instance restores the CRL with the PKI.
+    sandbox.run(`rm -rf ${sandbox.serverDir}`);
+    expect(sandbox.run(`${sandbox.script} configure`).status).toBe(0);
+    const check = sandbox.run(`openssl verify -crl_check -CRLfile ${sandbox.serverDir}/pki/crl.pem -CAfile ${sandbox.serverDir}/pki/ca.crt bob.crt`);
+    expect(check.status).not.toBe(0);
+    expect(check.stdout + check.stderr).toContain('certificate revoked');
+    // The name can be issued again.
+    expect(sandbox.run(documentCommand(template, sandbox.script, 'issue', 'bob')).status).toBe(0);
+  });
+
+  test('issuing before the first boot stored a PKI fails with the reason', () => {
+    const result = sandbox.run(documentCommand(template, sandbox.script, 'issue', 'alice'));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('holds no PKI yet');
+  });
+
+  describe('first boot, with the AWS CLI, apt, systemd and the metadata service stood in for', () => {
+    const calls = (box: ServerSandbox) => box.run(`cat ${box.store}/calls.log`).stdout.trim().split('\n');
+
+    test('NAT mode: installs the packages and itself, takes the Elastic IP, starts OpenVPN, signals success', () => {
+      addBootStubs(sandbox);
+      const result = sandbox.run(`bash ${sandbox.script}`);
+      expect(result.stderr).toContain('PKI created and stored in');
+      expect(result.status).toBe(0);
+      const log = calls(sandbox);
+      const order = [
+        'apt-get -o DPkg::Lock::Timeout=600 install -y -q openvpn easy-rsa iptables netcat-openbsd',
+        'ec2 associate-address --allocation-id eipalloc-0123456789abcdef0 --instance-id i-0123456789abcdef0 --allow-reassociation',
+        `secretsmanager put-secret-value --secret-id ${PKI_SECRET} --secret-string file://`,
+        'systemctl enable --now openvpn-guarded-network.service openvpn-server@server.service',
+        'systemctl is-active --quiet openvpn-server@server.service',
+        `cloudformation signal-resource --stack-name TestStack --logical-resource-id ${signal} --unique-id i-0123456789abcdef0 --status SUCCESS`,
+      ].map((line) => log.findIndex((l) => l.startsWith(line)));
+      expect(order.every((i) => i >= 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect(log.filter((l) => /modify-instance-attribute|route/.test(l))).toEqual([]);
+      expect(sandbox.run(`cat ${sandbox.root}/systemd/openvpn-guarded-network.service`).stdout).toContain(`ExecStart=${sandbox.env.OVPN_BIN} network-up`);
+      expect(sandbox.run(`cmp ${sandbox.script} ${sandbox.env.OVPN_BIN}`).status).toBe(0);
+    });
+
+    test('routing mode: turns off the source/destination check and points every route table at the interface', () => {
+      const routed = synthesize({ routingMode: OpenVpnRoutingMode.ROUTED });
+      const box = new ServerSandbox(serverScriptOf(routed.template));
+      try {
+        addBootStubs(box);
+        const result = box.run(`AWS_STUB_NO_ROUTES=1 bash ${box.script}`);
+        expect(result.status).toBe(0);
+        const log = calls(box);
+        expect(log).toContain('ec2 modify-instance-attribute --instance-id i-0123456789abcdef0 --no-source-dest-check');
+        const tables = Object.entries(routed.template.Resources).filter(([, r]) => r.Type === 'AWS::EC2::RouteTable').map(([id]) => `rtb-${id}`);
+        expect(tables).toHaveLength(6);
+        for (const table of tables) {
+          // The table has no client route yet: replace fails, create follows.
+          const replace = log.indexOf(`ec2 replace-route --route-table-id ${table} --destination-cidr-block 10.255.240.0/20 --network-interface-id eni-0123456789abcdef0`);
+          const create = log.indexOf(`ec2 create-route --route-table-id ${table} --destination-cidr-block 10.255.240.0/20 --network-interface-id eni-0123456789abcdef0`);
+          expect(replace).toBeGreaterThanOrEqual(0);
+          expect(create).toBeGreaterThan(replace);
+        }
+        expect(log[log.length - 1]).toMatch(/--status SUCCESS$/);
+      } finally {
+        box.remove();
+      }
+    });
+
+    test('a server that does not start fails the boot and signals failure at once', () => {
+      addBootStubs(sandbox);
+      const result = sandbox.run(`STUB_SERVICE_FAILS=1 bash ${sandbox.script}`);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('openvpn-server@server did not start');
+      const log = calls(sandbox);
+      expect(log[log.length - 1]).toMatch(/cloudformation signal-resource .* --status FAILURE$/);
+      expect(log.some((l) => l.endsWith('--status SUCCESS'))).toBe(false);
+    });
+  });
+});

@@ -1,0 +1,337 @@
+import { App, RemovalPolicy, Stack, Token, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
+import { testStack } from '../util';
+
+function create(props: Partial<OpenVpnAccessServerProps> = {}, cidr?: string) {
+  const stack = testStack();
+  const network = new PrivateSubnetVpc(stack, 'Network', { cidr });
+  const vpn = new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, ...props });
+  return { stack, network, vpn };
+}
+
+function build(props: Partial<OpenVpnAccessServerProps> = {}, cidr?: string) {
+  const built = create(props, cidr);
+  return { ...built, template: Template.fromStack(built.stack) };
+}
+
+/** The user data of the launch template, with deploy-time values as `<Ref>` markers. */
+function userData(template: Template): string {
+  const lts = Object.values(template.findResources('AWS::EC2::LaunchTemplate'));
+  const join = lts[0].Properties.LaunchTemplateData.UserData['Fn::Base64']['Fn::Join'];
+  return (join[1] as unknown[]).map((p) => (typeof p === 'string' ? p : '<token>')).join('');
+}
+
+function setting(template: Template, name: string): string | undefined {
+  return new RegExp(`^${name}='(.*)'$`, 'm').exec(userData(template))?.[1];
+}
+
+function policyStatements(template: Template): any[] {
+  const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+    .filter((p) => String(p.Properties.Description).startsWith('What the OpenVPN server'));
+  expect(policies).toHaveLength(1);
+  return policies[0].Properties.PolicyDocument.Statement;
+}
+
+describe('OpenVpnAccessServer', () => {
+  describe('defaults', () => {
+    const { vpn, template, stack } = build();
+
+    test('an auto-scaling group of one in the public subnets, waiting for the boot script\'s signal', () => {
+      template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+        Properties: {
+          MinSize: '1',
+          MaxSize: '1',
+          HealthCheckType: 'EC2',
+          VPCZoneIdentifier: [
+            { Ref: Match.stringLikeRegexp('NetworkPublicSubnet1') },
+            { Ref: Match.stringLikeRegexp('NetworkPublicSubnet2') },
+            { Ref: Match.stringLikeRegexp('NetworkPublicSubnet3') },
+          ],
+          Tags: [{ Key: 'guarded-patterns:openvpn-server', Value: vpn.node.addr, PropagateAtLaunch: true }],
+        },
+        CreationPolicy: { ResourceSignal: { Count: 1, Timeout: 'PT15M' } },
+        UpdatePolicy: { AutoScalingReplacingUpdate: { WillReplace: true } },
+      });
+      expect(setting(template, 'OVPN_SIGNAL_RESOURCE')).toBe(stack.getLogicalId(vpn.autoScalingGroup.node.defaultChild as any));
+    });
+
+    test('a Graviton instance from the Ubuntu 24.04 LTS parameter, IMDSv2 only, encrypted gp3 root, detailed monitoring, a public address until the Elastic IP', () => {
+      template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+        LaunchTemplateData: Match.objectLike({
+          InstanceType: 't4g.micro',
+          MetadataOptions: { HttpTokens: 'required' },
+          Monitoring: { Enabled: true },
+          BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 8, DeleteOnTermination: true } }],
+          NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: true, DeviceIndex: 0 })],
+        }),
+      });
+      const parameters = template.toJSON().Parameters;
+      expect(Object.values(parameters).map((p: any) => p.Default)).toContain('/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id');
+      template.resourceCountIs('AWS::EC2::KeyPair', 0);
+      expect(JSON.stringify(template.findResources('AWS::EC2::LaunchTemplate'))).not.toContain('KeyName');
+    });
+
+    test('the security group admits only UDP 1194, from anywhere', () => {
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: 'OpenVPN server TestStack/Vpn: the tunnel port only',
+        SecurityGroupIngress: [{ IpProtocol: 'udp', FromPort: 1194, ToPort: 1194, CidrIp: '0.0.0.0/0', Description: 'OpenVPN tunnels' }],
+      });
+      template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    });
+
+    test('an Elastic IP, a KMS key with rotation, and a retained PKI secret encrypted with it', () => {
+      expect(Object.keys(template.findResources('AWS::EC2::EIP', { Properties: { Tags: [{ Key: 'Name', Value: 'TestStack/Vpn' }] } }))).toHaveLength(1);
+      template.hasResourceProperties('AWS::EC2::EIP', { Domain: 'vpc', Tags: [{ Key: 'Name', Value: 'TestStack/Vpn' }] });
+      template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+      template.hasResource('AWS::SecretsManager::Secret', {
+        Properties: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('VpnKey'), 'Arn'] } },
+        DeletionPolicy: 'Retain',
+      });
+      expect(vpn.endpointAddress).toBe(vpn.elasticIp.attrPublicIp);
+    });
+
+    test('the user data carries settings only: the client block, the VPC route, the VPC resolver, NAT mode', () => {
+      expect(setting(template, 'OVPN_CLIENT_CIDR')).toBe('10.255.240.0/20');
+      expect(vpn.clientCidr).toBe('10.255.240.0/20');
+      expect(setting(template, 'OVPN_ROUTES')).toBe('<token>');
+      expect(setting(template, 'OVPN_PORT')).toBe('1194');
+      expect(setting(template, 'OVPN_PROTOCOL')).toBe('udp');
+      expect(setting(template, 'OVPN_ROUTING_MODE')).toBe('nat');
+      expect(setting(template, 'OVPN_PUSH_VPC_RESOLVER')).toBe('yes');
+      expect(setting(template, 'OVPN_ROUTE_TABLES')).toBe('');
+      expect(userData(template)).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY|OpenVPN Static key/);
+    });
+
+    test('SSM Session Manager, and a managed policy scoped to this server\'s secret, profiles, key, Elastic IP and stack', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        ManagedPolicyArns: Match.arrayWith([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }]),
+      });
+      const statements = policyStatements(template);
+      expect(statements.map((s) => s.Sid)).toEqual(['Pki', 'ClientProfiles', 'Encryption', 'ElasticIp', 'Signal']);
+      expect(statements[1].Resource).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:us-east-1:111111111111:secret:${vpn.clientProfilePrefix}/*`]],
+      });
+      expect(statements[2].Condition).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } });
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+    });
+
+    test('a Command document issues and revokes profiles through the installed script', () => {
+      template.hasResourceProperties('AWS::SSM::Document', {
+        DocumentType: 'Command',
+        Content: Match.objectLike({
+          parameters: {
+            action: Match.objectLike({ allowedValues: ['issue', 'revoke'] }),
+            clientName: Match.objectLike({ allowedPattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }),
+          },
+          mainSteps: [Match.objectLike({ action: 'aws:runShellScript', inputs: Match.objectLike({ runCommand: ["/usr/local/sbin/openvpn-guarded '{{ action }}-client' '{{ clientName }}'"] }) })],
+        }),
+      });
+    });
+
+    test('exposes connections, the role as grant principal, and every resource', () => {
+      expect(vpn.connections.securityGroups).toEqual([vpn.securityGroup]);
+      expect(vpn.grantPrincipal).toBe(vpn.role);
+      expect(vpn.port).toBe(1194);
+      expect(vpn.protocol).toBe(OpenVpnProtocol.UDP);
+      expect(vpn.pkiSecret.node.path).toBe('TestStack/Vpn/Pki');
+      expect(vpn.launchTemplate.node.path).toBe('TestStack/Vpn/LaunchTemplate');
+      expect(vpn.clientProfileDocument.node.path).toBe('TestStack/Vpn/ClientProfileDocument');
+      expect(vpn.clientProfilePrefix).toBe('openvpn/TestStack-Vpn-A3454426');
+    });
+  });
+
+  describe('options', () => {
+    test('clientCidr, allowedCidrs, TCP on 443, routes and DNS servers', () => {
+      const { template } = build({
+        clientCidr: '100.64.8.0/22',
+        allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32'],
+        protocol: OpenVpnProtocol.TCP,
+        port: 443,
+        routes: ['10.0.0.0/16', '10.9.0.0/16'],
+        dnsServers: ['10.0.0.53', '10.0.1.53'],
+      });
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupIngress: [
+          { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '203.0.113.0/24', Description: 'OpenVPN tunnels' },
+          { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '198.51.100.7/32', Description: 'OpenVPN tunnels' },
+        ],
+      });
+      expect(setting(template, 'OVPN_CLIENT_CIDR')).toBe('100.64.8.0/22');
+      expect(setting(template, 'OVPN_PROTOCOL')).toBe('tcp');
+      expect(setting(template, 'OVPN_PORT')).toBe('443');
+      expect(setting(template, 'OVPN_ROUTES')).toBe('10.0.0.0/16 10.9.0.0/16');
+      expect(setting(template, 'OVPN_DNS_SERVERS')).toBe('10.0.0.53 10.0.1.53');
+      expect(setting(template, 'OVPN_PUSH_VPC_RESOLVER')).toBe('no');
+    });
+
+    test('the default clientCidr avoids the VPC', () => {
+      const { vpn } = build({}, '10.255.0.0/16');
+      expect(vpn.clientCidr).toBe('192.168.240.0/20');
+    });
+
+    test('routing mode: the server may change its own source/destination check and the VPC\'s route tables', () => {
+      const { template, vpn } = build({ routingMode: OpenVpnRoutingMode.ROUTED });
+      expect(setting(template, 'OVPN_ROUTING_MODE')).toBe('routed');
+      expect(setting(template, 'OVPN_PUSH_VPC_RESOLVER')).toBe('no');
+      // Three public and three private route tables.
+      expect(setting(template, 'OVPN_ROUTE_TABLES')!.split(' ')).toHaveLength(6);
+      const statements = policyStatements(template);
+      const sourceDest = statements.find((s) => s.Sid === 'SourceDestCheck');
+      expect(sourceDest.Action).toBe('ec2:ModifyInstanceAttribute');
+      expect(sourceDest.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/guarded-patterns:openvpn-server': vpn.node.addr } });
+      const routes = statements.find((s) => s.Sid === 'ClientRoutes');
+      expect(routes.Action).toEqual(['ec2:CreateRoute', 'ec2:ReplaceRoute']);
+      expect(routes.Resource).toHaveLength(6);
+    });
+
+    test('an x86 instance type takes the amd64 image', () => {
+      const { template } = build({ instanceType: new ec2.InstanceType('t3.small') });
+      template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 't3.small' }) });
+      expect(Object.values(template.toJSON().Parameters).map((p: any) => p.Default))
+        .toContain('/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id');
+    });
+
+    test('a machine image, key, security group, role, notification topic and removal policy of one\'s own', () => {
+      const stack = testStack();
+      const network = new PrivateSubnetVpc(stack, 'Network');
+      const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
+      const group = new ec2.SecurityGroup(stack, 'MyGroup', { vpc: network.vpc });
+      const role = new iam.Role(stack, 'MyRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      const topic = new sns.Topic(stack, 'Topic');
+      const vpn = new OpenVpnAccessServer(stack, 'Vpn', {
+        vpc: network.vpc,
+        machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+        encryptionKey: key,
+        securityGroup: group,
+        role,
+        notificationTopic: topic,
+        pkiRemovalPolicy: RemovalPolicy.DESTROY,
+      });
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::KMS::Key', 1);
+      expect(Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('Vpn'))).toEqual([]);
+      template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ ImageId: 'ami-0123456789abcdef0' }) });
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: 'TestStack/MyGroup',
+        SecurityGroupIngress: [Match.objectLike({ IpProtocol: 'udp', FromPort: 1194, CidrIp: '0.0.0.0/0' })],
+      });
+      template.resourceCountIs('AWS::EC2::SecurityGroup', 1); // MyGroup: the pattern made none
+
+      template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+        NotificationConfigurations: [Match.objectLike({ TopicARN: { Ref: Match.stringLikeRegexp('Topic') } })],
+      });
+      template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+      expect(vpn.encryptionKey).toBe(key);
+      expect(vpn.securityGroup).toBe(group);
+      expect(vpn.role).toBe(role);
+    });
+
+    test('grantReadClientProfiles and grantClientAdministration', () => {
+      const { stack, vpn } = create();
+      const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+      vpn.grantReadClientProfiles(admin, 'alice');
+      vpn.grantClientAdministration(admin);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('Admin') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+              Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:us-east-1:111111111111:secret:${vpn.clientProfilePrefix}/alice-??????`]] },
+            }),
+            Match.objectLike({ Action: 'kms:Decrypt' }),
+            Match.objectLike({ Action: 'ssm:SendCommand', Condition: { StringEqualsIfExists: { 'ssm:resourceTag/guarded-patterns:openvpn-server': vpn.node.addr } } }),
+          ]),
+        },
+      });
+    });
+
+    test('tokens never give a false error', () => {
+      const stack = testStack();
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+        vpcId: 'vpc-12345678',
+        vpcCidrBlock: Token.asString({ 'Fn::ImportValue': 'VpcCidr' }),
+        availabilityZones: ['us-east-1a'],
+        publicSubnetIds: ['subnet-11111111'],
+        publicSubnetRouteTableIds: ['rtb-11111111'],
+      });
+      const vpn = new OpenVpnAccessServer(stack, 'Vpn', {
+        vpc,
+        clientCidr: Token.asString({ 'Fn::ImportValue': 'ClientCidr' }),
+        port: Token.asNumber({ 'Fn::ImportValue': 'Port' }),
+        dnsServers: [Token.asString({ 'Fn::ImportValue': 'Dns' })],
+        allowedCidrs: [Token.asString({ 'Fn::ImportValue': 'Office' })],
+      });
+      expect(() => Template.fromStack(stack)).not.toThrow();
+      expect(Token.isUnresolved(vpn.clientCidr)).toBe(true);
+    });
+  });
+
+  describe('fails when', () => {
+    test.each([
+      ['the port is out of range', { port: 70000 }, "OpenVpnAccessServer 'TestStack/Vpn': port (70000) must be a whole number from 1 to 65535; use 1194 for UDP or 443 for TCP."],
+      ['allowedCidrs is empty', { allowedCidrs: [] }, "OpenVpnAccessServer 'TestStack/Vpn': allowedCidrs is empty, so no client could connect"],
+      ['an allowed CIDR is malformed', { allowedCidrs: ['203.0.113.1/24'] }, "allowedCidrs has '203.0.113.1/24', which is not an IPv4 CIDR block with no host bits set; use a block such as '10.0.0.0/16'."],
+      ['clientCidr is too large', { clientCidr: '10.128.0.0/9' }, "clientCidr has '10.128.0.0/9', which is not an IPv4 CIDR block from /16 to /29 with no host bits set; use a block such as '10.255.240.0/20'."],
+      ['a route is malformed', { routes: ['10.0.0.0/33'] }, "routes has '10.0.0.0/33'"],
+      ['a DNS server is not an address', { dnsServers: ['dns.example.com'] }, "dnsServers has 'dns.example.com', which is not an IPv4 address"],
+    ])('%s', (_name, props, message) => {
+      expect(() => build(props as Partial<OpenVpnAccessServerProps>)).toThrow(message);
+    });
+
+    test('clientCidr overlaps the VPC', () => {
+      expect(() => build({ clientCidr: '10.0.16.0/20' })).toThrow(
+        "OpenVpnAccessServer 'TestStack/Vpn': clientCidr 10.0.16.0/20 overlaps the VPC's block (10.0.0.0/16). Packets for those addresses would go to the wrong side of the tunnel. "
+        + 'Choose a clientCidr outside every VPC, peer and pushed route, such as 10.255.240.0/20 or 192.168.240.0/20. (GuardedPatterns-OpenVpnClientCidrOverlap)');
+    });
+
+    test('clientCidr overlaps a pushed route', () => {
+      expect(() => build({ clientCidr: '172.16.0.0/24', routes: ['10.0.0.0/16', '172.16.0.0/12'] }))
+        .toThrow(/clientCidr 172\.16\.0\.0\/24 overlaps a pushed route \(172\.16\.0\.0\/12\).*GuardedPatterns-OpenVpnClientCidrOverlap/);
+    });
+
+    test('clientCidr overlaps a peered VPC (at synth)', () => {
+      const stack = testStack();
+      const network = new PrivateSubnetVpc(stack, 'Network', { natGateways: 0 });
+      const peer = new PrivateSubnetVpc(stack, 'Peer', { cidr: '10.255.0.0/16', natGateways: 0 });
+      new ec2.CfnVPCPeeringConnection(stack, 'Peering', { vpcId: network.vpc.vpcId, peerVpcId: peer.vpc.vpcId });
+      new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc });
+      expect(() => (stack.node.root as App).synth()).toThrow(
+        /clientCidr 10\.255\.240\.0\/20 overlaps peered VPC 'TestStack\/Peer\/Resource' \(10\.255\.0\.0\/16\).*GuardedPatterns-OpenVpnClientCidrOverlap/);
+    });
+
+    test('vpcSubnets selects private subnets', () => {
+      expect(() => build({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } })).toThrow(
+        /OpenVpnAccessServer 'TestStack\/Vpn': vpcSubnets selects 3 subnet\(s\) that are not public \(TestStack\/Network\/Resource\/PrivateSubnet1, .*\); clients connect from the internet.*GuardedPatterns-OpenVpnServerNotPublic/);
+    });
+
+    test('the VPC has no public subnet', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'Isolated', { subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      expect(() => new OpenVpnAccessServer(stack, 'Vpn', { vpc })).toThrow(/vpcSubnets selects no subnet; clients connect from the internet/);
+    });
+
+    test('a security group of one\'s own admits SSH from anywhere (at synth)', () => {
+      const stack = testStack();
+      const network = new PrivateSubnetVpc(stack, 'Network');
+      const group = new ec2.SecurityGroup(stack, 'MyGroup', { vpc: network.vpc });
+      group.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+      new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, securityGroup: group });
+      expect(() => (stack.node.root as App).synth()).toThrow(
+        /Security group 'TestStack\/MyGroup' admits TCP 22 \(SSH\) from the whole internet.*GuardedPatterns-OpenVpnAdminPortsOpen/);
+    });
+
+    test('an Access Server admin port is opened on the pattern\'s group (at synth)', () => {
+      const { stack, vpn } = ((): { stack: Stack; vpn: OpenVpnAccessServer } => {
+        const s = testStack();
+        const network = new PrivateSubnetVpc(s, 'Network');
+        return { stack: s, vpn: new OpenVpnAccessServer(s, 'Vpn', { vpc: network.vpc }) };
+      })();
+      vpn.connections.allowFromAnyIpv4(ec2.Port.tcp(943));
+      expect(() => (stack.node.root as App).synth()).toThrow(
+        /Security group 'TestStack\/Vpn\/SecurityGroup' admits TCP 943 \(the OpenVPN Access Server admin and client web UI\) from the whole internet/);
+    });
+  });
+});

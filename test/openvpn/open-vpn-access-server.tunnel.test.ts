@@ -1,0 +1,156 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
+import { cidrContains, parseCidr } from '../../src/private/cidr';
+import { testStack } from '../util';
+import { FAKE_PUBLIC_ADDRESS, ServerSandbox, TemplateJson, documentCommand, serverScriptOf } from './script-harness';
+
+/**
+ * The server and a client, each in its own network namespace, joined by a veth pair; a third
+ * namespace stands for a host in the VPC behind the server. Nothing leaves these namespaces.
+ *
+ *   client 198.18.0.2 ── 198.18.0.1 server 10.0.5.1 ── 10.0.5.10 VPC host
+ */
+const VPC_HOST = '10.0.5.10';
+const tag = `gp${process.pid % 1_000_000}`;
+const ns = { server: `${tag}-srv`, client: `${tag}-cli`, vpc: `${tag}-vpc` };
+
+function sh(command: string): { status: number | null; out: string } {
+  const result = spawnSync('bash', ['-c', command], { encoding: 'utf8', timeout: 30_000 });
+  return { status: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+/** Whether this machine lets us make network namespaces and tun devices. */
+function namespacesUsable(): string | undefined {
+  const probe = `${tag}-probe`;
+  const result = sh(`ip netns add ${probe} && ip netns exec ${probe} ip tuntap add dev tun0 mode tun; rc=$?; ip netns del ${probe} 2>/dev/null; exit $rc`);
+  return result.status === 0 ? undefined : result.out.trim() || `exit ${result.status}`;
+}
+
+function createNetwork(): void {
+  const steps = [
+    ...Object.values(ns).map((n) => `ip netns add ${n} && ip -n ${n} link set lo up`),
+    `ip link add ${tag}c type veth peer name ${tag}s`,
+    `ip link set ${tag}c netns ${ns.client} && ip link set ${tag}s netns ${ns.server}`,
+    `ip link add ${tag}v type veth peer name ${tag}w`,
+    `ip link set ${tag}v netns ${ns.vpc} && ip link set ${tag}w netns ${ns.server}`,
+    `ip -n ${ns.client} addr add 198.18.0.2/24 dev ${tag}c && ip -n ${ns.client} link set ${tag}c up`,
+    `ip -n ${ns.server} addr add ${FAKE_PUBLIC_ADDRESS}/24 dev ${tag}s && ip -n ${ns.server} link set ${tag}s up`,
+    `ip -n ${ns.server} addr add 10.0.5.1/24 dev ${tag}w && ip -n ${ns.server} link set ${tag}w up`,
+    // Like an instance's eth0, the VPC side carries the default route.
+    `ip -n ${ns.server} route add default via ${VPC_HOST}`,
+    `ip -n ${ns.vpc} addr add ${VPC_HOST}/24 dev ${tag}v && ip -n ${ns.vpc} link set ${tag}v up`,
+  ];
+  for (const step of steps) {
+    const result = sh(step);
+    if (result.status !== 0) {
+      throw new Error(`${step}: ${result.out}`);
+    }
+  }
+}
+
+function removeNetwork(): void {
+  for (const n of Object.values(ns)) {
+    sh(`ip netns pids ${n} 2>/dev/null | xargs -r kill; ip netns del ${n} 2>/dev/null`);
+  }
+}
+
+async function waitFor(file: string, pattern: RegExp, seconds: number): Promise<string> {
+  for (let i = 0; i < seconds * 4; i++) {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    if (pattern.test(text)) {
+      return text;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${path.basename(file)} never showed ${pattern} within ${seconds}s:\n${fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(no log)'}`);
+}
+
+const problem = namespacesUsable();
+if (problem) {
+  // Where namespaces are unavailable (an unprivileged container), say so; CI must have them.
+  console.warn(`OpenVPN tunnel tests need root and network namespaces (${problem}).`);
+}
+const describeTunnel = problem && !process.env.CI ? describe.skip : describe;
+
+describeTunnel('OpenVpnAccessServer: a real client through a real server', () => {
+  test('network namespaces work here (CI must be able to run these tests)', () => {
+    expect(problem).toBeUndefined();
+  });
+
+  const variants: Array<[string, Partial<OpenVpnAccessServerProps>]> = [
+    ['UDP 1194, NAT mode (defaults)', {}],
+    ['TCP 443, routing mode', { protocol: OpenVpnProtocol.TCP, port: 443, routingMode: OpenVpnRoutingMode.ROUTED, dnsServers: ['10.0.0.53'] }],
+  ];
+
+  test.each(variants)('%s: the client gets an address from clientCidr and reaches a VPC host; a revoked client is refused, a connected one cut off', async (_name, props) => {
+    const stack = testStack();
+    const network = new PrivateSubnetVpc(stack, 'Network');
+    const vpn = new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, ...props });
+    const template = Template.fromStack(stack).toJSON() as TemplateJson;
+    const sandbox = new ServerSandbox(serverScriptOf(template));
+    const processes: ChildProcess[] = [];
+    const routed = props.routingMode === OpenVpnRoutingMode.ROUTED;
+    try {
+      createNetwork();
+      const step = (command: string) => {
+        const result = sandbox.run(command);
+        expect(result.stderr).not.toContain('openvpn-guarded: usage');
+        expect(result.status).toBe(0);
+      };
+      step(`${sandbox.script} configure`);
+      step(documentCommand(template, sandbox.script, 'issue', 'alice'));
+      step(documentCommand(template, sandbox.script, 'issue', 'bob'));
+      // Bob keeps the profile he was given; then he is revoked.
+      fs.writeFileSync(path.join(sandbox.root, 'bob.ovpn'), sandbox.secret(`${vpn.clientProfilePrefix}/bob`)!);
+      step(documentCommand(template, sandbox.script, 'revoke', 'bob'));
+      fs.writeFileSync(path.join(sandbox.root, 'alice.ovpn'), sandbox.secret(`${vpn.clientProfilePrefix}/alice`)!);
+
+      const up = sandbox.run(`${sandbox.script} network-up`, ns.server);
+      expect(up.status).toBe(0);
+      const nat = sandbox.run('iptables -t nat -S POSTROUTING', ns.server).stdout;
+      expect(nat.includes(`-s ${vpn.clientCidr} -o ${tag}w -j MASQUERADE`)).toBe(!routed);
+
+      const serverLog = path.join(sandbox.root, 'server.log');
+      const clientLog = path.join(sandbox.root, 'client.log');
+      processes.push(spawn('ip', ['netns', 'exec', ns.server, 'timeout', '90', 'openvpn', '--config', `${sandbox.serverDir}/server.conf`, '--log', serverLog]));
+      await waitFor(serverLog, /Initialization Sequence Completed/, 20);
+      processes.push(spawn('ip', ['netns', 'exec', ns.client, 'timeout', '90', 'openvpn', '--config', path.join(sandbox.root, 'alice.ovpn'), '--log', clientLog]));
+      const log = await waitFor(clientLog, /Initialization Sequence Completed/, 30);
+
+      // The pushed routes and DNS servers arrived.
+      const dns = routed ? '10.0.0.53' : '10.0.0.2';
+      expect(log).toMatch(new RegExp(`PUSH_REPLY,.*route 10\\.0\\.0\\.0 255\\.255\\.0\\.0.*dhcp-option DNS ${dns.replace(/\./g, '\\.')}`));
+      const address = /inet (\d+\.\d+\.\d+\.\d+)\/(\d+)/.exec(sh(`ip -n ${ns.client} -4 addr show dev tun0`).out);
+      expect(address).not.toBeNull();
+      expect(cidrContains(parseCidr(vpn.clientCidr)!, parseCidr(`${address![1]}/32`)!)).toBe(true);
+
+      if (routed) {
+        // Without the VPC route for the client block (what the server adds at boot), replies are lost.
+        expect(sh(`ip netns exec ${ns.client} ping -c 1 -W 2 ${VPC_HOST}`).status).not.toBe(0);
+        sh(`ip -n ${ns.vpc} route add ${vpn.clientCidr} via 10.0.5.1`);
+      }
+      const ping = sh(`ip netns exec ${ns.client} ping -c 3 -W 2 ${VPC_HOST}`);
+      expect(ping.out).toContain('3 received');
+
+      // Bob's certificate is on the CRL: the server refuses it.
+      const bobLog = path.join(sandbox.root, 'bob.log');
+      processes.push(spawn('ip', ['netns', 'exec', ns.client, 'timeout', '60', 'openvpn', '--config', path.join(sandbox.root, 'bob.ovpn'), '--route-noexec', '--ifconfig-noexec', '--log', bobLog]));
+      expect(await waitFor(serverLog, /VERIFY ERROR: depth=0, error=certificate revoked: CN=bob/, 30)).not.toMatch(/CN=bob.*Peer Connection Initiated/);
+      expect(fs.readFileSync(bobLog, 'utf8')).not.toContain('Initialization Sequence Completed');
+
+      // Revoking Alice while she is connected ends her session at once (her reconnection then meets the CRL).
+      step(documentCommand(template, sandbox.script, 'revoke', 'alice'));
+      await waitFor(serverLog, /alice\/198\.18\.0\.2:\d+ SIGTERM\[soft,\] received, client-instance exiting/, 10);
+      expect(sh(`ip netns exec ${ns.client} ping -c 2 -W 2 ${VPC_HOST}`).out).toContain('0 received');
+    } finally {
+      for (const child of processes) {
+        child.kill();
+      }
+      removeNetwork();
+      sandbox.remove();
+    }
+  });
+});
