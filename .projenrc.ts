@@ -54,6 +54,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_24_X,
     awsSdkConnectionReuse: false,
+    // The runtime ships the service clients; helpers such as @aws-sdk/s3-presigned-post are bundled.
+    bundlingOptions: { externals: ['@aws-sdk/client-*'] },
   },
   jestOptions: {
     // Snapshots are reviewed, never rewritten by a test run.

@@ -10,12 +10,18 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const USER_APP = `
 const { App, Stack, Validations } = require('aws-cdk-lib');
 const { AwsSolutionsChecks } = require('cdk-nag');
-const { GuardedPatternsChecks, PrivateSubnetVpc } = require('cdk-guarded-patterns');
+const { GuardedPatternsChecks, PrivateSubnetVpc, SecureS3Cdn } = require('cdk-guarded-patterns');
 
 const app = new App({ context: { 'availability-zones:account=111111111111:region=us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'] } });
 Validations.of(app).addPlugins(new GuardedPatternsChecks(app), new AwsSolutionsChecks(app));
 const stack = new Stack(app, 'UserStack', { env: { account: '111111111111', region: 'us-east-1' } });
 new PrivateSubnetVpc(stack, 'Network');
+// A pattern with a bundled handler: its asset must ship in the package.
+const cdn = new SecureS3Cdn(stack, 'Cdn', { uploads: {} });
+Validations.of(cdn).acknowledge(
+  { id: 'AwsSolutions-CFR1', reason: 'Files for every country: no geo restriction.' },
+  { id: 'AwsSolutions-CFR2', reason: 'A web ACL is the owner\\'s choice; this app serves public files.' },
+);
 app.synth();
 `;
 
@@ -45,6 +51,9 @@ describe('the npm package', () => {
       const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
       expect(types.filter((t) => t === 'AWS::EC2::NatGateway')).toHaveLength(3);
       expect(types).toContain('AWS::EC2::FlowLog');
+      expect(types).toContain('AWS::Lambda::Url');
+      const assetDirs = fs.readdirSync(path.join(scratch, 'cdk.out')).filter((f) => f.startsWith('asset.'));
+      expect(assetDirs.some((dir) => fs.existsSync(path.join(scratch, 'cdk.out', dir, 'index.js')))).toBe(true);
       // The package holds the compiled library and its jsii assembly, not the sources or tests.
       const installed = path.join(scratch, 'node_modules', 'cdk-guarded-patterns');
       expect(fs.existsSync(path.join(installed, '.jsii'))).toBe(true);

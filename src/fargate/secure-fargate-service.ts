@@ -258,6 +258,9 @@ export interface SecureFargateServiceProps {
  * the injected secrets.
  *
  * @example
+ * declare const network: PrivateSubnetVpc;
+ * declare const zone: route53.IHostedZone;
+ * declare const bucket: s3.Bucket;
  * const web = new SecureFargateService(this, 'Web', {
  *   vpc: network.vpc,
  *   image: ecs.ContainerImage.fromAsset('./app'),

@@ -105,6 +105,8 @@ export interface PrivateLinkConsumerProps {
  * in 2019; the construct does not ask for any instance type.
  *
  * @example
+ * declare const shared: PrivateSubnetVpc;
+ * declare const app: PrivateSubnetVpc;
  * new PrivateLinkConsumer(this, 'Endpoints', {
  *   vpc: shared.vpc,
  *   services: [ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS],

@@ -143,6 +143,7 @@ interface WatchList {
  * dead-letter queue with an alarm.
  *
  * @example
+ * declare const service: ecs.FargateService;
  * const recycler = new SecretRotationRecycler(this, 'Recycler');
  * recycler.addService(service); // an ecs.FargateService whose containers inject secrets
  */
