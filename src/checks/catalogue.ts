@@ -2,9 +2,9 @@ import { CDN_CHECKS } from './cdn';
 import { Check } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
 import { FARGATE_CHECKS } from './fargate';
+import { OPENVPN_CHECKS } from './openvpn';
 import { PRIVATELINK_CHECKS } from './privatelink';
 import { RECYCLER_CHECKS } from './recycler';
-import { OPENVPN_CHECKS } from './openvpn';
 import { VPC_CHECKS } from './vpc';
 
 /** Every check of the library, in the order the README lists them. */

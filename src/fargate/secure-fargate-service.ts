@@ -27,15 +27,15 @@ import { FargateHealthCheckPort } from '../checks/fargate/fargate-health-check-p
 import { FargateLogsKeptForever } from '../checks/fargate/fargate-logs-kept-forever';
 import { FargateNoEgress, neededEndpoints } from '../checks/fargate/fargate-no-egress';
 import { FargatePublicTasks } from '../checks/fargate/fargate-public-tasks';
-import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { FargateTaskRoleSecrets } from '../checks/fargate/fargate-task-role-secrets';
 import { FargateTaskRoleWildcard } from '../checks/fargate/fargate-task-role-wildcard';
 import { endpointServicesFor } from '../checks/fargate/network';
+import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { parseCidr } from '../private/cidr';
-import { SecretRotationRecycler } from '../recycler/secret-rotation-recycler';
-import { watchedValue } from '../recycler/watch-list';
 import { GuardedPatternsError } from '../private/errors';
 import { ResourceIndex } from '../private/resource-index';
+import { SecretRotationRecycler } from '../recycler/secret-rotation-recycler';
+import { watchedValue } from '../recycler/watch-list';
 
 /** The interface endpoints the pattern can add, by the service name's ending. */
 const INTERFACE_ENDPOINTS: Record<string, { id: string; service: ec2.InterfaceVpcEndpointAwsService }> = {

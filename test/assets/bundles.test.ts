@@ -3,6 +3,7 @@
  * jest), with only the service clients the Node.js runtime ships left outside.
  */
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as path from 'path';
 
 const assets = path.join(__dirname, '..', '..', 'assets');
@@ -17,7 +18,7 @@ function requires(file: string): string[] {
   const code = fs.readFileSync(file, 'utf8');
   const found = new Set<string>();
   for (const match of code.matchAll(/require\("([^"]+)"\)/g)) {
-    if (!match[1].startsWith('node:') && !require('module').builtinModules.includes(match[1])) {
+    if (!match[1].startsWith('node:') && !builtinModules.includes(match[1])) {
       found.add(match[1]);
     }
   }
