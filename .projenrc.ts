@@ -116,7 +116,7 @@ project.addTask('example', {
 const bench = project.addTask('bench', {
   description: 'Benchmark synth time and memory against a plain aws-cdk-lib baseline',
 });
-bench.spawn(project.compileTask);
+bench.spawn(project.preCompileTask);
 bench.exec('ts-node --project bench/tsconfig.json bench/run.ts');
 
 project.synth();

@@ -1,11 +1,18 @@
 /**
- * The two apps the benchmark compares: the example stack built from the patterns with every
- * check on, and a baseline that builds the same resources from plain aws-cdk-lib constructs.
+ * The apps the benchmark compares:
+ * - vpc-guarded / vpc-baseline: PrivateSubnetVpc with every check on, against the same resources
+ *   from plain aws-cdk-lib L2 constructs with no checks;
+ * - startup-guarded: the example startup stack (every pattern) with GuardedPatternsChecks;
+ *   startup-unchecked: the same without the pack (the patterns' embedded checks remain);
+ *   startup-plain: the same template read back through cloudformation-include, plain L1
+ *   resources with no pattern and no check: the cheapest way aws-cdk-lib can make them.
  */
-import { App, Stack, Validations, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
-import { GuardedPatternsChecks, PrivateSubnetVpc } from '../lib';
+import { App, Stack, Validations, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs, cloudformation_include as cfninc } from 'aws-cdk-lib';
+import { StartupStack } from '../examples/lib/startup-stack';
+import { GuardedPatternsChecks, PrivateSubnetVpc } from '../src';
 
-export type AppKind = 'guarded' | 'baseline';
+export const APP_KINDS = ['vpc-guarded', 'vpc-baseline', 'startup-guarded', 'startup-unchecked', 'startup-plain'] as const;
+export type AppKind = typeof APP_KINDS[number];
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
@@ -19,22 +26,35 @@ export function buildApp(kind: AppKind, copies: number, outdir: string): App {
       '@aws-cdk/core:validateAgainstDefaultRules': true,
     },
   });
-  if (kind === 'guarded') {
+  if (kind === 'vpc-guarded' || kind === 'startup-guarded') {
     Validations.of(app).addPlugins(new GuardedPatternsChecks(app));
   }
   for (let i = 0; i < copies; i++) {
-    const stack = new Stack(app, `Example${i}`, { env: ENV });
-    (kind === 'guarded' ? guardedStack : baselineStack)(stack);
+    const id = `Example${i}`;
+    if (kind === 'vpc-guarded') {
+      new PrivateSubnetVpc(new Stack(app, id, { env: ENV }), 'Network');
+    } else if (kind === 'vpc-baseline') {
+      baselineVpcStack(new Stack(app, id, { env: ENV }));
+    } else if (kind === 'startup-plain') {
+      new cfninc.CfnInclude(new Stack(app, id, { env: ENV }), 'Template', { templateFile: startupTemplate() });
+    } else {
+      new StartupStack(app, id, { env: ENV });
+    }
   }
   return app;
 }
 
-function guardedStack(stack: Stack): void {
-  new PrivateSubnetVpc(stack, 'Network');
+/** The startup stack's template, written by the benchmark before it measures. */
+function startupTemplate(): string {
+  const file = process.env.BENCH_STARTUP_TEMPLATE;
+  if (!file) {
+    throw new Error('BENCH_STARTUP_TEMPLATE is not set: run the benchmark through bench/run.ts');
+  }
+  return file;
 }
 
 /** What PrivateSubnetVpc makes by default, from plain constructs. */
-function baselineStack(stack: Stack): void {
+function baselineVpcStack(stack: Stack): void {
   const vpc = new ec2.Vpc(stack, 'Network', {
     ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
     maxAzs: 3,
