@@ -100,10 +100,10 @@ project.testTask.prependSpawn(project.postCompileTask);
 project.testTask.prependSpawn(project.compileTask);
 project.testTask.prependSpawn(project.preCompileTask);
 
-// `npm run catalogue`: writes the check catalogue into the README (a test fails when it is stale).
-project.addTask('catalogue', {
-  description: 'Write the check catalogue into README.md',
-  exec: 'ts-node --project test/tsconfig.json scripts/write-catalogue.ts',
+// `npm run readme`: writes the check catalogue and the cost table into the README (a test fails when either is stale).
+project.addTask('readme', {
+  description: 'Write the check catalogue and the cost of the defaults into README.md',
+  exec: 'ts-node --project scripts/tsconfig.json scripts/write-readme.ts',
 });
 
 // `npm run example`: synthesize every example app through the CDK CLI with all checks on.

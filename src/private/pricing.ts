@@ -20,3 +20,41 @@ export const PUBLIC_IPV4_HOURLY_USD = 0.005;
 export function monthlyUsd(hourlyUsd: number, count = 1): string {
   return `$${(hourlyUsd * HOURS_PER_MONTH * count).toFixed(2)}`;
 }
+
+/** An interface VPC endpoint, per AZ (network interface) and hour. */
+export const INTERFACE_ENDPOINT_HOURLY_USD = 0.01;
+
+/** A Route 53 Resolver endpoint, per network interface and hour. */
+export const RESOLVER_ENDPOINT_ENI_HOURLY_USD = 0.125;
+
+/** A Route 53 hosted zone, per month. */
+export const HOSTED_ZONE_MONTHLY_USD = 0.5;
+
+/** An Application Load Balancer, per hour (LCUs are $0.008 per LCU-hour on top). */
+export const ALB_HOURLY_USD = 0.0225;
+
+/** Fargate, Linux, per vCPU-hour and per GB-hour: x86 and Arm (Graviton). */
+export const FARGATE_VCPU_HOURLY_USD = { X86_64: 0.04048, ARM64: 0.03238 };
+export const FARGATE_GB_HOURLY_USD = { X86_64: 0.004445, ARM64: 0.00356 };
+
+/** On-demand Linux instances the patterns use by default, per hour. */
+export const INSTANCE_HOURLY_USD: Record<string, number> = {
+  't4g.nano': 0.0042,
+  't4g.micro': 0.0084,
+  't4g.small': 0.0168,
+};
+
+/** gp3 storage, per GB-month. */
+export const GP3_GB_MONTHLY_USD = 0.08;
+
+/** Detailed (one-minute) EC2 monitoring: the 7 instance metrics at $0.30 each, per month. */
+export const DETAILED_MONITORING_MONTHLY_USD = 7 * 0.3;
+
+/** A customer managed KMS key, per month. */
+export const KMS_KEY_MONTHLY_USD = 1;
+
+/** A Secrets Manager secret, per month. */
+export const SECRET_MONTHLY_USD = 0.4;
+
+/** A standard-resolution CloudWatch alarm, per month. */
+export const ALARM_MONTHLY_USD = 0.1;

@@ -1,0 +1,25 @@
+/**
+ * Writes the generated sections of README.md between their markers: the check catalogue and the
+ * cost of each pattern's defaults. `npm run readme`; a test fails when either is stale.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { renderCosts } from './cost-model';
+import { renderCatalogue } from '../src/checks/catalogue';
+
+/** Replaces what stands between `<!-- name:start -->` and `<!-- name:end -->`. */
+export function replaceSection(text: string, name: string, content: string): string {
+  const pattern = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
+  if (!pattern.test(text)) {
+    throw new Error(`README.md has no <!-- ${name}:start --> / <!-- ${name}:end --> markers`);
+  }
+  return text.replace(pattern, (_all, start: string, end: string) => `${start}${content}\n${end}`);
+}
+
+if (require.main === module) {
+  const readmePath = path.join(__dirname, '..', 'README.md');
+  let readme = fs.readFileSync(readmePath, 'utf8');
+  readme = replaceSection(readme, 'catalogue', renderCatalogue());
+  readme = replaceSection(readme, 'costs', renderCosts());
+  fs.writeFileSync(readmePath, readme);
+}

@@ -1,0 +1,45 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { patternCosts, renderCosts } from '../scripts/cost-model';
+import { renderCatalogue } from '../src/checks/catalogue';
+
+const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+
+/** What stands between `<!-- name:start -->` and `<!-- name:end -->`. */
+function section(name: string): string {
+  const match = new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)\\n<!-- ${name}:end -->`).exec(readme);
+  if (!match) {
+    throw new Error(`README.md has no ${name} markers`);
+  }
+  return match[1];
+}
+
+/** A pattern's own section: from its heading to the next top-level heading. */
+function patternSection(pattern: string): string {
+  const start = readme.indexOf(`\n## ${pattern}\n`);
+  expect(start).toBeGreaterThan(-1);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.substring(start, end);
+}
+
+// When a test here fails, run `npm run readme` and commit the README.
+describe('README', () => {
+  test('the check catalogue is the one the checks define', () => {
+    expect(section('catalogue')).toBe(renderCatalogue());
+  });
+
+  describe('costs', () => {
+    const costs = patternCosts();
+
+    test('the cost table is the one the synthesized defaults give', () => {
+      expect(section('costs')).toBe(renderCosts(costs));
+    });
+
+    test.each(costs.map((c) => [c.pattern, c]))('the %s section quotes the same amounts', (pattern, { lines }) => {
+      const text = patternSection(pattern);
+      for (const line of lines) {
+        expect(text).toContain(`$${line.monthlyUsd.toFixed(2)}`);
+      }
+    });
+  });
+});
