@@ -15,7 +15,10 @@ interface Sample {
   readonly resources: Record<string, number>;
 }
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const REPETITIONS = 5;
+/** Copies of the stack in each compared app: enough that fixed costs do not drown the difference. */
+const COMPARE_COPIES = 8;
 const SCALES = [1, 2, 4, 8, 16, 32];
 const TARGET_RATIO = 1.10;
 
@@ -25,7 +28,8 @@ const startup = buildApp('startup-unchecked', 1, workdir).synth().stacks[0];
 const env = { ...process.env, BENCH_STARTUP_TEMPLATE: startup.templateFullPath, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') };
 
 function measure(kind: AppKind, copies: number): Sample {
-  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'synth-once.ts'), kind, String(copies)], {
+  const args = [path.join(__dirname, 'synth-once.ts'), kind, String(copies), String(REPETITIONS)];
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], {
     encoding: 'utf8',
     env,
     maxBuffer: 16 * 1024 * 1024,
@@ -46,7 +50,7 @@ function compare(kinds: AppKind[]): Map<AppKind, Sample[]> {
   const samples = new Map<AppKind, Sample[]>(kinds.map((k) => [k, []]));
   for (let i = 0; i < RUNS; i++) {
     for (const kind of kinds) {
-      samples.get(kind)!.push(measure(kind, 1));
+      samples.get(kind)!.push(measure(kind, COMPARE_COPIES));
     }
   }
   return samples;
@@ -70,23 +74,26 @@ const vpcRatio = time(vpc, 'vpc-guarded') / time(vpc, 'vpc-baseline');
 const packRatio = time(all, 'startup-guarded') / time(all, 'startup-unchecked');
 
 const scaling = SCALES.map((copies) => {
-  const ms = median(Array.from({ length: Math.max(1, Math.ceil(RUNS / 2)) }, () => measure('startup-guarded', copies).ms));
+  const ms = median(Array.from({ length: RUNS }, () => measure('startup-guarded', copies).ms));
   return { copies, ms, perCopy: ms / copies };
 });
-const linearity = scaling[scaling.length - 1].perCopy / scaling[0].perCopy;
+/** What one more copy costs between two sizes: flat for linear growth, doubling for quadratic. */
+const marginal = scaling.slice(1).map((s, i) => ({ from: scaling[i].copies, to: s.copies, ms: (s.ms - scaling[i].ms) / (s.copies - scaling[i].copies) }));
+const growth = marginal[marginal.length - 1].ms / marginal[marginal.length - 3].ms;
 
 const lines = [
   '# Benchmarks',
   '',
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}.`,
-  `Each number is the median of ${RUNS} synths, each in a fresh process after one unmeasured warm-up synth (module loading and the start of the CloudFormation validation engine are paid once per process, whatever the app).`,
+  `Each number is the median over ${RUNS} fresh processes of the median of ${REPETITIONS} synths in that process, after two unmeasured warm-up synths (module loading, the JIT and the start of the CloudFormation validation engine are paid once per process, whatever the app).`,
+  `Compared apps hold ${COMPARE_COPIES} copies of their stack, so that per-process fixed costs do not drown the difference; times are for the whole app.`,
   'The apps of a comparison are measured alternately, so that drift in machine load hits them alike. Every app runs aws-cdk-lib\'s built-in CloudFormation validation.',
   '',
   '## PrivateSubnetVpc against the same VPC from plain aws-cdk-lib',
   '',
   'The baseline builds the same resources with `ec2.Vpc`, a log group, a role and a managed policy, and no check.',
   '',
-  ...comparisonRows(vpc, 'vpc-baseline', { 'vpc-baseline': 'plain aws-cdk-lib (baseline)', 'vpc-guarded': 'PrivateSubnetVpc, embedded checks and GuardedPatternsChecks' }),
+  ...comparisonRows(vpc, 'vpc-baseline', { 'vpc-baseline': `${COMPARE_COPIES} plain aws-cdk-lib VPC stacks (baseline)`, 'vpc-guarded': `${COMPARE_COPIES} PrivateSubnetVpc stacks with GuardedPatternsChecks` }),
   '',
   `Target: the patterns with all checks cost at most ${fmt((TARGET_RATIO - 1) * 100)}% more synth time than the plain baseline: ${vpcRatio <= TARGET_RATIO ? 'met' : 'not met'} (${fmt(vpcRatio, 3)}).`,
   '',
@@ -97,20 +104,21 @@ const lines = [
   'The unchecked app is the startup stack without `GuardedPatternsChecks` (the patterns\' embedded checks remain): guarded over unchecked is the cost of running the pack.',
   '',
   ...comparisonRows(all, 'startup-plain', {
-    'startup-plain': 'same template through cloudformation-include (baseline)',
-    'startup-unchecked': 'startup stack, embedded checks only',
-    'startup-guarded': 'startup stack with GuardedPatternsChecks',
+    'startup-plain': `${COMPARE_COPIES} stacks: its template through cloudformation-include (baseline)`,
+    'startup-unchecked': `${COMPARE_COPIES} startup stacks, embedded checks only`,
+    'startup-guarded': `${COMPARE_COPIES} startup stacks with GuardedPatternsChecks`,
   }),
   '',
   `The pack over the whole stack: ${fmt((packRatio - 1) * 100, 1)}% of the stack's synth time (${packRatio <= TARGET_RATIO ? 'within' : 'above'} the ${fmt((TARGET_RATIO - 1) * 100)}% target).`,
   '',
   '## Scaling: 1 to 32 copies of the startup stack, with GuardedPatternsChecks',
   '',
-  '| copies | synth time (ms) | per copy (ms) |',
-  '| --- | --- | --- |',
-  ...scaling.map((s) => `| ${s.copies} | ${fmt(s.ms)} | ${fmt(s.perCopy, 1)} |`),
+  '| copies | synth time (ms) | per copy (ms) | each added copy since the previous row (ms) |',
+  '| --- | --- | --- | --- |',
+  ...scaling.map((s, i) => `| ${s.copies} | ${fmt(s.ms)} | ${fmt(s.perCopy, 1)} | ${i === 0 ? '' : fmt(marginal[i - 1].ms, 1)} |`),
   '',
-  `Per-copy time at ${SCALES[SCALES.length - 1]} copies over per-copy time at 1: ${fmt(linearity, 2)} (1.00 is linear; a check that walked the whole tree for every resource would grow with the square of the copies).`,
+  `What an added copy costs from ${marginal[marginal.length - 1].from} to ${marginal[marginal.length - 1].to} copies over what it cost from ${marginal[marginal.length - 3].from} to ${marginal[marginal.length - 3].to}: ${fmt(growth, 2)}.`,
+  'Linear growth keeps it near 1; a check that walked the whole tree for every resource would make it about 4 (the cost of a copy doubling with every doubling of the app).',
   '',
   '## Resources per stack',
   '',

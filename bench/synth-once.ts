@@ -1,8 +1,8 @@
 /**
- * One measurement, in a process of its own so that peak memory is this synth's alone:
- * `synth-once <guarded|baseline> <copies>` prints {ms, maxRssMb, resources} as JSON.
- * A first, unmeasured synth of one copy loads the modules and starts the CloudFormation
- * validation engine, costs every app pays once per process whatever its size.
+ * One measurement, in a process of its own so that peak memory is this app's alone:
+ * `synth-once <kind> <copies> <repetitions>` prints {ms, maxRssMb, resources} as JSON, where ms is
+ * the median of `repetitions` synths after two unmeasured warm-up synths of the same app (module
+ * loading, the JIT and the CloudFormation validation engine's start are paid once per process).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -11,19 +11,26 @@ import { AppKind, buildApp } from './apps';
 
 const kind = process.argv[2] as AppKind;
 const copies = Number(process.argv[3]);
-const warmup = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-buildApp(kind, 1, warmup).synth();
-fs.rmSync(warmup, { recursive: true, force: true });
+const repetitions = Number(process.argv[4] ?? 5);
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-const started = process.hrtime.bigint();
-const assembly = buildApp(kind, copies, outdir).synth();
-const ms = Number(process.hrtime.bigint() - started) / 1e6;
-const resources: Record<string, number> = {};
-for (const stack of assembly.stacks) {
-  for (const resource of Object.values(stack.template.Resources ?? {}) as Array<{ Type: string }>) {
-    resources[resource.Type] = (resources[resource.Type] ?? 0) + 1;
+function synthOnce(): { ms: number; resources: Record<string, number> } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  try {
+    const started = process.hrtime.bigint();
+    const assembly = buildApp(kind, copies, outdir).synth();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const resources: Record<string, number> = {};
+    for (const resource of Object.values(assembly.stacks[0].template.Resources ?? {}) as Array<{ Type: string }>) {
+      resources[resource.Type] = (resources[resource.Type] ?? 0) + 1;
+    }
+    return { ms, resources };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
-fs.rmSync(outdir, { recursive: true, force: true });
-console.log(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, resources }));
+
+synthOnce();
+synthOnce();
+const runs = Array.from({ length: repetitions }, synthOnce);
+const times = runs.map((r) => r.ms).sort((a, b) => a - b);
+console.log(JSON.stringify({ ms: times[Math.floor(times.length / 2)], maxRssMb: process.resourceUsage().maxRSS / 1024, resources: runs[0].resources }));
