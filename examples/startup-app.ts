@@ -10,8 +10,8 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { StartupStack } from './lib/startup-stack';
 import { GuardedPatternsChecks } from '../src';
+import { StartupStack } from './lib/startup-stack';
 
 const app = new App();
 // Run the library's checks and cdk-nag's AwsSolutions over everything in the app.

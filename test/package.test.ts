@@ -30,8 +30,12 @@ describe('the npm package', () => {
     // `npm test` compiles with jsii first, so lib/ and .jsii are current.
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-guarded-patterns-user-'));
     try {
-      const packed = execFileSync(npm, ['pack', '--silent', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
-      const tarball = path.join(scratch, packed);
+      // What `npx projen package:js` does: jsii-pacmak's JavaScript target, the tarball npm publishes.
+      const dist = path.join(scratch, 'dist');
+      execFileSync(path.join(root, 'node_modules', '.bin', 'jsii-pacmak'), ['--target', 'js', '--outdir', dist], { cwd: root, stdio: 'pipe' });
+      const packed = fs.readdirSync(path.join(dist, 'js')).filter((f) => f.endsWith('.tgz'));
+      expect(packed).toHaveLength(1);
+      const tarball = path.join(dist, 'js', packed[0]);
       const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
       fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({
         name: 'user-app',

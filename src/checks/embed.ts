@@ -32,7 +32,7 @@ export function warnFinding(scope: IConstruct, check: Check, message: string): v
 export function embedChecks(scope: Construct, checks: Check[]): void {
   scope.node.addValidation({
     validate: () => {
-      const index = new ResourceIndex(scope.node.root);
+      const index = ResourceIndex.ofCompleteTree(scope.node.root);
       const errors: string[] = [];
       for (const construct of scope.node.findAll()) {
         if (!CfnResource.isCfnResource(construct)) {

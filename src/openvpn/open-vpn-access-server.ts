@@ -579,7 +579,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
 
   /** Checks that need the complete tree: the client block against peered VPCs. */
   private validateTree(subject: string, client: Ipv4Cidr | undefined, vpcL1: unknown): string[] {
-    const index = new ResourceIndex(this.node.root);
+    const index = ResourceIndex.ofCompleteTree(this.node.root);
     const errors: string[] = [];
     // A security group brought from outside the pattern is the server's all the same.
     const group = this.securityGroup.node.defaultChild;

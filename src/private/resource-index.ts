@@ -1,12 +1,29 @@
 import { CfnResource, IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
+const COMPLETE_TREE_INDEXES = new WeakMap<IConstruct, ResourceIndex>();
+
 /**
  * The L1 resources of one app, grouped by CloudFormation type. A validation run builds it once,
  * when the tree is complete, so that a check never walks the whole tree per resource.
  */
 export class ResourceIndex {
+  /**
+   * The index of a complete app, shared by every validation of one synth: one walk of the tree
+   * per synth, however many patterns validate. Only for code that runs in `node.addValidation`,
+   * when no construct can be added any more; code that may run earlier builds its own.
+   */
+  public static ofCompleteTree(root: IConstruct): ResourceIndex {
+    let index = COMPLETE_TREE_INDEXES.get(root);
+    if (!index) {
+      index = new ResourceIndex(root);
+      COMPLETE_TREE_INDEXES.set(root, index);
+    }
+    return index;
+  }
+
   private byType?: Map<string, CfnResource[]>;
+  private readonly references = new Map<string, Map<CfnResource, CfnResource[]>>();
 
   constructor(private readonly root: IConstruct) {}
 
@@ -25,9 +42,24 @@ export class ResourceIndex {
     return this.byType.get(type) ?? [];
   }
 
-  /** Every resource of this type whose property (read by `read`) refers to `target`. */
-  public referencing<T extends CfnResource>(type: string, target: CfnResource, read: (resource: T) => unknown): T[] {
-    return (this.ofType(type) as T[]).filter((resource) => referencedResource(read(resource)) === target);
+  /**
+   * Every resource of this type whose property refers to `target`. The first call for a type and
+   * property maps every such reference in the app, so later calls cost a lookup.
+   */
+  public referencing<T extends CfnResource>(type: string, target: CfnResource, property: keyof T & string): T[] {
+    const key = `${type}.${property}`;
+    let byTarget = this.references.get(key);
+    if (!byTarget) {
+      byTarget = new Map();
+      for (const resource of this.ofType(type)) {
+        const referenced = referencedResource((resource as any)[property]);
+        if (referenced) {
+          byTarget.set(referenced, [...(byTarget.get(referenced) ?? []), resource]);
+        }
+      }
+      this.references.set(key, byTarget);
+    }
+    return (byTarget.get(target) ?? []) as T[];
   }
 }
 

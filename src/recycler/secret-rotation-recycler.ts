@@ -181,6 +181,8 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   private readonly props: SecretRotationRecyclerProps;
   private readonly watchedClusters: ecs.ICluster[] = [];
   private readonly services: ecs.BaseService[] = [];
+  /** What validation found the recycler watches, once the app was complete. */
+  private validatedWatch?: WatchList;
   private readonly managedPolicy: iam.ManagedPolicy;
   private readonly subject: string;
 
@@ -357,8 +359,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   }
 
   /** Reads the complete app: the services in the watched clusters and what they inject. */
-  private watchList(): WatchList {
-    const index = new ResourceIndex(this.node.root);
+  private watchList(index: ResourceIndex): WatchList {
     const services = [...servicesIn(index, this.watchedClusters)];
     for (const added of this.services) {
       const cfn = cfnServiceOf(added);
@@ -384,7 +385,8 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
 
   /** The rule's pattern: one branch per event shape, each listing exactly the watched ARNs or names. */
   private eventPattern(): any {
-    const { secrets, parameters } = this.watchList();
+    // Validation read the complete app already; a resolution outside synth reads it afresh.
+    const { secrets, parameters } = this.validatedWatch ?? this.watchList(new ResourceIndex(this.node.root));
     const secretMatchers = unique(secrets.flatMap((s) => s.matchers));
     const parameterNames = unique(parameters.flatMap((p) => p.matchers));
     const branches: any[] = [];
@@ -429,7 +431,9 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     if (this.watchedClusters.length === 0) {
       return [`${this.subject} watches no cluster: pass clusters, or register services with addService(service).`];
     }
-    const watch = this.watchList();
+    const index = ResourceIndex.ofCompleteTree(this.node.root);
+    const watch = this.watchList(index);
+    this.validatedWatch = watch;
     if (watch.secrets.length + watch.parameters.length === 0) {
       const pinned = watch.referenced.length > 0 ? ` (the only ones they read are pinned to a version, which never refreshes: ${EcsSecretVersionPinned.id})` : '';
       return [`${this.subject} watches no secret or parameter: the task definitions of the ${watch.services.length} service(s) in its clusters inject none that can refresh${pinned}. `
@@ -441,12 +445,12 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       warnFinding(this, RecyclerEventPatternSize, eventPatternSizeMessage(this.subject, estimate, watch.secrets.length, watch.parameters.length));
     }
     for (const taskDefinition of watch.taskDefinitions) {
-      for (const message of EcsSecretVersionPinned.inspect(taskDefinition, new ResourceIndex(this.node.root))) {
+      for (const message of EcsSecretVersionPinned.inspect(taskDefinition, index)) {
         warnFinding(taskDefinition, EcsSecretVersionPinned, message);
       }
     }
     for (const service of watch.services) {
-      for (const message of EcsCodeDeployWithSecrets.inspect(service, new ResourceIndex(this.node.root))) {
+      for (const message of EcsCodeDeployWithSecrets.inspect(service, index)) {
         warnFinding(service, EcsCodeDeployWithSecrets, message);
       }
     }

@@ -65,7 +65,7 @@ export const CdnBucketExposed = defineCheck({
     if (acl !== undefined && acl.startsWith('Public')) {
       messages.push(`${subject}: the bucket ACL is ${acl}. Remove accessControl and keep ACLs disabled (objectOwnership BUCKET_OWNER_ENFORCED).`);
     }
-    for (const policy of index.referencing<s3.CfnBucketPolicy>('AWS::S3::BucketPolicy', bucket, (p) => p.bucket)) {
+    for (const policy of index.referencing<s3.CfnBucketPolicy>('AWS::S3::BucketPolicy', bucket, 'bucket')) {
       const document = resolved(policy, policy.policyDocument) as any;
       for (const statement of asList(document?.Statement)) {
         const reader = unscopedReader(statement);

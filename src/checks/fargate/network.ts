@@ -51,7 +51,7 @@ export function runsOnFargate(service: ecs.CfnService): boolean {
 
 /** The route table a subnet uses, where the app associates one. */
 export function routeTableOf(subnet: ec2.CfnSubnet, index: ResourceIndex): ec2.CfnRouteTable | undefined {
-  for (const association of index.referencing<ec2.CfnSubnetRouteTableAssociation>('AWS::EC2::SubnetRouteTableAssociation', subnet, (a) => a.subnetId)) {
+  for (const association of index.referencing<ec2.CfnSubnetRouteTableAssociation>('AWS::EC2::SubnetRouteTableAssociation', subnet, 'subnetId')) {
     const table = referencedResource(association.routeTableId);
     if (table instanceof ec2.CfnRouteTable) {
       return table;
@@ -69,7 +69,7 @@ export function defaultRoutes(subnet: ec2.CfnSubnet, index: ResourceIndex): ec2.
   if (!table) {
     return undefined;
   }
-  return index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, (r) => r.routeTableId)
+  return index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, 'routeTableId')
     .filter((route) => literalString(route, route.destinationCidrBlock) === '0.0.0.0/0');
 }
 
@@ -101,7 +101,7 @@ export function endpointServicesFor(subnet: ec2.CfnSubnet, index: ResourceIndex)
     return result;
   }
   const table = routeTableOf(subnet, index);
-  for (const endpoint of index.referencing<ec2.CfnVPCEndpoint>('AWS::EC2::VPCEndpoint', vpc, (e) => e.vpcId)) {
+  for (const endpoint of index.referencing<ec2.CfnVPCEndpoint>('AWS::EC2::VPCEndpoint', vpc, 'vpcId')) {
     const type = literalString(endpoint, endpoint.vpcEndpointType) ?? 'Gateway';
     if (type === 'Interface' && resolved(endpoint, endpoint.privateDnsEnabled) === true) {
       result.add(endpointService(endpoint));
@@ -131,7 +131,7 @@ export function ingressRules(group: ec2.CfnSecurityGroup, index: ResourceIndex):
     cidrIpv6: literalString(owner, r?.cidrIpv6),
   });
   const inline = asList(resolved(group, group.securityGroupIngress)).map((r) => view(group, r));
-  const separate = index.referencing<ec2.CfnSecurityGroupIngress>('AWS::EC2::SecurityGroupIngress', group, (i) => i.groupId)
+  const separate = index.referencing<ec2.CfnSecurityGroupIngress>('AWS::EC2::SecurityGroupIngress', group, 'groupId')
     .map((i) => view(i, {
       ipProtocol: resolved(i, i.ipProtocol), fromPort: resolved(i, i.fromPort), toPort: resolved(i, i.toPort), cidrIp: i.cidrIp, cidrIpv6: i.cidrIpv6,
     }));

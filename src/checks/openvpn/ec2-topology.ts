@@ -91,7 +91,7 @@ function ruleOf(resource: CfnResource, rule: any): IngressRule {
 export function ingressRules(group: ec2.CfnSecurityGroup, index: ResourceIndex): IngressRule[] {
   const inline = resolved(group, group.securityGroupIngress);
   const rules = Array.isArray(inline) ? inline.map((r) => ruleOf(group, r)) : [];
-  for (const ingress of index.referencing<ec2.CfnSecurityGroupIngress>('AWS::EC2::SecurityGroupIngress', group, (i) => i.groupId)) {
+  for (const ingress of index.referencing<ec2.CfnSecurityGroupIngress>('AWS::EC2::SecurityGroupIngress', group, 'groupId')) {
     rules.push(standaloneIngressRule(ingress));
   }
   return rules;
@@ -135,13 +135,13 @@ export function groupsOf(resource: CfnResource, ids: unknown, index: ResourceInd
  * show its route table.
  */
 export function routesToInternet(subnet: ec2.CfnSubnet, index: ResourceIndex): boolean | undefined {
-  const tables = index.referencing<ec2.CfnSubnetRouteTableAssociation>('AWS::EC2::SubnetRouteTableAssociation', subnet, (a) => a.subnetId)
+  const tables = index.referencing<ec2.CfnSubnetRouteTableAssociation>('AWS::EC2::SubnetRouteTableAssociation', subnet, 'subnetId')
     .map((association) => referencedResource(association.routeTableId))
     .filter((t): t is ec2.CfnRouteTable => t instanceof ec2.CfnRouteTable);
   if (tables.length === 0) {
     return undefined;
   }
-  return tables.some((table) => index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, (r) => r.routeTableId).some((route) => {
+  return tables.some((table) => index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, 'routeTableId').some((route) => {
     if (literalString(route, route.destinationCidrBlock) !== '0.0.0.0/0' || route.gatewayId === undefined) {
       return false;
     }
@@ -192,8 +192,8 @@ export function instanceFacts(instance: ec2.CfnInstance, index: ResourceIndex): 
   const first = Array.isArray(nics) ? (nics[0] as ec2.CfnInstance.NetworkInterfaceProperty | undefined) : undefined;
   const subnets = [referencedResource(instance.subnetId) ?? referencedResource(first?.subnetId)]
     .filter((s): s is ec2.CfnSubnet => s instanceof ec2.CfnSubnet);
-  const elasticIp = index.referencing<ec2.CfnEIP>('AWS::EC2::EIP', instance, (e) => e.instanceId).length > 0
-    || index.referencing<ec2.CfnEIPAssociation>('AWS::EC2::EIPAssociation', instance, (e) => e.instanceId).length > 0;
+  const elasticIp = index.referencing<ec2.CfnEIP>('AWS::EC2::EIP', instance, 'instanceId').length > 0
+    || index.referencing<ec2.CfnEIPAssociation>('AWS::EC2::EIPAssociation', instance, 'instanceId').length > 0;
   const launchPublic = publicAtLaunch(resolved(instance, first?.associatePublicIpAddress), subnets);
   return {
     subnets,

@@ -69,7 +69,7 @@ function admits(group: ec2.CfnSecurityGroup, peer: ec2.CfnVPC, index: ResourceIn
       },
     });
   }
-  for (const ingress of index.referencing<ec2.CfnSecurityGroupIngress>('AWS::EC2::SecurityGroupIngress', group, (i) => i.groupId)) {
+  for (const ingress of index.referencing<ec2.CfnSecurityGroupIngress>('AWS::EC2::SecurityGroupIngress', group, 'groupId')) {
     rules.push({ owner: ingress, rule: ingress });
   }
   return rules.some(({ owner, rule }) => coversHttps(owner, rule) && coversPeer(owner, rule.cidrIp, peer));

@@ -18,13 +18,13 @@ export const VpcPeeringRoutesMissing = defineCheck({
   appliesTo: [ec2.CfnVPCPeeringConnection],
   inspect(peering, index) {
     const sides = [vpcOf(peering.vpcId), vpcOf(peering.peerVpcId)];
-    const routes = index.referencing<ec2.CfnRoute>('AWS::EC2::Route', peering, (r) => r.vpcPeeringConnectionId);
+    const routes = index.referencing<ec2.CfnRoute>('AWS::EC2::Route', peering, 'vpcPeeringConnectionId');
     const messages: string[] = [];
     sides.forEach((side, i) => {
       if (side === undefined) {
         return;
       }
-      const tables = index.referencing<ec2.CfnRouteTable>('AWS::EC2::RouteTable', side, (t) => t.vpcId);
+      const tables = index.referencing<ec2.CfnRouteTable>('AWS::EC2::RouteTable', side, 'vpcId');
       const routed = routes.some((route) => tables.some((table) => refersTo(route, route.routeTableId, table) !== false));
       if (!routed) {
         const other = sides[1 - i];

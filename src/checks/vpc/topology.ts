@@ -31,7 +31,7 @@ export function subnetZone(subnet: ec2.CfnSubnet): ZoneRef | undefined {
 
 /** The subnets of a VPC. */
 export function subnetsOf(vpc: ec2.CfnVPC, index: ResourceIndex): ec2.CfnSubnet[] {
-  return index.referencing<ec2.CfnSubnet>('AWS::EC2::Subnet', vpc, (s) => s.vpcId);
+  return index.referencing<ec2.CfnSubnet>('AWS::EC2::Subnet', vpc, 'vpcId');
 }
 
 /** Whether a NAT gateway serves only its own AZ (the default) rather than the whole region. */
@@ -55,11 +55,11 @@ export interface DefaultRoute {
 /** The 0.0.0.0/0 routes of a VPC's route tables. */
 export function defaultRoutesOf(vpc: ec2.CfnVPC, index: ResourceIndex): DefaultRoute[] {
   const result: DefaultRoute[] = [];
-  for (const table of index.referencing<ec2.CfnRouteTable>('AWS::EC2::RouteTable', vpc, (t) => t.vpcId)) {
-    const subnets = index.referencing<ec2.CfnSubnetRouteTableAssociation>('AWS::EC2::SubnetRouteTableAssociation', table, (a) => a.routeTableId)
+  for (const table of index.referencing<ec2.CfnRouteTable>('AWS::EC2::RouteTable', vpc, 'vpcId')) {
+    const subnets = index.referencing<ec2.CfnSubnetRouteTableAssociation>('AWS::EC2::SubnetRouteTableAssociation', table, 'routeTableId')
       .map((association) => referencedResource(association.subnetId))
       .filter((subnet): subnet is ec2.CfnSubnet => subnet instanceof ec2.CfnSubnet);
-    for (const route of index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, (r) => r.routeTableId)) {
+    for (const route of index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, 'routeTableId')) {
       if (literalString(route, route.destinationCidrBlock) === '0.0.0.0/0') {
         result.push({ route, subnets });
       }
@@ -71,7 +71,7 @@ export function defaultRoutesOf(vpc: ec2.CfnVPC, index: ResourceIndex): DefaultR
 /** The literal IPv4 CIDR blocks of a VPC (primary and secondary). */
 export function vpcCidrs(vpc: ec2.CfnVPC, index: ResourceIndex): Ipv4Cidr[] {
   const texts = [literalString(vpc, vpc.cidrBlock)];
-  for (const block of index.referencing<ec2.CfnVPCCidrBlock>('AWS::EC2::VPCCidrBlock', vpc, (b) => b.vpcId)) {
+  for (const block of index.referencing<ec2.CfnVPCCidrBlock>('AWS::EC2::VPCCidrBlock', vpc, 'vpcId')) {
     texts.push(literalString(block, block.cidrBlock));
   }
   return texts.map((t) => (t === undefined ? undefined : parseCidr(t))).filter((c): c is Ipv4Cidr => c !== undefined);

@@ -16,7 +16,7 @@ export const VpcFlowLogsMissing = defineCheck({
   patterns: ['PrivateSubnetVpc'],
   appliesTo: [ec2.CfnVPC],
   inspect(vpc, index) {
-    const logged = index.referencing<ec2.CfnFlowLog>('AWS::EC2::FlowLog', vpc, (f) => f.resourceId).length > 0;
+    const logged = index.referencing<ec2.CfnFlowLog>('AWS::EC2::FlowLog', vpc, 'resourceId').length > 0;
     return logged ? [] : [`VPC '${pathOf(vpc)}' has no flow log. Add one (vpc.addFlowLog('FlowLog') sends them to CloudWatch Logs).`];
   },
 });
