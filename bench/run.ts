@@ -78,7 +78,11 @@ const scaling = SCALES.map((copies) => {
   return { copies, ms, perCopy: ms / copies };
 });
 /** What one more copy costs between two sizes: flat for linear growth, doubling for quadratic. */
-const marginal = scaling.slice(1).map((s, i) => ({ from: scaling[i].copies, to: s.copies, ms: (s.ms - scaling[i].ms) / (s.copies - scaling[i].copies) }));
+const marginal = scaling.slice(1).map((s, i) => ({
+  from: scaling[i].copies,
+  to: s.copies,
+  ms: (s.ms - scaling[i].ms) / (s.copies - scaling[i].copies),
+}));
 const growth = marginal[marginal.length - 1].ms / marginal[marginal.length - 3].ms;
 
 const lines = [

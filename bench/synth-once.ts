@@ -33,4 +33,5 @@ synthOnce();
 synthOnce();
 const runs = Array.from({ length: repetitions }, synthOnce);
 const times = runs.map((r) => r.ms).sort((a, b) => a - b);
-console.log(JSON.stringify({ ms: times[Math.floor(times.length / 2)], maxRssMb: process.resourceUsage().maxRSS / 1024, resources: runs[0].resources }));
+const median = times[Math.floor(times.length / 2)];
+console.log(JSON.stringify({ ms: median, maxRssMb: process.resourceUsage().maxRSS / 1024, resources: runs[0].resources }));

@@ -22,7 +22,10 @@ function classicMistakes(stack: Stack): void {
   // An origin access identity on a KMS-encrypted bucket: CloudFront cannot decrypt a single object.
   const media = new s3.Bucket(stack, 'Media', { encryptionKey: new kms.Key(stack, 'MediaKey', { enableKeyRotation: true }) });
   new cloudfront.Distribution(stack, 'MediaDistribution', {
-    defaultBehavior: { origin: origins.S3BucketOrigin.withOriginAccessIdentity(media), viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS },
+    defaultBehavior: {
+      origin: origins.S3BucketOrigin.withOriginAccessIdentity(media),
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+    },
   });
 
   // A Fargate size Fargate does not offer (256 CPU units with 4 GiB).
