@@ -213,6 +213,14 @@ export interface SecureS3CdnProps {
 
 const DEFAULT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 const DEFAULT_KEY_PREFIX = 'uploads/';
+
+/**
+ * S3's safe key characters, less '*' (it would widen the grant) and parentheses (the prefix goes
+ * into a validation rule ID, where brackets must balance).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
+ */
+const SAFE_KEY_PREFIX = /^[0-9A-Za-z!\-_.'/]+$/;
+
 const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/([a-z0-9][a-z0-9!#$&^_.+-]*|\*)$/;
 const BROWSER_ORIGIN = /^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/;
@@ -407,8 +415,9 @@ export class SecureS3Cdn extends Construct {
    */
   public grantUpload(grantee: iam.IGrantable, keyPrefix?: string): iam.Grant {
     const prefix = keyPrefix ?? this.uploadKeyPrefix;
-    if (!Token.isUnresolved(prefix) && (prefix.includes('*') || prefix.startsWith('/'))) {
-      throw new GuardedPatternsError(`SecureS3Cdn '${this.node.path}': grantUpload keyPrefix ('${prefix}') must be a plain prefix without '*' or a leading '/', such as 'uploads/'.`);
+    if (!Token.isUnresolved(prefix) && (!SAFE_KEY_PREFIX.test(prefix) || prefix.startsWith('/'))) {
+      throw new GuardedPatternsError(`SecureS3Cdn '${this.node.path}': grantUpload keyPrefix ('${prefix}') must be a plain prefix of S3's safe characters `
+        + "(letters, digits, ! - _ . ' and /) without '*' or a leading '/', such as 'uploads/'.");
     }
     return this.bucket.grantPut(grantee, `${prefix}*`);
   }
@@ -473,9 +482,10 @@ export class SecureS3Cdn extends Construct {
 
   private uploadSettings(subject: string, options: CdnUploadOptions) {
     const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-    if (Token.isUnresolved(keyPrefix) || keyPrefix === '' || keyPrefix.startsWith('/') || /[*?\\\u0000-\u001f]/.test(keyPrefix)
+    if (Token.isUnresolved(keyPrefix) || !SAFE_KEY_PREFIX.test(keyPrefix) || keyPrefix.startsWith('/')
       || keyPrefix.split('/').some((part) => part === '..' || part === '.')) {
-      throw new GuardedPatternsError(`${subject}: uploads.keyPrefix ('${keyPrefix}') must be a literal, non-empty S3 key prefix without a leading '/', '*', '?', '..' or control characters, such as 'uploads/'.`);
+      throw new GuardedPatternsError(`${subject}: uploads.keyPrefix ('${keyPrefix}') must be a literal, non-empty S3 key prefix of S3's safe characters `
+        + "(letters, digits, ! - _ . ' and /), without a leading '/' or '..', such as 'uploads/'.");
     }
     const maxSize = options.maxSize ?? Size.mebibytes(10);
     const maxBytes = maxSize.toBytes({ rounding: SizeRoundingBehavior.NONE });

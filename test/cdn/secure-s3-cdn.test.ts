@@ -422,6 +422,8 @@ describe('SecureS3Cdn', () => {
     test.each([
       ['an empty keyPrefix', { keyPrefix: '' }, "uploads.keyPrefix ('') must be a literal, non-empty S3 key prefix"],
       ['a keyPrefix with a wildcard', { keyPrefix: 'up*/' }, "uploads.keyPrefix ('up*/') must be a literal, non-empty S3 key prefix"],
+      ['a keyPrefix with a parenthesis', { keyPrefix: 'a(' }, "uploads.keyPrefix ('a(') must be a literal, non-empty S3 key prefix of S3's safe characters"],
+      ['a keyPrefix with a brace', { keyPrefix: '{' }, "uploads.keyPrefix ('{') must be a literal, non-empty S3 key prefix of S3's safe characters"],
       ['maxSize above 5 GiB', { maxSize: Size.gibibytes(6) }, 'uploads.maxSize (6442450944 bytes) must be a whole number of bytes from 1 to 5 GiB'],
       ['a maxSize that is not whole bytes', { maxSize: Size.kibibytes(0.0005) }, 'uploads.maxSize (0.512 bytes) must be a whole number of bytes from 1 to 5 GiB'],
       ['a fractional expiry', { expiresIn: Duration.millis(1500) }, 'uploads.expiresIn (1.5 seconds) must be a whole number of seconds from 1 to 3600'],
@@ -455,7 +457,7 @@ describe('SecureS3Cdn', () => {
       const stack = testStack();
       const pattern = new SecureS3Cdn(stack, 'Cdn');
       const server = new iam.Role(stack, 'Server', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
-      expect(() => pattern.grantUpload(server, '*')).toThrow("SecureS3Cdn 'TestStack/Cdn': grantUpload keyPrefix ('*') must be a plain prefix without '*' or a leading '/', such as 'uploads/'.");
+      expect(() => pattern.grantUpload(server, '*')).toThrow("SecureS3Cdn 'TestStack/Cdn': grantUpload keyPrefix ('*') must be a plain prefix of S3's safe characters (letters, digits, ! - _ . ' and /) without '*' or a leading '/', such as 'uploads/'.");
       expect(() => pattern.grantSignUpload(server)).toThrow("SecureS3Cdn 'TestStack/Cdn': grantSignUpload needs the upload function; set uploads (uploads: {} for the defaults).");
     });
 
