@@ -1,8 +1,7 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
-import { pathOf } from '../embed';
-import { containersOf, roleStatements, secretKey, taskRoleOf } from './task-definition';
+import { containersOf, roleStatements, secretKey, taskRoleSubject } from './task-definition';
 
 /** What ECS calls with the execution role to pull an image from ECR. */
 const IMAGE_PULL = ['ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
@@ -28,11 +27,11 @@ export const FargateTaskRoleSecrets = defineCheck({
   patterns: ['SecureFargateService'],
   appliesTo: [ecs.CfnTaskDefinition],
   inspect(task, index) {
-    const role = taskRoleOf(task);
-    if (!role) {
+    const found = taskRoleSubject(task);
+    if (!found) {
       return [];
     }
-    const subject = `Task role '${pathOf(role)}' of task definition '${pathOf(task)}'`;
+    const { role, subject } = found;
     const injected = new Map<string, string>();
     for (const secret of containersOf(task).flatMap((c) => c.secrets)) {
       injected.set(secretKey(secret.valueFrom), `${secret.container}/${secret.name}`);

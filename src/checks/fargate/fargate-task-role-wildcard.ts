@@ -1,8 +1,7 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
-import { pathOf } from '../embed';
-import { awsManagedPoliciesOf, roleStatements, taskRoleOf } from './task-definition';
+import { awsManagedPoliciesOf, roleStatements, taskRoleSubject } from './task-definition';
 
 /** Verbs that only read: on `*` they disclose, but cannot change anything. */
 const READ_VERBS = /^(Get|List|Describe|Head|BatchGet|Query|Scan|Select|Search|Lookup|View)/;
@@ -50,11 +49,11 @@ export const FargateTaskRoleWildcard = defineCheck({
   patterns: ['SecureFargateService'],
   appliesTo: [ecs.CfnTaskDefinition],
   inspect(task, index) {
-    const role = taskRoleOf(task);
-    if (!role) {
+    const found = taskRoleSubject(task);
+    if (!found) {
       return [];
     }
-    const subject = `Task role '${pathOf(role)}' of task definition '${pathOf(task)}'`;
+    const { role, subject } = found;
     const messages: string[] = [];
     for (const statement of roleStatements(role, index)) {
       if (statement.notAction) {

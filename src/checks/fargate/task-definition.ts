@@ -92,6 +92,12 @@ export function taskRoleOf(task: ecs.CfnTaskDefinition): iam.CfnRole | undefined
   return role instanceof iam.CfnRole ? role : undefined;
 }
 
+/** The task role of a task definition in the app, and how messages name it. */
+export function taskRoleSubject(task: ecs.CfnTaskDefinition): { role: iam.CfnRole; subject: string } | undefined {
+  const role = taskRoleOf(task);
+  return role ? { role, subject: `Task role '${pathOf(role)}' of task definition '${pathOf(task)}'` } : undefined;
+}
+
 /** One Allow statement of a role's policies, resolved. */
 export interface StatementView {
   /** Where the statement is: the policy's path. */

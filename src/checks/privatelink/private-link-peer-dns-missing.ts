@@ -4,7 +4,7 @@ import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import {
-  endpointShortName, hostLabelOf, isInterfaceEndpoint, namesService, peeringsOf, privateDnsOn, refersTo, vpcOf, zoneAssociatedWith, zoneName,
+  namesService, peeringsOf, privateDnsEndpoint, refersTo, zoneAssociatedWith, zoneName,
 } from './topology';
 
 /** A domain that a forwarding rule sends every AWS service name of a region (or all names) under. */
@@ -25,12 +25,11 @@ export const PrivateLinkPeerDnsMissing = defineCheck({
   patterns: ['PrivateLinkConsumer'],
   appliesTo: [ec2.CfnVPCEndpoint],
   inspect(endpoint, index) {
-    const shortName = endpointShortName(endpoint);
-    const vpc = vpcOf(endpoint.vpcId);
-    if (!isInterfaceEndpoint(endpoint) || !privateDnsOn(endpoint) || shortName === undefined || vpc === undefined) {
+    const found = privateDnsEndpoint(endpoint);
+    if (!found) {
       return [];
     }
-    const label = hostLabelOf(shortName);
+    const { shortName, vpc, label } = found;
     return peeringsOf(vpc, index)
       .filter(({ other }) => other !== undefined && !peerResolves(other, label, index))
       .map(({ peering, other }) => `Interface endpoint '${pathOf(endpoint)}' (${shortName}) has private DNS on in VPC '${pathOf(vpc)}', which is peered with VPC '${pathOf(other!)}' by '${pathOf(peering)}', `

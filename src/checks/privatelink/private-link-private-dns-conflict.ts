@@ -2,7 +2,7 @@ import { Stack, Token, aws_ec2 as ec2, aws_route53 as route53 } from 'aws-cdk-li
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { dnsSuffixOf, endpointShortName, hostLabelOf, isInterfaceEndpoint, namesService, privateDnsOn, vpcOf, zoneAssociatedWith, zoneName } from './topology';
+import { dnsSuffixOf, namesService, privateDnsEndpoint, zoneAssociatedWith, zoneName } from './topology';
 
 /**
  * An interface endpoint with private DNS on in a VPC that already has a private hosted zone of the
@@ -18,12 +18,11 @@ export const PrivateLinkPrivateDnsConflict = defineCheck({
   patterns: ['PrivateLinkConsumer'],
   appliesTo: [ec2.CfnVPCEndpoint],
   inspect(endpoint, index) {
-    const shortName = endpointShortName(endpoint);
-    const vpc = vpcOf(endpoint.vpcId);
-    if (!isInterfaceEndpoint(endpoint) || !privateDnsOn(endpoint) || shortName === undefined || vpc === undefined) {
+    const found = privateDnsEndpoint(endpoint);
+    if (!found) {
       return [];
     }
-    const label = hostLabelOf(shortName);
+    const { shortName, vpc, label } = found;
     const region = Stack.of(endpoint).region;
     const host = Token.isUnresolved(region) ? undefined : `${label}.${region}.${dnsSuffixOf(region)}`;
     const messages: string[] = [];

@@ -139,3 +139,20 @@ export function zoneAssociatedWith(zone: CfnResource & { vpcs?: unknown }, vpc: 
   }
   return unknown ? undefined : false;
 }
+
+/** An interface endpoint with private DNS on: its service's short name, VPC and host label. */
+export interface PrivateDnsEndpoint {
+  readonly shortName: string;
+  readonly vpc: ec2.CfnVPC;
+  readonly label: string;
+}
+
+/** The endpoint, when it is an interface endpoint of a known service with private DNS on. */
+export function privateDnsEndpoint(endpoint: ec2.CfnVPCEndpoint): PrivateDnsEndpoint | undefined {
+  const shortName = endpointShortName(endpoint);
+  const vpc = vpcOf(endpoint.vpcId);
+  if (!isInterfaceEndpoint(endpoint) || !privateDnsOn(endpoint) || shortName === undefined || vpc === undefined) {
+    return undefined;
+  }
+  return { shortName, vpc, label: hostLabelOf(shortName) };
+}
