@@ -16,7 +16,7 @@ interface Sample {
 }
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const REPETITIONS = 5;
+const REPETITIONS = 7;
 /** Copies of the stack in each compared app: enough that fixed costs do not drown the difference. */
 const COMPARE_COPIES = 8;
 const SCALES = [1, 2, 4, 8, 16, 32];
@@ -89,7 +89,7 @@ const lines = [
   '# Benchmarks',
   '',
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}.`,
-  `Each number is the median over ${RUNS} fresh processes of the median of ${REPETITIONS} synths in that process, after two unmeasured warm-up synths (module loading, the JIT and the start of the CloudFormation validation engine are paid once per process, whatever the app).`,
+  `Each number is the median over ${RUNS} fresh processes of the median of ${REPETITIONS} synths in that process, after as many unmeasured warm-up synths (module loading, the JIT and the start of the CloudFormation validation engine are paid once per process, whatever the app).`,
   `Compared apps hold ${COMPARE_COPIES} copies of their stack, so that per-process fixed costs do not drown the difference; times are for the whole app.`,
   'The apps of a comparison are measured alternately, so that drift in machine load hits them alike. Every app runs aws-cdk-lib\'s built-in CloudFormation validation.',
   '',

@@ -1,8 +1,9 @@
 /**
  * One measurement, in a process of its own so that peak memory is this app's alone:
  * `synth-once <kind> <copies> <repetitions>` prints {ms, maxRssMb, resources} as JSON, where ms is
- * the median of `repetitions` synths after two unmeasured warm-up synths of the same app (module
- * loading, the JIT and the CloudFormation validation engine's start are paid once per process).
+ * the median of `repetitions` synths after as many unmeasured warm-up synths of the same app
+ * (module loading, the JIT and the CloudFormation validation engine's start are paid once per
+ * process).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -29,8 +30,9 @@ function synthOnce(): { ms: number; resources: Record<string, number> } {
   }
 }
 
-synthOnce();
-synthOnce();
+for (let i = 0; i < repetitions; i++) {
+  synthOnce();
+}
 const runs = Array.from({ length: repetitions }, synthOnce);
 const times = runs.map((r) => r.ms).sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
