@@ -1,5 +1,4 @@
 import {
-  Annotations,
   Duration,
   RemovalPolicy,
   Stack,
@@ -21,6 +20,7 @@ import { ManagedPolicyRole } from './managed-policy-role';
 import { embedChecks, throwFinding, warnFinding } from '../checks/embed';
 import { AlbHttpOpen, httpOpenMessage } from '../checks/fargate/alb-http-open';
 import { AlbPlainHttp } from '../checks/fargate/alb-plain-http';
+import { EcsSingleTask } from '../checks/fargate/ecs-single-task';
 import { FargateCpuMemory, fargateSizeProblem } from '../checks/fargate/fargate-cpu-memory';
 import { FargateEndpointsUnverified, endpointsUnverifiedMessage } from '../checks/fargate/fargate-endpoints-unverified';
 import { FargateHealthCheckPort } from '../checks/fargate/fargate-health-check-port';
@@ -347,10 +347,6 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       if (!Number.isInteger(desiredCount) || desiredCount < 1) {
         throw new GuardedPatternsError(`${subject}: desiredCount (${desiredCount}) must be a whole number of at least 1; use 2 or more so that the service survives the loss of a task or an AZ.`);
       }
-      if (desiredCount === 1) {
-        Annotations.of(this).addWarningV2('cdk-guarded-patterns:FargateSingleTask',
-          `${subject}: desiredCount is 1, so the service is down whenever its task is replaced or its AZ fails. Use 2 or more for production.`);
-      }
     }
     const healthCheckPath = props.healthCheckPath ?? '/';
     if (!Token.isUnresolved(healthCheckPath) && !/^\/\S*$/.test(healthCheckPath)) {
@@ -540,6 +536,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       FargateNoEgress,
       FargateHealthCheckPort,
       FargateLogsKeptForever,
+      EcsSingleTask,
       EcsSecretVersionPinned,
       AlbHttpOpen,
       AlbPlainHttp,

@@ -356,3 +356,20 @@ describe('FargateNoEgress on raw L1 subnets', () => {
     ]);
   });
 });
+
+describe('EcsSingleTask on plain aws-cdk-lib services', () => {
+  test('a service of one task warns; two tasks and daemon services pass', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+    const single = new ecs.FargateTaskDefinition(stack, 'SingleTask');
+    single.addContainer('App', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable') });
+    new ecs.FargateService(stack, 'Single', { cluster, taskDefinition: single, desiredCount: 1, minHealthyPercent: 100 });
+    const pair = new ecs.FargateTaskDefinition(stack, 'PairTask');
+    pair.addContainer('App', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable') });
+    new ecs.FargateService(stack, 'Pair', { cluster, taskDefinition: pair, desiredCount: 2, minHealthyPercent: 100 });
+    new ecs.CfnService(stack, 'Daemon', { cluster: cluster.clusterName, taskDefinition: pair.taskDefinitionArn, schedulingStrategy: 'DAEMON', desiredCount: 1 });
+    const hits = findings(new GuardedPatternsChecks(), stack).filter((f) => f.rule === 'GuardedPatterns-EcsSingleTask');
+    expect(hits.map((f) => [f.path, f.severity])).toEqual([['TestStack/Single/Service', 'warning']]);
+  });
+});

@@ -424,7 +424,8 @@ describe('SecureFargateService', () => {
 
     test('a single task warns', () => {
       const { stack } = synth({ desiredCount: 1 });
-      Annotations.fromStack(stack).hasWarning('/TestStack/Web', Match.stringLikeRegexp('desiredCount is 1, so the service is down whenever its task is replaced'));
+      Annotations.fromStack(stack).hasWarning('/TestStack/Web/Service/Service', Match.stringLikeRegexp(
+        "Service 'TestStack/Web/Service/Service': desiredCount is 1, so the service is down whenever its task is replaced.*GuardedPatterns-EcsSingleTask"));
     });
 
     test('a pinned secret version warns', () => {

@@ -1,6 +1,7 @@
 import { Check } from '../check';
 import { AlbHttpOpen } from './alb-http-open';
 import { AlbPlainHttp } from './alb-plain-http';
+import { EcsSingleTask } from './ecs-single-task';
 import { FargateCpuMemory } from './fargate-cpu-memory';
 import { FargateEndpointsUnverified } from './fargate-endpoints-unverified';
 import { FargateHealthCheckPort } from './fargate-health-check-port';
@@ -20,6 +21,7 @@ export const FARGATE_CHECKS: Check[] = [
   FargateEndpointsUnverified,
   FargateHealthCheckPort,
   FargateLogsKeptForever,
+  EcsSingleTask,
   AlbHttpOpen,
   AlbPlainHttp,
 ];
