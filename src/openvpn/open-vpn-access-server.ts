@@ -28,7 +28,7 @@ import { OpenVpnClientCidrOverlap, clientCidrOverlapMessage } from '../checks/op
 import { OpenVpnServerNotPublic } from '../checks/openvpn/openvpn-server-not-public';
 import { OpenVpnSourceDestCheck } from '../checks/openvpn/openvpn-source-dest-check';
 import { vpcCidrs } from '../checks/vpc/topology';
-import { Ipv4Cidr, cidrsOverlap, formatCidr, parseCidr } from '../private/cidr';
+import { Ipv4Cidr, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError } from '../private/errors';
 import { ResourceIndex, referencedResource } from '../private/resource-index';
 
@@ -618,17 +618,6 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   }
 }
 
-/** The VPC's primary block, where the app shows it as a literal. */
-function literalVpcCidr(vpc: ec2.IVpc): Ipv4Cidr | undefined {
-  if (!Token.isUnresolved(vpc.vpcCidrBlock)) {
-    return parseCidr(vpc.vpcCidrBlock);
-  }
-  const l1 = vpc.node.defaultChild;
-  if (l1 instanceof ec2.CfnVPC && typeof l1.cidrBlock === 'string' && !Token.isUnresolved(l1.cidrBlock)) {
-    return parseCidr(l1.cidrBlock);
-  }
-  return undefined;
-}
 
 /** Every route table of the VPC's subnets, once each. */
 function uniqueRouteTables(vpc: ec2.IVpc): string[] {

@@ -1,3 +1,5 @@
+import { Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
+
 /** An IPv4 CIDR block, parsed. */
 export interface Ipv4Cidr {
   /** The network address as an unsigned 32-bit number. */
@@ -48,4 +50,16 @@ export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
 export function formatCidr(cidr: Ipv4Cidr): string {
   const octets = [3, 2, 1, 0].map((i) => Math.floor(cidr.network / 256 ** i) % 256);
   return `${octets.join('.')}/${cidr.mask}`;
+}
+
+/** A VPC's primary block where the app knows it: an imported VPC's literal, or its L1's. */
+export function literalVpcCidr(vpc: ec2.IVpc): Ipv4Cidr | undefined {
+  if (!Token.isUnresolved(vpc.vpcCidrBlock)) {
+    return parseCidr(vpc.vpcCidrBlock);
+  }
+  const l1 = vpc.node.defaultChild;
+  if (l1 instanceof ec2.CfnVPC && typeof l1.cidrBlock === 'string' && !Token.isUnresolved(l1.cidrBlock)) {
+    return parseCidr(l1.cidrBlock);
+  }
+  return undefined;
 }

@@ -21,7 +21,7 @@ import { dnsSuffixOf, hostLabelOf } from '../checks/privatelink/topology';
 import { VpcPeeringDnsDisabled } from '../checks/privatelink/vpc-peering-dns-disabled';
 import { VpcPeeringRoutesMissing } from '../checks/privatelink/vpc-peering-routes-missing';
 import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
-import { Ipv4Cidr, blockSize, cidrsOverlap, formatCidr, parseCidr } from '../private/cidr';
+import { Ipv4Cidr, blockSize, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError } from '../private/errors';
 
 /** DNS over UDP and TCP. */
@@ -297,9 +297,9 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
           + 'Turn on enableDnsSupport and enableDnsHostnames (ec2.Vpc\'s defaults).');
       }
     }
-    const mine = literalCidr(vpc);
+    const mine = literalVpcCidr(vpc);
     peers.forEach((peer) => {
-      const theirs = literalCidr(peer);
+      const theirs = literalVpcCidr(peer);
       if (mine && theirs && cidrsOverlap(mine, theirs)) {
         throwFinding(VpcPeeringCidrOverlap, `${this.subject}: VPC '${vpc.node.path}' (${formatCidr(mine)}) and peer VPC '${peer.node.path}' (${formatCidr(theirs)}) overlap. `
           + 'Give one of the VPCs a block that does not overlap; AWS refuses the peering otherwise.');
@@ -526,19 +526,12 @@ function pascalCase(name: string): string {
   return name.split(/[^A-Za-z0-9]+/).map((part) => part.charAt(0).toUpperCase() + part.substring(1)).join('');
 }
 
-/** A VPC's block where the app knows it: the L1's literal, or an imported VPC's. */
-function literalCidr(vpc: ec2.IVpc): Ipv4Cidr | undefined {
-  const l1 = vpc.node.defaultChild;
-  const text = l1 instanceof ec2.CfnVPC ? l1.cidrBlock : vpc.vpcCidrBlock;
-  return text === undefined || Token.isUnresolved(text) ? undefined : parseCidr(text);
-}
-
 /**
  * A VPC's block as a literal where the app knows it (the compliance packs cannot read a GetAtt
  * in a security group rule), otherwise the VPC's CidrBlock attribute.
  */
 function cidrOf(vpc: ec2.IVpc): string {
-  const literal = literalCidr(vpc);
+  const literal = literalVpcCidr(vpc);
   return literal ? formatCidr(literal) : vpc.vpcCidrBlock;
 }
 

@@ -3,7 +3,8 @@ import { literalString, resolved } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { admitsTcp, awsVpcOf, ingressRules } from './network';
+import { awsVpcOf } from './network';
+import { admits, ingressRules } from '../security-group-rules';
 import { asList, logicalIdsIn } from './refs';
 
 /**
@@ -35,7 +36,7 @@ export const FargateHealthCheckPort = defineCheck({
       }
       const configured = literalString(group, group.healthCheckPort);
       const port = configured === undefined || configured === 'traffic-port' ? containerPort : Number(configured);
-      if (Number.isInteger(port) && !rules.some((r) => admitsTcp(r, port))) {
+      if (Number.isInteger(port) && !rules.some((r) => admits(r, 'tcp', port))) {
         messages.push(`Service '${pathOf(service)}': target group '${pathOf(group)}' health-checks port ${port}, which no security group of the tasks (${network.securityGroups.map(pathOf).join(', ')}) admits; `
           + `every task would fail its health check. Allow it from the load balancer (service.connections.allowFrom(loadBalancer, ec2.Port.tcp(${port}))).`);
       }

@@ -1,5 +1,5 @@
-import { aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
-import { admitsTcp, fromAnywhere, ingressRules } from './network';
+import { aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
+import { admits, fromAnywhere, ingressRules } from '../security-group-rules';
 import { asList, referencedOfType } from './refs';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 
@@ -32,8 +32,8 @@ export function plainHttpListener(listener: elbv2.CfnListener, index: ResourceIn
   let openToInternet = false;
   if (loadBalancer && typeof port === 'number' && literalString(loadBalancer, loadBalancer.scheme) !== 'internal') {
     openToInternet = referencedOfType(loadBalancer, loadBalancer.securityGroups, 'AWS::EC2::SecurityGroup', index)
-      .flatMap((sg) => ingressRules(sg as any, index))
-      .some((rule) => fromAnywhere(rule) && admitsTcp(rule, port));
+      .flatMap((sg) => ingressRules(sg as ec2.CfnSecurityGroup, index))
+      .some((rule) => fromAnywhere(rule) && admits(rule, 'tcp', port));
   }
   return { port: typeof port === 'number' ? port : undefined, loadBalancer, openToInternet };
 }

@@ -1,4 +1,4 @@
-import { CfnResource, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
+import { aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { asList, flatText, referencedOfType, refersTo } from './refs';
 import { requiresFargate } from './task-definition';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
@@ -110,46 +110,4 @@ export function endpointServicesFor(subnet: ec2.CfnSubnet, index: ResourceIndex)
     }
   }
   return result;
-}
-
-/** One ingress rule of a security group. */
-export interface IngressView {
-  readonly protocol: string;
-  readonly fromPort?: number;
-  readonly toPort?: number;
-  readonly cidrIp?: string;
-  readonly cidrIpv6?: string;
-}
-
-/** A security group's ingress rules: inline, and AWS::EC2::SecurityGroupIngress resources. */
-export function ingressRules(group: ec2.CfnSecurityGroup, index: ResourceIndex): IngressView[] {
-  const view = (owner: CfnResource, r: any): IngressView => ({
-    protocol: String(r?.ipProtocol ?? ''),
-    fromPort: typeof r?.fromPort === 'number' ? r.fromPort : undefined,
-    toPort: typeof r?.toPort === 'number' ? r.toPort : undefined,
-    cidrIp: literalString(owner, r?.cidrIp),
-    cidrIpv6: literalString(owner, r?.cidrIpv6),
-  });
-  const inline = asList(resolved(group, group.securityGroupIngress)).map((r) => view(group, r));
-  const separate = index.referencing<ec2.CfnSecurityGroupIngress>('AWS::EC2::SecurityGroupIngress', group, 'groupId')
-    .map((i) => view(i, {
-      ipProtocol: resolved(i, i.ipProtocol), fromPort: resolved(i, i.fromPort), toPort: resolved(i, i.toPort), cidrIp: i.cidrIp, cidrIpv6: i.cidrIpv6,
-    }));
-  return [...inline, ...separate];
-}
-
-/** Whether a rule admits TCP on a port. */
-export function admitsTcp(rule: IngressView, port: number): boolean {
-  if (rule.protocol === '-1') {
-    return true;
-  }
-  if (rule.protocol !== 'tcp' && rule.protocol !== '6') {
-    return false;
-  }
-  return (rule.fromPort ?? 0) <= port && port <= (rule.toPort ?? 65535);
-}
-
-/** Whether a rule admits the whole internet. */
-export function fromAnywhere(rule: IngressView): boolean {
-  return rule.cidrIp === '0.0.0.0/0' || rule.cidrIpv6 === '::/0';
 }

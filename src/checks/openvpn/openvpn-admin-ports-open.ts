@@ -3,7 +3,7 @@ import { referencedResource } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { IngressRule, admits, fromAnywhere, ingressRules, standaloneIngressRule } from './ec2-topology';
+import { IngressRule, admits, fromAnywhere, ingressRules, standaloneIngressRule } from '../security-group-rules';
 
 /** Administration ports that must never face the internet, and what listens there. */
 const ADMIN_PORTS: Array<[number, string]> = [

@@ -3,7 +3,8 @@ import { ResourceIndex } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { ServerFacts, admits, autoScalingGroupFacts, ingressRules, instanceFacts, routesToInternet } from './ec2-topology';
+import { ServerFacts, autoScalingGroupFacts, instanceFacts, routesToInternet } from './ec2-topology';
+import { admits, ingressRules } from '../security-group-rules';
 
 /** OpenVPN's registered port. */
 const OPENVPN_PORT = 1194;
