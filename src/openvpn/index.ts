@@ -1,1 +1,2 @@
 export * from './open-vpn-access-server';
+export * from './edition';

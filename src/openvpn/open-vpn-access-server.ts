@@ -18,6 +18,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { OpenVpnEdition } from './edition';
 import { SERVER_SCRIPT_PATH, serverScript } from './server-script';
 import { embedChecks, pathOf, throwFinding } from '../checks/embed';
 import { Ec2NetworkInterfaceAzMismatch } from '../checks/openvpn/ec2-network-interface-az-mismatch';
@@ -138,18 +139,29 @@ export interface OpenVpnAccessServerProps {
   readonly dnsServers?: string[];
 
   /**
+   * Which OpenVPN server runs: community OpenVPN, or OpenVPN Access Server from its AWS
+   * Marketplace image (give its image as `machineImage`).
+   *
+   * @default OpenVpnEdition.COMMUNITY
+   */
+  readonly edition?: OpenVpnEdition;
+
+  /**
    * The server's instance type. OpenVPN uses one core; a burstable Graviton instance carries a
    * small team's traffic.
    *
-   * @default t4g.micro
+   * @default - t4g.micro for the community edition; t3.small for Access Server, whose Marketplace images are x86_64 and which runs a web server and databases beside OpenVPN
    */
   readonly instanceType?: ec2.InstanceType;
 
   /**
-   * The server's image: Ubuntu or Debian, which package OpenVPN and easy-rsa (Amazon Linux 2023
-   * does not).
+   * The server's image. For the community edition: Ubuntu or Debian, which package OpenVPN and
+   * easy-rsa (Amazon Linux 2023 does not). For Access Server: its AWS Marketplace image, to which
+   * the account must subscribe first, for example
+   * `ec2.MachineImage.lookup({ name: 'OpenVPN Access Server*', owners: ['aws-marketplace'] })`.
+   * The root device is `/dev/sda1`, as in Ubuntu images.
    *
-   * @default - the latest Ubuntu 24.04 LTS for the instance type's architecture, from Canonical's public SSM parameter (the instance is replaced when it changes)
+   * @default - community: the latest Ubuntu 24.04 LTS for the instance type's architecture, from Canonical's public SSM parameter (the instance is replaced when it changes); Access Server: none, it must be given
    */
   readonly machineImage?: ec2.IMachineImage;
 
@@ -192,10 +204,11 @@ export interface OpenVpnAccessServerProps {
 }
 
 /**
- * A self-healing community OpenVPN server: Ubuntu LTS in an auto-scaling group of one, with an
- * Elastic IP that each new instance takes over, the PKI generated on first boot and kept in a
- * KMS-encrypted Secrets Manager secret, no SSH (administration through SSM Session Manager), and
- * client profiles issued and revoked through an SSM document.
+ * A self-healing OpenVPN server: community OpenVPN on Ubuntu LTS (or OpenVPN Access Server from
+ * its Marketplace image) in an auto-scaling group of one, with an Elastic IP that each new
+ * instance takes over, the keys generated on first boot and kept in a KMS-encrypted Secrets
+ * Manager secret, no SSH (administration through SSM Session Manager), and client profiles
+ * issued and revoked through an SSM document.
  *
  * @example
  * const network = new PrivateSubnetVpc(this, 'Network');
@@ -228,7 +241,11 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   /** The address clients connect to (the Elastic IP). */
   public readonly endpointAddress: string;
 
-  /** The secret holding the CA, the server's key and certificate, the CRL and the tls-crypt key. */
+  /**
+   * The secret holding the server's keys: for the community edition the CA, the server's key and
+   * certificate, the CRL and the tls-crypt key; for Access Server its certificate, settings and
+   * user databases.
+   */
   public readonly pkiSecret: secretsmanager.ISecret;
 
   /** The key that encrypts the PKI and the client profiles. */
@@ -242,6 +259,16 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
 
   /** The tunnel transport. */
   public readonly protocol: OpenVpnProtocol;
+
+  /** Which OpenVPN server runs. */
+  public readonly edition: OpenVpnEdition;
+
+  /**
+   * Access Server only: the secret holding the password of the administrator `openvpn`, for the
+   * admin web UI on port 943, reached through Session Manager port forwarding (never open in the
+   * security group). Each boot sets the password from this secret.
+   */
+  public readonly adminPasswordSecret?: secretsmanager.ISecret;
 
   /**
    * The SSM Command document that issues (`action=issue`) or revokes (`action=revoke`) a client
@@ -268,6 +295,12 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     this.port = port;
     this.protocol = props.protocol ?? OpenVpnProtocol.UDP;
     const mode = props.routingMode ?? OpenVpnRoutingMode.NAT;
+    this.edition = props.edition ?? OpenVpnEdition.COMMUNITY;
+    const accessServer = this.edition === OpenVpnEdition.ACCESS_SERVER;
+    if (accessServer && !props.machineImage) {
+      throw new GuardedPatternsError(`${subject}: edition is OpenVpnEdition.ACCESS_SERVER but machineImage is not set; subscribe to OpenVPN Access Server in AWS Marketplace and give its image, `
+        + "for example machineImage: ec2.MachineImage.lookup({ name: 'OpenVPN Access Server*', owners: ['aws-marketplace'] }).");
+    }
 
     const allowedCidrs = props.allowedCidrs ?? ['0.0.0.0/0'];
     if (allowedCidrs.length === 0) {
@@ -319,10 +352,17 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       enableKeyRotation: true,
     });
     this.pkiSecret = new secretsmanager.Secret(this, 'Pki', {
-      description: `OpenVPN PKI of ${this.node.path}: written by the server on its first boot`,
+      description: `OpenVPN ${accessServer ? 'Access Server databases' : 'PKI'} of ${this.node.path}: written by the server on its first boot`,
       encryptionKey: this.encryptionKey,
       removalPolicy: props.pkiRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    if (accessServer) {
+      this.adminPasswordSecret = new secretsmanager.Secret(this, 'AdminPassword', {
+        description: `Password of the administrator 'openvpn' of the OpenVPN Access Server ${this.node.path}`,
+        encryptionKey: this.encryptionKey,
+        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      });
+    }
     this.clientProfilePrefix = `openvpn/${Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })}`;
 
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -346,7 +386,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc', tags: [{ key: 'Name', value: this.node.path }] });
     this.endpointAddress = this.elasticIp.attrPublicIp;
 
-    const instanceType = props.instanceType ?? new ec2.InstanceType('t4g.micro');
+    const instanceType = props.instanceType ?? new ec2.InstanceType(accessServer ? 't3.small' : 't4g.micro');
     const arch = instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'amd64';
     const machineImage = props.machineImage ?? ec2.MachineImage.fromSsmParameter(
       `/aws/service/canonical/ubuntu/server/${UBUNTU_RELEASE}/stable/current/${arch}/hvm/ebs-gp3/ami-id`);
@@ -370,6 +410,10 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
         volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
       }],
     });
+    if (accessServer) {
+      // Access Server's image sets its own root size, which EC2 refuses to shrink: take the image's.
+      (launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate).addPropertyDeletionOverride('LaunchTemplateData.BlockDeviceMappings.0.Ebs.VolumeSize');
+    }
     this.launchTemplate = launchTemplate;
 
     const group = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
@@ -409,14 +453,15 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       OVPN_VPC_CIDR: vpc.vpcCidrBlock,
       OVPN_ROUTING_MODE: mode,
       OVPN_ROUTE_TABLES: routeTables.join(' '),
-    });
+      OVPN_ADMIN_SECRET_ID: this.adminPasswordSecret?.secretArn,
+    }, this.edition);
 
     this.clientProfileDocument = new ssm.CfnDocument(this, 'ClientProfileDocument', {
       documentType: 'Command',
       updateMethod: 'NewVersion',
       content: {
         schemaVersion: '2.2',
-        description: `Issues or revokes an OpenVPN client profile on ${this.node.path}. An issued profile is the Secrets Manager secret ${this.clientProfilePrefix}/<clientName>; revoking adds the certificate to the CRL and deletes the secret.`,
+        description: `Issues or revokes an OpenVPN client profile on ${this.node.path}. An issued profile is the Secrets Manager secret ${this.clientProfilePrefix}/<clientName>; revoking revokes its certificate and deletes the secret.`,
         parameters: {
           action: { type: 'String', allowedValues: ['issue', 'revoke'], description: 'issue or revoke' },
           clientName: {
@@ -492,6 +537,11 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
         resources: [this.pkiSecret.secretArn],
       }),
+      ...(this.adminPasswordSecret ? [new iam.PolicyStatement({
+        sid: 'AdminPassword',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.adminPasswordSecret.secretArn],
+      })] : []),
       new iam.PolicyStatement({
         sid: 'ClientProfiles',
         actions: ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:DeleteSecret'],
@@ -564,11 +614,18 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
         reason: 'The server creates one secret per client profile, named after the client when it is issued; the prefix is this server\'s own.',
       },
     );
-    Validations.of(this.pkiSecret).acknowledge(...['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled',
-      'HIPAA.Security-SecretsManagerRotationEnabled', 'PCI.DSS.321-SecretsManagerRotationEnabled'].map((id) => ({
+    const rotationRules = ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled',
+      'HIPAA.Security-SecretsManagerRotationEnabled', 'PCI.DSS.321-SecretsManagerRotationEnabled'];
+    Validations.of(this.pkiSecret).acknowledge(...rotationRules.map((id) => ({
       id,
       reason: 'The secret holds a CA and its issued-certificate index, which a rotation Lambda cannot replace without invalidating every client profile; keys change by revoking and reissuing profiles through the client profile document.',
     })));
+    if (this.adminPasswordSecret) {
+      Validations.of(this.adminPasswordSecret).acknowledge(...rotationRules.map((id) => ({
+        id,
+        reason: 'Access Server keeps the admin password in its own user database on the instance, which a rotation Lambda cannot reach; each boot sets it from this secret, so a new value takes effect when the instance is replaced.',
+      })));
+    }
     if (allowedCidrs.some((c) => c === '0.0.0.0/0')) {
       Validations.of(this.securityGroup).acknowledge({
         id: 'AwsSolutions-EC23',

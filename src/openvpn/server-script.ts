@@ -2,15 +2,21 @@
  * The script the server runs: as user data on first boot, and afterwards as
  * `/usr/local/sbin/openvpn-guarded` for the client profile document. Internal; never exported.
  *
- * It is one file so that a test can run the very text the template carries: `configure` (PKI and
- * server.conf), `network-up` (forwarding and NAT), `issue-client` and `revoke-client`.
+ * It is one file per edition, a shared part followed by the edition's own, so that a test can run
+ * the very text the template carries. The community edition's commands are `configure` (PKI and
+ * server.conf), `network-up` (forwarding and NAT), `issue-client` and `revoke-client`; Access
+ * Server's are `backup`, `issue-client` and `revoke-client`.
  */
+import { OpenVpnEdition } from './edition';
 
 /** Where the boot script installs itself, for the client profile document to call. */
 export const SERVER_SCRIPT_PATH = '/usr/local/sbin/openvpn-guarded';
 
-/** The first characters of the PKI secret once the server has stored the PKI in it. */
+/** The first characters of the PKI secret once the community server has stored the PKI in it. */
 export const PKI_MARKER = 'guarded-patterns-openvpn-pki-v1:';
+
+/** The first characters of the PKI secret once Access Server has stored its databases in it. */
+export const ACCESS_SERVER_MARKER = 'guarded-patterns-openvpn-as-v1:';
 
 /** Deploy-time settings of the script: names, addresses and ARNs, never secrets. */
 export interface ServerScriptSettings {
@@ -31,18 +37,18 @@ export interface ServerScriptSettings {
   readonly OVPN_VPC_CIDR: string;
   readonly OVPN_ROUTING_MODE: string;
   readonly OVPN_ROUTE_TABLES: string;
+  /** Access Server only: the secret holding the administrator's password. */
+  readonly OVPN_ADMIN_SECRET_ID?: string;
 }
 
-const BODY = `# Everything above is settings: addresses, names and ARNs. Nothing secret is in this script:
-# the PKI is generated on the first boot and kept in the Secrets Manager secret OVPN_SECRET_ID.
+/** What both editions do: AWS calls, the Elastic IP, routes, client profile secrets, signals. */
+const SHARED = `# Everything above is settings: addresses, names and ARNs. Nothing secret is in this script: the
+# keys are generated on the first boot and kept in the Secrets Manager secret OVPN_SECRET_ID.
 umask 077
 PATH="$PATH:/snap/bin"
-OVPN_DIR="\${OVPN_DIR:-/etc/openvpn/server}"
 OVPN_BIN="\${OVPN_BIN:-${SERVER_SCRIPT_PATH}}"
 OVPN_RETRY_SECONDS="\${OVPN_RETRY_SECONDS:-6}"
-EASYRSA_CMD="\${EASYRSA_CMD:-/usr/share/easy-rsa/easyrsa}"
 OVPN_SYSTEMD_DIR="\${OVPN_SYSTEMD_DIR:-/etc/systemd/system}"
-PKI_MARKER='${PKI_MARKER}'
 
 log() { echo "openvpn-guarded: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -66,24 +72,98 @@ imds() {
   curl -sSf -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
 }
 
-easyrsa() {
-  EASYRSA_BATCH=1 EASYRSA_PKI="$OVPN_DIR/pki" EASYRSA_ALGO=ec EASYRSA_CURVE=secp384r1 EASYRSA_DIGEST=sha384 \\
-    EASYRSA_CA_EXPIRE=3650 EASYRSA_CERT_EXPIRE="\${EASYRSA_CERT_EXPIRE:-825}" EASYRSA_CRL_DAYS=3650 "$EASYRSA_CMD" "$@"
-}
-
-# a.b.c.d/n -> "a.b.c.d mask", the form OpenVPN's server and route options take.
-cidr_to_route() {
-  local net="\${1%/*}" bits="\${1#*/}" mask
-  mask=$(( bits == 0 ? 0 : (0xffffffff << (32 - bits)) & 0xffffffff ))
-  echo "$net $(( mask >> 24 & 255 )).$(( mask >> 16 & 255 )).$(( mask >> 8 & 255 )).$(( mask & 255 ))"
-}
-
 # The Amazon DNS server of a VPC: its primary block's base address plus two.
 vpc_resolver() {
   local a b c d
   IFS=. read -r a b c d <<< "\${1%/*}"
   local n=$(( (a << 24 | b << 16 | c << 8 | d) + 2 ))
   echo "$(( n >> 24 & 255 )).$(( n >> 16 & 255 )).$(( n >> 8 & 255 )).$(( n & 255 ))"
+}
+
+# The DNS servers pushed to clients: the ones given, or in NAT mode the VPC's resolver.
+pushed_dns_servers() {
+  local dns
+  for dns in $OVPN_DNS_SERVERS; do echo "$dns"; done
+  if [ "$OVPN_PUSH_VPC_RESOLVER" = yes ]; then vpc_resolver "$OVPN_VPC_CIDR"; fi
+}
+
+# A client name the document allows, other than the name the edition keeps for itself ($2).
+valid_client_name() {
+  [[ "$1" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$ ]] || die "client name '$1' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+  [ "$1" != "$2" ] || die "'$2' is the server's own name: choose another client name"
+}
+
+# One client change at a time: issuing and revoking rewrite the stored keys.
+lock_changes() {
+  mkdir -p "$(dirname "$1")"
+  exec 9> "$1"
+  flock -w 120 9 || die "another client change is still running"
+}
+
+profile_secret() { echo "$OVPN_CLIENT_SECRET_PREFIX/$1"; }
+
+profile_exists() {
+  aws --region "$OVPN_REGION" secretsmanager describe-secret --secret-id "$(profile_secret "$1")" > /dev/null 2>&1
+}
+
+# Stores a client's profile (the file $2) in its own secret.
+store_profile() {
+  aws_retry secretsmanager create-secret --name "$(profile_secret "$1")" --kms-key-id "$OVPN_KMS_KEY_ID" \\
+    --description "OpenVPN client profile for $1" --secret-string "file://$2" > /dev/null
+}
+
+delete_profile() {
+  aws_retry secretsmanager delete-secret --secret-id "$(profile_secret "$1")" --force-delete-without-recovery > /dev/null
+}
+
+take_elastic_ip() {
+  aws_retry ec2 associate-address --allocation-id "$OVPN_EIP_ALLOCATION_ID" --instance-id "$(imds instance-id)" --allow-reassociation > /dev/null
+}
+
+# Routing mode: the VPC's route tables send the client block to this instance's interface. The
+# interface changes with every replacement, so each boot takes the routes over.
+take_over_routes() {
+  local instance mac eni table
+  instance=$(imds instance-id)
+  mac=$(imds mac)
+  eni=$(imds "network/interfaces/macs/$mac/interface-id")
+  aws_retry ec2 modify-instance-attribute --instance-id "$instance" --no-source-dest-check
+  for table in $OVPN_ROUTE_TABLES; do
+    aws --region "$OVPN_REGION" ec2 replace-route --route-table-id "$table" --destination-cidr-block "$OVPN_CLIENT_CIDR" --network-interface-id "$eni" 2> /dev/null \\
+      || aws_retry ec2 create-route --route-table-id "$table" --destination-cidr-block "$OVPN_CLIENT_CIDR" --network-interface-id "$eni" > /dev/null
+  done
+}
+
+signal_stack() {
+  aws --region "$OVPN_REGION" cloudformation signal-resource --stack-name "$OVPN_STACK_NAME" \\
+    --logical-resource-id "$OVPN_SIGNAL_RESOURCE" --unique-id "$(imds instance-id)" --status "$1" || true
+}
+
+# Any failure of the first boot (a failed command, or die) tells CloudFormation at once rather than at the timeout.
+signal_failure_on_exit() {
+  local status=$?
+  if [ "$status" -ne 0 ]; then signal_stack FAILURE; fi
+}
+
+
+`;
+
+/** Community OpenVPN from the distribution's packages, with an easy-rsa PKI. */
+const COMMUNITY = `OVPN_DIR="\${OVPN_DIR:-/etc/openvpn/server}"
+EASYRSA_CMD="\${EASYRSA_CMD:-/usr/share/easy-rsa/easyrsa}"
+PKI_MARKER='${PKI_MARKER}'
+
+easyrsa() {
+  EASYRSA_BATCH=1 EASYRSA_PKI="$OVPN_DIR/pki" EASYRSA_ALGO=ec EASYRSA_CURVE=secp384r1 EASYRSA_DIGEST=sha384 \\
+    EASYRSA_CA_EXPIRE=3650 EASYRSA_CERT_EXPIRE="\${EASYRSA_CERT_EXPIRE:-825}" EASYRSA_CRL_DAYS=3650 "$EASYRSA_CMD" "$@"
+}
+
+# a.b.c.d/n -> "a.b.c.d mask", the form OpenVPN's server and route options take.
+# a.b.c.d/n -> "a.b.c.d mask", the form OpenVPN's server and route options take.
+cidr_to_route() {
+  local net="\${1%/*}" bits="\${1#*/}" mask
+  mask=$(( bits == 0 ? 0 : (0xffffffff << (32 - bits)) & 0xffffffff ))
+  echo "$net $(( mask >> 24 & 255 )).$(( mask >> 16 & 255 )).$(( mask >> 8 & 255 )).$(( mask & 255 ))"
 }
 
 # The secret holds the CA, the server's key and certificate, the CRL, the certificate index and
@@ -148,8 +228,7 @@ write_server_conf() {
     echo "management $OVPN_DIR/management.sock unix"
     if [ "$proto" = udp ]; then echo "explicit-exit-notify 1"; fi
     for route in $OVPN_ROUTES; do echo "push \\"route $(cidr_to_route "$route")\\""; done
-    for dns in $OVPN_DNS_SERVERS; do echo "push \\"dhcp-option DNS $dns\\""; done
-    if [ "$OVPN_PUSH_VPC_RESOLVER" = yes ]; then echo "push \\"dhcp-option DNS $(vpc_resolver "$OVPN_VPC_CIDR")\\""; fi
+    for dns in $(pushed_dns_servers); do echo "push \\"dhcp-option DNS $dns\\""; done
   } > "$OVPN_DIR/server.conf"
 }
 
@@ -176,25 +255,6 @@ network_up() {
     iptables -t nat -C POSTROUTING -s "$OVPN_CLIENT_CIDR" -o "$dev" -j MASQUERADE 2> /dev/null \\
       || iptables -t nat -A POSTROUTING -s "$OVPN_CLIENT_CIDR" -o "$dev" -j MASQUERADE
   fi
-}
-
-# Routing mode: the VPC's route tables send the client block to this instance's interface. The
-# interface changes with every replacement, so each boot takes the routes over.
-take_over_routes() {
-  local instance mac eni table
-  instance=$(imds instance-id)
-  mac=$(imds mac)
-  eni=$(imds "network/interfaces/macs/$mac/interface-id")
-  aws_retry ec2 modify-instance-attribute --instance-id "$instance" --no-source-dest-check
-  for table in $OVPN_ROUTE_TABLES; do
-    aws --region "$OVPN_REGION" ec2 replace-route --route-table-id "$table" --destination-cidr-block "$OVPN_CLIENT_CIDR" --network-interface-id "$eni" 2> /dev/null \\
-      || aws_retry ec2 create-route --route-table-id "$table" --destination-cidr-block "$OVPN_CLIENT_CIDR" --network-interface-id "$eni" > /dev/null
-  done
-}
-
-valid_client_name() {
-  [[ "$1" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$ ]] || die "client name '$1' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
-  [ "$1" != server ] || die "'server' is the server's own certificate: choose another client name"
 }
 
 render_profile() {
@@ -230,29 +290,20 @@ $(cat "$OVPN_DIR/tc.key")
 EOF
 }
 
-lock_pki() {
-  mkdir -p "$OVPN_DIR"
-  exec 9> "$OVPN_DIR/.lock"
-  flock -w 120 9 || die "another client change is still running"
-}
-
 # Issues a certificate, writes the profile to its own secret, keeps only the index entry.
 issue_client() {
-  local name="$1" secret="$OVPN_CLIENT_SECRET_PREFIX/$1" profile
-  valid_client_name "$name"
-  lock_pki
+  local name="$1" profile
+  valid_client_name "$name" server
+  lock_changes "$OVPN_DIR/.lock"
   pki_restore || die "the secret $OVPN_SECRET_ID holds no PKI yet: the server has not finished its first boot"
-  if aws --region "$OVPN_REGION" secretsmanager describe-secret --secret-id "$secret" > /dev/null 2>&1; then
-    die "a profile for $name exists already (secret $secret): revoke it first, or choose another name"
-  fi
+  ! profile_exists "$name" || die "a profile for $name exists already (secret $(profile_secret "$name")): revoke it first, or choose another name"
   easyrsa build-client-full "$name" nopass
   profile=$(mktemp)
   render_profile "$name" > "$profile"
-  aws_retry secretsmanager create-secret --name "$secret" --kms-key-id "$OVPN_KMS_KEY_ID" \\
-    --description "OpenVPN client profile for $name" --secret-string "file://$profile" > /dev/null
+  store_profile "$name" "$profile"
   rm -f "$profile" "$OVPN_DIR/pki/private/$name.key" "$OVPN_DIR/pki/reqs/$name.req" "$OVPN_DIR/pki/issued/$name.crt" "$OVPN_DIR/pki/certs_by_serial/"*.pem
   pki_save
-  log "issued $name: the profile is in the secret $secret"
+  log "issued $name: the profile is in the secret $(profile_secret "$name")"
 }
 
 # Ends a client's open session; it cannot come back, since the CRL now refuses its certificate.
@@ -267,25 +318,20 @@ disconnect_client() {
 # Revokes the certificate in the client's profile, publishes the CRL, ends the client's session
 # and deletes the profile.
 revoke_client() {
-  local name="$1" secret="$OVPN_CLIENT_SECRET_PREFIX/$1" profile
-  valid_client_name "$name"
-  lock_pki
+  local name="$1" profile
+  valid_client_name "$name" server
+  lock_changes "$OVPN_DIR/.lock"
   pki_restore || die "the secret $OVPN_SECRET_ID holds no PKI yet"
-  profile=$(aws_retry secretsmanager get-secret-value --secret-id "$secret" --query SecretString --output text) \\
-    || die "no profile for $name (secret $secret)"
+  profile=$(aws_retry secretsmanager get-secret-value --secret-id "$(profile_secret "$name")" --query SecretString --output text) \\
+    || die "no profile for $name (secret $(profile_secret "$name"))"
   printf '%s\\n' "$profile" | sed -n '/^<cert>$/,/^<\\/cert>$/p' | sed '1d;$d' > "$OVPN_DIR/pki/issued/$name.crt"
   easyrsa revoke "$name"
   easyrsa gen-crl
   rm -rf "$OVPN_DIR/pki/revoked" "$OVPN_DIR/pki/issued/$name.crt"
   pki_save
   disconnect_client "$name"
-  aws_retry secretsmanager delete-secret --secret-id "$secret" --force-delete-without-recovery > /dev/null
+  delete_profile "$name"
   log "revoked $name: the server refuses its certificate from now on and has ended its session"
-}
-
-signal_stack() {
-  aws --region "$OVPN_REGION" cloudformation signal-resource --stack-name "$OVPN_STACK_NAME" \\
-    --logical-resource-id "$OVPN_SIGNAL_RESOURCE" --unique-id "$(imds instance-id)" --status "$1" || true
 }
 
 install_units() {
@@ -307,12 +353,6 @@ EOF
   systemctl daemon-reload
 }
 
-# Any failure of the first boot (a failed command, or die) tells CloudFormation at once rather than at the timeout.
-signal_failure_on_exit() {
-  local status=$?
-  if [ "$status" -ne 0 ]; then signal_stack FAILURE; fi
-}
-
 # First boot of an instance (cloud-init runs this once per instance).
 boot() {
   trap signal_failure_on_exit EXIT
@@ -322,7 +362,7 @@ boot() {
   apt-get -o DPkg::Lock::Timeout=600 install -y -q openvpn easy-rsa iptables netcat-openbsd
   command -v aws > /dev/null || snap install aws-cli --classic
   install -m 0700 "$0" "$OVPN_BIN"
-  aws_retry ec2 associate-address --allocation-id "$OVPN_EIP_ALLOCATION_ID" --instance-id "$(imds instance-id)" --allow-reassociation > /dev/null
+  take_elastic_ip
   configure
   install_units
   if [ "$OVPN_ROUTING_MODE" = routed ]; then take_over_routes; fi
@@ -341,11 +381,215 @@ case "\${1:-boot}" in
 esac
 `;
 
+/** OpenVPN Access Server from its Marketplace image, configured with sacli. */
+const ACCESS_SERVER = `AS_DIR="\${AS_DIR:-/usr/local/openvpn_as}"
+AS_MARKER='${ACCESS_SERVER_MARKER}'
+# The CA and issued certificates, the settings, and the users; the log database stays behind.
+AS_DATABASES='certs.db config.db userprop.db'
+# The most a Secrets Manager secret holds.
+SECRET_LIMIT=65536
+
+sacli() { "$AS_DIR/scripts/sacli" "$@"; }
+
+as_put() { sacli --key "$1" --value "$2" ConfigPut > /dev/null; }
+
+# Deletes the numbered keys $1.0, $1.1, ... so that a list (private networks, DNS servers) is written afresh.
+as_clear_list() {
+  local key pattern="^\${1//./\\\\.}\\\\.[0-9]+$"
+  for key in $(sacli ConfigQuery | grep -oE '"[^"]+"' | tr -d '"' | grep -E "$pattern"); do
+    sacli --key "$key" ConfigDel > /dev/null
+  done
+}
+
+# Waits until Access Server answers, up to three minutes.
+as_wait() {
+  local attempt
+  for attempt in $(seq 1 30); do
+    if sacli status > /dev/null 2>&1; then return 0; fi
+    sleep "$OVPN_RETRY_SECONDS"
+  done
+  die "Access Server does not answer 'sacli status'"
+}
+
+# The image may run its own first-boot setup: wait two minutes for it, then run it unattended.
+as_initialize() {
+  local attempt
+  for attempt in $(seq 1 20); do
+    if [ -f "$AS_DIR/etc/as.conf" ]; then break; fi
+    sleep "$OVPN_RETRY_SECONDS"
+  done
+  if [ ! -f "$AS_DIR/etc/as.conf" ]; then
+    "$AS_DIR/bin/ovpn-init" --batch --force > /dev/null
+  fi
+  as_wait
+}
+
+# The databases as SQL, compressed, behind a marker, in the secret; only when they changed since the last save.
+as_backup() {
+  local dump value db digest size
+  dump=$(mktemp -d)
+  for db in $AS_DATABASES; do sqlite3 "$AS_DIR/etc/db/$db" .dump > "$dump/$db.sql"; done
+  digest=$(cat "$dump"/*.sql | sha256sum)
+  if [ "$digest" != "$(cat "$AS_DIR/etc/.guarded-backup" 2> /dev/null)" ]; then
+    value=$(mktemp)
+    { printf '%s' "$AS_MARKER"; tar -C "$dump" -czf - . | base64 -w0; } > "$value"
+    size=$(wc -c < "$value")
+    if [ "$size" -gt "$SECRET_LIMIT" ]; then
+      rm -rf "$dump" "$value"
+      die "the Access Server databases take $size bytes, more than the $SECRET_LIMIT a secret holds: revoke unused profiles, or keep fewer users"
+    fi
+    aws_retry secretsmanager put-secret-value --secret-id "$OVPN_SECRET_ID" --secret-string "file://$value" > /dev/null
+    echo "$digest" > "$AS_DIR/etc/.guarded-backup"
+    rm -f "$value"
+    log "Access Server databases saved in $OVPN_SECRET_ID"
+  fi
+  rm -rf "$dump"
+}
+
+# Returns 1 when the secret holds no databases yet (its first value is a random placeholder).
+as_restore() {
+  local value dump db
+  value=$(aws_retry secretsmanager get-secret-value --secret-id "$OVPN_SECRET_ID" --query SecretString --output text)
+  case "$value" in
+    "$AS_MARKER"*) ;;
+    *) return 1 ;;
+  esac
+  dump=$(mktemp -d)
+  printf '%s' "\${value#"$AS_MARKER"}" | base64 -d | tar -C "$dump" -xzf -
+  systemctl stop openvpnas
+  for db in $AS_DATABASES; do
+    rm -f "$AS_DIR/etc/db/$db"
+    sqlite3 "$AS_DIR/etc/db/$db" < "$dump/$db.sql"
+  done
+  rm -rf "$dump"
+  systemctl start openvpnas
+  as_wait
+}
+
+# The settings the construct owns, written at every boot, so a replacement follows the template.
+as_configure() {
+  local route dns password i=0
+  as_put host.name "$OVPN_PUBLIC_ADDRESS"
+  as_put vpn.server.daemon.enable true
+  as_put vpn.server.daemon.protocols "$OVPN_PROTOCOL"
+  as_put "vpn.server.daemon.$OVPN_PROTOCOL.port" "$OVPN_PORT"
+  # The tunnel port carries tunnels only: port sharing would put the web UIs behind it too.
+  as_put vpn.server.port_share.enable false
+  as_put vpn.daemon.0.client.network "\${OVPN_CLIENT_CIDR%/*}"
+  as_put vpn.daemon.0.client.netmask_bits "\${OVPN_CLIENT_CIDR#*/}"
+  if [ "$OVPN_ROUTING_MODE" = routed ]; then as_put vpn.server.routing.private_access route; else as_put vpn.server.routing.private_access nat; fi
+  as_put vpn.client.routing.reroute_gw false
+  as_clear_list vpn.server.routing.private_network
+  for route in $OVPN_ROUTES; do
+    as_put "vpn.server.routing.private_network.$i" "$route"
+    i=$((i + 1))
+  done
+  as_clear_list vpn.server.dhcp_option.dns
+  i=0
+  for dns in $(pushed_dns_servers); do
+    as_put "vpn.server.dhcp_option.dns.$i" "$dns"
+    i=$((i + 1))
+  done
+  if [ "$i" -gt 0 ]; then as_put vpn.client.routing.reroute_dns custom; else as_put vpn.client.routing.reroute_dns false; fi
+  # The administrator's password comes from its secret at every boot: changing the secret and
+  # replacing the instance changes it. Only root runs commands on this server.
+  password=$(aws_retry secretsmanager get-secret-value --secret-id "$OVPN_ADMIN_SECRET_ID" --query SecretString --output text)
+  sacli --user openvpn --key prop_superuser --value true UserPropPut > /dev/null
+  sacli --user openvpn --key user_auth_type --value local UserPropPut > /dev/null
+  sacli --user openvpn --new_pass "$password" SetLocalPassword > /dev/null
+  sacli start > /dev/null
+}
+
+# A user with an auto-login profile (certificate only, as with the community edition), kept in its own secret.
+issue_client() {
+  local name="$1" profile
+  valid_client_name "$name" openvpn
+  lock_changes "$AS_DIR/etc/.guarded-lock"
+  ! profile_exists "$name" || die "a profile for $name exists already (secret $(profile_secret "$name")): revoke it first, or choose another name"
+  sacli --user "$name" --key type --value user_connect UserPropPut > /dev/null
+  sacli --user "$name" --key prop_autologin --value true UserPropPut > /dev/null
+  profile=$(mktemp)
+  sacli --user "$name" GetAutologin > "$profile"
+  grep -q '^<ca>$' "$profile" || die "Access Server gave no profile for $name"
+  store_profile "$name" "$profile"
+  rm -f "$profile"
+  as_backup
+  log "issued $name: the profile is in the secret $(profile_secret "$name")"
+}
+
+# Revokes every certificate of the user, deletes the user and the profile.
+revoke_client() {
+  local name="$1"
+  valid_client_name "$name" openvpn
+  lock_changes "$AS_DIR/etc/.guarded-lock"
+  profile_exists "$name" || die "no profile for $name (secret $(profile_secret "$name"))"
+  sacli --user "$name" RevokeUser > /dev/null
+  sacli --user "$name" UserPropDelAll > /dev/null
+  as_backup
+  delete_profile "$name"
+  log "revoked $name: Access Server refuses its certificate from now on"
+}
+
+# Changes made in the admin UI reach the secret within a quarter of an hour.
+install_units() {
+  cat > "$OVPN_SYSTEMD_DIR/openvpn-guarded-backup.service" << UNIT
+[Unit]
+Description=Save the Access Server databases in Secrets Manager when they change
+
+[Service]
+Type=oneshot
+ExecStart=$OVPN_BIN backup
+UNIT
+  cat > "$OVPN_SYSTEMD_DIR/openvpn-guarded-backup.timer" << UNIT
+[Unit]
+Description=Save the Access Server databases every quarter of an hour
+
+[Timer]
+OnBootSec=15min
+OnUnitActiveSec=15min
+
+[Install]
+WantedBy=timers.target
+UNIT
+  systemctl daemon-reload
+}
+
+# First boot of an instance (cloud-init runs this once per instance).
+boot() {
+  trap signal_failure_on_exit EXIT
+  export DEBIAN_FRONTEND=noninteractive
+  if ! command -v sqlite3 > /dev/null; then
+    apt-get -o DPkg::Lock::Timeout=600 update -q
+    apt-get -o DPkg::Lock::Timeout=600 install -y -q sqlite3
+  fi
+  command -v aws > /dev/null || snap install aws-cli --classic
+  install -m 0700 "$0" "$OVPN_BIN"
+  take_elastic_ip
+  as_initialize
+  if as_restore; then log "Access Server databases restored from $OVPN_SECRET_ID"; fi
+  as_configure
+  as_wait
+  as_backup
+  install_units
+  systemctl enable --now openvpn-guarded-backup.timer
+  if [ "$OVPN_ROUTING_MODE" = routed ]; then take_over_routes; fi
+  signal_stack SUCCESS
+}
+
+case "\${1:-boot}" in
+  boot) boot ;;
+  backup) lock_changes "$AS_DIR/etc/.guarded-lock"; as_backup ;;
+  issue-client) issue_client "$2" ;;
+  revoke-client) revoke_client "$2" ;;
+  *) die "usage: $0 [boot|backup|issue-client NAME|revoke-client NAME]" ;;
+esac
+`;
+
 /**
- * The whole script: the settings, then the fixed body. Values may be tokens; the caller makes
- * sure literal values hold no single quote.
+ * The whole script: the settings, then the shared part and the edition's own. Values may be
+ * tokens; the caller makes sure literal values hold no single quote.
  */
-export function serverScript(settings: ServerScriptSettings): string {
-  const lines = Object.entries(settings).map(([name, value]) => `${name}='${value}'`);
-  return ['#!/bin/bash', 'set -Eeo pipefail', ...lines, BODY].join('\n');
+export function serverScript(settings: ServerScriptSettings, edition: OpenVpnEdition = OpenVpnEdition.COMMUNITY): string {
+  const lines = Object.entries(settings).filter(([, value]) => value !== undefined).map(([name, value]) => `${name}='${value}'`);
+  return ['#!/bin/bash', 'set -Eeo pipefail', ...lines, SHARED, edition === OpenVpnEdition.ACCESS_SERVER ? ACCESS_SERVER : COMMUNITY].join('\n');
 }

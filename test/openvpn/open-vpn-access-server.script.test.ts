@@ -117,7 +117,7 @@ describe('OpenVpnAccessServer boot script, run for real', () => {
   test('the script refuses a client name the document would refuse, and the server\'s own name', () => {
     sandbox.run(`${sandbox.script} configure`);
     expect(sandbox.run(`${sandbox.script} issue-client '-rf'`).stderr).toContain("client name '-rf' must be 1 to 64 letters");
-    expect(sandbox.run(`${sandbox.script} issue-client server`).stderr).toContain("'server' is the server's own certificate");
+    expect(sandbox.run(`${sandbox.script} issue-client server`).stderr).toContain("'server' is the server's own name: choose another client name");
   });
 
   test('revoking puts the certificate on the CRL and deletes the profile', () => {
