@@ -182,6 +182,7 @@ describe('GuardedPatternsChecks: OpenVPN and EC2 checks on plain aws-cdk-lib res
       ['an OpenVPN static key', 'cat > ta.key <<EOF\n-----BEGIN OpenVPN Static key V1-----\n', 'an OpenVPN static key (tls-auth or tls-crypt) (line 2)'],
       ['a password on a command line', 'mysql --password=hunter2hunter2 -e "select 1"', 'a password given on a command line (line 1)'],
       ['a password piped to chpasswd', "echo 'ubuntu:hunter2hunter2' | chpasswd", 'a password piped to chpasswd (line 1)'],
+      ['the Access Server image\'s admin_pw setting', 'public_hostname=vpn.example.com\nadmin_user=openvpn\nadmin_pw=hunter2hunter2\n', 'a password or secret assigned to a variable (line 3)'],
     ])('%s is found', (_name, text, kind) => {
       expect(secretsIn(text)).toEqual([kind]);
     });

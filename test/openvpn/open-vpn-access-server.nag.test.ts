@@ -1,5 +1,5 @@
 import { Validations, aws_ec2 as ec2, aws_sns as sns, aws_kms as kms } from 'aws-cdk-lib';
-import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
+import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnEdition, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import { acknowledgements as recorded, complianceFindings, testStack } from '../util';
 
 /** Acknowledgements by rule ID (Validations records them as `Annotation::<id>`). */
@@ -29,6 +29,14 @@ const variants: Array<[string, (stack: Stack) => Partial<OpenVpnAccessServerProp
     protocol: OpenVpnProtocol.TCP, port: 443, allowedCidrs: ['203.0.113.0/24'], routingMode: OpenVpnRoutingMode.ROUTED, dnsServers: ['10.0.0.53'],
   })],
   ['x86 instance, own key', (stack) => ({ instanceType: new ec2.InstanceType('t3.small'), encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) })],
+  ['Access Server from its Marketplace image', () => ({ edition: OpenVpnEdition.ACCESS_SERVER, machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }) })],
+  ['Access Server on TCP 443 in routing mode', () => ({
+    edition: OpenVpnEdition.ACCESS_SERVER,
+    machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+    protocol: OpenVpnProtocol.TCP,
+    port: 443,
+    routingMode: OpenVpnRoutingMode.ROUTED,
+  })],
 ];
 
 describe('OpenVpnAccessServer under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI DSS and GuardedPatterns', () => {
@@ -76,6 +84,22 @@ describe('OpenVpnAccessServer under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI 
     for (const ack of acks) {
       expect(ack.reason.length).toBeGreaterThan(60);
     }
+  });
+
+  test('Access Server: the admin password\'s rotation findings are acknowledged on that secret alone, with the reason', () => {
+    const stack = testStack();
+    const network = new PrivateSubnetVpc(stack, 'Network');
+    new OpenVpnAccessServer(stack, 'Vpn', {
+      vpc: network.vpc, edition: OpenVpnEdition.ACCESS_SERVER, machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+    });
+    const acks = acknowledgements(stack).filter((a) => a.path === 'TestStack/Vpn/AdminPassword');
+    expect(acks.map((a) => a.id).sort()).toEqual([
+      'AwsSolutions-SMG4',
+      'HIPAA.Security-SecretsManagerRotationEnabled',
+      'NIST.800.53.R5-SecretsManagerRotationEnabled',
+      'PCI.DSS.321-SecretsManagerRotationEnabled',
+    ]);
+    expect(acks[0].reason).toContain('each boot sets it from this secret');
   });
 
   test('the tunnel port open to the world is acknowledged only when allowedCidrs says so', () => {

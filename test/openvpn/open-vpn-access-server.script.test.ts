@@ -3,9 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import { PKI_MARKER } from '../../src/openvpn/server-script';
 import { testStack } from '../util';
-import { ServerSandbox, TemplateJson, addBootStubs, documentCommand, installed, serverScriptOf } from './script-harness';
-
-const PKI_SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:pki-AbCdEf';
+import { PKI_SECRET, ServerSandbox, TemplateJson, addBootStubs, documentCommand, installed, serverScriptOf } from './script-harness';
 
 function synthesize(props: Partial<OpenVpnAccessServerProps> = {}): { template: TemplateJson; prefix: string; signal: string } {
   const stack = testStack();

@@ -1,6 +1,6 @@
-import { App, RemovalPolicy, Stack, Token, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
+import { App, CfnResource, RemovalPolicy, Stack, Token, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
+import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnEdition, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import { testStack } from '../util';
 
 function create(props: Partial<OpenVpnAccessServerProps> = {}, cidr?: string) {
@@ -138,6 +138,72 @@ describe('OpenVpnAccessServer', () => {
       expect(vpn.launchTemplate.node.path).toBe('TestStack/Vpn/LaunchTemplate');
       expect(vpn.clientProfileDocument.node.path).toBe('TestStack/Vpn/ClientProfileDocument');
       expect(vpn.clientProfilePrefix).toBe('openvpn/TestStack-Vpn-A3454426');
+    });
+  });
+
+  describe('edition: Access Server', () => {
+    const image = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
+    const { vpn, template } = build({ edition: OpenVpnEdition.ACCESS_SERVER, machineImage: image });
+
+    test('the Marketplace image on an x86 t3.small, with the image\'s own root size, encrypted gp3', () => {
+      template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+        LaunchTemplateData: Match.objectLike({
+          ImageId: 'ami-0123456789abcdef0',
+          InstanceType: 't3.small',
+          MetadataOptions: { HttpTokens: 'required' },
+          BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { Encrypted: true, VolumeType: 'gp3', DeleteOnTermination: true } }],
+        }),
+      });
+      expect(JSON.stringify(template.toJSON().Parameters ?? {})).not.toContain('/aws/service/canonical/');
+      expect(vpn.edition).toBe(OpenVpnEdition.ACCESS_SERVER);
+    });
+
+    test('an instance type of one\'s own', () => {
+      const own = build({ edition: OpenVpnEdition.ACCESS_SERVER, machineImage: image, instanceType: new ec2.InstanceType('c5.large') });
+      own.template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'c5.large' }) });
+    });
+
+    test('a generated admin password in its own secret, encrypted with the key, which only the server reads', () => {
+      template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Description: "Password of the administrator 'openvpn' of the OpenVPN Access Server TestStack/Vpn",
+        GenerateSecretString: { PasswordLength: 32, ExcludePunctuation: true },
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('VpnKey'), 'Arn'] },
+      });
+      const adminSecret = Stack.of(vpn).resolve((vpn.adminPasswordSecret!.node.defaultChild as CfnResource).logicalId);
+      expect(setting(template, 'OVPN_ADMIN_SECRET_ID')).toBe('<token>');
+      expect(JSON.stringify(template.findResources('AWS::EC2::LaunchTemplate'))).toContain(`{"Ref":"${adminSecret}"}`);
+      const statements = policyStatements(template);
+      expect(statements.map((s) => s.Sid)).toEqual(['Pki', 'AdminPassword', 'ClientProfiles', 'Encryption', 'ElasticIp', 'Signal']);
+      expect(statements[1]).toMatchObject({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: adminSecret } });
+    });
+
+    test('the security group admits only the tunnel port: the admin UI (943) is reached through Session Manager port forwarding', () => {
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupIngress: [{ IpProtocol: 'udp', FromPort: 1194, ToPort: 1194, CidrIp: '0.0.0.0/0', Description: 'OpenVPN tunnels' }],
+      });
+      template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    });
+
+    test('the user data configures Access Server with sacli and installs no community packages', () => {
+      const script = userData(template);
+      expect(script).toContain('"$AS_DIR/scripts/sacli" "$@"');
+      expect(script).not.toContain('easy-rsa');
+      expect(setting(template, 'OVPN_CLIENT_CIDR')).toBe('10.255.240.0/20');
+    });
+
+    test('the community edition has no admin password', () => {
+      const community = build();
+      expect(community.vpn.adminPasswordSecret).toBeUndefined();
+      expect(community.vpn.edition).toBe(OpenVpnEdition.COMMUNITY);
+      community.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+      expect(setting(community.template, 'OVPN_ADMIN_SECRET_ID')).toBeUndefined();
+    });
+
+    test('fails when no image is given', () => {
+      expect(() => build({ edition: OpenVpnEdition.ACCESS_SERVER })).toThrow(
+        "OpenVpnAccessServer 'TestStack/Vpn': edition is OpenVpnEdition.ACCESS_SERVER but machineImage is not set; subscribe to OpenVPN Access Server in AWS Marketplace and give its image, "
+        + "for example machineImage: ec2.MachineImage.lookup({ name: 'OpenVPN Access Server*', owners: ['aws-marketplace'] }).");
     });
   });
 

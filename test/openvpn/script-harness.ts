@@ -10,13 +10,20 @@ export type TemplateJson = { Resources: Record<string, { Type: string; Propertie
 /** The address the tests give the Elastic IP: the server's end of the test network. */
 export const FAKE_PUBLIC_ADDRESS = '198.18.0.1';
 
+/** The ARNs the tests give the PKI secret and Access Server's admin password secret. */
+export const PKI_SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:pki-AbCdEf';
+export const ADMIN_SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:admin-AbCdEf';
+
+/** The admin password the tests put in the admin secret, as CloudFormation would generate one. */
+export const ADMIN_PASSWORD = 'Zq8v2Lr7Kp4Xw9Nb3Hd6Ty1Fm5Gc0Js2';
+
 /** Test stand-ins for the values CloudFormation fills in at deploy time. */
 function fakeValue(template: TemplateJson, value: any): string {
   if (value && typeof value === 'object') {
     if ('Ref' in value) {
       const resource = template.Resources[value.Ref];
       switch (resource?.Type) {
-        case 'AWS::SecretsManager::Secret': return 'arn:aws:secretsmanager:us-east-1:111111111111:secret:pki-AbCdEf';
+        case 'AWS::SecretsManager::Secret': return value.Ref.includes('AdminPassword') ? ADMIN_SECRET : PKI_SECRET;
         case 'AWS::EC2::RouteTable': return `rtb-${value.Ref}`;
         default: return `fake-${value.Ref}`;
       }
@@ -72,18 +79,22 @@ export class ServerSandbox {
   public readonly script: string;
   public readonly store: string;
   public readonly serverDir: string;
+  /** Where Access Server's stand-ins keep their installation. */
+  public readonly asDir: string;
 
   constructor(public readonly scriptText: string) {
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'openvpn-test-'));
     this.script = path.join(this.root, 'openvpn-guarded');
     this.store = path.join(this.root, 'secrets');
     this.serverDir = path.join(this.root, 'server');
+    this.asDir = path.join(this.root, 'openvpn_as');
     fs.mkdirSync(path.join(this.root, 'bin'));
     fs.mkdirSync(this.store);
     fs.writeFileSync(this.script, scriptText, { mode: 0o700 });
     fs.copyFileSync(path.join(__dirname, 'aws-stub.sh'), path.join(this.root, 'bin', 'aws'));
     fs.chmodSync(path.join(this.root, 'bin', 'aws'), 0o755);
-    this.putSecret('arn:aws:secretsmanager:us-east-1:111111111111:secret:pki-AbCdEf', 'a random placeholder CloudFormation generated');
+    this.putSecret(PKI_SECRET, 'a random placeholder CloudFormation generated');
+    this.putSecret(ADMIN_SECRET, ADMIN_PASSWORD);
   }
 
   /** The environment the script runs in: the stand-in first on PATH, the server directory here. */
@@ -92,6 +103,7 @@ export class ServerSandbox {
       PATH: `${path.join(this.root, 'bin')}:${process.env.PATH}`,
       AWS_STUB_STORE: this.store,
       OVPN_DIR: this.serverDir,
+      AS_DIR: this.asDir,
       OVPN_BIN: path.join(this.root, 'bin', 'openvpn-guarded'),
       OVPN_SYSTEMD_DIR: path.join(this.root, 'systemd'),
       OVPN_RETRY_SECONDS: '0',
@@ -150,5 +162,33 @@ export function addBootStubs(sandbox: ServerSandbox): void {
   for (const [name, body] of Object.entries(stubs)) {
     fs.writeFileSync(path.join(bin, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
   }
-  fs.mkdirSync(path.join(sandbox.root, 'systemd'));
+  fs.mkdirSync(path.join(sandbox.root, 'systemd'), { recursive: true });
+}
+
+/**
+ * Stand-ins for an Access Server image on top of the boot stubs: sacli and ovpn-init (see their
+ * files), and systemctl stopping and starting the openvpnas service. `initialized` is an image
+ * whose own first-boot setup has already run.
+ */
+export function addAccessServerStubs(sandbox: ServerSandbox, initialized = false): void {
+  addBootStubs(sandbox);
+  const log = path.join(sandbox.store, 'calls.log');
+  for (const dir of ['scripts', 'bin']) {
+    fs.mkdirSync(path.join(sandbox.asDir, dir), { recursive: true });
+  }
+  fs.copyFileSync(path.join(__dirname, 'sacli-stub.sh'), path.join(sandbox.asDir, 'scripts', 'sacli'));
+  fs.copyFileSync(path.join(__dirname, 'ovpn-init-stub.sh'), path.join(sandbox.asDir, 'bin', 'ovpn-init'));
+  fs.chmodSync(path.join(sandbox.asDir, 'scripts', 'sacli'), 0o755);
+  fs.chmodSync(path.join(sandbox.asDir, 'bin', 'ovpn-init'), 0o755);
+  fs.writeFileSync(path.join(sandbox.root, 'bin', 'systemctl'), [
+    '#!/bin/bash',
+    `echo "systemctl $*" >> ${log}`,
+    `if [ "$*" = 'stop openvpnas' ]; then touch ${sandbox.asDir}/stopped; fi`,
+    `if [ "$*" = 'start openvpnas' ]; then rm -f ${sandbox.asDir}/stopped; fi`,
+    '',
+  ].join('\n'), { mode: 0o755 });
+  if (initialized) {
+    const result = sandbox.run(`${sandbox.asDir}/bin/ovpn-init --batch --force`);
+    expect(result.stderr).toBe('');
+  }
 }

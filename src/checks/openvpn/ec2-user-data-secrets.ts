@@ -10,9 +10,9 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/-----BEGIN OpenVPN Static key V\d-----/, 'an OpenVPN static key (tls-auth or tls-crypt)'],
   [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key ID'],
   [/aws_secret_access_key\s*[=:]\s*['"]?[A-Za-z0-9/+]{30,}/i, 'an AWS secret access key'],
-  // NAME=value or NAME: value (shell, YAML, JSON), where NAME ends in password, passwd, pwd, secret or token and the
-  // value is a literal (not $VAR, $(...), a file:// reference or the ARN of a secret).
-  [/(?:^|[\s;&|'"{,])(?:[A-Za-z_][A-Za-z0-9_.-]*)?(?:password|passwd|pwd|secret|token)['"]?\s*[=:]\s*(['"]?)(?![$`]|file:\/\/|arn:)[^\s'"]{4,}\1/im, 'a password or secret assigned to a variable'],
+  // NAME=value or NAME: value (shell, YAML, JSON), where NAME ends in password, passwd, pwd, pw (Access Server's
+  // admin_pw), secret or token and the value is a literal (not $VAR, $(...), a file:// reference or the ARN of a secret).
+  [/(?:^|[\s;&|'"{,])(?:[A-Za-z_][A-Za-z0-9_.-]*)?(?:password|passwd|pwd|pw|secret|token)['"]?\s*[=:]\s*(['"]?)(?![$`]|file:\/\/|arn:)[^\s'"]{4,}\1/im, 'a password or secret assigned to a variable'],
   [/--(?:password|passwd|new[_-]?pass)[ =](['"]?)(?![$`-])[^\s'"]{4,}\1/i, 'a password given on a command line'],
   [/echo\s+['"]?[A-Za-z_][A-Za-z0-9_-]*:(?![$`])[^\s'"]{4,}['"]?\s*\|\s*(?:sudo\s+)?chpasswd/, 'a password piped to chpasswd'],
 ];
