@@ -1,5 +1,5 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnEdition, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import { secretsIn } from '../../src/checks/openvpn/ec2-user-data-secrets';
 import { ACCESS_SERVER_MARKER } from '../../src/openvpn/server-script';
@@ -216,7 +216,7 @@ describe('OpenVpnAccessServer (Access Server edition) boot script, run against s
     addAccessServerStubs(sandbox);
     sandbox.run(`bash ${sandbox.script}`);
     const saved = sandbox.secret(PKI_SECRET);
-    sql(sandbox, 'certs.db', "INSERT INTO certs (cn, revoked) SELECT hex(randomblob(400)), 0 FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) SELECT i FROM n);");
+    sql(sandbox, 'certs.db', 'INSERT INTO certs (cn, revoked) SELECT hex(randomblob(400)), 0 FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) SELECT i FROM n);');
     const result = sandbox.run(`${sandbox.script} backup`);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/the Access Server databases take \d+ bytes, more than the 65536 a secret holds/);
