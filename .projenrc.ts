@@ -89,12 +89,18 @@ for (const dir of ['examples', 'scripts', 'bench']) {
   });
 }
 
-// `npm test` also proves that jsii compiles the library, that the handlers bundle, and that every
-// example in the README and the API docs compiles (jsii-rosetta, strict).
+// `npm test` also proves that jsii compiles the library, that the handlers bundle, that every
+// example in the README and the API docs compiles (jsii-rosetta, strict), and that the tests
+// type-check (ts-jest compiles each file on its own, without type errors).
 const rosetta = project.addTask('rosetta', {
   description: 'Compile every README and API example with jsii-rosetta (strict)',
   exec: 'jsii-rosetta extract --strict --compile --fail',
 });
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the tests and their helpers',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
 project.testTask.prependSpawn(rosetta);
 project.testTask.prependSpawn(project.postCompileTask);
 project.testTask.prependSpawn(project.compileTask);

@@ -1,7 +1,6 @@
 import {
   App,
   Stack,
-  Validations,
   aws_certificatemanager as acm,
   aws_ec2 as ec2,
   aws_ecr as ecr,

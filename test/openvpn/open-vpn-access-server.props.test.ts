@@ -1,12 +1,12 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { OpenVpnAccessServer, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
+import { OpenVpnAccessServer, OpenVpnEdition, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import { formatCidr } from '../../src/private/cidr';
 import { testStack } from '../util';
 
 /** A clear error names the pattern, its path and the prop. */
-const CLEAR_ERROR = /^OpenVpnAccessServer 'TestStack\/Vpn': (port|allowedCidrs|clientCidr|routes|dnsServers|vpcSubnets) /;
+const CLEAR_ERROR = /^OpenVpnAccessServer 'TestStack\/Vpn': (port|allowedCidrs|clientCidr|routes|dnsServers|vpcSubnets|edition) /;
 
 const octet = fc.integer({ min: 0, max: 255 });
 const anyAddressNumber = fc.integer({ min: 0, max: 2 ** 32 - 1 });
@@ -18,6 +18,13 @@ const anyCidr = (min: number, max: number) => fc.oneof(
   { arbitrary: wellFormed(min, max), weight: 12 },
   { arbitrary: fc.tuple(octet, octet, octet, octet, fc.integer({ min: 0, max: 40 })).map(([a, b, c, d, m]) => `${a}.${b}.${c}.${d}/${m}`), weight: 1 },
   { arbitrary: fc.string({ maxLength: 18 }), weight: 1 },
+);
+const ACCESS_SERVER_IMAGE = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
+/** An edition and its image: Access Server needs one. */
+const anyEdition = fc.oneof(
+  { arbitrary: fc.constant<[OpenVpnEdition | undefined, ec2.IMachineImage | undefined]>([undefined, undefined]), weight: 4 },
+  { arbitrary: fc.constant<[OpenVpnEdition | undefined, ec2.IMachineImage | undefined]>([OpenVpnEdition.ACCESS_SERVER, ACCESS_SERVER_IMAGE]), weight: 4 },
+  { arbitrary: fc.constant<[OpenVpnEdition | undefined, ec2.IMachineImage | undefined]>([OpenVpnEdition.ACCESS_SERVER, undefined]), weight: 1 },
 );
 const anyAddress = fc.oneof(
   { arbitrary: fc.tuple(octet, octet, octet, octet).map((o) => o.join('.')), weight: 12 },
@@ -42,7 +49,8 @@ describe('OpenVpnAccessServer with random props', () => {
         { arbitrary: fc.constantFrom<ec2.SubnetType | undefined>(undefined, ec2.SubnetType.PUBLIC), weight: 8 },
         { arbitrary: fc.constant(ec2.SubnetType.PRIVATE_WITH_EGRESS), weight: 1 },
       ),
-      (clientCidr, allowedCidrs, port, routes, dnsServers, protocol, routingMode, subnetType) => {
+      anyEdition,
+      (clientCidr, allowedCidrs, port, routes, dnsServers, protocol, routingMode, subnetType, [edition, machineImage]) => {
         const stack = testStack();
         const network = new PrivateSubnetVpc(stack, 'Network', { maxAzs: 2 });
         let vpn: OpenVpnAccessServer;
@@ -57,6 +65,8 @@ describe('OpenVpnAccessServer with random props', () => {
             protocol,
             routingMode,
             vpcSubnets: subnetType ? { subnetType } : undefined,
+            edition,
+            machineImage,
           });
         } catch (e) {
           expect((e as Error).name).toBe('GuardedPatternsError');
@@ -68,6 +78,7 @@ describe('OpenVpnAccessServer with random props', () => {
         const template = Template.fromStack(stack);
         template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
         expect(vpn.port).toBe(port ?? 1194);
+        expect(vpn.edition).toBe(edition ?? OpenVpnEdition.COMMUNITY);
         outcomes.synthesized++;
       },
     ), { numRuns: 60 });

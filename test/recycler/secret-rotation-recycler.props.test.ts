@@ -59,7 +59,7 @@ describe('SecretRotationRecycler with random props', () => {
           return service(stack, `Svc${i}`, web, { secrets: value ? { S: value } : undefined });
         }).filter((s): s is ecs.FargateService => s !== undefined);
         // Only when asked: an empty stack is not a valid template.
-        const farCluster = () => ecs.Cluster.fromClusterAttributes(new Stack(app, 'Far', { env: { account: '111111111111', region: 'eu-west-1' } }), 'Cluster', { clusterName: 'far' });
+        const farCluster = () => ecs.Cluster.fromClusterArn(new Stack(app, 'Far', { env: { account: '111111111111', region: 'eu-west-1' } }), 'Cluster', 'arn:aws:ecs:eu-west-1:111111111111:cluster/far');
         let recycler: SecretRotationRecycler;
         try {
           recycler = new SecretRotationRecycler(stack, 'Recycler', {

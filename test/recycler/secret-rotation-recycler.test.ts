@@ -382,7 +382,7 @@ describe('SecretRotationRecycler', () => {
     test('fails when a cluster is in another region', () => {
       const app = testApp();
       const far = new Stack(app, 'Far', { env: { account: '111111111111', region: 'eu-west-1' } });
-      const farCluster = ecs.Cluster.fromClusterAttributes(far, 'Cluster', { clusterName: 'far' });
+      const farCluster = ecs.Cluster.fromClusterArn(far, 'Cluster', 'arn:aws:ecs:eu-west-1:111111111111:cluster/far');
       const stack = testStack(app);
       expect(() => new SecretRotationRecycler(stack, 'Recycler', { clusters: [farCluster] })).toThrow(
         /clusters: cluster 'Far\/Cluster' is in region eu-west-1, the recycler in us-east-1\. .*SecretRotationRecycler\.ofStack/);
