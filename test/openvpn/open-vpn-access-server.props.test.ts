@@ -21,10 +21,11 @@ const anyCidr = (min: number, max: number) => fc.oneof(
 );
 const ACCESS_SERVER_IMAGE = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
 /** An edition and its image: Access Server needs one. */
+type EditionAndImage = [OpenVpnEdition | undefined, ec2.IMachineImage | undefined];
 const anyEdition = fc.oneof(
-  { arbitrary: fc.constant<[OpenVpnEdition | undefined, ec2.IMachineImage | undefined]>([undefined, undefined]), weight: 4 },
-  { arbitrary: fc.constant<[OpenVpnEdition | undefined, ec2.IMachineImage | undefined]>([OpenVpnEdition.ACCESS_SERVER, ACCESS_SERVER_IMAGE]), weight: 4 },
-  { arbitrary: fc.constant<[OpenVpnEdition | undefined, ec2.IMachineImage | undefined]>([OpenVpnEdition.ACCESS_SERVER, undefined]), weight: 1 },
+  { arbitrary: fc.constant<EditionAndImage>([undefined, undefined]), weight: 4 },
+  { arbitrary: fc.constant<EditionAndImage>([OpenVpnEdition.ACCESS_SERVER, ACCESS_SERVER_IMAGE]), weight: 4 },
+  { arbitrary: fc.constant<EditionAndImage>([OpenVpnEdition.ACCESS_SERVER, undefined]), weight: 1 },
 );
 const anyAddress = fc.oneof(
   { arbitrary: fc.tuple(octet, octet, octet, octet).map((o) => o.join('.')), weight: 12 },
