@@ -5,7 +5,8 @@ import { secretsIn } from '../../src/checks/openvpn/ec2-user-data-secrets';
 import { ACCESS_SERVER_MARKER } from '../../src/openvpn/server-script';
 import { testStack } from '../util';
 import {
-  ADMIN_PASSWORD, FAKE_PUBLIC_ADDRESS, PKI_SECRET, ServerSandbox, TemplateJson, addAccessServerStubs, documentCommand, installed, serverScriptOf,
+  ADMIN_PASSWORD, FAKE_PUBLIC_ADDRESS, PKI_SECRET, ServerSandbox, TemplateJson,
+  addAccessServerStubs, documentCommand, expectInOrder, requireInstalled, serverScriptOf,
 } from './script-harness';
 
 /**
@@ -37,10 +38,7 @@ describe('OpenVpnAccessServer (Access Server edition) boot script, run against s
   const document = (action: string, name: string) => documentCommand(template, sandbox.script, action, name);
 
   beforeAll(() => {
-    const missing = tools.filter((t) => !installed(t));
-    if (missing.length > 0) {
-      throw new Error(`These tests run ${missing.join(', ')}; install them (apt-get install sqlite3 shellcheck util-linux), as .ci/run does.`);
-    }
+    requireInstalled(tools, 'sqlite3 shellcheck util-linux');
   });
   beforeEach(() => {
     sandbox = new ServerSandbox(serverScriptOf(template));
@@ -107,7 +105,7 @@ describe('OpenVpnAccessServer (Access Server edition) boot script, run against s
     expect(sandbox.secret(PKI_SECRET)).toMatch(new RegExp(`^${ACCESS_SERVER_MARKER}[A-Za-z0-9+/=]+$`));
 
     const log = calls(sandbox);
-    const order = [
+    expectInOrder(log, [
       'ec2 associate-address --allocation-id eipalloc-0123456789abcdef0 --instance-id i-0123456789abcdef0 --allow-reassociation',
       'ovpn-init --batch --force',
       'sacli --key host.name --value 198.18.0.1 ConfigPut',
@@ -116,9 +114,7 @@ describe('OpenVpnAccessServer (Access Server edition) boot script, run against s
       `secretsmanager put-secret-value --secret-id ${PKI_SECRET} --secret-string file://`,
       'systemctl enable --now openvpn-guarded-backup.timer',
       'cloudformation signal-resource --stack-name TestStack',
-    ].map((line) => log.findIndex((l) => l.startsWith(line)));
-    expect(order.every((i) => i >= 0)).toBe(true);
-    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    ]);
     expect(log[log.length - 1]).toMatch(/--status SUCCESS$/);
     expect(log.filter((l) => /^ec2 (modify-instance-attribute|create-route|replace-route)/.test(l))).toEqual([]);
     expect(sandbox.run(`cat ${sandbox.root}/systemd/openvpn-guarded-backup.service`).stdout).toContain(`ExecStart=${sandbox.env.OVPN_BIN} backup`);

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import { PKI_MARKER } from '../../src/openvpn/server-script';
 import { testStack } from '../util';
-import { PKI_SECRET, ServerSandbox, TemplateJson, addBootStubs, documentCommand, installed, serverScriptOf } from './script-harness';
+import { PKI_SECRET, ServerSandbox, TemplateJson, addBootStubs, documentCommand, expectInOrder, requireInstalled, serverScriptOf } from './script-harness';
 
 function synthesize(props: Partial<OpenVpnAccessServerProps> = {}): { template: TemplateJson; prefix: string; signal: string } {
   const stack = testStack();
@@ -21,10 +21,7 @@ describe('OpenVpnAccessServer boot script, run for real', () => {
   let sandbox: ServerSandbox;
 
   beforeAll(() => {
-    const missing = tools.filter((t) => !installed(t));
-    if (missing.length > 0) {
-      throw new Error(`These tests run ${missing.join(', ')}; install them (apt-get install openvpn easy-rsa shellcheck), as .ci/run does.`);
-    }
+    requireInstalled(tools, 'openvpn easy-rsa shellcheck');
   });
   beforeEach(() => {
     sandbox = new ServerSandbox(serverScriptOf(template));
@@ -154,16 +151,14 @@ describe('OpenVpnAccessServer boot script, run for real', () => {
       expect(result.stderr).toContain('PKI created and stored in');
       expect(result.status).toBe(0);
       const log = calls(sandbox);
-      const order = [
+      expectInOrder(log, [
         'apt-get -o DPkg::Lock::Timeout=600 install -y -q openvpn easy-rsa iptables netcat-openbsd',
         'ec2 associate-address --allocation-id eipalloc-0123456789abcdef0 --instance-id i-0123456789abcdef0 --allow-reassociation',
         `secretsmanager put-secret-value --secret-id ${PKI_SECRET} --secret-string file://`,
         'systemctl enable --now openvpn-guarded-network.service openvpn-server@server.service',
         'systemctl is-active --quiet openvpn-server@server.service',
         `cloudformation signal-resource --stack-name TestStack --logical-resource-id ${signal} --unique-id i-0123456789abcdef0 --status SUCCESS`,
-      ].map((line) => log.findIndex((l) => l.startsWith(line)));
-      expect(order.every((i) => i >= 0)).toBe(true);
-      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      ]);
       expect(log.filter((l) => /modify-instance-attribute|route/.test(l))).toEqual([]);
       expect(sandbox.run(`cat ${sandbox.root}/systemd/openvpn-guarded-network.service`).stdout).toContain(`ExecStart=${sandbox.env.OVPN_BIN} network-up`);
       expect(sandbox.run(`cmp ${sandbox.script} ${sandbox.env.OVPN_BIN}`).status).toBe(0);

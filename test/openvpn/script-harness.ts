@@ -131,9 +131,19 @@ export class ServerSandbox {
   }
 }
 
-/** Whether a program is on PATH. */
-export function installed(program: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
+/** Fails loudly, naming the Debian packages, when a program a test runs is not on PATH. */
+export function requireInstalled(programs: string[], packages: string): void {
+  const missing = programs.filter((program) => spawnSync('sh', ['-c', `command -v ${program}`]).status !== 0);
+  if (missing.length > 0) {
+    throw new Error(`These tests run ${missing.join(', ')}; install them (apt-get install ${packages}), as .ci/run does.`);
+  }
+}
+
+/** Asserts that each line starts some line of the log, in this order. */
+export function expectInOrder(log: string[], lines: string[]): void {
+  const order = lines.map((line) => log.findIndex((l) => l.startsWith(line)));
+  expect(lines.filter((_, i) => order[i] < 0)).toEqual([]);
+  expect([...order].sort((a, b) => a - b)).toEqual(order);
 }
 
 /**
