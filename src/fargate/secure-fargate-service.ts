@@ -635,7 +635,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     const task = this.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
     const { services, externalImages } = neededEndpoints(task, index);
     if (externalImages.length > 0) {
-      throwFinding(FargateNoEgress, `${subject}: the tasks run in isolated subnets, with no route to the internet, and cannot pull ${externalImages.join(', ')} from a registry outside the VPC. `
+      throwFinding(FargateNoEgress, `${subject}: the tasks run in isolated subnets, with no route to the internet, and cannot pull ${[...new Set(externalImages)].join(', ')} from a registry outside the VPC. `
         + 'Use an image in ECR (ecs.ContainerImage.fromAsset or fromEcrRepository), or subnets with NAT.');
     }
     const cfnSubnets = isolated.map((s) => s.node.defaultChild).filter((c): c is ec2.CfnSubnet => c instanceof ec2.CfnSubnet);
