@@ -30,7 +30,7 @@ export const AlbAccessLogKmsBucket = defineCheck({
   level: CheckLevel.ERROR,
   title: 'An Application Load Balancer whose access log bucket is encrypted with SSE-KMS.',
   reason: 'Elastic Load Balancing writes Application Load Balancer access logs only to buckets encrypted with S3 managed keys (SSE-S3). '
-    + 'With a KMS key the load balancer deploys and no log is ever written; aws-cdk-lib catches only a key it can see.',
+    + 'With a KMS key the deployment fails when the access log attributes are set; aws-cdk-lib stops only a key object it can see, not the aws/s3 key, DSSE or a bucket of another stack.',
   source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html',
   patterns: ['SecureFargateService'],
   appliesTo: [elbv2.CfnLoadBalancer],
