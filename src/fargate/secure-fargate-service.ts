@@ -406,7 +406,8 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
     const writableTmp = props.writableTmp ?? WritableTmp.initContainer();
     const initMemoryMiB = readonlyRootFilesystem ? writableTmp._initMemoryMiB : 0;
-    const containerMemoryLimitMiB = props.containerMemoryLimitMiB ?? (Token.isUnresolved(memoryLimitMiB) ? undefined : memoryLimitMiB - initMemoryMiB);
+    const containerMemoryLimitMiB = props.containerMemoryLimitMiB
+      ?? (Token.isUnresolved(memoryLimitMiB) ? undefined : memoryLimitMiB - initMemoryMiB);
     if (props.containerMemoryLimitMiB !== undefined && !Token.isUnresolved(props.containerMemoryLimitMiB) && !Token.isUnresolved(memoryLimitMiB)) {
       const most = memoryLimitMiB - initMemoryMiB;
       const limit = props.containerMemoryLimitMiB;

@@ -539,7 +539,8 @@ describe('SecureFargateService', () => {
     test('WritableTmp.initContainerFromAppImage() and initContainer(image)', () => {
       const fromApp = containers(synth({ writableTmp: WritableTmp.initContainerFromAppImage() }).template);
       expect(fromApp.TmpPermissions.Image).toEqual(fromApp.App.Image);
-      const own = containers(synth({ writableTmp: WritableTmp.initContainer(ecs.ContainerImage.fromRegistry('registry.example.com/tools:1')) }).template);
+      const tools = ecs.ContainerImage.fromRegistry('registry.example.com/tools:1');
+      const own = containers(synth({ writableTmp: WritableTmp.initContainer(tools) }).template);
       expect(own.TmpPermissions.Image).toBe('registry.example.com/tools:1');
     });
 
