@@ -520,7 +520,8 @@ describe('SecureFargateService', () => {
     });
 
     test('every container has a memory hard limit (CT.ECS.PR.7), together no more than the task\'s memory', () => {
-      for (const [props, task, app] of [[{}, 512, 480], [{ cpu: 1024, memoryLimitMiB: 4096 }, 4096, 4064], [{ readonlyRootFilesystem: false }, 512, 512]] as const) {
+      const cases = [[{}, 512, 480], [{ cpu: 1024, memoryLimitMiB: 4096 }, 4096, 4064], [{ readonlyRootFilesystem: false }, 512, 512]] as const;
+      for (const [props, task, app] of cases) {
         const { template } = synth(props);
         const defined = Object.values(containers(template));
         expect(defined.every((c) => Number.isInteger(c.Memory) && c.Memory >= 4)).toBe(true);
