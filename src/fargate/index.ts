@@ -1,2 +1,3 @@
 export * from './container-user';
 export * from './secure-fargate-service';
+export { WritableTmp } from './writable-tmp';

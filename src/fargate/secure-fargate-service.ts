@@ -17,10 +17,13 @@ import {
 import { Construct } from 'constructs';
 import { ContainerUser } from './container-user';
 import { ManagedPolicyRole } from './managed-policy-role';
-import { embedChecks, throwFinding, warnFinding } from '../checks/embed';
+import { TMP_VOLUME, WritableTmp } from './writable-tmp';
+import { embedChecks, pathOf, throwFinding, warnFinding } from '../checks/embed';
+import { AlbAccessLogKmsBucket, bucketKmsAlgorithm } from '../checks/fargate/alb-access-log-kms-bucket';
 import { AlbHttpOpen, httpOpenMessage } from '../checks/fargate/alb-http-open';
 import { AlbPlainHttp } from '../checks/fargate/alb-plain-http';
 import { EcsSingleTask } from '../checks/fargate/ecs-single-task';
+import { EcsVolumeNotWritable } from '../checks/fargate/ecs-volume-not-writable';
 import { FargateCpuMemory, fargateSizeProblem } from '../checks/fargate/fargate-cpu-memory';
 import { FargateEndpointsUnverified, endpointsUnverifiedMessage } from '../checks/fargate/fargate-endpoints-unverified';
 import { FargateHealthCheckPort } from '../checks/fargate/fargate-health-check-port';
@@ -220,11 +223,30 @@ export interface SecureFargateServiceProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Whether the container's root filesystem is read-only. The pattern mounts a writable /tmp.
+   * Whether the container's root filesystem is read-only. The pattern then mounts a task volume
+   * at /tmp, made writable for the container's user as `writableTmp` says.
    *
    * @default true
    */
   readonly readonlyRootFilesystem?: boolean;
+
+  /**
+   * How the /tmp volume becomes writable for the container's user: Fargate creates it owned by
+   * root with mode 0755. Not used when `readonlyRootFilesystem` is false.
+   *
+   * @default WritableTmp.initContainer(): an init container runs `chmod 1777 /tmp` as root before
+   * the application starts (busybox from ECR Public, or the application's image in isolated subnets)
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html
+   */
+  readonly writableTmp?: WritableTmp;
+
+  /**
+   * The application container's memory hard limit, in MiB: ECS stops the container when it
+   * uses more. AWS Control Tower's CT.ECS.PR.7 requires one on every container.
+   *
+   * @default - the task's memory less the init container's 32 MiB (all of it without one)
+   */
+  readonly containerMemoryLimitMiB?: number;
 
   /**
    * Who the container runs as.
@@ -242,8 +264,11 @@ export interface SecureFargateServiceProps {
   readonly deletionProtection?: boolean;
 
   /**
-   * The bucket for the load balancer's access logs. It must use S3 managed encryption.
+   * The bucket for the load balancer's access logs. It must use S3 managed encryption (SSE-S3):
+   * Elastic Load Balancing writes no access logs to a bucket encrypted with SSE-KMS, and the
+   * pattern refuses one it can see.
    *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
    * @default - a new bucket, private, SSL only, versioned, logs expiring after a year
    */
   readonly accessLogBucket?: s3.IBucket;
@@ -281,6 +306,9 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
 
   /** The application container. */
   public readonly container: ecs.ContainerDefinition;
+
+  /** The container that makes /tmp writable before the application starts, if there is one. */
+  public readonly initContainer?: ecs.ContainerDefinition;
 
   /** The cluster the service runs in. */
   public readonly cluster: ecs.ICluster;
@@ -372,6 +400,22 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     if (!https && allowedCidrs.includes('0.0.0.0/0')) {
       throwFinding(AlbHttpOpen, httpOpenMessage(subject));
     }
+    if (props.accessLogBucket) {
+      checkAccessLogBucket(subject, props.accessLogBucket);
+    }
+    const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
+    const writableTmp = props.writableTmp ?? WritableTmp.initContainer();
+    const initMemoryMiB = readonlyRootFilesystem ? writableTmp._initMemoryMiB : 0;
+    const containerMemoryLimitMiB = props.containerMemoryLimitMiB
+      ?? (Token.isUnresolved(memoryLimitMiB) ? undefined : memoryLimitMiB - initMemoryMiB);
+    if (props.containerMemoryLimitMiB !== undefined && !Token.isUnresolved(props.containerMemoryLimitMiB) && !Token.isUnresolved(memoryLimitMiB)) {
+      const most = memoryLimitMiB - initMemoryMiB;
+      const limit = props.containerMemoryLimitMiB;
+      if (!Number.isInteger(limit) || limit < 6 || limit > most) {
+        throw new GuardedPatternsError(`${subject}: containerMemoryLimitMiB (${limit}) must be a whole number from 6 to ${most}, `
+          + `the task's ${memoryLimitMiB} MiB${initMemoryMiB ? ` less the init container's ${initMemoryMiB} MiB` : ''}; leave it out to use all of that.`);
+      }
+    }
 
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
@@ -410,7 +454,6 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       executionRole: this.executionRole,
     });
     this.taskDefinition = taskDefinition;
-    const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
     this.container = taskDefinition.addContainer('App', {
       image: props.image,
       portMappings: [{ containerPort, protocol: ecs.Protocol.TCP }],
@@ -419,11 +462,25 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       logging: ecs.LogDriver.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app' }),
       readonlyRootFilesystem,
       user: (props.user ?? ContainerUser.nonRoot()).user,
+      memoryLimitMiB: containerMemoryLimitMiB,
     });
     if (readonlyRootFilesystem) {
       // Most runtimes need somewhere to write temporary files.
-      taskDefinition.addVolume({ name: 'tmp' });
-      this.container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+      taskDefinition.addVolume({ name: TMP_VOLUME });
+      this.container.addMountPoints({ sourceVolume: TMP_VOLUME, containerPath: '/tmp', readOnly: false });
+      this.initContainer = writableTmp._bind({
+        taskDefinition,
+        app: this.container,
+        appImage: props.image,
+        logGroup: this.logGroup,
+        isolated: isolatedSubnets(vpc, taskSubnets).length > 0,
+      });
+      if (!this.initContainer) {
+        Validations.of(taskDefinition).acknowledge({
+          id: EcsVolumeNotWritable.id,
+          reason: 'writableTmp is WritableTmp.fromImageVolume(): the image declares VOLUME /tmp owned by the container\'s user.',
+        });
+      }
     }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -537,9 +594,11 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       FargateHealthCheckPort,
       FargateLogsKeptForever,
       EcsSingleTask,
+      EcsVolumeNotWritable,
       EcsSecretVersionPinned,
       AlbHttpOpen,
       AlbPlainHttp,
+      AlbAccessLogKmsBucket,
     ]);
   }
 
@@ -569,9 +628,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
    * lacks. The FargateNoEgress check proves the result once the app is complete.
    */
   private addVpcEndpoints(subject: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection, requested: boolean | undefined): void {
-    const subnets = vpc.selectSubnets(selection).subnets;
-    const isolatedPaths = new Set(vpc.isolatedSubnets.map((s) => s.node.path));
-    const isolated = subnets.filter((s) => isolatedPaths.has(s.node.path));
+    const isolated = isolatedSubnets(vpc, selection);
     if (isolated.length === 0 || requested === false) {
       return;
     }
@@ -579,7 +636,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     const task = this.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
     const { services, externalImages } = neededEndpoints(task, index);
     if (externalImages.length > 0) {
-      throwFinding(FargateNoEgress, `${subject}: the tasks run in isolated subnets, with no route to the internet, and cannot pull ${externalImages.join(', ')} from a registry outside the VPC. `
+      throwFinding(FargateNoEgress, `${subject}: the tasks run in isolated subnets, with no route to the internet, and cannot pull ${[...new Set(externalImages)].join(', ')} from a registry outside the VPC. `
         + 'Use an image in ECR (ecs.ContainerImage.fromAsset or fromEcrRepository), or subnets with NAT.');
     }
     const cfnSubnets = isolated.map((s) => s.node.defaultChild).filter((c): c is ec2.CfnSubnet => c instanceof ec2.CfnSubnet);
@@ -647,6 +704,26 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
         });
       }
     }
+  }
+}
+
+/** The isolated subnets among those selected: no route to the internet, so no ECR Public either. */
+function isolatedSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection): ec2.ISubnet[] {
+  const isolatedPaths = new Set(vpc.isolatedSubnets.map((s) => s.node.path));
+  return vpc.selectSubnets(selection).subnets.filter((s) => isolatedPaths.has(s.node.path));
+}
+
+/**
+ * Refuses an access log bucket encrypted with SSE-KMS, before aws-cdk-lib's own error (which
+ * names neither the prop nor the fix, and sees only a key object, not KMS_MANAGED or DSSE).
+ */
+function checkAccessLogBucket(subject: string, bucket: s3.IBucket): void {
+  const cfnBucket = bucket.node.defaultChild;
+  const algorithm = cfnBucket instanceof s3.CfnBucket ? bucketKmsAlgorithm(cfnBucket) : undefined;
+  if (bucket.encryptionKey || algorithm) {
+    throwFinding(AlbAccessLogKmsBucket, `${subject}: accessLogBucket '${pathOf(bucket)}' is encrypted with SSE-KMS (${algorithm ?? 'a KMS key'}); `
+      + 'Elastic Load Balancing writes access logs only to buckets encrypted with S3 managed keys. '
+      + 'Give a bucket with encryption: s3.BucketEncryption.S3_MANAGED, or leave accessLogBucket out and the pattern creates one.');
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   App,
+  CfnParameter,
   Stack,
   aws_certificatemanager as acm,
   aws_ec2 as ec2,
@@ -8,7 +9,9 @@ import {
   aws_ecs_patterns as ecsPatterns,
   aws_elasticloadbalancingv2 as elbv2,
   aws_iam as iam,
+  aws_kms as kms,
   aws_logs as logs,
+  aws_s3 as s3,
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import { GuardedPatternsChecks, PrivateSubnetVpc, SecureFargateService } from '../../src';
@@ -326,6 +329,118 @@ describe('GuardedPatternsChecks over SecureFargateService', () => {
     group.tryRemoveChild(rule!.node.id);
     expect(() => (stack.node.root as App).synth()).toThrow(
       /target group 'TestStack\/Web\/LoadBalancer\/Http\/TasksGroup' health-checks port 9000, which no security group of the tasks \(TestStack\/Web\/SecurityGroup\) admits.*\(GuardedPatterns-FargateHealthCheckPort\)/);
+  });
+});
+
+describe('EcsVolumeNotWritable on plain aws-cdk-lib task definitions', () => {
+  /** A Fargate task whose container runs as `user` and mounts an empty task volume at /scratch. */
+  function scratchTask(stack: Stack, user: string | undefined, readOnly = false) {
+    const task = plainTask(stack, {}, { user });
+    task.addVolume({ name: 'scratch' });
+    task.defaultContainer!.addMountPoints({ sourceVolume: 'scratch', containerPath: '/scratch', readOnly });
+    return task;
+  }
+
+  /** A non-essential container that mounts the scratch volume; the app waits for it with `condition`. */
+  function preparer(task: ecs.FargateTaskDefinition, condition: ecs.ContainerDependencyCondition, essential = false) {
+    const init = task.addContainer('Init', {
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37.0'),
+      essential,
+      user: '0',
+      command: ['chmod', '1777', '/scratch'],
+      logging: ecs.LogDriver.awsLogs({ streamPrefix: 'init' }),
+    });
+    init.addMountPoints({ sourceVolume: 'scratch', containerPath: '/scratch', readOnly: false });
+    task.defaultContainer!.addContainerDependencies({ container: init, condition });
+  }
+
+  test('a non-root user writing to a task volume nothing prepares: a warning naming the fix', () => {
+    for (const user of ['1000:1000', 'app']) {
+      const stack = testStack();
+      scratchTask(stack, user);
+      expect(ruleHits(stack, 'EcsVolumeNotWritable')).toEqual([
+        `TestStack/Task/Resource: Task definition 'TestStack/Task': container 'App' runs as user '${user}' and mounts task volume 'scratch' at /scratch, `
+        + 'which Fargate creates owned by root with mode 0755, so it cannot write there. '
+        + "Add a non-essential container that mounts 'scratch', runs as root and runs chmod (such as chmod 1777 for a temporary directory), "
+        + "and make 'App' depend on it with condition SUCCESS; or declare the path a VOLUME in the image, owned by the user, and acknowledge this check.",
+      ]);
+      expect(severities(stack, 'EcsVolumeNotWritable')).toEqual(['warning']);
+    }
+  });
+
+  test('a preparer that the app waits for with START, or an essential one, does not count', () => {
+    const started = testStack();
+    preparer(scratchTask(started, '1000'), ecs.ContainerDependencyCondition.START);
+    expect(ruleHits(started, 'EcsVolumeNotWritable')).toHaveLength(1);
+    const essential = testStack();
+    preparer(scratchTask(essential, '1000'), ecs.ContainerDependencyCondition.START, true);
+    expect(ruleHits(essential, 'EcsVolumeNotWritable')).toHaveLength(1);
+  });
+
+  test('a non-essential preparer the app waits for with SUCCESS or COMPLETE, root, no user, a read-only mount and EFS pass', () => {
+    for (const condition of [ecs.ContainerDependencyCondition.SUCCESS, ecs.ContainerDependencyCondition.COMPLETE]) {
+      const stack = testStack();
+      preparer(scratchTask(stack, '1000:1000'), condition);
+      expect(ruleHits(stack, 'EcsVolumeNotWritable')).toEqual([]);
+    }
+    for (const [user, readOnly] of [['root', false], ['0:0', false], [undefined, false], ['1000', true]] as const) {
+      const stack = testStack();
+      scratchTask(stack, user, readOnly);
+      expect(ruleHits(stack, 'EcsVolumeNotWritable')).toEqual([]);
+    }
+    const efs = testStack();
+    const task = plainTask(efs, {}, { user: '1000' });
+    task.addVolume({ name: 'shared', efsVolumeConfiguration: { fileSystemId: 'fs-12345678' } });
+    task.defaultContainer!.addMountPoints({ sourceVolume: 'shared', containerPath: '/shared', readOnly: false });
+    expect(ruleHits(efs, 'EcsVolumeNotWritable')).toEqual([]);
+  });
+});
+
+describe('AlbAccessLogKmsBucket on plain aws-cdk-lib load balancers', () => {
+  function loadBalancer(stack: Stack, props: Partial<elbv2.ApplicationLoadBalancerProps> = {}) {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    return new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, ...props });
+  }
+
+  test('access logs to a bucket with SSE-KMS through the aws/s3 key or DSSE, which aws-cdk-lib lets through: an error', () => {
+    for (const [encryption, algorithm] of [[s3.BucketEncryption.KMS_MANAGED, 'aws:kms'], [s3.BucketEncryption.DSSE_MANAGED, 'aws:kms:dsse']] as const) {
+      const stack = testStack();
+      loadBalancer(stack).logAccessLogs(new s3.Bucket(stack, 'Logs', { encryption }));
+      expect(ruleHits(stack, 'AlbAccessLogKmsBucket')).toEqual([
+        `TestStack/Alb/Resource: Load balancer 'TestStack/Alb' sends its access logs to bucket 'TestStack/Logs', which is encrypted with SSE-KMS (${algorithm}); `
+        + 'Elastic Load Balancing writes access logs only to buckets encrypted with S3 managed keys. Give the log bucket encryption: s3.BucketEncryption.S3_MANAGED (SSEAlgorithm AES256).',
+      ]);
+      expect(severities(stack, 'AlbAccessLogKmsBucket')).toEqual(['error']);
+    }
+  });
+
+  test('raw L1 resources: a load balancer logging to a bucket with a customer managed key', () => {
+    const stack = testStack();
+    const key = new kms.Key(stack, 'Key');
+    const bucket = new s3.CfnBucket(stack, 'Logs', {
+      bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.keyArn } }] },
+    });
+    new elbv2.CfnLoadBalancer(stack, 'Alb', {
+      subnets: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+      loadBalancerAttributes: [{ key: 'access_logs.s3.enabled', value: 'true' }, { key: 'access_logs.s3.bucket', value: bucket.ref }],
+    });
+    expect(ruleHits(stack, 'AlbAccessLogKmsBucket')).toEqual([expect.stringContaining("Load balancer 'TestStack/Alb' sends its access logs to bucket 'TestStack/Logs', which is encrypted with SSE-KMS (aws:kms)")]);
+  });
+
+  test('SSE-S3, logs disabled, a Network Load Balancer, and buckets known only by name (a parameter included) pass', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    new elbv2.ApplicationLoadBalancer(stack, 'SseS3', { vpc }).logAccessLogs(new s3.Bucket(stack, 'S3Managed', { encryption: s3.BucketEncryption.S3_MANAGED }));
+    new elbv2.ApplicationLoadBalancer(stack, 'Named', { vpc }).logAccessLogs(s3.Bucket.fromBucketName(stack, 'ByName', 'my-logs'));
+    const name = new CfnParameter(stack, 'LogBucketName');
+    new elbv2.ApplicationLoadBalancer(stack, 'Parameter', { vpc }).logAccessLogs(s3.Bucket.fromBucketName(stack, 'ByParameter', name.valueAsString));
+    const kmsBucket = new s3.Bucket(stack, 'Kms', { encryption: s3.BucketEncryption.KMS_MANAGED });
+    new elbv2.NetworkLoadBalancer(stack, 'Nlb', { vpc }).logAccessLogs(kmsBucket);
+    new elbv2.CfnLoadBalancer(stack, 'Disabled', {
+      subnets: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+      loadBalancerAttributes: [{ key: 'access_logs.s3.enabled', value: 'false' }, { key: 'access_logs.s3.bucket', value: kmsBucket.bucketName }],
+    });
+    expect(ruleHits(stack, 'AlbAccessLogKmsBucket')).toEqual([]);
   });
 });
 

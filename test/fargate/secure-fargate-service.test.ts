@@ -8,6 +8,7 @@ import {
   aws_ecr as ecr,
   aws_ecs as ecs,
   aws_iam as iam,
+  aws_kms as kms,
   aws_logs as logs,
   aws_route53 as route53,
   aws_s3 as s3,
@@ -16,7 +17,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ContainerUser, PrivateSubnetVpc, SecretRotationRecycler, SecureFargateService, SecureFargateServiceProps } from '../../src';
+import { ContainerUser, PrivateSubnetVpc, SecretRotationRecycler, SecureFargateService, SecureFargateServiceProps, WritableTmp } from '../../src';
 import { testStack } from '../util';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
@@ -87,7 +88,9 @@ describe('SecureFargateService', () => {
           User: '1000:1000',
           MountPoints: [{ ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'tmp' }],
           LogConfiguration: Match.objectLike({ LogDriver: 'awslogs', Options: Match.objectLike({ 'awslogs-group': { Ref: Match.stringLikeRegexp('^WebLogGroup') } }) }),
-        })],
+          Memory: 480,
+          DependsOn: [{ ContainerName: 'TmpPermissions', Condition: 'SUCCESS' }],
+        }), Match.objectLike({ Name: 'TmpPermissions' })],
       });
       template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
     });
@@ -294,7 +297,7 @@ describe('SecureFargateService', () => {
             { Name: 'DB_PASSWORD', ValueFrom: { 'Fn::Join': ['', [{ Ref: secretId }, ':password::']] } },
             { Name: 'API_URL', ValueFrom: Match.anyValue() },
           ],
-        })],
+        }), Match.objectLike({ Name: 'TmpPermissions', Secrets: Match.absent() })],
       });
     });
 
@@ -365,7 +368,7 @@ describe('SecureFargateService', () => {
 
     test('ContainerUser.fromImage leaves the user to the image', () => {
       const { template } = synth({ user: ContainerUser.fromImage() });
-      template.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ User: Match.absent() })] });
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Name: 'App', User: Match.absent() }), Match.objectLike({ Name: 'TmpPermissions' })] });
     });
 
     test('allowedCidrs limits who reaches the load balancer', () => {
@@ -418,7 +421,7 @@ describe('SecureFargateService', () => {
       expect(web.cluster).toBe(cluster);
       template.hasResourceProperties('AWS::ECS::Service', { Cluster: { Ref: Match.stringLikeRegexp('^Shared') } });
       template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-        ContainerDefinitions: [Match.objectLike({ LogConfiguration: Match.objectLike({ Options: Match.objectLike({ 'awslogs-group': { Ref: Match.stringLikeRegexp('^AppLogs') } }) }) })],
+        ContainerDefinitions: [1, 2].map(() => Match.objectLike({ LogConfiguration: Match.objectLike({ Options: Match.objectLike({ 'awslogs-group': { Ref: Match.stringLikeRegexp('^AppLogs') } }) }) })),
       });
     });
 
@@ -479,6 +482,131 @@ describe('SecureFargateService', () => {
       new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate, logGroup });
       Annotations.fromStack(stack).hasWarning('/TestStack/Web/TaskDefinition/Resource', Match.stringLikeRegexp(
         "logs to log group 'TestStack/AppLogs', which keeps them forever.*GuardedPatterns-FargateLogsKeptForever"));
+    });
+  });
+
+  describe('a writable /tmp and memory hard limits', () => {
+    /** The task definition's container definitions, by name. */
+    function containers(template: Template): Record<string, any> {
+      const task = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0] as any;
+      return Object.fromEntries(task.Properties.ContainerDefinitions.map((c: any) => [c.Name, c]));
+    }
+
+    test('by default an init container from ECR Public makes /tmp writable as root, and the app waits for its success', () => {
+      const { template, service } = synth();
+      const { App: app, TmpPermissions: init } = containers(template);
+      expect(init).toEqual({
+        Name: 'TmpPermissions',
+        Image: 'public.ecr.aws/docker/library/busybox:1.37.0',
+        Essential: false,
+        User: '0',
+        EntryPoint: ['chmod'],
+        Command: ['1777', '/tmp'],
+        ReadonlyRootFilesystem: true,
+        Memory: 32,
+        MountPoints: [{ ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'tmp' }],
+        LogConfiguration: {
+          LogDriver: 'awslogs',
+          Options: {
+            'awslogs-group': { Ref: logicalId(template, 'AWS::Logs::LogGroup', 'WebLogGroup') },
+            'awslogs-stream-prefix': 'tmp-permissions',
+            'awslogs-region': 'us-east-1',
+          },
+        },
+      });
+      expect(app.DependsOn).toEqual([{ ContainerName: 'TmpPermissions', Condition: 'SUCCESS' }]);
+      expect(app.MountPoints).toEqual(init.MountPoints);
+      expect(service.initContainer?.containerName).toBe('TmpPermissions');
+    });
+
+    test('every container has a memory hard limit (CT.ECS.PR.7), together no more than the task\'s memory', () => {
+      const cases = [[{}, 512, 480], [{ cpu: 1024, memoryLimitMiB: 4096 }, 4096, 4064], [{ readonlyRootFilesystem: false }, 512, 512]] as const;
+      for (const [props, task, app] of cases) {
+        const { template } = synth(props);
+        const defined = Object.values(containers(template));
+        expect(defined.every((c) => Number.isInteger(c.Memory) && c.Memory >= 4)).toBe(true);
+        expect(containers(template).App.Memory).toBe(app);
+        expect(defined.reduce((sum, c) => sum + c.Memory, 0)).toBe(task);
+      }
+    });
+
+    test('in isolated subnets, which cannot reach ECR Public, the init container uses the application\'s image', () => {
+      const { template } = synth({}, 0);
+      const { App: app, TmpPermissions: init } = containers(template);
+      expect(init.Image).toEqual(app.Image);
+      expect(JSON.stringify(template.toJSON())).not.toContain('public.ecr.aws');
+    });
+
+    test('WritableTmp.initContainerFromAppImage() and initContainer(image)', () => {
+      const fromApp = containers(synth({ writableTmp: WritableTmp.initContainerFromAppImage() }).template);
+      expect(fromApp.TmpPermissions.Image).toEqual(fromApp.App.Image);
+      const tools = ecs.ContainerImage.fromRegistry('registry.example.com/tools:1');
+      const own = containers(synth({ writableTmp: WritableTmp.initContainer(tools) }).template);
+      expect(own.TmpPermissions.Image).toBe('registry.example.com/tools:1');
+    });
+
+    test('WritableTmp.fromImageVolume() adds no init container and acknowledges EcsVolumeNotWritable', () => {
+      const { template, stack, service } = synth({ writableTmp: WritableTmp.fromImageVolume() });
+      const defined = containers(template);
+      expect(Object.keys(defined)).toEqual(['App']);
+      expect(defined.App.DependsOn).toBeUndefined();
+      expect(defined.App.Memory).toBe(512);
+      expect(service.initContainer).toBeUndefined();
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('EcsVolumeNotWritable'))).toEqual([]);
+    });
+
+    test('without a read-only root filesystem there is no volume and no init container', () => {
+      const { template } = synth({ readonlyRootFilesystem: false });
+      expect(Object.keys(containers(template))).toEqual(['App']);
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', { Volumes: Match.absent() });
+    });
+
+    test('containerMemoryLimitMiB sets the application\'s hard limit', () => {
+      expect(containers(synth({ containerMemoryLimitMiB: 256 }).template).App.Memory).toBe(256);
+    });
+
+    test('fails when containerMemoryLimitMiB leaves no room for the init container', () => {
+      expect(() => synth({ containerMemoryLimitMiB: 500 })).toThrow(
+        "SecureFargateService 'TestStack/Web': containerMemoryLimitMiB (500) must be a whole number from 6 to 480, the task's 512 MiB less the init container's 32 MiB; leave it out to use all of that.");
+    });
+
+    test('the embedded EcsVolumeNotWritable warns about a task volume the user adds without preparing it', () => {
+      const { stack, network, image, certificate } = setup();
+      const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate });
+      (web.taskDefinition as ecs.FargateTaskDefinition).addVolume({ name: 'data' });
+      web.container.addMountPoints({ sourceVolume: 'data', containerPath: '/data', readOnly: false });
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('GuardedPatterns-EcsVolumeNotWritable'));
+      expect(warnings.map((w) => w.entry.data)).toEqual([expect.stringContaining(
+        "Task definition 'TestStack/Web/TaskDefinition': container 'App' runs as user '1000:1000' and mounts task volume 'data' at /data, which Fargate creates owned by root with mode 0755")]);
+    });
+  });
+
+  describe('the access log bucket', () => {
+    test('fails when accessLogBucket is encrypted with SSE-KMS, in the pattern\'s words rather than aws-cdk-lib\'s', () => {
+      const cases: Array<[string, (stack: Stack) => s3.IBucket, string]> = [
+        ['a KMS key', (stack) => new s3.Bucket(stack, 'Logs', { encryptionKey: new kms.Key(stack, 'Key') }), 'aws:kms'],
+        ['aws/s3', (stack) => new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.KMS_MANAGED }), 'aws:kms'],
+        ['DSSE', (stack) => new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.DSSE_MANAGED }), 'aws:kms:dsse'],
+        ['an imported bucket with its key', (stack) => s3.Bucket.fromBucketAttributes(stack, 'Logs', { bucketName: 'logs', encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') }), 'a KMS key'],
+      ];
+      for (const [, bucketOf, algorithm] of cases) {
+        const { stack, network, image, certificate } = setup();
+        const accessLogBucket = bucketOf(stack);
+        expect(() => new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate, accessLogBucket })).toThrow(
+          `SecureFargateService 'TestStack/Web': accessLogBucket 'TestStack/Logs' is encrypted with SSE-KMS (${algorithm}); `
+          + 'Elastic Load Balancing writes access logs only to buckets encrypted with S3 managed keys. '
+          + 'Give a bucket with encryption: s3.BucketEncryption.S3_MANAGED, or leave accessLogBucket out and the pattern creates one. (GuardedPatterns-AlbAccessLogKmsBucket)');
+      }
+    });
+
+    test('SSE-S3 buckets and imported buckets whose encryption cannot be seen (a parameter included) pass', () => {
+      const { stack, network, image, certificate } = setup();
+      new SecureFargateService(stack, 'A', { vpc: network.vpc, image, certificate, accessLogBucket: new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.S3_MANAGED }) });
+      new SecureFargateService(stack, 'B', { vpc: network.vpc, image, certificate, accessLogBucket: s3.Bucket.fromBucketName(stack, 'Named', 'my-logs') });
+      const name = new CfnParameter(stack, 'LogBucketName');
+      new SecureFargateService(stack, 'C', { vpc: network.vpc, image, certificate, accessLogBucket: s3.Bucket.fromBucketName(stack, 'FromParameter', name.valueAsString) });
+      expect(() => Template.fromStack(stack)).not.toThrow();
+      expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
     });
   });
 

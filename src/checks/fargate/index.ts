@@ -1,7 +1,9 @@
 import { Check } from '../check';
+import { AlbAccessLogKmsBucket } from './alb-access-log-kms-bucket';
 import { AlbHttpOpen } from './alb-http-open';
 import { AlbPlainHttp } from './alb-plain-http';
 import { EcsSingleTask } from './ecs-single-task';
+import { EcsVolumeNotWritable } from './ecs-volume-not-writable';
 import { FargateCpuMemory } from './fargate-cpu-memory';
 import { FargateEndpointsUnverified } from './fargate-endpoints-unverified';
 import { FargateHealthCheckPort } from './fargate-health-check-port';
@@ -22,6 +24,8 @@ export const FARGATE_CHECKS: Check[] = [
   FargateHealthCheckPort,
   FargateLogsKeptForever,
   EcsSingleTask,
+  EcsVolumeNotWritable,
   AlbHttpOpen,
   AlbPlainHttp,
+  AlbAccessLogKmsBucket,
 ];
