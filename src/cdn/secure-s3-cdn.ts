@@ -47,6 +47,23 @@ export enum CdnOriginAccess {
 }
 
 /**
+ * Who names an uploaded object.
+ */
+export enum CdnUploadKeyNaming {
+  /**
+   * The signer: a random UUID under the prefix, keeping the extension of the client's `fileName`
+   * when it is plain (letters and digits, at most 10). Two uploads never overwrite each other.
+   */
+  GENERATED = 'GENERATED',
+  /**
+   * The client: any key under the prefix, for applications that manage names themselves. An
+   * upload to an existing key replaces it (the previous version is kept for
+   * `noncurrentVersionExpiration`).
+   */
+  CLIENT = 'CLIENT',
+}
+
+/**
  * How the upload-signing function hands out presigned POSTs.
  */
 export interface CdnUploadOptions {
@@ -58,6 +75,14 @@ export interface CdnUploadOptions {
   readonly keyPrefix?: string;
 
   /**
+   * Who names the object: the signer (a unique key under the prefix) or the client. The
+   * response tells the client the key either way.
+   *
+   * @default CdnUploadKeyNaming.GENERATED
+   */
+  readonly keyNaming?: CdnUploadKeyNaming;
+
+  /**
    * The largest file accepted. S3 enforces it through the POST policy's `content-length-range`.
    *
    * @default Size.mebibytes(10)
@@ -65,9 +90,12 @@ export interface CdnUploadOptions {
   readonly maxSize?: Size;
 
   /**
-   * Content types accepted: exact (`image/png`) or a family (`image/*`). S3 enforces the one
-   * signed through the POST policy.
+   * Content types accepted: exact (`image/png`) or a family (`image/*`). The signer checks the
+   * requested type and signs exactly that type, which S3 enforces through the POST policy.
+   * A family never admits active content, which a browser runs as script in the CDN's origin
+   * (XML types such as `image/svg+xml`, HTML, PDF, JavaScript): name such a type to accept it.
    *
+   * @see https://mimesniff.spec.whatwg.org/#scriptable-mime-type
    * @default ['image/jpeg', 'image/png', 'image/gif', 'image/webp']
    */
   readonly allowedContentTypes?: string[];
@@ -508,8 +536,13 @@ export class SecureS3Cdn extends Construct {
       throw new GuardedPatternsError(`${subject}: uploads.allowedOrigins ${badOrigin === undefined ? 'is empty' : `has '${badOrigin}'`}; `
         + "list browser origins without a path, such as 'https://app.example.com', or leave allowedOrigins unset.");
     }
+    const keyNaming = options.keyNaming ?? CdnUploadKeyNaming.GENERATED;
+    if (!Object.values(CdnUploadKeyNaming).includes(keyNaming)) {
+      throw new GuardedPatternsError(`${subject}: uploads.keyNaming (${String(keyNaming)}) is not a CdnUploadKeyNaming; use CdnUploadKeyNaming.GENERATED (the default) or CLIENT.`);
+    }
     return {
       keyPrefix,
+      keyNaming,
       maxBytes,
       contentTypes,
       expiresSeconds,
@@ -561,7 +594,7 @@ export class SecureS3Cdn extends Construct {
     const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${uploads.keyPrefix}*]`,
-      reason: `The signing role may put any key under ${uploads.keyPrefix}, the upload prefix; each presigned POST then pins one exact key, a content type and a size range.`,
+      reason: `The signing role may put any key under ${uploads.keyPrefix}, the upload prefix; each presigned POST then pins one exact key, one content type and a size range.`,
     });
     const fn = new SignUploadFunction(this, 'UploadFunction', {
       description: `Returns presigned POSTs for uploads to ${this.node.path}/Bucket under ${uploads.keyPrefix}`,
@@ -572,6 +605,7 @@ export class SecureS3Cdn extends Construct {
       environment: {
         BUCKET_NAME: this.bucket.bucketName,
         KEY_PREFIX: uploads.keyPrefix,
+        KEY_NAMING: uploads.keyNaming === CdnUploadKeyNaming.CLIENT ? 'client' : 'generated',
         MAX_BYTES: String(uploads.maxBytes),
         CONTENT_TYPES: uploads.contentTypes.join(','),
         EXPIRES_SECONDS: String(uploads.expiresSeconds),

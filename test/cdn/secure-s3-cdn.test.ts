@@ -1,6 +1,6 @@
 import { App, Duration, RemovalPolicy, Size, Stack, Validations, aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_route53 as route53, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CdnOriginAccess, SecureS3Cdn, SecureS3CdnProps } from '../../src';
+import { CdnOriginAccess, CdnUploadKeyNaming, SecureS3Cdn, SecureS3CdnProps } from '../../src';
 import { TEST_ENV, testApp, testStack } from '../util';
 
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -361,6 +361,7 @@ describe('SecureS3Cdn', () => {
           Variables: {
             BUCKET_NAME: { Ref: bucketLogicalId(template, 'BucketOwnerEnforced') },
             KEY_PREFIX: 'uploads/',
+            KEY_NAMING: 'generated',
             MAX_BYTES: String(10 * 1024 * 1024),
             CONTENT_TYPES: 'image/jpeg,image/png,image/gif,image/webp',
             EXPIRES_SECONDS: '300',
@@ -400,6 +401,7 @@ describe('SecureS3Cdn', () => {
       const { template } = cdn({
         uploads: {
           keyPrefix: 'media/',
+          keyNaming: CdnUploadKeyNaming.CLIENT,
           maxSize: Size.gibibytes(1),
           allowedContentTypes: ['video/*'],
           expiresIn: Duration.minutes(15),
@@ -408,7 +410,7 @@ describe('SecureS3Cdn', () => {
         },
       });
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ KEY_PREFIX: 'media/', MAX_BYTES: String(1024 ** 3), CONTENT_TYPES: 'video/*', EXPIRES_SECONDS: '900' }) },
+        Environment: { Variables: Match.objectLike({ KEY_PREFIX: 'media/', KEY_NAMING: 'client', MAX_BYTES: String(1024 ** 3), CONTENT_TYPES: 'video/*', EXPIRES_SECONDS: '900' }) },
       });
       template.hasResourceProperties('AWS::Lambda::Url', {
         AuthType: 'NONE',
@@ -431,6 +433,7 @@ describe('SecureS3Cdn', () => {
       ['a malformed content type', { allowedContentTypes: ['images'] }, "uploads.allowedContentTypes has 'images', not a lower-case type/subtype"],
       ['a long expiry', { expiresIn: Duration.hours(2) }, 'uploads.expiresIn (7200 seconds) must be a whole number of seconds from 1 to 3600'],
       ['an origin with a path', { allowedOrigins: ['https://app.example.com/x'] }, "uploads.allowedOrigins has 'https://app.example.com/x'"],
+      ['a key naming that is not a CdnUploadKeyNaming', { keyNaming: 'RANDOM' as CdnUploadKeyNaming }, 'uploads.keyNaming (RANDOM) is not a CdnUploadKeyNaming; use CdnUploadKeyNaming.GENERATED (the default) or CLIENT.'],
     ])('fails when given %s', (_name, uploads, message) => {
       expect(() => new SecureS3Cdn(testStack(), 'Cdn', { uploads })).toThrow(`SecureS3Cdn 'TestStack/Cdn': ${message}`);
     });
