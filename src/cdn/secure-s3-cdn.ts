@@ -661,9 +661,10 @@ export class SecureS3Cdn extends Construct {
     if (policy.policyDependable) {
       delivery.node.addDependency(policy.policyDependable);
     }
-    Validations.of(distribution).acknowledge(...[
-      'AwsSolutions-CFR3', 'NIST.800.53.R5-CloudFrontDistributionAccessLogging', 'HIPAA.Security-CloudFrontDistributionAccessLogging', 'PCI.DSS.321-CloudFrontDistributionAccessLogging',
-    ].map((id) => ({ id, reason: 'Access logs are delivered through CloudFront standard logging v2 (AWS::Logs::DeliverySource, DeliveryDestination and Delivery to the log bucket), which this rule, reading only the legacy Logging property, does not see.' })));
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions-CFR3',
+      reason: 'Access logs are delivered through CloudFront standard logging v2 (AWS::Logs::DeliverySource, DeliveryDestination and Delivery to the log bucket), which this rule, reading only the legacy Logging property, does not see.',
+    });
     return delivery;
   }
 
