@@ -657,7 +657,7 @@ export class SecureS3Cdn extends Construct {
       deliverySourceName: source.name,
       deliveryDestinationArn: destination.attrArn,
     });
-    delivery.addDependency(source);
+    delivery.node.addDependency(source);
     if (policy.policyDependable) {
       delivery.node.addDependency(policy.policyDependable);
     }
