@@ -1,5 +1,9 @@
 import {
+  Aws,
+  CfnRule,
   Duration,
+  Fn,
+  Names,
   RemovalPolicy,
   Size,
   SizeRoundingBehavior,
@@ -47,6 +51,23 @@ export enum CdnOriginAccess {
 }
 
 /**
+ * Who names an uploaded object.
+ */
+export enum CdnUploadKeyNaming {
+  /**
+   * The signer: a random UUID under the prefix, keeping the extension of the client's `fileName`
+   * when it is plain (letters and digits, at most 10). Two uploads never overwrite each other.
+   */
+  GENERATED = 'GENERATED',
+  /**
+   * The client: any key under the prefix, for applications that manage names themselves. An
+   * upload to an existing key replaces it (the previous version is kept for
+   * `noncurrentVersionExpiration`).
+   */
+  CLIENT = 'CLIENT',
+}
+
+/**
  * How the upload-signing function hands out presigned POSTs.
  */
 export interface CdnUploadOptions {
@@ -58,6 +79,14 @@ export interface CdnUploadOptions {
   readonly keyPrefix?: string;
 
   /**
+   * Who names the object: the signer (a unique key under the prefix) or the client. The
+   * response tells the client the key either way.
+   *
+   * @default CdnUploadKeyNaming.GENERATED
+   */
+  readonly keyNaming?: CdnUploadKeyNaming;
+
+  /**
    * The largest file accepted. S3 enforces it through the POST policy's `content-length-range`.
    *
    * @default Size.mebibytes(10)
@@ -65,9 +94,12 @@ export interface CdnUploadOptions {
   readonly maxSize?: Size;
 
   /**
-   * Content types accepted: exact (`image/png`) or a family (`image/*`). S3 enforces the one
-   * signed through the POST policy.
+   * Content types accepted: exact (`image/png`) or a family (`image/*`). The signer checks the
+   * requested type and signs exactly that type, which S3 enforces through the POST policy.
+   * A family never admits active content, which a browser runs as script in the CDN's origin
+   * (XML types such as `image/svg+xml`, HTML, PDF, JavaScript): name such a type to accept it.
    *
+   * @see https://mimesniff.spec.whatwg.org/#scriptable-mime-type
    * @default ['image/jpeg', 'image/png', 'image/gif', 'image/webp']
    */
   readonly allowedContentTypes?: string[];
@@ -173,10 +205,24 @@ export interface SecureS3CdnProps {
   readonly priceClass?: cloudfront.PriceClass;
 
   /**
-   * The bucket for CloudFront standard logs and the content bucket's server access logs. Its
-   * ACLs must be enabled (object ownership OBJECT_WRITER or BUCKET_OWNER_PREFERRED).
+   * Whether CloudFront delivers access logs (standard logging v2, through CloudWatch Logs
+   * `AWS::Logs::DeliverySource`, `DeliveryDestination` and `Delivery`) to the log bucket.
+   * CloudWatch Logs accepts CloudFront delivery sources only in us-east-1: with logging on, the
+   * stack must be in us-east-1 (an environment-agnostic stack gets a template rule that refuses
+   * any other region at deploy time). Turn it off to deploy the pattern elsewhere without
+   * access logs.
    *
-   * @default - a new bucket, logs kept for `logRetention`
+   * @default true
+   * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html
+   */
+  readonly accessLogging?: boolean;
+
+  /**
+   * The bucket for CloudFront access logs and the content bucket's server access logs. ACLs may
+   * stay disabled: both deliveries write through the bucket policy, to which the pattern adds
+   * their statements (for a bucket of the app; an imported bucket's policy must allow them).
+   *
+   * @default - a new bucket with ACLs disabled, logs kept for `logRetention`
    */
   readonly logBucket?: s3.IBucket;
 
@@ -210,6 +256,9 @@ export interface SecureS3CdnProps {
    */
   readonly uploads?: CdnUploadOptions;
 }
+
+/** CloudWatch Logs takes CloudFront delivery sources in this region only. */
+const LOG_DELIVERY_REGION = 'us-east-1';
 
 const DEFAULT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 const DEFAULT_KEY_PREFIX = 'uploads/';
@@ -258,8 +307,11 @@ export class SecureS3Cdn extends Construct {
   /** The name to serve files from: the first of `domainNames`, or the distribution's *.cloudfront.net name. */
   public readonly domainName: string;
 
-  /** The bucket receiving CloudFront standard logs and the content bucket's access logs. */
+  /** The bucket receiving CloudFront access logs and the content bucket's access logs. */
   public readonly logBucket: s3.IBucket;
+
+  /** The delivery of CloudFront access logs to the log bucket (standard logging v2), when logging is on. */
+  public readonly accessLogDelivery?: logs.CfnDelivery;
 
   /** How CloudFront reads the bucket. */
   public readonly originAccess: CdnOriginAccess;
@@ -304,6 +356,13 @@ export class SecureS3Cdn extends Construct {
       throw new GuardedPatternsError(`${subject}: logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.`);
     }
     const logRetention = wholeDays(subject, 'logRetention', props.logRetention ?? Duration.days(365));
+    const accessLogging = props.accessLogging ?? true;
+    const region = Stack.of(this).region;
+    if (accessLogging && !Token.isUnresolved(region) && region !== LOG_DELIVERY_REGION) {
+      throw new GuardedPatternsError(`${subject}: accessLogging (on by default) needs the stack in ${LOG_DELIVERY_REGION}, and stack '${Stack.of(this).stackName}' is in ${region}: `
+        + `CloudWatch Logs accepts CloudFront delivery sources (standard logging v2) only in ${LOG_DELIVERY_REGION}. `
+        + `Deploy this stack to ${LOG_DELIVERY_REGION} (env: { region: '${LOG_DELIVERY_REGION}' }), or set accessLogging: false to serve without access logs.`);
+    }
     const noncurrentVersionExpiration = wholeDays(subject, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration ?? Duration.days(30));
 
     this.logBucket = props.logBucket ?? this.createLogBucket(logRetention, removalPolicy);
@@ -317,8 +376,6 @@ export class SecureS3Cdn extends Construct {
       encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
       encryptionKey: props.encryptionKey,
       bucketKeyEnabled: props.encryptionKey ? true : undefined,
-      serverAccessLogsBucket: this.logBucket,
-      serverAccessLogsPrefix: 's3-access/',
       lifecycleRules: [{
         noncurrentVersionExpiration,
         abortIncompleteMultipartUploadAfter: Duration.days(7),
@@ -332,6 +389,7 @@ export class SecureS3Cdn extends Construct {
       removalPolicy,
     });
     this.bucket = bucket;
+    this.logServerAccess(bucket);
 
     const origin = this.originAccess === CdnOriginAccess.IDENTITY
       ? origins.S3BucketOrigin.withOriginAccessIdentity(bucket)
@@ -357,11 +415,11 @@ export class SecureS3Cdn extends Construct {
       geoRestriction: props.geoRestriction,
       webAclId: props.webAclId,
       defaultRootObject: props.defaultRootObject,
-      enableLogging: true,
-      logBucket: this.logBucket,
-      logFilePrefix: 'cloudfront/',
     });
     this.distribution = distribution;
+    if (accessLogging) {
+      this.accessLogDelivery = this.deliverAccessLogs(distribution);
+    }
     if (!props.certificate) {
       Validations.of(distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
@@ -508,8 +566,13 @@ export class SecureS3Cdn extends Construct {
       throw new GuardedPatternsError(`${subject}: uploads.allowedOrigins ${badOrigin === undefined ? 'is empty' : `has '${badOrigin}'`}; `
         + "list browser origins without a path, such as 'https://app.example.com', or leave allowedOrigins unset.");
     }
+    const keyNaming = options.keyNaming ?? CdnUploadKeyNaming.GENERATED;
+    if (!Object.values(CdnUploadKeyNaming).includes(keyNaming)) {
+      throw new GuardedPatternsError(`${subject}: uploads.keyNaming (${String(keyNaming)}) is not a CdnUploadKeyNaming; use CdnUploadKeyNaming.GENERATED (the default) or CLIENT.`);
+    }
     return {
       keyPrefix,
+      keyNaming,
       maxBytes,
       contentTypes,
       expiresSeconds,
@@ -521,8 +584,8 @@ export class SecureS3Cdn extends Construct {
   private createLogBucket(retention: Duration, removalPolicy: RemovalPolicy): s3.IBucket {
     const logBucket = new s3.Bucket(this, 'LogBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // CloudFront standard (legacy) logs are written through an ACL grant.
-      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      // Both deliveries write through the bucket policy: ACLs stay disabled.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
@@ -537,6 +600,72 @@ export class SecureS3Cdn extends Construct {
     Validations.of(logBucket).acknowledge(...['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'HIPAA.Security-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled']
       .map((rule) => ({ id: rule, reason })));
     return logBucket;
+  }
+
+  /**
+   * S3 server access logs of the content bucket, written through the log bucket's policy (never
+   * an ACL grant, whatever the app's feature flags say), so the log bucket keeps ACLs disabled.
+   */
+  private logServerAccess(bucket: s3.Bucket): void {
+    (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: this.logBucket.bucketName, logFilePrefix: 's3-access/' };
+    this.logBucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'S3ServerAccessLogsPolicy',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [this.logBucket.arnForObjects('s3-access/*')],
+      conditions: { ArnLike: { 'aws:SourceArn': bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }));
+  }
+
+  /**
+   * CloudFront standard logging v2: a delivery source for the distribution's access logs, an S3
+   * delivery destination for the log bucket, the delivery between them, and the bucket policy
+   * statement that lets the log delivery service write there for this account's delivery sources.
+   */
+  private deliverAccessLogs(distribution: cloudfront.Distribution): logs.CfnDelivery {
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.region)) {
+      new CfnRule(this, 'AccessLogsRegion', {
+        assertions: [{
+          assert: Fn.conditionEquals(Aws.REGION, LOG_DELIVERY_REGION),
+          assertDescription: `SecureS3Cdn ${this.node.path}: CloudFront access logs (standard logging v2) can be set up only in ${LOG_DELIVERY_REGION}; `
+            + 'deploy this stack there, or set accessLogging: false.',
+        }],
+      });
+    }
+    const name = Names.uniqueResourceName(this, { maxLength: 60, separator: '-' });
+    const source = new logs.CfnDeliverySource(this, 'AccessLogsSource', {
+      name,
+      logType: 'ACCESS_LOGS',
+      resourceArn: distribution.distributionArn,
+    });
+    const destination = new logs.CfnDeliveryDestination(this, 'AccessLogsDestination', {
+      name,
+      destinationResourceArn: this.logBucket.bucketArn,
+    });
+    const policy = this.logBucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AWSLogDeliveryWrite',
+      principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [this.logBucket.arnForObjects('*')],
+      conditions: {
+        StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:logs:${LOG_DELIVERY_REGION}:${Aws.ACCOUNT_ID}:delivery-source:*` },
+      },
+    }));
+    const delivery = new logs.CfnDelivery(this, 'AccessLogsDelivery', {
+      deliverySourceName: source.name,
+      deliveryDestinationArn: destination.attrArn,
+    });
+    delivery.node.addDependency(source);
+    if (policy.policyDependable) {
+      delivery.node.addDependency(policy.policyDependable);
+    }
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions-CFR3',
+      reason: 'Access logs are delivered through CloudFront standard logging v2 (AWS::Logs::DeliverySource, DeliveryDestination and Delivery to the log bucket), which this rule, reading only the legacy Logging property, does not see.',
+    });
+    return delivery;
   }
 
   private createUploadFunction(uploads: ReturnType<SecureS3Cdn['uploadSettings']>, key: kms.IKey | undefined): lambda.Function {
@@ -561,7 +690,7 @@ export class SecureS3Cdn extends Construct {
     const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${uploads.keyPrefix}*]`,
-      reason: `The signing role may put any key under ${uploads.keyPrefix}, the upload prefix; each presigned POST then pins one exact key, a content type and a size range.`,
+      reason: `The signing role may put any key under ${uploads.keyPrefix}, the upload prefix; each presigned POST then pins one exact key, one content type and a size range.`,
     });
     const fn = new SignUploadFunction(this, 'UploadFunction', {
       description: `Returns presigned POSTs for uploads to ${this.node.path}/Bucket under ${uploads.keyPrefix}`,
@@ -572,6 +701,7 @@ export class SecureS3Cdn extends Construct {
       environment: {
         BUCKET_NAME: this.bucket.bucketName,
         KEY_PREFIX: uploads.keyPrefix,
+        KEY_NAMING: uploads.keyNaming === CdnUploadKeyNaming.CLIENT ? 'client' : 'generated',
         MAX_BYTES: String(uploads.maxBytes),
         CONTENT_TYPES: uploads.contentTypes.join(','),
         EXPIRES_SECONDS: String(uploads.expiresSeconds),

@@ -10,8 +10,10 @@ function reply(statusCode: number, body: unknown): LambdaFunctionURLResult {
 }
 
 /**
- * Returns a presigned POST for one upload: `{ url, fields, key, expiresAt }`. The client posts a
- * multipart form with every field, then the file as the last field named `file`.
+ * Returns a presigned POST for one upload: `{ url, fields, key, expiresAt }`, where `key` is the
+ * object's key (chosen by the signer unless the client names keys). The client posts a multipart
+ * form with every field, then the file as the last field named `file`. A function URL hands a
+ * body it took for binary over base64-encoded (`isBase64Encoded`); it is decoded here.
  */
 export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
   const rules = rulesFromEnvironment(process.env);
@@ -39,6 +41,9 @@ export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunc
       console.log(JSON.stringify({ level: 'warn', message: 'upload refused', statusCode: error.statusCode, reason: error.message }));
       return reply(error.statusCode, { message: error.message });
     }
-    throw error;
+    // The presigner failed (credentials, configuration): the caller gets a 500 it may retry, the log the cause.
+    const { name, message } = error instanceof Error ? error : { name: typeof error, message: String(error) };
+    console.error(JSON.stringify({ level: 'error', message: 'upload signing failed', error: name, reason: message }));
+    return reply(500, { message: 'The upload could not be signed because of an error on the server; try again later.' });
   }
 }

@@ -1,6 +1,6 @@
 import { App, Duration, RemovalPolicy, Size, Stack, Validations, aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_route53 as route53, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CdnOriginAccess, SecureS3Cdn, SecureS3CdnProps } from '../../src';
+import { CdnOriginAccess, CdnUploadKeyNaming, SecureS3Cdn, SecureS3CdnProps } from '../../src';
 import { TEST_ENV, testApp, testStack } from '../util';
 
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -21,10 +21,12 @@ function domain(stack: Stack, names: string[] = ['cdn.example.com'], certificate
   return { zone, certificate };
 }
 
-function bucketLogicalId(template: Template, ownership: string): string {
-  const buckets = template.findResources('AWS::S3::Bucket', { Properties: { OwnershipControls: { Rules: [{ ObjectOwnership: ownership }] } } });
-  expect(Object.keys(buckets)).toHaveLength(1);
-  return Object.keys(buckets)[0];
+/** The pattern's content bucket (it logs server access) or its log bucket (it expires its logs). */
+function bucketLogicalId(template: Template, role: 'content' | 'logs'): string {
+  const buckets = Object.entries(template.findResources('AWS::S3::Bucket'))
+    .filter(([, b]) => (b.Properties.LoggingConfiguration !== undefined) === (role === 'content'));
+  expect(buckets).toHaveLength(1);
+  return buckets[0][0];
 }
 
 describe('SecureS3Cdn', () => {
@@ -32,7 +34,7 @@ describe('SecureS3Cdn', () => {
     test('a private bucket: public access blocked, ACLs off, versioned, SSE-S3, access logs, a noncurrent-version lifecycle, retained', () => {
       const { template } = cdn();
       template.resourceCountIs('AWS::S3::Bucket', 2);
-      const logBucket = bucketLogicalId(template, 'ObjectWriter');
+      const logBucket = bucketLogicalId(template, 'logs');
       template.hasResource('AWS::S3::Bucket', {
         Properties: {
           PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
@@ -48,7 +50,7 @@ describe('SecureS3Cdn', () => {
 
     test('the bucket policy denies plain HTTP and TLS below 1.2, and lets only this distribution read (OAC with AWS:SourceArn)', () => {
       const { template } = cdn();
-      const bucket = bucketLogicalId(template, 'BucketOwnerEnforced');
+      const bucket = bucketLogicalId(template, 'content');
       const distribution = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
         Bucket: { Ref: bucket },
@@ -70,9 +72,8 @@ describe('SecureS3Cdn', () => {
       template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
     });
 
-    test('the distribution: HTTPS redirect, HTTP/2 and 3, IPv6, compression, security headers, price class 100, logs to an ACL-enabled bucket', () => {
+    test('the distribution: HTTPS redirect, HTTP/2 and 3, IPv6, compression, security headers, price class 100, no legacy logging', () => {
       const { template } = cdn();
-      const logBucket = bucketLogicalId(template, 'ObjectWriter');
       template.hasResourceProperties('AWS::CloudFront::Distribution', {
         DistributionConfig: {
           DefaultCacheBehavior: Match.objectLike({
@@ -84,7 +85,7 @@ describe('SecureS3Cdn', () => {
           HttpVersion: 'http2and3',
           IPV6Enabled: true,
           PriceClass: 'PriceClass_100',
-          Logging: { Bucket: { 'Fn::GetAtt': [logBucket, 'RegionalDomainName'] }, Prefix: 'cloudfront/' },
+          Logging: Match.absent(),
           Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })],
           Aliases: Match.absent(),
           ViewerCertificate: Match.absent(),
@@ -115,18 +116,98 @@ describe('SecureS3Cdn', () => {
       template.resourceCountIs('AWS::CloudFront::ResponseHeadersPolicy', 0);
     });
 
-    test('the log bucket: ACLs enabled for CloudFront, public access blocked, TLS only, logs expire after a year', () => {
+    test('the log bucket: ACLs disabled, public access blocked, TLS only, logs expire after a year; both deliveries write through its policy', () => {
       const { template } = cdn();
-      template.hasResourceProperties('AWS::S3::Bucket', {
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'ObjectWriter' }] },
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
+      const logBucket = bucketLogicalId(template, 'logs');
+      const content = bucketLogicalId(template, 'content');
+      template.hasResource('AWS::S3::Bucket', {
+        Properties: Match.objectLike({
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+          LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
+          AccessControl: Match.absent(),
+        }),
       });
-      const logBucket = bucketLogicalId(template, 'ObjectWriter');
+      expect(template.findResources('AWS::S3::Bucket', { Properties: { AccessControl: Match.anyValue() } })).toEqual({});
+      template.resourceCountIs('AWS::S3::Bucket', 2);
+      template.hasResourceProperties('AWS::S3::Bucket', { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] }, LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } })] } });
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
         Bucket: { Ref: logBucket },
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            {
+              Sid: 'S3ServerAccessLogsPolicy',
+              Effect: 'Allow',
+              Principal: { Service: 'logging.s3.amazonaws.com' },
+              Action: 's3:PutObject',
+              Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logBucket, 'Arn'] }, '/s3-access/*']] },
+              Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [content, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+            {
+              Sid: 'AWSLogDeliveryWrite',
+              Effect: 'Allow',
+              Principal: { Service: 'delivery.logs.amazonaws.com' },
+              Action: 's3:PutObject',
+              Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logBucket, 'Arn'] }, '/*']] },
+              Condition: {
+                StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+                ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:', { Ref: 'AWS::AccountId' }, ':delivery-source:*']] } },
+              },
+            },
+          ]),
+        },
       });
+    });
+
+    test('CloudFront access logs through standard logging v2: a delivery source for the distribution, an S3 destination on the log bucket, the delivery', () => {
+      const { stack, cdn: pattern, template } = cdn();
+      const logBucket = bucketLogicalId(template, 'logs');
+      const distribution = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
+      const sources = template.findResources('AWS::Logs::DeliverySource');
+      expect(Object.keys(sources)).toHaveLength(1);
+      const source = Object.values(sources)[0].Properties;
+      expect(source).toEqual({
+        Name: expect.stringMatching(/^[\w-]{1,60}$/),
+        LogType: 'ACCESS_LOGS',
+        ResourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::111111111111:distribution/', { Ref: distribution }]] },
+      });
+      const destinations = template.findResources('AWS::Logs::DeliveryDestination');
+      expect(Object.keys(destinations)).toHaveLength(1);
+      expect(Object.values(destinations)[0].Properties).toEqual({ Name: expect.stringMatching(/^[\w-]{1,60}$/), DestinationResourceArn: { 'Fn::GetAtt': [logBucket, 'Arn'] } });
+      const deliveries = template.findResources('AWS::Logs::Delivery');
+      expect(Object.keys(deliveries)).toHaveLength(1);
+      const [deliveryId, delivery] = Object.entries(deliveries)[0];
+      expect(delivery.Properties).toEqual({ DeliverySourceName: source.Name, DeliveryDestinationArn: { 'Fn::GetAtt': [Object.keys(destinations)[0], 'Arn'] } });
+      expect(delivery.DependsOn).toEqual(expect.arrayContaining([Object.keys(sources)[0], Object.keys(template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: logBucket } } }))[0]]));
+      expect(stack.resolve(pattern.accessLogDelivery!.logicalId)).toBe(deliveryId);
+      // In a stack of us-east-1 no template rule is needed.
+      expect(Object.keys(template.toJSON().Rules ?? {}).filter((id) => id.startsWith('CdnAccessLogsRegion'))).toEqual([]);
+    });
+
+    test('in an environment-agnostic stack, a template rule refuses any region but us-east-1 at deploy time', () => {
+      const stack = testStack(testApp(), 'Agnostic', { envAgnostic: true });
+      const { template } = cdn({}, stack);
+      const rules = Object.entries(template.toJSON().Rules).filter(([id]) => id.startsWith('CdnAccessLogsRegion')).map(([, rule]) => rule);
+      expect(rules).toEqual([{
+        Assertions: [{
+          Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] },
+          AssertDescription: 'SecureS3Cdn Agnostic/Cdn: CloudFront access logs (standard logging v2) can be set up only in us-east-1; deploy this stack there, or set accessLogging: false.',
+        }],
+      }]);
+      template.resourceCountIs('AWS::Logs::Delivery', 1);
+    });
+
+    test('fails in a stack of another region, naming the region and both fixes; accessLogging: false serves there without access logs', () => {
+      const europe = testStack(testApp(), 'Europe', { env: { account: '111111111111', region: 'eu-west-1' } });
+      expect(() => new SecureS3Cdn(europe, 'Cdn')).toThrow("SecureS3Cdn 'Europe/Cdn': accessLogging (on by default) needs the stack in us-east-1, and stack 'Europe' is in eu-west-1: "
+        + 'CloudWatch Logs accepts CloudFront delivery sources (standard logging v2) only in us-east-1. '
+        + "Deploy this stack to us-east-1 (env: { region: 'us-east-1' }), or set accessLogging: false to serve without access logs.");
+      const other = testStack(testApp(), 'Other', { env: { account: '111111111111', region: 'eu-south-1' } });
+      const { template } = cdn({ accessLogging: false }, other);
+      template.resourceCountIs('AWS::Logs::DeliverySource', 0);
+      template.resourceCountIs('AWS::Logs::Delivery', 0);
+      template.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ Logging: Match.absent() }) });
     });
 
     test('exposes the bucket, the distribution and its domain name; no upload function', () => {
@@ -157,7 +238,8 @@ describe('SecureS3Cdn', () => {
           }]),
         },
       });
-      const statements = Object.values(template.findResources('AWS::S3::BucketPolicy'))
+      const content = bucketLogicalId(template, 'content');
+      const statements = Object.values(template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: content } } }))
         .flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Allow');
       expect(statements).toHaveLength(1);
     });
@@ -312,11 +394,13 @@ describe('SecureS3Cdn', () => {
 
     test('logBucket, logRetention, noncurrentVersionExpiration and removalPolicy', () => {
       const stack = testStack();
-      const logs = new s3.Bucket(stack, 'Logs', { objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, enforceSSL: true });
+      const logs = new s3.Bucket(stack, 'Logs', { enforceSSL: true });
       const { template } = cdn({ logBucket: logs, noncurrentVersionExpiration: Duration.days(7), removalPolicy: RemovalPolicy.DESTROY }, stack);
       template.resourceCountIs('AWS::S3::Bucket', 2);
-      template.hasResourceProperties('AWS::CloudFront::Distribution', {
-        DistributionConfig: Match.objectLike({ Logging: { Bucket: { 'Fn::GetAtt': ['Logs6819BB44', 'RegionalDomainName'] }, Prefix: 'cloudfront/' } }),
+      template.hasResourceProperties('AWS::Logs::DeliveryDestination', { DestinationResourceArn: { 'Fn::GetAtt': ['Logs6819BB44', 'Arn'] } });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: 'Logs6819BB44' },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'S3ServerAccessLogsPolicy' }), Match.objectLike({ Sid: 'AWSLogDeliveryWrite' })]) },
       });
       template.hasResource('AWS::S3::Bucket', {
         Properties: Match.objectLike({
@@ -341,13 +425,13 @@ describe('SecureS3Cdn', () => {
       expect(() => new SecureS3Cdn(stack, 'Cdn', props(stack))).toThrow(`SecureS3Cdn 'TestStack/Cdn': ${message}`);
     });
 
-    test('fails at synth when logBucket has ACLs disabled (GuardedPatterns-CdnLogBucketAcls)', () => {
+    test('a logBucket with ACLs disabled (no ownership controls, the S3 default) receives both deliveries and passes synth', () => {
       const stack = testStack();
-      // An L1 bucket that aws-cdk-lib does not adjust: no ownership controls, so S3 disables ACLs.
       const logs = s3.Bucket.fromCfnBucket(new s3.CfnBucket(stack, 'Logs'));
       new SecureS3Cdn(stack, 'Cdn', { logBucket: logs });
-      expect(() => Template.fromStack(stack)).toThrow(
-        "Distribution 'TestStack/Cdn/Distribution': log bucket 'TestStack/Logs' has ACLs disabled (object ownership BucketOwnerEnforced), so CloudFront cannot write its standard logs there.");
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Logs::DeliveryDestination', { DestinationResourceArn: { 'Fn::GetAtt': ['Logs', 'Arn'] } });
+      template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: { Ref: 'Logs' }, LogFilePrefix: 's3-access/' } });
     });
   });
 
@@ -359,8 +443,9 @@ describe('SecureS3Cdn', () => {
         Runtime: 'nodejs24.x',
         Environment: {
           Variables: {
-            BUCKET_NAME: { Ref: bucketLogicalId(template, 'BucketOwnerEnforced') },
+            BUCKET_NAME: { Ref: bucketLogicalId(template, 'content') },
             KEY_PREFIX: 'uploads/',
+            KEY_NAMING: 'generated',
             MAX_BYTES: String(10 * 1024 * 1024),
             CONTENT_TYPES: 'image/jpeg,image/png,image/gif,image/webp',
             EXPIRES_SECONDS: '300',
@@ -376,7 +461,7 @@ describe('SecureS3Cdn', () => {
 
     test('the signing role may only put objects under the prefix, through a managed policy', () => {
       const { template } = cdn({ uploads: { keyPrefix: 'incoming/' } });
-      const bucket = bucketLogicalId(template, 'BucketOwnerEnforced');
+      const bucket = bucketLogicalId(template, 'content');
       template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
           Statement: [
@@ -400,6 +485,7 @@ describe('SecureS3Cdn', () => {
       const { template } = cdn({
         uploads: {
           keyPrefix: 'media/',
+          keyNaming: CdnUploadKeyNaming.CLIENT,
           maxSize: Size.gibibytes(1),
           allowedContentTypes: ['video/*'],
           expiresIn: Duration.minutes(15),
@@ -408,7 +494,7 @@ describe('SecureS3Cdn', () => {
         },
       });
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ KEY_PREFIX: 'media/', MAX_BYTES: String(1024 ** 3), CONTENT_TYPES: 'video/*', EXPIRES_SECONDS: '900' }) },
+        Environment: { Variables: Match.objectLike({ KEY_PREFIX: 'media/', KEY_NAMING: 'client', MAX_BYTES: String(1024 ** 3), CONTENT_TYPES: 'video/*', EXPIRES_SECONDS: '900' }) },
       });
       template.hasResourceProperties('AWS::Lambda::Url', {
         AuthType: 'NONE',
@@ -431,6 +517,7 @@ describe('SecureS3Cdn', () => {
       ['a malformed content type', { allowedContentTypes: ['images'] }, "uploads.allowedContentTypes has 'images', not a lower-case type/subtype"],
       ['a long expiry', { expiresIn: Duration.hours(2) }, 'uploads.expiresIn (7200 seconds) must be a whole number of seconds from 1 to 3600'],
       ['an origin with a path', { allowedOrigins: ['https://app.example.com/x'] }, "uploads.allowedOrigins has 'https://app.example.com/x'"],
+      ['a key naming that is not a CdnUploadKeyNaming', { keyNaming: 'RANDOM' as CdnUploadKeyNaming }, 'uploads.keyNaming (RANDOM) is not a CdnUploadKeyNaming; use CdnUploadKeyNaming.GENERATED (the default) or CLIENT.'],
     ])('fails when given %s', (_name, uploads, message) => {
       expect(() => new SecureS3Cdn(testStack(), 'Cdn', { uploads })).toThrow(`SecureS3Cdn 'TestStack/Cdn': ${message}`);
     });
@@ -442,7 +529,7 @@ describe('SecureS3Cdn', () => {
       pattern.grantUpload(server);
       pattern.grantUpload(server, 'avatars/');
       const template = Template.fromStack(stack);
-      const bucket = bucketLogicalId(template, 'BucketOwnerEnforced');
+      const bucket = bucketLogicalId(template, 'content');
       const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
       expect(statements.map((s: any) => s.Resource)).toEqual([
         { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/uploads/*']] },

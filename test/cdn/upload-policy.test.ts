@@ -1,6 +1,6 @@
-import { UploadRefused, UploadRules, contentTypeAllowed, parseUploadRequest, planUpload, rulesFromEnvironment } from '../../src/cdn/upload-policy';
+import { KeyNaming, UploadRefused, UploadRules, contentTypeAllowed, generatedKey, isActiveContentType, parseUploadRequest, planUpload, rulesFromEnvironment } from '../../src/cdn/upload-policy';
 
-const rules: UploadRules = { keyPrefix: 'uploads/', maxBytes: 1000, contentTypes: ['image/png', 'video/*'], expiresSeconds: 300 };
+const rules: UploadRules = { keyPrefix: 'uploads/', keyNaming: KeyNaming.CLIENT, maxBytes: 1000, contentTypes: ['image/png', 'video/*'], expiresSeconds: 300 };
 
 function refusal(action: () => unknown): { statusCode: number; message: string } {
   try {
@@ -49,6 +49,53 @@ describe('planUpload', () => {
   });
 });
 
+describe('active content', () => {
+  test.each([
+    'image/svg+xml', 'text/html', 'application/xhtml+xml', 'text/xml', 'application/xml', 'application/rss+xml', 'application/pdf',
+    'application/javascript', 'text/javascript', 'application/ecmascript', 'text/jscript', 'Image/SVG+XML',
+  ])('%s is active content, refused under a family wildcard but accepted when named', (type) => {
+    const [family] = type.toLowerCase().split('/');
+    expect(isActiveContentType(type)).toBe(true);
+    expect(contentTypeAllowed(type, [`${family}/*`])).toBe(false);
+    expect(contentTypeAllowed(type, [`${family}/*`, type.toLowerCase()])).toBe(true);
+  });
+
+  test.each(['image/png', 'image/jpeg', 'image/webp', 'video/mp4', 'text/plain', 'application/json', 'text/css', 'application/octet-stream'])('%s is not active content', (type) => {
+    expect(isActiveContentType(type)).toBe(false);
+    expect(contentTypeAllowed(type, [`${type.split('/')[0]}/*`])).toBe(true);
+  });
+
+  test('the README example, image/*, signs image/png but refuses image/svg+xml', () => {
+    const images: UploadRules = { ...rules, contentTypes: ['image/*'] };
+    expect(planUpload({ key: 'uploads/a.png', contentType: 'image/png' }, images).conditions).toContainEqual(['eq', '$Content-Type', 'image/png']);
+    expect(refusal(() => planUpload({ key: 'uploads/a.svg', contentType: 'image/svg+xml' }, images))).toEqual({
+      statusCode: 415, message: "Content type 'image/svg+xml' is not accepted (active content, which runs script in the CDN's origin, is accepted only when named exactly); use one of: image/*.",
+    });
+  });
+
+  test('a type with a space or parameters is refused, exact or by family', () => {
+    expect(contentTypeAllowed('image/svg+xml ', ['image/*'])).toBe(false);
+    expect(contentTypeAllowed('image/png ', ['image/*'])).toBe(false);
+    expect(contentTypeAllowed('image/png;x=1', ['image/png'])).toBe(false);
+  });
+});
+
+describe('generated keys', () => {
+  test('a random UUID under the prefix, keeping a plain extension in lower case', () => {
+    expect(generatedKey('uploads/', 'Holiday Photo.JPG')).toMatch(/^uploads\/[0-9a-f-]{36}\.jpg$/);
+    expect(generatedKey('uploads/', 'archive.tar.gz')).toMatch(/^uploads\/[0-9a-f-]{36}\.gz$/);
+    expect(generatedKey('uploads/', 'noextension')).toMatch(/^uploads\/[0-9a-f-]{36}$/);
+    expect(generatedKey('uploads/', '../x.p%2fng')).toMatch(/^uploads\/[0-9a-f-]{36}$/);
+    expect(generatedKey('uploads/', undefined)).toMatch(/^uploads\/[0-9a-f-]{36}$/);
+    expect(generatedKey('uploads/', 'a.png')).not.toBe(generatedKey('uploads/', 'a.png'));
+  });
+
+  test('planUpload with generated keys ignores the path the client asks for', () => {
+    const plan = planUpload({ key: 'uploads/../../etc/passwd.png', contentType: 'image/png' }, { ...rules, keyNaming: KeyNaming.GENERATED });
+    expect(plan.key).toMatch(/^uploads\/[0-9a-f-]{36}\.png$/);
+  });
+});
+
 describe('contentTypeAllowed', () => {
   test('matches exactly or by family, ignoring case', () => {
     expect(contentTypeAllowed('IMAGE/PNG', ['image/png'])).toBe(true);
@@ -66,10 +113,10 @@ describe('parseUploadRequest', () => {
   });
 
   test.each([
-    ['no body', undefined, 'The request has no body. Send JSON: {"key": "<prefix>name", "contentType": "type/subtype", "size": bytes}.'],
-    ['a body that is not JSON', 'key=a', 'The request body is not JSON. Send {"key": "<prefix>name", "contentType": "type/subtype", "size": bytes}.'],
-    ['an array', '[]', 'The request body must be a JSON object with "key" and "contentType".'],
-    ['a missing content type', '{"key":"uploads/a"}', 'The request body must give "key" and "contentType" as strings.'],
+    ['no body', undefined, 'The request has no body. Send JSON: {"contentType": "type/subtype", "size": bytes, "fileName": "name.ext"} (or "key": "<prefix>name" where the client names keys).'],
+    ['a body that is not JSON', 'key=a', 'The request body is not JSON. Send {"contentType": "type/subtype", "size": bytes, "fileName": "name.ext"} (or "key": "<prefix>name" where the client names keys).'],
+    ['an array', '[]', 'The request body must be a JSON object: {"contentType": "type/subtype", "size": bytes, "fileName": "name.ext"} (or "key": "<prefix>name" where the client names keys).'],
+    ['a missing content type', '{"key":"uploads/a"}', 'The request body must give "contentType", and "key" or "fileName" when given, as strings.'],
     ['a fractional size', '{"key":"uploads/a","contentType":"image/png","size":1.5}', '"size" (1.5) must be a whole number of bytes.'],
   ])('refuses %s with 400', (_name, body, message) => {
     expect(refusal(() => parseUploadRequest(body))).toEqual({ statusCode: 400, message });
@@ -79,7 +126,13 @@ describe('parseUploadRequest', () => {
 describe('rulesFromEnvironment', () => {
   test('reads the rules the construct sets', () => {
     expect(rulesFromEnvironment({ KEY_PREFIX: 'u/', MAX_BYTES: '10', CONTENT_TYPES: 'image/png, image/gif', EXPIRES_SECONDS: '60' }))
-      .toEqual({ keyPrefix: 'u/', maxBytes: 10, contentTypes: ['image/png', 'image/gif'], expiresSeconds: 60 });
+      .toEqual({ keyPrefix: 'u/', keyNaming: KeyNaming.GENERATED, maxBytes: 10, contentTypes: ['image/png', 'image/gif'], expiresSeconds: 60 });
+  });
+
+  test('reads client-chosen keys, and fails on a naming it does not know', () => {
+    const env = { KEY_PREFIX: 'u/', MAX_BYTES: '10', CONTENT_TYPES: 'image/png', EXPIRES_SECONDS: '60' };
+    expect(rulesFromEnvironment({ ...env, KEY_NAMING: 'client' }).keyNaming).toBe(KeyNaming.CLIENT);
+    expect(() => rulesFromEnvironment({ ...env, KEY_NAMING: 'server' })).toThrow('KEY_NAMING (server) must be one of generated, client');
   });
 
   test('fails loudly when misconfigured', () => {

@@ -246,6 +246,111 @@ describe('GuardedPatternsChecks: CDN checks on plain aws-cdk-lib and raw L1 reso
       ]);
     });
 
+    /** A raw L1 origin bucket with one bucket policy statement, served by a raw distribution through OAC. */
+    function rawOriginWithStatement(stack: Stack, statement: (bucket: s3.CfnBucket) => Record<string, unknown>, bucketProps: s3.CfnBucketProps = {}) {
+      const bucket = new s3.CfnBucket(stack, 'Bucket', bucketProps);
+      new s3.CfnBucketPolicy(stack, 'Policy', { bucket: bucket.ref, policyDocument: { Version: '2012-10-17', Statement: [statement(bucket)] } });
+      return rawDistribution(stack, {
+        origins: [{ id: 's3', domainName: bucket.attrRegionalDomainName, s3OriginConfig: { originAccessIdentity: '' } }],
+        defaultCacheBehavior: { targetOriginId: 's3', viewerProtocolPolicy: 'https-only', cachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' },
+      });
+    }
+
+    test.each([
+      ['StringLike on every distribution of every account', { StringLike: { 'AWS:SourceArn': 'arn:aws:cloudfront::*:distribution/*' } }],
+      ['ArnLike on every distribution of one account', { ArnLike: { 'aws:SourceArn': 'arn:aws:cloudfront::111111111111:distribution/*' } }],
+      ['StringEquals with a wildcard account', { StringEquals: { 'AWS:SourceArn': 'arn:aws:cloudfront::*:distribution/E2ABCDEF' } }],
+      ['StringEqualsIfExists, which a request without the key passes', { StringEqualsIfExists: { 'AWS:SourceArn': 'arn:aws:cloudfront::111111111111:distribution/E2ABCDEF' } }],
+      ['StringNotEquals, which lets every other distribution in', { StringNotEquals: { 'AWS:SourceArn': 'arn:aws:cloudfront::111111111111:distribution/E2ABCDEF' } }],
+    ])('raw L1: a CloudFront grant with %s fires', (_name, condition) => {
+      const stack = testStack();
+      rawOriginWithStatement(stack, (bucket) => ({
+        Effect: 'Allow', Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' }, Resource: `${bucket.attrArn}/*`, Condition: condition,
+      }));
+      expect(ruleHits(stack, 'CdnBucketExposed')).toEqual([
+        "TestStack/Bucket [error]: Bucket 'TestStack/Bucket' (origin of 'TestStack/Raw'): bucket policy 'TestStack/Policy' lets every CloudFront distribution, in any account "
+        + '(cloudfront.amazonaws.com with an AWS:SourceArn condition that does not name one distribution) read objects. '
+        + 'Grant s3:GetObject only to cloudfront.amazonaws.com with an AWS:SourceArn condition naming the distribution (origin access control).',
+      ]);
+    });
+
+    test('raw L1: Principal * with a wildcard AWS:SourceArn lets anyone read', () => {
+      const stack = testStack();
+      rawOriginWithStatement(stack, (bucket) => ({
+        Effect: 'Allow', Action: 's3:GetObject', Principal: '*', Resource: `${bucket.attrArn}/*`, Condition: { StringLike: { 'aws:SourceArn': 'arn:aws:cloudfront::*:distribution/*' } },
+      }));
+      expect(ruleHits(stack, 'CdnBucketExposed')[0]).toContain('lets anyone (Principal *, with an AWS:SourceArn condition that does not name one distribution) read objects.');
+    });
+
+    test.each([
+      ['s3:GetObjectVersion', { Action: 's3:GetObjectVersion' }],
+      ['s3:*', { Action: ['s3:ListBucket', 's3:*'] }],
+      ['S3:Get*', { Action: 'S3:Get*' }],
+      ['s3:GetObjectV?rsion', { Action: 's3:GetObjectV?rsion' }],
+      ['NotAction s3:PutObject', { NotAction: 's3:PutObject' }],
+    ])('raw L1: a public grant of %s counts as read', (_name, actions) => {
+      const stack = testStack();
+      rawOriginWithStatement(stack, (bucket) => ({ Effect: 'Allow', Principal: { AWS: '*' }, Resource: `${bucket.attrArn}/*`, ...actions }));
+      expect(ruleHits(stack, 'CdnBucketExposed')).toHaveLength(1);
+      expect(ruleHits(stack, 'CdnBucketExposed')[0]).toContain("bucket policy 'TestStack/Policy' lets anyone (Principal *) read objects.");
+    });
+
+    test.each([
+      ['s3:PutObject', { Action: 's3:PutObject' }],
+      ['s3:GetObjectAcl', { Action: 's3:GetObjectAcl' }],
+      ['NotAction s3:Get*', { NotAction: 's3:Get*' }],
+    ])('raw L1: a public grant of %s alone does not read objects', (_name, actions) => {
+      const stack = testStack();
+      rawOriginWithStatement(stack, (bucket) => ({ Effect: 'Allow', Principal: { AWS: '*' }, Resource: `${bucket.attrArn}/*`, ...actions }));
+      expect(ruleHits(stack, 'CdnBucketExposed')).toEqual([]);
+    });
+
+    test('raw L1: an AuthenticatedRead ACL on an origin bucket lets every AWS account read', () => {
+      const stack = testStack();
+      const bucket = new s3.CfnBucket(stack, 'Bucket', { accessControl: 'AuthenticatedRead', ownershipControls: { rules: [{ objectOwnership: 'ObjectWriter' }] } });
+      rawDistribution(stack, {
+        origins: [{ id: 's3', domainName: bucket.attrDomainName, s3OriginConfig: {} }],
+        defaultCacheBehavior: { targetOriginId: 's3', viewerProtocolPolicy: 'https-only', cachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' },
+      });
+      expect(ruleHits(stack, 'CdnBucketExposed')).toEqual([
+        "TestStack/Bucket [error]: Bucket 'TestStack/Bucket' (origin of 'TestStack/Raw'): the bucket ACL is AuthenticatedRead. Remove accessControl and keep ACLs disabled (objectOwnership BUCKET_OWNER_ENFORCED).",
+      ]);
+    });
+
+    test.each([
+      ['a literal ARN of one distribution', () => 'arn:aws:cloudfront::111111111111:distribution/E2ABCDEF12345'],
+      ['a literal ARN in another partition', () => 'arn:aws-cn:cloudfront::111111111111:distribution/E2ABCDEF12345'],
+      ['a reference to the distribution', (raw: cloudfront.CfnDistribution) => `arn:aws:cloudfront::${Stack.of(raw).account}:distribution/${raw.ref}`],
+    ])('raw L1: a CloudFront grant pinned to %s passes', (_name, arn) => {
+      const stack = testStack();
+      const bucket = new s3.CfnBucket(stack, 'Bucket');
+      const raw = rawDistribution(stack, {
+        origins: [{ id: 's3', domainName: bucket.attrRegionalDomainName, s3OriginConfig: { originAccessIdentity: '' } }],
+        defaultCacheBehavior: { targetOriginId: 's3', viewerProtocolPolicy: 'https-only', cachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' },
+      });
+      new s3.CfnBucketPolicy(stack, 'Policy', {
+        bucket: bucket.ref,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Principal: { Service: 'cloudfront.amazonaws.com' }, Resource: `${bucket.attrArn}/*`, Condition: { StringEquals: { 'AWS:SourceArn': arn(raw) } } }],
+        },
+      });
+      expect(ruleHits(stack, 'CdnBucketExposed')).toEqual([]);
+    });
+
+    test('in SecureS3Cdn, a grant to every distribution added to the bucket fails synth', () => {
+      const stack = testStack();
+      const cdn = new SecureS3Cdn(stack, 'Cdn');
+      cdn.bucket.addToResourcePolicy(new iam.PolicyStatement({
+        actions: ['s3:GetObjectVersion'],
+        resources: [cdn.bucket.arnForObjects('*')],
+        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+        conditions: { StringLike: { 'AWS:SourceArn': 'arn:aws:cloudfront::*:distribution/*' } },
+      }));
+      expect(() => Template.fromStack(stack)).toThrow("Bucket 'TestStack/Cdn/Bucket' (origin of 'TestStack/Cdn/Distribution'): bucket policy 'TestStack/Cdn/Bucket/Policy' lets every CloudFront distribution, in any account "
+        + '(cloudfront.amazonaws.com with an AWS:SourceArn condition that does not name one distribution) read objects.');
+    });
+
     test('a bucket with origin access control, or a public bucket no distribution serves, passes', () => {
       const stack = testStack();
       plainDistribution(stack);
