@@ -278,6 +278,14 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       reason: 'The function only calls the ECS control-plane API and touches no data in a VPC; inside one it would need a NAT gateway or an ECS interface endpoint and gain nothing.',
     })));
 
+    if (concurrency === undefined) {
+      Validations.of(fn).acknowledge(...['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency', 'PCI.DSS.321-LambdaConcurrency'].map((rule) => ({
+        id: rule,
+        reason: 'No reservation by default: Lambda refuses one that leaves the account\'s unreserved concurrency under its minimum, which fails the deployment in new and low-quota accounts. '
+          + 'The function caps its own ECS calls and backs off when ECS throttles; set reservedConcurrentExecutions where the account allows it.',
+      })));
+    }
+
     const rule = new events.Rule(this, 'Rule', {
       description: `Changes of the secrets and parameters that the services watched by ${this.node.path} read`,
       // Replaced below by the pattern computed when the app is complete.

@@ -283,6 +283,20 @@ describe('SecretRotationRecycler', () => {
       Template.fromStack(env.stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('^OnCall') }] });
     });
 
+    test('addAlarmAction gives the stack\'s recycler (from ofStack) an action on its dead-letter alarm', () => {
+      const env = setup();
+      const recycler = SecretRotationRecycler.ofStack(env.stack);
+      recycler.addService(env.api);
+      recycler.addAlarmAction(new actions.SnsAction(new sns.Topic(env.stack, 'OnCall', { enforceSSL: true })));
+      const alarms = Template.fromStack(env.stack).findResources('AWS::CloudWatch::Alarm');
+      expect(Object.values(alarms).map((a: any) => a.Properties.AlarmActions)).toEqual([[{ Ref: expect.stringMatching(/^OnCall/) }]]);
+    });
+
+    test('without alarmActions the dead-letter alarm has no action (CT.CLOUDWATCH.PR.1 refuses it: the examples add one)', () => {
+      const { stack } = recyclerFor();
+      Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
+    });
+
     test('encryptionKey encrypts the queue and the log group, and lets EventBridge, CloudWatch Logs and the function use it', () => {
       const env = setup();
       const key = new kms.Key(env.stack, 'Key', { enableKeyRotation: true });
