@@ -97,7 +97,8 @@ describe('handler bundles', () => {
       'region': 'us-east-1',
       'account': '111111111111',
       'resources': [secret],
-      'detail': { secretId: secret, labelUpdated: ['AWSCURRENT'] },
+      // As documented: https://docs.aws.amazon.com/secretsmanager/latest/userguide/event-detail-secret-label-updated-secretsmanager.html
+      'detail': { name: 'prod/db', labelUpdated: 'AWSCURRENT', versionId: 'a1b2c3d4-0000-4000-8000-000000000000' },
     };
     const service = (name: string, taskDefinition: string) => ({
       serviceArn: `arn:aws:ecs:us-east-1:111111111111:service/web/${name}`,

@@ -4,9 +4,9 @@ import {
   ACCOUNT, FakeEcs, FakeService, OTHER_SECRET_ARN, PARAMETER_ARN, PARAMETER_NAME, REGION, SECRET_ARN,
   clusterArn, container, fakeEcs, fleet, prng, serviceArn,
 } from './fake-ecs';
+import { withEnvironment } from './handler-env';
 import { ChangeEvent } from '../../src/recycler/change-event';
 import { RecycleConfig, handler, recycle } from '../../src/recycler/recycle.lambda';
-import { withEnvironment } from './handler-env';
 
 const CLUSTERS = ['web', 'workers'];
 
