@@ -74,7 +74,7 @@ export interface SecretRotationRecyclerProps {
    * AWSCURRENT only; rotation's AWSPENDING writes are ignored) and RotationSucceeded. They need a
    * CloudTrail trail in the account. Secrets Manager's own `Secret Label Updated` event already
    * covers rotations and manual updates; with both, the second event of a change finds the
-   * services mid-deployment and skips them.
+   * deployments that the first started after the change, and leaves them alone.
    *
    * @default false
    * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/monitoring-eventbridge.html
