@@ -2,7 +2,10 @@
  * A Fargate service whose database password rotates: SecretRotationRecycler redeploys it, and only
  * it, each time the password changes.
  */
-import { App, Duration, Stack, Validations, aws_ecs as ecs, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_ssm as ssm } from 'aws-cdk-lib';
+import {
+  App, Duration, Stack, Validations, aws_cloudwatch_actions as cloudwatch_actions, aws_ecs as ecs, aws_kms as kms, aws_logs as logs,
+  aws_secretsmanager as secretsmanager, aws_sns as sns, aws_ssm as ssm,
+} from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { GuardedPatternsChecks, PrivateSubnetVpc, SecretRotationRecycler } from '../src';
 
@@ -43,4 +46,8 @@ const api = new ecs.FargateService(stack, 'Api', {
 });
 
 // One recycler per stack; its rule watches exactly the password and the parameter above.
-SecretRotationRecycler.ofStack(stack).addService(api);
+const recycler = SecretRotationRecycler.ofStack(stack);
+recycler.addService(api);
+// A change whose services could not all be redeployed pages the on-call team.
+const onCall = new sns.Topic(stack, 'OnCall', { enforceSSL: true, masterKey: kms.Alias.fromAliasName(stack, 'SnsKey', 'alias/aws/sns') });
+recycler.addAlarmAction(new cloudwatch_actions.SnsAction(onCall));

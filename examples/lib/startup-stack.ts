@@ -3,7 +3,8 @@
  */
 import {
   CfnOutput, Stack, StackProps, Validations,
-  aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_route53 as route53, aws_secretsmanager as secretsmanager,
+  aws_cloudwatch_actions as cloudwatch_actions, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_kms as kms, aws_route53 as route53,
+  aws_secretsmanager as secretsmanager, aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
@@ -42,9 +43,12 @@ export class StartupStack extends Stack {
       domainName: 'app.example.com',
       hostedZone: zone,
       healthCheckPath: '/health',
-      // recycleOnSecretChange defaults to true: the this's recycler redeploys Web when the password rotates.
+      // recycleOnSecretChange defaults to true: the stack's recycler redeploys Web when the password rotates.
       secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(dbPassword, 'password') },
     });
+    // A password change whose services could not all be redeployed pages the on-call team.
+    const onCall = new sns.Topic(this, 'OnCall', { enforceSSL: true, masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns') });
+    web.recycler?.addAlarmAction(new cloudwatch_actions.SnsAction(onCall));
 
     // Images, served through CloudFront; the web service signs uploads for its users.
     const images = new SecureS3Cdn(this, 'Images', {

@@ -11,6 +11,7 @@ import { CURRENT_STAGE, Change } from './references';
 export interface ChangeEvent {
   readonly 'source'?: string;
   readonly 'detail-type'?: string;
+  readonly 'time'?: string;
   readonly 'region'?: string;
   readonly 'account'?: string;
   readonly 'resources'?: string[];
@@ -49,6 +50,11 @@ function firstString(...values: unknown[]): string | undefined {
  * labelled parameter) are ignored, with the reason.
  */
 export function parseChangeEvent(event: ChangeEvent): ParsedChange {
+  const parsed = parseChange(event);
+  return 'change' in parsed && typeof event.time === 'string' ? { change: { ...parsed.change, time: event.time } } : parsed;
+}
+
+function parseChange(event: ChangeEvent): ParsedChange {
   const detail = event.detail ?? {};
   const type = event['detail-type'];
   if (event.source === SECRETS_MANAGER_SOURCE && type === LABEL_UPDATED) {

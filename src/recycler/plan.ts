@@ -4,6 +4,16 @@
  */
 import { Change, ValueReference, parseValueFrom, referenceMatches, valueFromsOf, ContainerReferences } from './references';
 
+/** One of a service's deployments, as DescribeServices reports it. */
+export interface DeploymentState {
+  readonly id?: string;
+  /** PRIMARY (the most recent), ACTIVE (being replaced) or INACTIVE. */
+  readonly status?: string;
+  /** IN_PROGRESS, COMPLETED or FAILED (rolling-update services only). */
+  readonly rolloutState?: string;
+  readonly createdAt?: Date;
+}
+
 /** What the handler knows of a service from DescribeServices. */
 export interface ServiceState {
   readonly serviceArn: string;
@@ -11,13 +21,26 @@ export interface ServiceState {
   readonly taskDefinition: string;
   readonly status?: string;
   readonly deploymentController?: string;
-  readonly deployments: ReadonlyArray<{ readonly status?: string; readonly rolloutState?: string }>;
+  readonly deployments: readonly DeploymentState[];
 }
 
-/** What happens to one service. */
+/**
+ * What happens to one service: a new deployment; nothing, with the reason (its tasks already read
+ * the new value, or never will); or a failure, when the recycler cannot bring it to the new value.
+ */
 export type Decision =
-  | { readonly action: 'recycle' }
-  | { readonly action: 'skip'; readonly reason: string };
+  | { readonly action: 'recycle'; readonly reason?: string }
+  | { readonly action: 'skip'; readonly reason: string }
+  | { readonly action: 'fail'; readonly reason: string };
+
+/**
+ * The first instant that is certainly after the change: EventBridge's `time` has whole seconds, so
+ * the change may have happened up to a second later than it says.
+ */
+export function certainlyAfter(time: string | undefined): Date | undefined {
+  const at = time === undefined ? NaN : Date.parse(time);
+  return Number.isNaN(at) ? undefined : new Date(Math.floor(at / 1000) * 1000 + 1000);
+}
 
 /** The references of a task definition's containers. */
 export function referencesOf(containers: readonly ContainerReferences[]): ValueReference[] {
@@ -44,12 +67,21 @@ export function decide(
   }
   const controller = service.deploymentController ?? 'ECS';
   if (controller !== 'ECS') {
-    return { action: 'skip', reason: `the ${controller} deployment controller does not take forced deployments; start a deployment with it` };
+    // Its running tasks keep the old value: a failure, so that the event reaches the dead-letter queue and its alarm.
+    return { action: 'fail', reason: `the ${controller} deployment controller does not take forced deployments, so its tasks keep the old value; start a deployment with it` };
   }
-  if (service.deployments.length > 1 || service.deployments.some((d) => d.rolloutState === 'IN_PROGRESS')) {
-    return { action: 'skip', reason: 'a deployment is already in progress' };
+  // A deployment that started after the change starts every task anew, each reading the new value.
+  const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+  const after = certainlyAfter(change.time);
+  if (primary?.createdAt && after && primary.createdAt.getTime() >= after.getTime() && primary.rolloutState !== 'FAILED') {
+    return {
+      action: 'skip',
+      reason: `deployment ${primary.id ?? '(no id)'} started at ${primary.createdAt.toISOString()}, after the change (${change.time}): its tasks read the new value`,
+    };
   }
-  return { action: 'recycle' };
+  // UpdateService with forceNewDeployment replaces a deployment in progress (it becomes ACTIVE and its tasks are replaced).
+  const inProgress = service.deployments.some((d) => d.rolloutState === 'IN_PROGRESS') || service.deployments.length > 1;
+  return inProgress ? { action: 'recycle', reason: 'supersedes the deployment in progress, which started before the change' } : { action: 'recycle' };
 }
 
 /** Splits `items` into batches of at most `size`. */

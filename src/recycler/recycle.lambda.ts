@@ -26,8 +26,8 @@ const CONCURRENCY = 4;
 /** Attempts per ECS call when ECS throttles. */
 const MAX_ATTEMPTS = 8;
 
-/** How one service ended. */
-export type Outcome = 'recycled' | 'planned' | 'skipped' | 'failed';
+/** How one service ended ('inactive': DRAINING or INACTIVE, being deleted, left alone). */
+export type Outcome = 'recycled' | 'planned' | 'skipped' | 'failed' | 'inactive';
 
 /** What the invocation did. */
 export interface RecycleSummary {
@@ -40,6 +40,7 @@ export interface RecycleSummary {
   readonly planned: number;
   readonly skipped: number;
   readonly failed: number;
+  readonly inactive: number;
 }
 
 /** What the handler needs besides the event. */
@@ -108,7 +109,7 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
     }
   };
 
-  const counts = { recycled: 0, planned: 0, skipped: 0, failed: 0, servicesScanned: 0, taskDefinitionsRead: 0 };
+  const counts = { recycled: 0, planned: 0, skipped: 0, failed: 0, inactive: 0, servicesScanned: 0, taskDefinitionsRead: 0 };
   const parsed = parseChangeEvent(event);
   const finish = (change: Change | undefined, ignored?: string): RecycleSummary => {
     const summary: RecycleSummary = { change, ignored, dryRun: config.dryRun, ...counts };
@@ -176,7 +177,10 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
       try {
         const result = await call('DescribeServices', () => config.ecs.send(new DescribeServicesCommand({ cluster, services: batch })));
         for (const failure of result.failures ?? []) {
-          if (failure.reason !== 'MISSING') {
+          if (failure.reason === 'MISSING') {
+            // Deleted since ListServices: no task of it is left to read the value.
+            write({ level: 'info', message: 'service not found', serviceArn: failure.arn, clusterArn: cluster, change });
+          } else {
             outcome('failed', { serviceArn: failure.arn, clusterArn: cluster }, { error: `DescribeServices: ${failure.reason} ${failure.detail ?? ''}`.trim() });
           }
         }
@@ -189,16 +193,24 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
       }
     });
 
-    const states: ServiceState[] = described.flat()
-      .filter((s) => s.serviceArn && s.taskDefinition && s.status === 'ACTIVE')
-      .map((s) => ({
-        serviceArn: s.serviceArn!,
-        clusterArn: s.clusterArn ?? cluster,
-        taskDefinition: s.taskDefinition!,
-        status: s.status,
-        deploymentController: s.deploymentController?.type,
-        deployments: (s.deployments ?? []).map((d) => ({ status: d.status, rolloutState: d.rolloutState })),
-      }));
+    const states: ServiceState[] = [];
+    for (const s of described.flat()) {
+      if (s.status !== 'ACTIVE') {
+        // DRAINING or INACTIVE: being deleted; ECS starts no task for it (UpdateService would fail).
+        outcome('inactive', { serviceArn: s.serviceArn, clusterArn: s.clusterArn ?? cluster, taskDefinition: s.taskDefinition }, { status: s.status ?? '(none)' });
+      } else if (!s.serviceArn || !s.taskDefinition) {
+        outcome('failed', { serviceArn: s.serviceArn, clusterArn: s.clusterArn ?? cluster }, { error: 'DescribeServices returned an ACTIVE service without its ARN or task definition' });
+      } else {
+        states.push({
+          serviceArn: s.serviceArn,
+          clusterArn: s.clusterArn ?? cluster,
+          taskDefinition: s.taskDefinition,
+          status: s.status,
+          deploymentController: s.deploymentController?.type,
+          deployments: (s.deployments ?? []).map((d) => ({ id: d.id, status: d.status, rolloutState: d.rolloutState, createdAt: d.createdAt })),
+        });
+      }
+    }
 
     await mapLimit(states, CONCURRENCY, async (service) => {
       let decision: Decision | undefined;
@@ -215,8 +227,13 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
         outcome('skipped', service, { reason: decision.reason });
         return;
       }
+      if (decision.action === 'fail') {
+        outcome('failed', service, { error: decision.reason });
+        return;
+      }
+      const why = decision.reason === undefined ? {} : { reason: decision.reason };
       if (config.dryRun) {
-        outcome('planned', service, { reason: 'dry run: no deployment started' });
+        outcome('planned', service, { reason: ['dry run: no deployment started', decision.reason].filter(Boolean).join('; ') });
         return;
       }
       try {
@@ -225,7 +242,7 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
           service: service.serviceArn,
           forceNewDeployment: true,
         })));
-        outcome('recycled', service, {});
+        outcome('recycled', service, why);
       } catch (error) {
         outcome('failed', service, { error: `UpdateService failed: ${message(error)}` });
       }
@@ -236,21 +253,58 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
 
 let client: ECSClient | undefined;
 
+/** The handler's settings, read from its environment; a clear error names what is wrong. */
+export function configFromEnvironment(env: NodeJS.ProcessEnv): Pick<RecycleConfig, 'clusters' | 'dryRun' | 'region' | 'account' | 'metricsNamespace'> {
+  const problems: string[] = [];
+  let clusters: string[] = [];
+  if (env.CLUSTERS === undefined || env.CLUSTERS.trim() === '') {
+    problems.push('CLUSTERS is not set (a JSON list of the watched clusters\' ARNs)');
+  } else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.CLUSTERS);
+    } catch (error) {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((c) => typeof c === 'string' && c.length > 0)) {
+      problems.push(`CLUSTERS (${JSON.stringify(env.CLUSTERS)}) is not a JSON list of one or more cluster ARNs or names`);
+    } else {
+      clusters = parsed;
+    }
+  }
+  if (!env.AWS_REGION) {
+    problems.push('AWS_REGION is not set (Lambda sets it; outside Lambda, set it to the clusters\' region)');
+  }
+  if (!env.ACCOUNT_ID) {
+    problems.push('ACCOUNT_ID is not set (the clusters\' account, where parameters referenced by name live)');
+  }
+  if (problems.length > 0) {
+    throw new Error(`SecretRotationRecycler handler: ${problems.join('; ')}. The construct sets these variables: redeploy it rather than editing the function.`);
+  }
+  return {
+    clusters,
+    dryRun: env.DRY_RUN === 'true',
+    region: env.AWS_REGION!,
+    account: env.ACCOUNT_ID!,
+    metricsNamespace: env.METRICS_NAMESPACE || 'GuardedPatterns/SecretRotationRecycler',
+  };
+}
+
 /**
- * The Lambda entry point. Fails the invocation when any service failed, so that Lambda retries
- * the event and then keeps it in the dead-letter queue.
+ * The Lambda entry point. Fails the invocation when the function is misconfigured or any service
+ * failed, so that Lambda retries the event and then keeps it in the dead-letter queue.
  */
 export async function handler(event: ChangeEvent): Promise<RecycleSummary> {
+  let settings: ReturnType<typeof configFromEnvironment>;
+  try {
+    settings = configFromEnvironment(process.env);
+  } catch (error) {
+    console.log(JSON.stringify({ level: 'error', message: 'misconfigured', error: message(error) }));
+    throw error;
+  }
   // Retries are ours (recycle() backs off with jitter), so that each call is counted once.
   client ??= new ECSClient({ maxAttempts: 1 });
-  const summary = await recycle(event, {
-    ecs: client,
-    clusters: JSON.parse(process.env.CLUSTERS ?? '[]'),
-    dryRun: process.env.DRY_RUN === 'true',
-    region: process.env.AWS_REGION ?? '',
-    account: process.env.ACCOUNT_ID ?? '',
-    metricsNamespace: process.env.METRICS_NAMESPACE ?? 'GuardedPatterns/SecretRotationRecycler',
-  });
+  const summary = await recycle(event, { ecs: client, ...settings });
   if (summary.failed > 0) {
     throw new Error(`${summary.failed} service(s) could not be recycled after ${summary.change?.event} of ${summary.change?.id}; see the log lines with outcome "failed".`);
   }

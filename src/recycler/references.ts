@@ -99,6 +99,8 @@ export interface Change {
   readonly account?: string;
   /** The event that reported it, for the logs. */
   readonly event: string;
+  /** When it changed: the event's `time` (ISO 8601, whole seconds). */
+  readonly time?: string;
 }
 
 /** Whether a reference, made by a task in `region` and `account`, reads the changed value. */

@@ -74,7 +74,7 @@ export interface SecretRotationRecyclerProps {
    * AWSCURRENT only; rotation's AWSPENDING writes are ignored) and RotationSucceeded. They need a
    * CloudTrail trail in the account. Secrets Manager's own `Secret Label Updated` event already
    * covers rotations and manual updates; with both, the second event of a change finds the
-   * services mid-deployment and skips them.
+   * deployments that the first started after the change, and leaves them alone.
    *
    * @default false
    * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/monitoring-eventbridge.html
@@ -90,9 +90,13 @@ export interface SecretRotationRecyclerProps {
 
   /**
    * What the alarm on the dead-letter queue does (an event there is a change whose services were
-   * not all redeployed).
+   * not all redeployed), typically `new cloudwatch_actions.SnsAction(topic)` for the on-call team.
+   * An alarm without an action notifies no one, and AWS Control Tower's proactive control
+   * CT.CLOUDWATCH.PR.1 refuses it at deploy time. For the stack's recycler (`ofStack()`, which
+   * SecureFargateService uses), call `addAlarmAction()` instead.
    *
-   * @default - no action: add one (an SNS topic for the on-call team) with `deadLetterAlarm`
+   * @default - no action: add one with `addAlarmAction()`
+   * @see https://docs.aws.amazon.com/controltower/latest/controlreference/cloudwatch-rules.html
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
 
@@ -113,10 +117,17 @@ export interface SecretRotationRecyclerProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Reserved concurrency of the function. One invocation at a time keeps the ECS calls of several
-   * simultaneous rotations under the account's ECS API rate.
+   * Reserved concurrency of the function: Lambda keeps that many executions for it and runs no more
+   * at once. Lambda refuses a reservation that leaves the account's unreserved concurrency under its
+   * minimum (100, or less in accounts whose total concurrency is low: an account whose total is 10
+   * can reserve nothing), and a reservation of 0 throttles every invocation, so 0 is refused.
    *
-   * @default 1
+   * Without a reservation, simultaneous changes run side by side; the function caps its own ECS
+   * calls at 4 at a time and retries throttled calls with jittered backoff, and a change it could
+   * not finish is retried by Lambda, then kept in the dead-letter queue.
+   *
+   * @default - no reservation
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
    */
   readonly reservedConcurrentExecutions?: number;
 }
@@ -172,7 +183,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   /** Where events go when the function fails for them (after its retries) or cannot be invoked. */
   public readonly deadLetterQueue: sqs.IQueue;
   /** Alarms as soon as an event is in the dead-letter queue. */
-  public readonly deadLetterAlarm: cloudwatch.IAlarm;
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
   /** The function's log group: one JSON line per service and a summary per change. */
   public readonly logGroup: logs.ILogGroup;
   /** The principal that calls ECS. */
@@ -191,9 +202,11 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     this.props = props;
     this.subject = `SecretRotationRecycler '${this.node.path}'`;
     const stack = Stack.of(this);
-    const concurrency = props.reservedConcurrentExecutions ?? 1;
-    if (!Token.isUnresolved(concurrency) && (!Number.isInteger(concurrency) || concurrency < 1)) {
-      throw new GuardedPatternsError(`${this.subject}: reservedConcurrentExecutions (${concurrency}) must be a whole number of at least 1; use 1.`);
+    const concurrency = props.reservedConcurrentExecutions;
+    if (concurrency !== undefined && !Token.isUnresolved(concurrency) && (!Number.isInteger(concurrency) || concurrency < 1)) {
+      const why = concurrency === 0 ? ': a reservation of 0 throttles every invocation, so no change would ever be recycled' : '';
+      throw new GuardedPatternsError(`${this.subject}: reservedConcurrentExecutions (${concurrency}) must be a whole number of at least 1${why}; `
+        + 'leave it unset for no reservation, or use 1 or more where the account\'s unreserved concurrency allows it.');
     }
 
     if (props.encryptionKey) {
@@ -265,6 +278,14 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       reason: 'The function only calls the ECS control-plane API and touches no data in a VPC; inside one it would need a NAT gateway or an ECS interface endpoint and gain nothing.',
     })));
 
+    if (concurrency === undefined) {
+      Validations.of(fn).acknowledge(...['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency', 'PCI.DSS.321-LambdaConcurrency'].map((rule) => ({
+        id: rule,
+        reason: 'No reservation by default: Lambda refuses one that leaves the account\'s unreserved concurrency under its minimum, which fails the deployment in new and low-quota accounts. '
+          + 'The function caps its own ECS calls and backs off when ECS throttles; set reservedConcurrentExecutions where the account allows it.',
+      })));
+    }
+
     const rule = new events.Rule(this, 'Rule', {
       description: `Changes of the secrets and parameters that the services watched by ${this.node.path} read`,
       // Replaced below by the pattern computed when the app is complete.
@@ -309,6 +330,14 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       this.services.push(service);
     }
     this.watchCluster(service.cluster, `addService('${service.node.path}')`);
+  }
+
+  /**
+   * Adds actions to the dead-letter alarm (for example an SNS topic of the on-call team), as
+   * `alarmActions` does: the way to reach the stack's recycler that `ofStack()` creates.
+   */
+  public addAlarmAction(...actions: cloudwatch.IAlarmAction[]): void {
+    this.deadLetterAlarm.addAlarmAction(...actions);
   }
 
   /** Watches one more cluster. */

@@ -2,7 +2,7 @@
  * The handlers as Lambda runs them: the esbuild bundles in assets/ (built by `npm test` before
  * jest), with only the service clients the Node.js runtime ships left outside.
  */
-import * as fs from 'fs';
+import { spawnSync } from 'child_process';
 import { builtinModules } from 'module';
 import * as path from 'path';
 
@@ -13,21 +13,41 @@ function bundle(name: string): string {
   return path.join(assets, name, 'index.js');
 }
 
-/** What a bundle requires at run time, besides Node.js built-ins. */
-function requires(file: string): string[] {
-  const code = fs.readFileSync(file, 'utf8');
-  const found = new Set<string>();
-  for (const match of code.matchAll(/require\("([^"]+)"\)/g)) {
-    if (!match[1].startsWith('node:') && !builtinModules.includes(match[1])) {
-      found.add(match[1]);
-    }
+/** What running a bundle in a fresh Node.js process showed: the modules it required, and its handler's result. */
+interface BundleRun {
+  readonly requires: string[];
+  readonly handler: string;
+  readonly result?: any;
+  readonly error?: string;
+  readonly calls?: any[];
+  readonly logs: any[];
+}
+
+/** Loads `name`'s bundle in a child process (test/assets/run-bundle.js), and invokes its handler with `request.event` if given. */
+function run(name: string, request: object = {}, env: Record<string, string | undefined> = {}): BundleRun {
+  const result = spawnSync(process.execPath, [path.join(__dirname, 'run-bundle.js'), bundle(name)], {
+    input: JSON.stringify(request),
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+  });
+  if (result.status !== 0) {
+    throw new Error(`run-bundle.js ${name} exited with ${result.status}: ${result.stderr}`);
   }
-  return [...found].sort();
+  return JSON.parse(result.stdout);
 }
 
 describe('handler bundles', () => {
-  test.each(['cdn/sign-upload.lambda', 'recycler/recycle.lambda'])('%s requires nothing the runtime lacks', (name) => {
-    for (const dependency of requires(bundle(name))) {
+  test.each([
+    // The runtime ships the service clients and Node.js; everything else is inside the bundle.
+    ['cdn/sign-upload.lambda', ['@aws-sdk/client-s3', 'node:crypto', 'node:fs', 'node:fs/promises', 'node:os', 'node:path', 'node:stream']],
+    ['recycler/recycle.lambda', ['@aws-sdk/client-ecs']],
+  ])('%s requires exactly %j at run time', (name, expected) => {
+    const { requires, handler } = run(name);
+    expect(handler).toBe('function');
+    expect(requires).toEqual(expected);
+    const packages = requires.filter((m) => !m.startsWith('node:') && !builtinModules.includes(m));
+    expect(packages.length).toBeGreaterThan(0);
+    for (const dependency of packages) {
       expect(dependency).toMatch(RUNTIME_CLIENTS);
     }
   });
@@ -64,8 +84,61 @@ describe('handler bundles', () => {
     }
   });
 
-  test('the recycler bundle loads and exports its handler', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    expect(typeof require(bundle('recycler/recycle.lambda')).handler).toBe('function');
+  describe('the recycler bundle', () => {
+    const cluster = 'arn:aws:ecs:us-east-1:111111111111:cluster/web';
+    const secret = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:prod/db-AbCdEf';
+    const environment = { CLUSTERS: JSON.stringify([cluster]), AWS_REGION: 'us-east-1', ACCOUNT_ID: '111111111111', AWS_LAMBDA_FUNCTION_NAME: 'recycler' };
+    const event = {
+      'version': '0',
+      'id': 'e6b1c2f4-0000-4000-8000-000000000000',
+      'source': 'aws.secretsmanager',
+      'detail-type': 'Secret Label Updated',
+      'time': '2026-11-21T08:00:00Z',
+      'region': 'us-east-1',
+      'account': '111111111111',
+      'resources': [secret],
+      // As documented: https://docs.aws.amazon.com/secretsmanager/latest/userguide/event-detail-secret-label-updated-secretsmanager.html
+      'detail': { name: 'prod/db', labelUpdated: 'AWSCURRENT', versionId: 'a1b2c3d4-0000-4000-8000-000000000000' },
+    };
+    const service = (name: string, taskDefinition: string) => ({
+      serviceArn: `arn:aws:ecs:us-east-1:111111111111:service/web/${name}`,
+      clusterArn: cluster,
+      status: 'ACTIVE',
+      taskDefinition,
+      deploymentController: { type: 'ECS' },
+      deployments: [{ id: `ecs-svc/${name}`, status: 'PRIMARY', rolloutState: 'COMPLETED', createdAt: '2026-11-01T00:00:00Z' }],
+    });
+    const ecs = {
+      services: [service('api', 'td-api'), service('other', 'td-other')],
+      taskDefinitions: {
+        'td-api': [{ name: 'app', image: 'nginx', secrets: [{ name: 'DB', valueFrom: `${secret}:password::` }] }],
+        'td-other': [{ name: 'app', image: 'nginx', secrets: [{ name: 'X', valueFrom: '/other/parameter' }] }],
+      },
+    };
+
+    test('redeploys the matched service, and only it, through the ECS client it loads', () => {
+      const { result, error, calls, logs } = run('recycler/recycle.lambda', { event, ecs }, environment);
+      expect(error).toBeUndefined();
+      expect(calls).toEqual([
+        ['ListServices', cluster],
+        ['DescribeServices', ecs.services.map((s) => s.serviceArn)],
+        ['DescribeTaskDefinition', 'td-api'],
+        ['DescribeTaskDefinition', 'td-other'],
+        ['UpdateService', ecs.services[0].serviceArn, true],
+      ]);
+      expect(result).toMatchObject({ recycled: 1, failed: 0, servicesScanned: 2, change: { kind: 'secret', id: secret, time: '2026-11-21T08:00:00Z' } });
+      expect(logs).toEqual([
+        expect.objectContaining({ outcome: 'recycled', serviceArn: ecs.services[0].serviceArn }),
+        expect.objectContaining({ message: 'summary', Recycled: 1, Failed: 0, FunctionName: 'recycler' }),
+      ]);
+    });
+
+    test('fails the invocation, naming the variable, when CLUSTERS is unset', () => {
+      const { result, error, calls, logs } = run('recycler/recycle.lambda', { event, ecs }, { ...environment, CLUSTERS: undefined });
+      expect(result).toBeUndefined();
+      expect(error).toMatch(/^Error: SecretRotationRecycler handler: CLUSTERS is not set/);
+      expect(calls).toEqual([]);
+      expect(logs).toEqual([{ level: 'error', message: 'misconfigured', error: expect.stringContaining('CLUSTERS is not set') }]);
+    });
   });
 });

@@ -6,14 +6,18 @@ import { ChangeEvent } from '../../src/recycler/change-event';
 
 const envelope = { version: '0', id: 'e6b1c2f4-0000-4000-8000-000000000000', time: '2026-11-21T08:00:00Z', region: REGION, account: ACCOUNT };
 
-/** Secrets Manager's own event: AWSCURRENT moved to a new version (rotation's finishSecret, or a manual update). */
+/**
+ * Secrets Manager's own event: AWSCURRENT moved to a new version (rotation's finishSecret, or a
+ * manual update). The detail as documented: the secret's name, the label (a string), the version.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/event-detail-secret-label-updated-secretsmanager.html
+ */
 export function labelUpdated(arn = SECRET_ARN, label = 'AWSCURRENT'): ChangeEvent {
   return {
     ...envelope,
     'source': 'aws.secretsmanager',
     'detail-type': 'Secret Label Updated',
     'resources': [arn],
-    'detail': { secretId: arn, labelUpdated: [label] },
+    'detail': { name: 'prod/db', labelUpdated: label, versionId: 'a1b2c3d4-0000-4000-8000-000000000000' },
   };
 }
 

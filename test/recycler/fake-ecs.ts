@@ -26,6 +26,10 @@ export interface FakeService {
   readonly containers: ContainerDefinition[];
   readonly controller?: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
   readonly deployments?: number;
+  /** When its PRIMARY deployment was created (ISO 8601). */
+  readonly deployedAt?: string;
+  /** The service's status. */
+  readonly status?: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
   /** Shares the task definition of another service (by name). */
   readonly taskDefinitionOf?: string;
 }
@@ -140,12 +144,14 @@ export function fakeEcs(services: FakeService[], options: FakeEcsOptions = {}): 
         serviceArn: serviceArn(s.cluster, s.name),
         serviceName: s.name,
         clusterArn: clusterArn(s.cluster),
-        status: 'ACTIVE',
+        status: s.status ?? 'ACTIVE',
         taskDefinition: taskDefinitionArn(family(s)),
         deploymentController: { type: s.controller ?? 'ECS' },
         deployments: Array.from({ length: s.deployments ?? 1 }, (_, i) => ({
+          id: `ecs-svc/${s.name}-${i}`,
           status: i === 0 ? 'PRIMARY' : 'ACTIVE',
           rolloutState: (s.deployments ?? 1) > 1 && i === 0 ? 'IN_PROGRESS' : 'COMPLETED',
+          createdAt: new Date(i === 0 && s.deployedAt ? s.deployedAt : Date.parse('2026-11-01T00:00:00Z') - i * 3_600_000),
         })),
       })),
       failures: [],

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { failedPutSecretValue, labelUpdated, parameterChange, putSecretValue, rotationSucceeded, updateSecret } from './events';
 import { ACCOUNT, PARAMETER_ARN, PARAMETER_NAME, REGION, SECRET_ARN } from './fake-ecs';
 import { parseChangeEvent } from '../../src/recycler/change-event';
-import { backoffMs, batches, decide, ServiceState } from '../../src/recycler/plan';
+import { backoffMs, batches, certainlyAfter, decide, ServiceState } from '../../src/recycler/plan';
 import { Change, parseValueFrom, referenceMatches, sameSecret } from '../../src/recycler/references';
 
 const secretChange: Change = { kind: 'secret', id: SECRET_ARN, event: 'test' };
@@ -75,12 +75,12 @@ describe('parseChangeEvent', () => {
     ['UpdateSecret', updateSecret(), 'UpdateSecret'],
     ['RotationSucceeded', rotationSucceeded(), 'RotationSucceeded'],
   ])('%s names the secret', (_name, event, source) => {
-    expect(parseChangeEvent(event)).toEqual({ change: { kind: 'secret', id: SECRET_ARN, event: source } });
+    expect(parseChangeEvent(event)).toEqual({ change: { kind: 'secret', id: SECRET_ARN, event: source, time: '2026-11-21T08:00:00Z' } });
   });
 
   test('Parameter Store Change names the parameter, its region and account', () => {
     expect(parseChangeEvent(parameterChange('Update'))).toEqual({
-      change: { kind: 'parameter', id: PARAMETER_NAME, region: REGION, account: ACCOUNT, event: 'Parameter Store Change Update' },
+      change: { kind: 'parameter', id: PARAMETER_NAME, region: REGION, account: ACCOUNT, event: 'Parameter Store Change Update', time: '2026-11-21T08:00:00Z' },
     });
   });
 
@@ -128,14 +128,63 @@ describe('decide', () => {
     expect(decide(service(), [parseValueFrom('/other')!], secretChange, REGION, ACCOUNT)).toBeUndefined();
   });
 
+  test('skips a draining service with the reason', () => {
+    expect(decide(service({ status: 'DRAINING' }), reads, secretChange, REGION, ACCOUNT)).toEqual({ action: 'skip', reason: expect.stringMatching(/DRAINING/) });
+  });
+
   test.each([
-    ['CODE_DEPLOY', service({ deploymentController: 'CODE_DEPLOY' }), /CODE_DEPLOY/],
-    ['EXTERNAL', service({ deploymentController: 'EXTERNAL' }), /EXTERNAL/],
-    ['draining', service({ status: 'DRAINING' }), /DRAINING/],
-    ['mid-deployment', service({ deployments: [{ status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }, { status: 'ACTIVE' }] }), /in progress/],
-  ])('skips a %s service with the reason', (_name, state, reason) => {
-    const decision = decide(state, reads, secretChange, REGION, ACCOUNT);
-    expect(decision).toEqual({ action: 'skip', reason: expect.stringMatching(reason) });
+    ['CODE_DEPLOY', service({ deploymentController: 'CODE_DEPLOY' })],
+    ['EXTERNAL', service({ deploymentController: 'EXTERNAL' })],
+  ])('fails a %s service, whose tasks the recycler cannot replace', (controller, state) => {
+    expect(decide(state, reads, secretChange, REGION, ACCOUNT)).toEqual({
+      action: 'fail',
+      reason: `the ${controller} deployment controller does not take forced deployments, so its tasks keep the old value; start a deployment with it`,
+    });
+  });
+
+  describe('with a deployment in progress', () => {
+    const changeAt = { ...secretChange, time: '2026-11-21T08:00:00Z' };
+    const deploying = (createdAt: string | undefined, rolloutState = 'IN_PROGRESS') => service({
+      deployments: [
+        { id: 'ecs-svc/2', status: 'PRIMARY', rolloutState, createdAt: createdAt === undefined ? undefined : new Date(createdAt) },
+        { id: 'ecs-svc/1', status: 'ACTIVE', rolloutState: 'COMPLETED', createdAt: new Date('2026-11-20T00:00:00Z') },
+      ],
+    });
+    const supersede = { action: 'recycle', reason: 'supersedes the deployment in progress, which started before the change' };
+
+    test.each([
+      ['before the change', '2026-11-21T07:59:59.999Z'],
+      ['in the second of the change (which the event time does not divide)', '2026-11-21T08:00:00.999Z'],
+      ['at an unknown time', undefined],
+    ])('supersedes a deployment that started %s', (_name, createdAt) => {
+      expect(decide(deploying(createdAt), reads, changeAt, REGION, ACCOUNT)).toEqual(supersede);
+    });
+
+    test('supersedes any deployment when the event has no time', () => {
+      expect(decide(deploying('2026-11-21T09:00:00Z'), reads, secretChange, REGION, ACCOUNT)).toEqual(supersede);
+    });
+
+    test('supersedes a deployment that started after the change but failed', () => {
+      expect(decide(deploying('2026-11-21T08:00:05Z', 'FAILED'), reads, changeAt, REGION, ACCOUNT)).toEqual(supersede);
+    });
+
+    test.each([['2026-11-21T08:00:01Z'], ['2026-11-21T08:30:00Z']])('leaves a deployment that started at %s, after the change, to finish', (createdAt) => {
+      expect(decide(deploying(createdAt), reads, changeAt, REGION, ACCOUNT)).toEqual({
+        action: 'skip',
+        reason: `deployment ecs-svc/2 started at ${new Date(createdAt).toISOString()}, after the change (2026-11-21T08:00:00Z): its tasks read the new value`,
+      });
+    });
+
+    test('leaves a completed deployment that started after the change alone', () => {
+      const done = service({ deployments: [{ id: 'ecs-svc/3', status: 'PRIMARY', rolloutState: 'COMPLETED', createdAt: new Date('2026-11-21T08:02:00Z') }] });
+      expect(decide(done, reads, changeAt, REGION, ACCOUNT)).toEqual({ action: 'skip', reason: expect.stringMatching(/^deployment ecs-svc\/3 started at 2026-11-21T08:02:00.000Z, after the change/) });
+    });
+
+    test('certainlyAfter is the end of the event time\'s second, and undefined for no or a malformed time', () => {
+      expect(certainlyAfter('2026-11-21T08:00:00Z')).toEqual(new Date('2026-11-21T08:00:01Z'));
+      expect(certainlyAfter(undefined)).toBeUndefined();
+      expect(certainlyAfter('yesterday')).toBeUndefined();
+    });
   });
 
   test('skips a pinned reference, but not when another reference refreshes', () => {

@@ -4,6 +4,7 @@ import {
   ACCOUNT, FakeEcs, FakeService, OTHER_SECRET_ARN, PARAMETER_ARN, PARAMETER_NAME, REGION, SECRET_ARN,
   clusterArn, container, fakeEcs, fleet, prng, serviceArn,
 } from './fake-ecs';
+import { withEnvironment } from './handler-env';
 import { ChangeEvent } from '../../src/recycler/change-event';
 import { RecycleConfig, handler, recycle } from '../../src/recycler/recycle.lambda';
 
@@ -162,29 +163,80 @@ describe('recycle handler', () => {
     expect(run.lines).toEqual([expect.objectContaining({ message: 'summary', Recycled: 0, Failed: 0 })]);
   });
 
-  test('GIVEN services that cannot or need not be redeployed WHEN the secret changes THEN each is skipped with the reason', async () => {
-    // GIVEN
+  test('GIVEN services that cannot or need not be redeployed WHEN the secret changes THEN each is skipped, failed or reported with the reason', async () => {
+    // GIVEN: the change happened at 08:00:00Z (labelUpdated's time).
     ecs = fakeEcs(fleet(CLUSTERS, 40, [
       ...READERS,
       { name: 'blue-green', cluster: 'web', containers: [container(SECRET_ARN)], controller: 'CODE_DEPLOY' },
-      { name: 'deploying', cluster: 'web', containers: [container(SECRET_ARN)], deployments: 2 },
+      { name: 'deployed-after', cluster: 'web', containers: [container(SECRET_ARN)], deployments: 2, deployedAt: '2026-11-21T08:00:05Z' },
       { name: 'pinned', cluster: 'web', containers: [container(`${SECRET_ARN}:password:AWSPREVIOUS:`)] },
       { name: 'pinned-id', cluster: 'web', containers: [container(`${SECRET_ARN}:::6c1b5e3a-0000-4000-8000-000000000000`)] },
       { name: 'replica', cluster: 'web', containers: [container(OTHER_SECRET_ARN)] },
+      { name: 'draining', cluster: 'workers', containers: [container(SECRET_ARN)], status: 'DRAINING' },
     ]));
     const run = config();
     // WHEN
     const summary = await recycle(labelUpdated(), run);
     // THEN
     expect(ecs.redeployed).toEqual(SECRET_READERS);
-    const skipped = Object.fromEntries(run.lines.filter((l) => l.outcome === 'skipped').map((l) => [l.serviceArn.split('/').pop(), l.reason]));
-    expect(skipped).toEqual({
-      'blue-green': expect.stringMatching(/CODE_DEPLOY deployment controller does not take forced deployments/),
-      'deploying': 'a deployment is already in progress',
+    const byName = (outcome: string, field: string) => Object.fromEntries(run.lines.filter((l) => l.outcome === outcome).map((l) => [l.serviceArn.split('/').pop(), l[field]]));
+    expect(byName('skipped', 'reason')).toEqual({
+      'deployed-after': 'deployment ecs-svc/deployed-after-0 started at 2026-11-21T08:00:05.000Z, after the change (2026-11-21T08:00:00Z): its tasks read the new value',
       'pinned': expect.stringMatching(/pins version stage AWSPREVIOUS/),
       'pinned-id': expect.stringMatching(/pins version ID 6c1b5e3a/),
     });
-    expect(summary).toMatchObject({ recycled: 3, skipped: 4, failed: 0 });
+    expect(byName('failed', 'error')).toEqual({
+      'blue-green': expect.stringMatching(/CODE_DEPLOY deployment controller does not take forced deployments, so its tasks keep the old value/),
+    });
+    expect(byName('inactive', 'status')).toEqual({ draining: 'DRAINING' });
+    expect(run.lines.find((l) => l.outcome === 'inactive')).toMatchObject({ level: 'info', message: 'service inactive' });
+    expect(summary).toMatchObject({ recycled: 3, skipped: 3, failed: 1, inactive: 1 });
+  });
+
+  describe('a service with a deployment in progress', () => {
+    const deploying = (deployedAt: string): FakeService => ({ name: 'deploying', cluster: 'web', containers: [container(SECRET_ARN)], deployments: 2, deployedAt });
+
+    test.each([
+      ['started before the change', '2026-11-21T07:59:30Z'],
+      ['started in the same second as the change (it may be before it)', '2026-11-21T08:00:00.900Z'],
+    ])('GIVEN a deployment %s WHEN the secret changes THEN a new deployment supersedes it', async (_name, deployedAt) => {
+      // GIVEN
+      ecs = fakeEcs(fleet(CLUSTERS, 20, [...READERS, deploying(deployedAt)]));
+      const run = config();
+      // WHEN
+      const summary = await recycle(labelUpdated(), run);
+      // THEN
+      expect(ecs.redeployed).toEqual([...SECRET_READERS, 'deploying'].sort());
+      expect(run.lines.find((l) => l.serviceArn === serviceArn('web', 'deploying'))).toMatchObject({
+        outcome: 'recycled',
+        reason: 'supersedes the deployment in progress, which started before the change',
+      });
+      expect(summary).toMatchObject({ recycled: 4, skipped: 0, failed: 0 });
+    });
+
+    test('GIVEN a deployment that started after the change WHEN the secret changes THEN it is left to finish', async () => {
+      // GIVEN
+      ecs = fakeEcs(fleet(CLUSTERS, 20, [...READERS, deploying('2026-11-21T08:00:01Z')]));
+      // WHEN
+      const summary = await recycle(labelUpdated(), config());
+      // THEN
+      expect(ecs.redeployed).toEqual(SECRET_READERS);
+      expect(summary).toMatchObject({ recycled: 3, skipped: 1, failed: 0 });
+    });
+
+    test('GIVEN a CODE_DEPLOY service that reads the secret WHEN the handler runs THEN the invocation fails, so that the event is retried and dead-lettered', async () => {
+      // GIVEN
+      ecs = fakeEcs(fleet(CLUSTERS, 20, [...READERS, { name: 'blue-green', cluster: 'web', containers: [container(SECRET_ARN)], controller: 'CODE_DEPLOY' }]));
+      const env = withEnvironment({ CLUSTERS: JSON.stringify(CLUSTERS.map(clusterArn)), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT });
+      try {
+        // WHEN / THEN
+        await expect(handler(labelUpdated())).rejects.toThrow(`1 service(s) could not be recycled after Secret Label Updated of ${SECRET_ARN}`);
+        expect(ecs.redeployed).toEqual(SECRET_READERS);
+        expect(env.lines().find((l) => l.outcome === 'failed')).toMatchObject({ level: 'error', serviceArn: serviceArn('web', 'blue-green') });
+      } finally {
+        env.restore();
+      }
+    });
   });
 
   test('GIVEN dryRun WHEN the secret changes THEN the plan is logged and nothing is redeployed', async () => {

@@ -81,8 +81,11 @@ describe('SecretRotationRecycler under AwsSolutions, NIST 800-53 rev 5, HIPAA, P
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<ClusterEB0386A7>/*]',
       'AwsSolutions-SQS3',
+      'HIPAA.Security-LambdaConcurrency',
       'HIPAA.Security-LambdaInsideVPC',
+      'NIST.800.53.R5-LambdaConcurrency',
       'NIST.800.53.R5-LambdaInsideVPC',
+      'PCI.DSS.321-LambdaConcurrency',
       'PCI.DSS.321-LambdaInsideVPC',
     ]);
     for (const ack of acks) {

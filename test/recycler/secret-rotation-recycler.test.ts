@@ -69,12 +69,13 @@ describe('SecretRotationRecycler', () => {
       });
     });
 
-    test('runs the bundled handler once at a time, retries failed invocations twice, then dead-letters them', () => {
+    test('runs the bundled handler with no reserved concurrency, retries failed invocations twice, then dead-letters them', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
         Handler: 'index.handler',
         Timeout: 300,
-        ReservedConcurrentExecutions: 1,
+        // A reservation fails the deployment in accounts whose unreserved concurrency is at its minimum.
+        ReservedConcurrentExecutions: Match.absent(),
         DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecyclerDeadLetterQueue'), 'Arn'] } },
         LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^RecyclerLogGroup') } },
         Environment: {
@@ -282,6 +283,20 @@ describe('SecretRotationRecycler', () => {
       Template.fromStack(env.stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('^OnCall') }] });
     });
 
+    test('addAlarmAction gives the stack\'s recycler (from ofStack) an action on its dead-letter alarm', () => {
+      const env = setup();
+      const recycler = SecretRotationRecycler.ofStack(env.stack);
+      recycler.addService(env.api);
+      recycler.addAlarmAction(new actions.SnsAction(new sns.Topic(env.stack, 'OnCall', { enforceSSL: true })));
+      const alarms = Template.fromStack(env.stack).findResources('AWS::CloudWatch::Alarm');
+      expect(Object.values(alarms).map((a: any) => a.Properties.AlarmActions)).toEqual([[{ Ref: expect.stringMatching(/^OnCall/) }]]);
+    });
+
+    test('without alarmActions the dead-letter alarm has no action (CT.CLOUDWATCH.PR.1 refuses it: the examples add one)', () => {
+      const { stack } = recyclerFor();
+      Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
+    });
+
     test('encryptionKey encrypts the queue and the log group, and lets EventBridge, CloudWatch Logs and the function use it', () => {
       const env = setup();
       const key = new kms.Key(env.stack, 'Key', { enableKeyRotation: true });
@@ -317,9 +332,20 @@ describe('SecretRotationRecycler', () => {
       template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3 });
     });
 
-    test.each([0, -1, 1.5])('fails when reservedConcurrentExecutions is %s', (value) => {
+    test.each([-1, 1.5])('fails when reservedConcurrentExecutions is %s', (value) => {
       expect(() => recyclerFor({ reservedConcurrentExecutions: value })).toThrow(
-        `SecretRotationRecycler 'TestStack/Recycler': reservedConcurrentExecutions (${value}) must be a whole number of at least 1; use 1.`);
+        `SecretRotationRecycler 'TestStack/Recycler': reservedConcurrentExecutions (${value}) must be a whole number of at least 1; `
+        + 'leave it unset for no reservation, or use 1 or more where the account\'s unreserved concurrency allows it.');
+    });
+
+    test('fails when reservedConcurrentExecutions is 0, which throttles every invocation', () => {
+      expect(() => recyclerFor({ reservedConcurrentExecutions: 0 })).toThrow(
+        /reservedConcurrentExecutions \(0\) must be a whole number of at least 1: a reservation of 0 throttles every invocation.*leave it unset for no reservation/);
+    });
+
+    test('reservedConcurrentExecutions 1 reserves one execution', () => {
+      const { stack } = recyclerFor({ reservedConcurrentExecutions: 1 });
+      Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1 });
     });
 
     test('metricFailed reads the handler\'s embedded metric for this function', () => {

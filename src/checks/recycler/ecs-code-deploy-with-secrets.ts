@@ -12,7 +12,7 @@ export const EcsCodeDeployWithSecrets = defineCheck({
   suffix: 'EcsCodeDeployWithSecrets',
   level: CheckLevel.WARNING,
   title: 'An ECS service with the CODE_DEPLOY deployment controller whose task definition injects secrets or parameters.',
-  reason: 'ECS reads secrets only when a task starts. A service deployed by CodeDeploy cannot be redeployed with UpdateService and forceNewDeployment, so a SecretRotationRecycler skips it and its tasks keep the old value after a rotation until a CodeDeploy deployment replaces them.',
+  reason: 'ECS reads secrets only when a task starts. A service deployed by CodeDeploy cannot be redeployed with UpdateService and forceNewDeployment, so its tasks keep the old value after a rotation until a CodeDeploy deployment replaces them; a SecretRotationRecycler reports it as failed (its alarm fires) rather than redeploying it.',
   source: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html',
   patterns: ['SecretRotationRecycler'],
   appliesTo: [ecs.CfnService],
