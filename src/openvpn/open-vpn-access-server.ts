@@ -66,6 +66,27 @@ const DEFAULT_CLIENT_CIDRS = ['10.255.240.0/20', '192.168.240.0/20', '172.31.240
 /** The Ubuntu LTS release the server runs, from Canonical's public SSM parameters. */
 const UBUNTU_RELEASE = '24.04';
 
+/**
+ * What the SSM Agent needs for Session Manager and Run Command, and nothing of
+ * AmazonSSMManagedInstanceCore's reads (parameters, documents, associations, inventory).
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html
+ */
+const SSM_AGENT_ACTIONS = [
+  'ssm:UpdateInstanceInformation',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+  'ec2messages:AcknowledgeMessage',
+  'ec2messages:DeleteMessage',
+  'ec2messages:FailMessage',
+  'ec2messages:GetEndpoint',
+  'ec2messages:GetMessages',
+  'ec2messages:SendReply',
+];
+
 /** The tag that marks the server's instances, for the IAM conditions. */
 const SERVER_TAG = 'guarded-patterns:openvpn-server';
 
@@ -180,8 +201,12 @@ export interface OpenVpnAccessServerProps {
   readonly securityGroup?: ec2.ISecurityGroup;
 
   /**
-   * The instance role. The pattern attaches Session Manager access and what the server needs.
+   * The instance role. The pattern attaches what the SSM Agent needs for Session Manager and Run
+   * Command, and what the boot script needs, scoped to this server's resources; no AWS managed
+   * policy. If the account's Session Manager preferences encrypt sessions with a KMS key or log
+   * them to S3 or CloudWatch Logs, grant the role access to those too.
    *
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
    * @default - a new role
    */
   readonly role?: iam.IRole;
@@ -381,7 +406,6 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       description: `OpenVPN server ${this.node.path}`,
     });
     this.grantPrincipal = this.role;
-    this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'));
 
     this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc', tags: [{ key: 'Name', value: this.node.path }] });
     this.endpointAddress = this.elasticIp.attrPublicIp;
@@ -510,15 +534,21 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
    */
   public grantClientAdministration(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
-    return iam.Grant.addToPrincipal({
+    // SendCommand is authorized on the document and on each target instance. The document carries
+    // no tag, so a tag condition on one statement over both would need IfExists, which every
+    // untagged instance of the account also meets: one statement each.
+    const document = iam.Grant.addToPrincipal({
       grantee,
       actions: ['ssm:SendCommand'],
-      resourceArns: [
-        stack.formatArn({ service: 'ssm', resource: 'document', resourceName: this.clientProfileDocument.ref }),
-        stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' }),
-      ],
-      conditions: { StringEqualsIfExists: { [`ssm:resourceTag/${SERVER_TAG}`]: this.node.addr } },
+      resourceArns: [stack.formatArn({ service: 'ssm', resource: 'document', resourceName: this.clientProfileDocument.ref })],
     });
+    const instances = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:SendCommand'],
+      resourceArns: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+      conditions: { StringEquals: { [`ssm:resourceTag/${SERVER_TAG}`]: this.node.addr } },
+    });
+    return document.combine(instances);
   }
 
   private clientSecretArn(name: string): string {
@@ -532,6 +562,14 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     const stack = Stack.of(this);
     const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
     const statements = [
+      // What the SSM Agent calls for Session Manager and Run Command (the client profile document):
+      // the heartbeat, and the message channels (ssmmessages, or ec2messages where the agent cannot
+      // use ssmmessages). None of the channel actions takes a resource type.
+      new iam.PolicyStatement({
+        sid: 'SsmAgent',
+        actions: [...SSM_AGENT_ACTIONS],
+        resources: ['*'],
+      }),
       new iam.PolicyStatement({
         sid: 'Pki',
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
@@ -598,8 +636,9 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       + `${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:${resource}`;
     Validations.of(this).acknowledge(
       {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-        reason: 'AmazonSSMManagedInstanceCore is the AWS-maintained policy for Session Manager and Run Command, the only way to administer the server (no SSH).',
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Only the SSM Agent\'s own calls for Session Manager and Run Command, the only way to administer the server (no SSH): its heartbeat (ssm:UpdateInstanceInformation) '
+          + 'and its message channels (ssmmessages, ec2messages), which take no resource type in the Service Authorization Reference; AWS documents them on every resource.',
       },
       {
         id: `AwsSolutions-IAM5[Resource::${nagArn('ec2', 'instance/*')}]`,

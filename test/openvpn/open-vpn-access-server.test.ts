@@ -33,6 +33,63 @@ function policyStatements(template: Template): any[] {
   return policies[0].Properties.PolicyDocument.Statement;
 }
 
+/** What the SSM Agent calls for Session Manager and Run Command. */
+const SSM_AGENT_ACTIONS = [
+  'ssm:UpdateInstanceInformation',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+  'ec2messages:AcknowledgeMessage',
+  'ec2messages:DeleteMessage',
+  'ec2messages:FailMessage',
+  'ec2messages:GetEndpoint',
+  'ec2messages:GetMessages',
+  'ec2messages:SendReply',
+];
+
+/** What the boot script calls in NAT mode. */
+const SERVER_ACTIONS = [
+  'cloudformation:SignalResource',
+  'ec2:AssociateAddress',
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'secretsmanager:CreateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+];
+
+/** Every action the server's role is allowed, from every policy attached to it, sorted and once each. */
+function roleActions(template: Template): string[] {
+  const actions = new Set<string>();
+  for (const policy of Object.values(template.findResources('AWS::IAM::ManagedPolicy'))) {
+    if (!JSON.stringify(policy.Properties.Roles ?? []).includes('VpnRole')) {
+      continue;
+    }
+    for (const statement of policy.Properties.PolicyDocument.Statement) {
+      expect(statement.Effect).toBe('Allow');
+      [statement.Action].flat().forEach((a: string) => actions.add(a));
+    }
+  }
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    expect(JSON.stringify(policy.Properties.Roles ?? [])).not.toContain('VpnRole');
+  }
+  return [...actions].sort();
+}
+
+/**
+ * The IAM actions of the AWS CLI calls in a script (`aws_retry <service> <command>` or
+ * `aws --region ... <service> <command>`): the CLI command is the API operation in kebab case.
+ */
+function cliCalls(script: string): string[] {
+  const calls = [...script.matchAll(/\baws(?:_retry| --region "\$OVPN_REGION")\s+([a-z0-9-]+)\s+([a-z0-9-]+)/g)]
+    .map(([, service, command]) => `${service}:${command.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`);
+  return [...new Set(calls)].sort();
+}
+
 describe('OpenVpnAccessServer', () => {
   describe('defaults', () => {
     const { vpn, template, stack } = build();
@@ -104,16 +161,34 @@ describe('OpenVpnAccessServer', () => {
     });
 
     test('SSM Session Manager, and a managed policy scoped to this server\'s secret, profiles, key, Elastic IP and stack', () => {
-      template.hasResourceProperties('AWS::IAM::Role', {
-        ManagedPolicyArns: Match.arrayWith([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }]),
-      });
       const statements = policyStatements(template);
-      expect(statements.map((s) => s.Sid)).toEqual(['Pki', 'ClientProfiles', 'Encryption', 'ElasticIp', 'Signal']);
-      expect(statements[1].Resource).toEqual({
+      expect(statements.map((s) => s.Sid)).toEqual(['SsmAgent', 'Pki', 'ClientProfiles', 'Encryption', 'ElasticIp', 'Signal']);
+      expect(statements[0]).toEqual({ Sid: 'SsmAgent', Effect: 'Allow', Action: SSM_AGENT_ACTIONS, Resource: '*' });
+      expect(statements[2].Resource).toEqual({
         'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:us-east-1:111111111111:secret:${vpn.clientProfilePrefix}/*`]],
       });
-      expect(statements[2].Condition).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } });
+      expect(statements[3].Condition).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } });
       template.resourceCountIs('AWS::IAM::Policy', 0);
+    });
+
+    test('the role has no AWS managed policy, only its own, with exactly the SSM Agent\'s and the boot script\'s actions', () => {
+      const roles = Object.values(template.findResources('AWS::IAM::Role'))
+        .filter((r) => String(r.Properties.Description).startsWith('OpenVPN server'));
+      expect(roles).toHaveLength(1);
+      expect(JSON.stringify(roles[0].Properties.ManagedPolicyArns ?? [])).not.toContain(':iam::aws:policy/');
+      expect(roleActions(template)).toEqual([...SSM_AGENT_ACTIONS, ...SERVER_ACTIONS].sort());
+    });
+
+    test.each([
+      ['community', {}],
+      ['Access Server', { edition: OpenVpnEdition.ACCESS_SERVER, machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }) }],
+    ])('%s: every AWS CLI call of the boot script is allowed; in NAT mode all but the routing ones', (_edition, props) => {
+      const routed = build({ ...props, routingMode: OpenVpnRoutingMode.ROUTED }).template;
+      const calls = cliCalls(userData(routed));
+      expect(calls).toEqual(expect.arrayContaining(['cloudformation:SignalResource', 'ec2:AssociateAddress', 'ec2:CreateRoute', 'secretsmanager:PutSecretValue']));
+      expect(calls.filter((c) => !roleActions(routed).includes(c))).toEqual([]);
+      const nat = build(props).template;
+      expect(cliCalls(userData(nat)).filter((c) => !roleActions(nat).includes(c))).toEqual(['ec2:CreateRoute', 'ec2:ModifyInstanceAttribute', 'ec2:ReplaceRoute']);
     });
 
     test('a Command document issues and revokes profiles through the installed script', () => {
@@ -249,6 +324,7 @@ describe('OpenVpnAccessServer', () => {
       const routes = statements.find((s) => s.Sid === 'ClientRoutes');
       expect(routes.Action).toEqual(['ec2:CreateRoute', 'ec2:ReplaceRoute']);
       expect(routes.Resource).toHaveLength(6);
+      expect(roleActions(template)).toEqual([...SSM_AGENT_ACTIONS, ...SERVER_ACTIONS, 'ec2:CreateRoute', 'ec2:ModifyInstanceAttribute', 'ec2:ReplaceRoute'].sort());
     });
 
     test('an x86 instance type takes the amd64 image', () => {
@@ -308,9 +384,32 @@ describe('OpenVpnAccessServer', () => {
               Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:us-east-1:111111111111:secret:${vpn.clientProfilePrefix}/alice-??????`]] },
             }),
             Match.objectLike({ Action: 'kms:Decrypt' }),
-            Match.objectLike({ Action: 'ssm:SendCommand', Condition: { StringEqualsIfExists: { 'ssm:resourceTag/guarded-patterns:openvpn-server': vpn.node.addr } } }),
           ]),
         },
+      });
+    });
+
+    test('grantClientAdministration: the document with no condition, and only instances tagged as this server', () => {
+      const { stack, vpn } = create();
+      const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+      vpn.grantClientAdministration(admin);
+      const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'));
+      expect(policies).toHaveLength(1);
+      const sendCommand = policies[0].Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().includes('ssm:SendCommand'));
+      const arn = (resource: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...resource]] });
+      expect(sendCommand).toEqual([
+        { Effect: 'Allow', Action: 'ssm:SendCommand', Resource: arn([':ssm:us-east-1:111111111111:document/', stack.resolve(vpn.clientProfileDocument.ref)]) },
+        {
+          Effect: 'Allow',
+          Action: 'ssm:SendCommand',
+          Resource: arn([':ec2:us-east-1:111111111111:instance/*']),
+          Condition: { StringEquals: { 'ssm:resourceTag/guarded-patterns:openvpn-server': vpn.node.addr } },
+        },
+      ]);
+      // The instances the condition names carry the tag from launch.
+      Template.fromStack(stack).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+        Tags: Match.arrayWith([{ Key: 'guarded-patterns:openvpn-server', Value: vpn.node.addr, PropagateAtLaunch: true }]),
       });
     });
 
