@@ -20,12 +20,13 @@ import {
 import { Construct } from 'constructs';
 import { OpenVpnEdition } from './edition';
 import { SERVER_SCRIPT_PATH, serverScript } from './server-script';
-import { embedChecks, pathOf, throwFinding } from '../checks/embed';
+import { embedChecks, pathOf, throwFinding, warnFinding } from '../checks/embed';
 import { Ec2NetworkInterfaceAzMismatch } from '../checks/openvpn/ec2-network-interface-az-mismatch';
 import { Ec2UserDataSecrets } from '../checks/openvpn/ec2-user-data-secrets';
 import { Ec2VolumeAzMismatch } from '../checks/openvpn/ec2-volume-az-mismatch';
 import { OpenVpnAdminPortsOpen } from '../checks/openvpn/openvpn-admin-ports-open';
 import { OpenVpnClientCidrOverlap, clientCidrOverlapMessage } from '../checks/openvpn/openvpn-client-cidr-overlap';
+import { OpenVpnRoutedClientsNotAdmitted, sourceGroupRules } from '../checks/openvpn/openvpn-routed-clients-not-admitted';
 import { OpenVpnServerNotPublic } from '../checks/openvpn/openvpn-server-not-public';
 import { OpenVpnSourceDestCheck } from '../checks/openvpn/openvpn-source-dest-check';
 import { vpcCidrs } from '../checks/vpc/topology';
@@ -242,7 +243,11 @@ export interface OpenVpnAccessServerProps {
  * //   --targets Key=tag:aws:autoscaling:groupName,Values=<vpn.autoScalingGroup.autoScalingGroupName> --parameters action=issue,clientName=alice
  */
 export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, iam.IGrantable {
-  /** The server's security group(s). */
+  /**
+   * Who reaches the VPC through the server, for `allowFrom(vpn, port)`: in NAT mode the server's
+   * security group (clients arrive with its address); in routing mode also `clientCidr`, since
+   * client packets keep their tunnel addresses.
+   */
   public readonly connections: ec2.Connections;
 
   /** The instance role. */
@@ -399,7 +404,12 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     for (const cidr of allowedCidrs) {
       this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), tunnelPort, 'OpenVPN tunnels');
     }
-    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
+    // Routed client packets keep their tunnel addresses, which a rule naming the server's group does
+    // not match (it matches the addresses of the group's interfaces): `allowFrom(vpn)` admits both.
+    this.connections = new ec2.Connections({
+      securityGroups: [this.securityGroup],
+      peer: mode === OpenVpnRoutingMode.ROUTED ? ec2.Peer.ipv4(this.clientCidr) : undefined,
+    });
 
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
@@ -681,6 +691,14 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     const group = this.securityGroup.node.defaultChild;
     if (group instanceof ec2.CfnSecurityGroup && !group.node.path.startsWith(`${this.node.path}/`)) {
       errors.push(...OpenVpnAdminPortsOpen.inspect(group, index).map((m) => `${m} (${OpenVpnAdminPortsOpen.id})`));
+    }
+    // Rules elsewhere in the app that admit the server's group, which in routing mode misses the clients.
+    if (group instanceof ec2.CfnSecurityGroup) {
+      for (const resource of [...index.ofType('AWS::EC2::SecurityGroup'), ...index.ofType('AWS::EC2::SecurityGroupIngress')]) {
+        if (sourceGroupRules(resource, index).some((r) => r.source === group)) {
+          OpenVpnRoutedClientsNotAdmitted.inspect(resource, index).forEach((m) => warnFinding(resource, OpenVpnRoutedClientsNotAdmitted, m));
+        }
+      }
     }
     if (!client || !(vpcL1 instanceof ec2.CfnVPC)) {
       return errors;
