@@ -20,12 +20,13 @@ import {
 import { Construct } from 'constructs';
 import { OpenVpnEdition } from './edition';
 import { SERVER_SCRIPT_PATH, serverScript } from './server-script';
-import { embedChecks, pathOf, throwFinding } from '../checks/embed';
+import { embedChecks, pathOf, throwFinding, warnFinding } from '../checks/embed';
 import { Ec2NetworkInterfaceAzMismatch } from '../checks/openvpn/ec2-network-interface-az-mismatch';
 import { Ec2UserDataSecrets } from '../checks/openvpn/ec2-user-data-secrets';
 import { Ec2VolumeAzMismatch } from '../checks/openvpn/ec2-volume-az-mismatch';
 import { OpenVpnAdminPortsOpen } from '../checks/openvpn/openvpn-admin-ports-open';
 import { OpenVpnClientCidrOverlap, clientCidrOverlapMessage } from '../checks/openvpn/openvpn-client-cidr-overlap';
+import { OpenVpnRoutedClientsNotAdmitted, sourceGroupRules } from '../checks/openvpn/openvpn-routed-clients-not-admitted';
 import { OpenVpnServerNotPublic } from '../checks/openvpn/openvpn-server-not-public';
 import { OpenVpnSourceDestCheck } from '../checks/openvpn/openvpn-source-dest-check';
 import { vpcCidrs } from '../checks/vpc/topology';
@@ -65,6 +66,27 @@ const DEFAULT_CLIENT_CIDRS = ['10.255.240.0/20', '192.168.240.0/20', '172.31.240
 
 /** The Ubuntu LTS release the server runs, from Canonical's public SSM parameters. */
 const UBUNTU_RELEASE = '24.04';
+
+/**
+ * What the SSM Agent needs for Session Manager and Run Command, and nothing of
+ * AmazonSSMManagedInstanceCore's reads (parameters, documents, associations, inventory).
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html
+ */
+const SSM_AGENT_ACTIONS = [
+  'ssm:UpdateInstanceInformation',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+  'ec2messages:AcknowledgeMessage',
+  'ec2messages:DeleteMessage',
+  'ec2messages:FailMessage',
+  'ec2messages:GetEndpoint',
+  'ec2messages:GetMessages',
+  'ec2messages:SendReply',
+];
 
 /** The tag that marks the server's instances, for the IAM conditions. */
 const SERVER_TAG = 'guarded-patterns:openvpn-server';
@@ -180,8 +202,12 @@ export interface OpenVpnAccessServerProps {
   readonly securityGroup?: ec2.ISecurityGroup;
 
   /**
-   * The instance role. The pattern attaches Session Manager access and what the server needs.
+   * The instance role. The pattern attaches what the SSM Agent needs for Session Manager and Run
+   * Command, and what the boot script needs, scoped to this server's resources; no AWS managed
+   * policy. If the account's Session Manager preferences encrypt sessions with a KMS key or log
+   * them to S3 or CloudWatch Logs, grant the role access to those too.
    *
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
    * @default - a new role
    */
   readonly role?: iam.IRole;
@@ -217,7 +243,11 @@ export interface OpenVpnAccessServerProps {
  * //   --targets Key=tag:aws:autoscaling:groupName,Values=<vpn.autoScalingGroup.autoScalingGroupName> --parameters action=issue,clientName=alice
  */
 export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, iam.IGrantable {
-  /** The server's security group(s). */
+  /**
+   * Who reaches the VPC through the server, for `allowFrom(vpn, port)`: in NAT mode the server's
+   * security group (clients arrive with its address); in routing mode also `clientCidr`, since
+   * client packets keep their tunnel addresses.
+   */
   public readonly connections: ec2.Connections;
 
   /** The instance role. */
@@ -374,14 +404,18 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     for (const cidr of allowedCidrs) {
       this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), tunnelPort, 'OpenVPN tunnels');
     }
-    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
+    // Routed client packets keep their tunnel addresses, which a rule naming the server's group does
+    // not match (it matches the addresses of the group's interfaces): `allowFrom(vpn)` admits both.
+    this.connections = new ec2.Connections({
+      securityGroups: [this.securityGroup],
+      peer: mode === OpenVpnRoutingMode.ROUTED ? ec2.Peer.ipv4(this.clientCidr) : undefined,
+    });
 
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `OpenVPN server ${this.node.path}`,
     });
     this.grantPrincipal = this.role;
-    this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'));
 
     this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc', tags: [{ key: 'Name', value: this.node.path }] });
     this.endpointAddress = this.elasticIp.attrPublicIp;
@@ -510,15 +544,21 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
    */
   public grantClientAdministration(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
-    return iam.Grant.addToPrincipal({
+    // SendCommand is authorized on the document and on each target instance. The document carries
+    // no tag, so a tag condition on one statement over both would need IfExists, which every
+    // untagged instance of the account also meets: one statement each.
+    const document = iam.Grant.addToPrincipal({
       grantee,
       actions: ['ssm:SendCommand'],
-      resourceArns: [
-        stack.formatArn({ service: 'ssm', resource: 'document', resourceName: this.clientProfileDocument.ref }),
-        stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' }),
-      ],
-      conditions: { StringEqualsIfExists: { [`ssm:resourceTag/${SERVER_TAG}`]: this.node.addr } },
+      resourceArns: [stack.formatArn({ service: 'ssm', resource: 'document', resourceName: this.clientProfileDocument.ref })],
     });
+    const instances = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:SendCommand'],
+      resourceArns: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+      conditions: { StringEquals: { [`ssm:resourceTag/${SERVER_TAG}`]: this.node.addr } },
+    });
+    return document.combine(instances);
   }
 
   private clientSecretArn(name: string): string {
@@ -532,6 +572,14 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     const stack = Stack.of(this);
     const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
     const statements = [
+      // What the SSM Agent calls for Session Manager and Run Command (the client profile document):
+      // the heartbeat, and the message channels (ssmmessages, or ec2messages where the agent cannot
+      // use ssmmessages). None of the channel actions takes a resource type.
+      new iam.PolicyStatement({
+        sid: 'SsmAgent',
+        actions: [...SSM_AGENT_ACTIONS],
+        resources: ['*'],
+      }),
       new iam.PolicyStatement({
         sid: 'Pki',
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
@@ -598,8 +646,9 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       + `${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:${resource}`;
     Validations.of(this).acknowledge(
       {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-        reason: 'AmazonSSMManagedInstanceCore is the AWS-maintained policy for Session Manager and Run Command, the only way to administer the server (no SSH).',
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Only the SSM Agent\'s own calls for Session Manager and Run Command, the only way to administer the server (no SSH): its heartbeat (ssm:UpdateInstanceInformation) '
+          + 'and its message channels (ssmmessages, ec2messages), which take no resource type in the Service Authorization Reference; AWS documents them on every resource.',
       },
       {
         id: `AwsSolutions-IAM5[Resource::${nagArn('ec2', 'instance/*')}]`,
@@ -642,6 +691,14 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     const group = this.securityGroup.node.defaultChild;
     if (group instanceof ec2.CfnSecurityGroup && !group.node.path.startsWith(`${this.node.path}/`)) {
       errors.push(...OpenVpnAdminPortsOpen.inspect(group, index).map((m) => `${m} (${OpenVpnAdminPortsOpen.id})`));
+    }
+    // Rules elsewhere in the app that admit the server's group, which in routing mode misses the clients.
+    if (group instanceof ec2.CfnSecurityGroup) {
+      for (const resource of [...index.ofType('AWS::EC2::SecurityGroup'), ...index.ofType('AWS::EC2::SecurityGroupIngress')]) {
+        if (sourceGroupRules(resource, index).some((r) => r.source === group)) {
+          OpenVpnRoutedClientsNotAdmitted.inspect(resource, index).forEach((m) => warnFinding(resource, OpenVpnRoutedClientsNotAdmitted, m));
+        }
+      }
     }
     if (!client || !(vpcL1 instanceof ec2.CfnVPC)) {
       return errors;

@@ -283,6 +283,77 @@ describe('GuardedPatternsChecks: OpenVPN and EC2 checks on plain aws-cdk-lib res
     });
   });
 
+  describe('OpenVpnRoutedClientsNotAdmitted', () => {
+    /** A router instance with its check off, a route for 10.8.0.0/24 to it, and a database group. */
+    function routedNetwork(destination = '10.8.0.0/24') {
+      const stack = testStack();
+      const network = vpc(stack);
+      const group = new ec2.SecurityGroup(stack, 'RouterGroup', { vpc: network });
+      const router = instance(stack, 'Router', { vpc: network, securityGroup: group, sourceDestCheck: false, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+      new ec2.CfnRoute(stack, 'ClientRoute', {
+        routeTableId: network.privateSubnets[0].routeTable.routeTableId, destinationCidrBlock: destination, instanceId: router.instanceId,
+      });
+      const db = new ec2.SecurityGroup(stack, 'Database', { vpc: network });
+      return { stack, network, group, router, db };
+    }
+
+    test('a rule that admits the group of an instance a route sends 10.8.0.0/24 to, with no rule for 10.8.0.0/24 on that port', () => {
+      const { stack, group, db } = routedNetwork();
+      db.addIngressRule(group, ec2.Port.tcp(5432), 'from the router');
+      // A rule for the routed block on another port does not count.
+      db.addIngressRule(ec2.Peer.ipv4('10.8.0.0/24'), ec2.Port.tcp(22));
+      expect(ruleHits(stack, 'OpenVpnRoutedClientsNotAdmitted')).toEqual([
+        expect.stringMatching(new RegExp("^TestStack/Database/from TestStackRouterGroup[0-9A-F]+:5432: Ingress rule 'TestStack/Database/from TestStackRouterGroup[0-9A-F]+:5432' "
+          + "admits security group 'TestStack/RouterGroup' of 'TestStack/Router' on TCP 5432, but that server routes 10.8.0.0/24 into the VPC without NAT")),
+      ]);
+    });
+
+    test('an inline rule of a raw L1 group that admits a network interface\'s group, where a route targets the interface', () => {
+      const stack = testStack();
+      const network = vpc(stack);
+      const routerGroup = new ec2.CfnSecurityGroup(stack, 'RouterGroup', { groupDescription: 'router', vpcId: network.vpcId });
+      const eni = new ec2.CfnNetworkInterface(stack, 'Eni', { subnetId: network.publicSubnets[0].subnetId, sourceDestCheck: false, groupSet: [routerGroup.attrGroupId] });
+      new ec2.CfnRoute(stack, 'ClientRoute', { routeTableId: network.privateSubnets[0].routeTable.routeTableId, destinationCidrBlock: '172.16.0.0/24', networkInterfaceId: eni.ref });
+      new ec2.CfnSecurityGroup(stack, 'Database', {
+        groupDescription: 'database',
+        vpcId: network.vpcId,
+        securityGroupIngress: [{ ipProtocol: '-1', sourceSecurityGroupId: routerGroup.attrGroupId }],
+      });
+      expect(ruleHits(stack, 'OpenVpnRoutedClientsNotAdmitted')).toEqual([
+        expect.stringContaining("TestStack/Database: Security group 'TestStack/Database' admits security group 'TestStack/RouterGroup' of 'TestStack/Eni' on all traffic, but that server routes 172.16.0.0/24"),
+      ]);
+    });
+
+    test('the pattern in routing mode, with a rule that admits only its group', () => {
+      const stack = testStack();
+      const network = new PrivateSubnetVpc(stack, 'Network');
+      const vpn = new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, routingMode: OpenVpnRoutingMode.ROUTED });
+      const db = new ec2.SecurityGroup(stack, 'Database', { vpc: network.vpc });
+      db.connections.allowFrom(vpn.securityGroup, ec2.Port.tcp(5432));
+      expect(ruleHits(stack, 'OpenVpnRoutedClientsNotAdmitted')).toEqual([
+        expect.stringContaining("admits security group 'TestStack/Vpn/SecurityGroup' of 'TestStack/Vpn/LaunchTemplate' on TCP 5432, but that server routes 10.255.240.0/20"),
+      ]);
+    });
+
+    test('pass: the routed block admitted too (by a wider block), a NAT instance\'s default route, and the pattern with allowFrom(vpn) or in NAT mode', () => {
+      const { stack, network, group, db } = routedNetwork();
+      db.addIngressRule(group, ec2.Port.tcp(5432));
+      db.addIngressRule(ec2.Peer.ipv4('10.8.0.0/16'), ec2.Port.allTraffic());
+      // A NAT instance: the default route to it is egress it masquerades, not clients it routes.
+      const natGroup = new ec2.SecurityGroup(stack, 'NatGroup', { vpc: network });
+      const nat = instance(stack, 'Nat', { vpc: network, securityGroup: natGroup, sourceDestCheck: false, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+      new ec2.CfnRoute(stack, 'Default', { routeTableId: network.privateSubnets[1].routeTable.routeTableId, destinationCidrBlock: '0.0.0.0/0', instanceId: nat.instanceId });
+      db.addIngressRule(natGroup, ec2.Port.tcp(443));
+      const vpns = new PrivateSubnetVpc(stack, 'Network');
+      const routed = new OpenVpnAccessServer(stack, 'Routed', { vpc: vpns.vpc, routingMode: OpenVpnRoutingMode.ROUTED });
+      const nated = new OpenVpnAccessServer(stack, 'Nated', { vpc: vpns.vpc, clientCidr: '192.168.240.0/20' });
+      const db2 = new ec2.SecurityGroup(stack, 'Database2', { vpc: vpns.vpc });
+      db2.connections.allowFrom(routed, ec2.Port.tcp(5432));
+      db2.connections.allowFrom(nated.securityGroup, ec2.Port.tcp(5432));
+      expect(ruleHits(stack, 'OpenVpnRoutedClientsNotAdmitted')).toEqual([]);
+    });
+  });
+
   test('the pattern passes every check of the pack, in both modes', () => {
     const stack = testStack();
     const network = new PrivateSubnetVpc(stack, 'Network');

@@ -1,4 +1,5 @@
 import { Validations, aws_ec2 as ec2, aws_sns as sns, aws_kms as kms } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnEdition, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import { acknowledgements as recorded, complianceFindings, testStack } from '../util';
 
@@ -72,7 +73,7 @@ describe('OpenVpnAccessServer under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI 
     new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, allowedCidrs: ['203.0.113.0/24'] });
     const acks = acknowledgements(stack).filter((a) => a.path.startsWith('TestStack/Vpn'));
     expect(acks.map((a) => a.id).sort()).toEqual([
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:instance/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:network-interface/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:us-east-1:111111111111:secret:openvpn/TestStack-Vpn-A3454426/*]',
@@ -84,6 +85,17 @@ describe('OpenVpnAccessServer under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI 
     for (const ack of acks) {
       expect(ack.reason.length).toBeGreaterThan(60);
     }
+    expect(acks.find((a) => a.id === 'AwsSolutions-IAM5[Resource::*]')!.reason).toContain('take no resource type');
+  });
+
+  test('no AWS managed policy, so no AwsSolutions-IAM4 finding to acknowledge', () => {
+    const stack = testStack();
+    const network = new PrivateSubnetVpc(stack, 'Network');
+    acknowledgeNetwork(network);
+    new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc });
+    const packFindings = new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName);
+    expect(packFindings.filter((r) => r.startsWith('AwsSolutions-IAM4'))).toEqual([]);
+    expect(acknowledgements(stack).filter((a) => a.id.startsWith('AwsSolutions-IAM4'))).toEqual([]);
   });
 
   test('Access Server: the admin password\'s rotation findings are acknowledged on that secret alone, with the reason', () => {

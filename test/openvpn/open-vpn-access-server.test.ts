@@ -1,5 +1,6 @@
+import { spawnSync } from 'child_process';
 import { App, CfnResource, RemovalPolicy, Stack, Token, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnEdition, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import { testStack } from '../util';
 
@@ -31,6 +32,72 @@ function policyStatements(template: Template): any[] {
     .filter((p) => String(p.Properties.Description).startsWith('What the OpenVPN server'));
   expect(policies).toHaveLength(1);
   return policies[0].Properties.PolicyDocument.Statement;
+}
+
+/** What the SSM Agent calls for Session Manager and Run Command. */
+const SSM_AGENT_ACTIONS = [
+  'ssm:UpdateInstanceInformation',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+  'ec2messages:AcknowledgeMessage',
+  'ec2messages:DeleteMessage',
+  'ec2messages:FailMessage',
+  'ec2messages:GetEndpoint',
+  'ec2messages:GetMessages',
+  'ec2messages:SendReply',
+];
+
+/** What the boot script calls in NAT mode. */
+const SERVER_ACTIONS = [
+  'cloudformation:SignalResource',
+  'ec2:AssociateAddress',
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'secretsmanager:CreateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+];
+
+/** Every action the server's role is allowed, from every policy attached to it, sorted and once each. */
+function roleActions(template: Template): string[] {
+  const actions = new Set<string>();
+  for (const policy of Object.values(template.findResources('AWS::IAM::ManagedPolicy'))) {
+    if (!JSON.stringify(policy.Properties.Roles ?? []).includes('VpnRole')) {
+      continue;
+    }
+    for (const statement of policy.Properties.PolicyDocument.Statement) {
+      expect(statement.Effect).toBe('Allow');
+      [statement.Action].flat().forEach((a: string) => actions.add(a));
+    }
+  }
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    expect(JSON.stringify(policy.Properties.Roles ?? [])).not.toContain('VpnRole');
+  }
+  return [...actions].sort();
+}
+
+/**
+ * The IAM actions of the AWS CLI calls in a script (`aws_retry <service> <command>` or
+ * `aws --region ... <service> <command>`): the CLI command is the API operation in kebab case.
+ */
+function cliCalls(script: string): string[] {
+  const calls = [...script.matchAll(/\baws(?:_retry| --region "\$OVPN_REGION")\s+([a-z0-9-]+)\s+([a-z0-9-]+)/g)]
+    .map(([, service, command]) => `${service}:${command.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`);
+  return [...new Set(calls)].sort();
+}
+
+/** The operations of the services the boot script calls, from botocore's service models, as `service:Operation`. */
+function botocoreOperations(): string[] {
+  const program = 'import botocore.session\ns = botocore.session.get_session()\n'
+    + "for n in ('cloudformation', 'ec2', 'secretsmanager'):\n    print('\\n'.join(n + ':' + o for o in s.get_service_model(n).operation_names))";
+  const result = spawnSync('python3', ['-c', program], { encoding: 'utf8', timeout: 60_000 });
+  expect(result.status).toBe(0);
+  return result.stdout.split('\n').filter((line) => line.length > 0);
 }
 
 describe('OpenVpnAccessServer', () => {
@@ -104,16 +171,37 @@ describe('OpenVpnAccessServer', () => {
     });
 
     test('SSM Session Manager, and a managed policy scoped to this server\'s secret, profiles, key, Elastic IP and stack', () => {
-      template.hasResourceProperties('AWS::IAM::Role', {
-        ManagedPolicyArns: Match.arrayWith([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }]),
-      });
       const statements = policyStatements(template);
-      expect(statements.map((s) => s.Sid)).toEqual(['Pki', 'ClientProfiles', 'Encryption', 'ElasticIp', 'Signal']);
-      expect(statements[1].Resource).toEqual({
+      expect(statements.map((s) => s.Sid)).toEqual(['SsmAgent', 'Pki', 'ClientProfiles', 'Encryption', 'ElasticIp', 'Signal']);
+      expect(statements[0]).toEqual({ Sid: 'SsmAgent', Effect: 'Allow', Action: SSM_AGENT_ACTIONS, Resource: '*' });
+      expect(statements[2].Resource).toEqual({
         'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:us-east-1:111111111111:secret:${vpn.clientProfilePrefix}/*`]],
       });
-      expect(statements[2].Condition).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } });
+      expect(statements[3].Condition).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } });
       template.resourceCountIs('AWS::IAM::Policy', 0);
+    });
+
+    test('the role has no AWS managed policy, only its own, with exactly the SSM Agent\'s and the boot script\'s actions', () => {
+      const roles = Object.values(template.findResources('AWS::IAM::Role'))
+        .filter((r) => String(r.Properties.Description).startsWith('OpenVPN server'));
+      expect(roles).toHaveLength(1);
+      expect(JSON.stringify(roles[0].Properties.ManagedPolicyArns ?? [])).not.toContain(':iam::aws:policy/');
+      expect(roleActions(template)).toEqual([...SSM_AGENT_ACTIONS, ...SERVER_ACTIONS].sort());
+    });
+
+    test.each([
+      ['community', {}],
+      ['Access Server', { edition: OpenVpnEdition.ACCESS_SERVER, machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }) }],
+    ])('%s: every AWS CLI call of the boot script is allowed; in NAT mode all but the routing ones', (_edition, props) => {
+      const routed = build({ ...props, routingMode: OpenVpnRoutingMode.ROUTED }).template;
+      const calls = cliCalls(userData(routed));
+      expect(calls).toEqual(expect.arrayContaining(['cloudformation:SignalResource', 'ec2:AssociateAddress', 'ec2:CreateRoute', 'secretsmanager:PutSecretValue']));
+      // Each command is an operation of the service in botocore's model, which the AWS CLI is built from.
+      const operations = botocoreOperations();
+      expect(calls.filter((c) => !operations.includes(c))).toEqual([]);
+      expect(calls.filter((c) => !roleActions(routed).includes(c))).toEqual([]);
+      const nat = build(props).template;
+      expect(cliCalls(userData(nat)).filter((c) => !roleActions(nat).includes(c))).toEqual(['ec2:CreateRoute', 'ec2:ModifyInstanceAttribute', 'ec2:ReplaceRoute']);
     });
 
     test('a Command document issues and revokes profiles through the installed script', () => {
@@ -174,8 +262,9 @@ describe('OpenVpnAccessServer', () => {
       expect(setting(template, 'OVPN_ADMIN_SECRET_ID')).toBe('<token>');
       expect(JSON.stringify(template.findResources('AWS::EC2::LaunchTemplate'))).toContain(`{"Ref":"${adminSecret}"}`);
       const statements = policyStatements(template);
-      expect(statements.map((s) => s.Sid)).toEqual(['Pki', 'AdminPassword', 'ClientProfiles', 'Encryption', 'ElasticIp', 'Signal']);
-      expect(statements[1]).toMatchObject({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: adminSecret } });
+      expect(statements.map((s) => s.Sid)).toEqual(['SsmAgent', 'Pki', 'AdminPassword', 'ClientProfiles', 'Encryption', 'ElasticIp', 'Signal']);
+      expect(statements[2]).toMatchObject({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: adminSecret } });
+      expect(roleActions(template)).toEqual([...SSM_AGENT_ACTIONS, ...SERVER_ACTIONS].sort());
     });
 
     test('the security group admits only the tunnel port: the admin UI (943) is reached through Session Manager port forwarding', () => {
@@ -249,6 +338,7 @@ describe('OpenVpnAccessServer', () => {
       const routes = statements.find((s) => s.Sid === 'ClientRoutes');
       expect(routes.Action).toEqual(['ec2:CreateRoute', 'ec2:ReplaceRoute']);
       expect(routes.Resource).toHaveLength(6);
+      expect(roleActions(template)).toEqual([...SSM_AGENT_ACTIONS, ...SERVER_ACTIONS, 'ec2:CreateRoute', 'ec2:ModifyInstanceAttribute', 'ec2:ReplaceRoute'].sort());
     });
 
     test('an x86 instance type takes the amd64 image', () => {
@@ -308,9 +398,32 @@ describe('OpenVpnAccessServer', () => {
               Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:us-east-1:111111111111:secret:${vpn.clientProfilePrefix}/alice-??????`]] },
             }),
             Match.objectLike({ Action: 'kms:Decrypt' }),
-            Match.objectLike({ Action: 'ssm:SendCommand', Condition: { StringEqualsIfExists: { 'ssm:resourceTag/guarded-patterns:openvpn-server': vpn.node.addr } } }),
           ]),
         },
+      });
+    });
+
+    test('grantClientAdministration: the document with no condition, and only instances tagged as this server', () => {
+      const { stack, vpn } = create();
+      const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+      vpn.grantClientAdministration(admin);
+      const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'));
+      expect(policies).toHaveLength(1);
+      const sendCommand = policies[0].Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().includes('ssm:SendCommand'));
+      const arn = (resource: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...resource]] });
+      expect(sendCommand).toEqual([
+        { Effect: 'Allow', Action: 'ssm:SendCommand', Resource: arn([':ssm:us-east-1:111111111111:document/', stack.resolve(vpn.clientProfileDocument.ref)]) },
+        {
+          Effect: 'Allow',
+          Action: 'ssm:SendCommand',
+          Resource: arn([':ec2:us-east-1:111111111111:instance/*']),
+          Condition: { StringEquals: { 'ssm:resourceTag/guarded-patterns:openvpn-server': vpn.node.addr } },
+        },
+      ]);
+      // The instances the condition names carry the tag from launch.
+      Template.fromStack(stack).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+        Tags: Match.arrayWith([{ Key: 'guarded-patterns:openvpn-server', Value: vpn.node.addr, PropagateAtLaunch: true }]),
       });
     });
 
@@ -332,6 +445,57 @@ describe('OpenVpnAccessServer', () => {
       });
       expect(() => Template.fromStack(stack)).not.toThrow();
       expect(Token.isUnresolved(vpn.clientCidr)).toBe(true);
+    });
+  });
+
+  describe('connections', () => {
+    /** A database's group, and the sources of its rules on TCP 5432: group logical IDs and CIDRs. */
+    function database(props: Partial<OpenVpnAccessServerProps>, admit: (db: ec2.SecurityGroup, vpn: OpenVpnAccessServer) => void) {
+      const { stack, network, vpn } = create(props);
+      const db = new ec2.SecurityGroup(stack, 'Database', { vpc: network.vpc });
+      admit(db, vpn);
+      const template = Template.fromStack(stack);
+      const inline = Object.values(template.findResources('AWS::EC2::SecurityGroup'))
+        .filter((g) => g.Properties.GroupDescription === 'TestStack/Database')
+        .flatMap((g) => g.Properties.SecurityGroupIngress ?? []);
+      const standalone = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties)
+        .filter((r) => JSON.stringify(r.GroupId).includes('Database'));
+      const sources = [...inline, ...standalone].filter((r) => r.FromPort === 5432 && r.ToPort === 5432 && r.IpProtocol === 'tcp')
+        .map((r) => r.CidrIp ?? r.SourceSecurityGroupId['Fn::GetAtt'][0]).sort();
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('GuardedPatterns-OpenVpnRoutedClientsNotAdmitted'));
+      const serverGroup = stack.resolve(stack.getLogicalId(vpn.securityGroup.node.defaultChild as ec2.CfnSecurityGroup));
+      return { stack, vpn, sources, warnings, serverGroup };
+    }
+
+    test('routing mode: allowFrom(vpn) admits the client block and the server\'s group', () => {
+      const routed = { routingMode: OpenVpnRoutingMode.ROUTED };
+      const { sources, vpn, warnings, serverGroup } = database(routed, (db, v) => db.connections.allowFrom(v, ec2.Port.tcp(5432)));
+      expect(sources).toEqual(['10.255.240.0/20', serverGroup].sort());
+      expect(vpn.connections.securityGroups).toEqual([vpn.securityGroup]);
+      expect(warnings).toEqual([]);
+    });
+
+    test('NAT mode: allowFrom(vpn) admits the server\'s group alone', () => {
+      const { sources, warnings, serverGroup } = database({}, (db, v) => db.connections.allowFrom(v, ec2.Port.tcp(5432)));
+      expect(sources).toEqual([serverGroup]);
+      expect(warnings).toEqual([]);
+    });
+
+    test('routing mode: a rule that admits only the server\'s group warns (GuardedPatterns-OpenVpnRoutedClientsNotAdmitted)', () => {
+      const routed = { routingMode: OpenVpnRoutingMode.ROUTED };
+      const { sources, warnings, serverGroup } = database(routed, (db, v) => db.connections.allowFrom(v.securityGroup, ec2.Port.tcp(5432)));
+      expect(sources).toEqual([serverGroup]);
+      expect(warnings).toHaveLength(1);
+      const path = warnings[0].id.substring(1);
+      expect(path).toMatch(/^TestStack\/Database\/from .*:5432$/);
+      expect(warnings[0].entry.data).toBe(`Ingress rule '${path}' admits security group 'TestStack/Vpn/SecurityGroup' of 'TestStack/Vpn/LaunchTemplate' on TCP 5432, `
+        + 'but that server routes 10.255.240.0/20 into the VPC without NAT: those packets keep their own source addresses, which a rule naming the server\'s group does not match, so they are dropped. '
+        + 'Also admit 10.255.240.0/20 on the same ports (for an OpenVpnAccessServer in routing mode, allowFrom(vpn, port) admits both). [ack: Annotation::GuardedPatterns-OpenVpnRoutedClientsNotAdmitted]');
+    });
+
+    test('NAT mode: a rule that admits only the server\'s group is right and does not warn', () => {
+      const { warnings } = database({}, (db, v) => db.connections.allowFrom(v.securityGroup, ec2.Port.tcp(5432)));
+      expect(warnings).toEqual([]);
     });
   });
 

@@ -1,4 +1,5 @@
 import { CfnResource, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { parseCidr } from '../../private/cidr';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 import { ZoneRef } from '../vpc/topology';
 
@@ -165,4 +166,82 @@ export function autoScalingGroupFacts(group: autoscaling.CfnAutoScalingGroup, in
     groups: [...groupsOf(template, data.securityGroupIds, index), ...groupsOf(template, first?.groups, index)],
     userData: userDataText(template, data.userData),
   };
+}
+
+/**
+ * A server that forwards other addresses' traffic into the VPC without NAT (a VPN server in
+ * routing mode, a router instance): packets from `cidrs` arrive through it with their own
+ * source addresses.
+ */
+export interface RoutedServer {
+  /** The instance, network interface or launch template that shows it. */
+  readonly resource: CfnResource;
+  /** Its security groups in the app. */
+  readonly groups: ec2.CfnSecurityGroup[];
+  /** The blocks it forwards, literal CIDRs. */
+  readonly cidrs: string[];
+}
+
+const ROUTED_SERVERS = new WeakMap<ResourceIndex, RoutedServer[]>();
+
+/** The pattern's settings line that names its routing mode, and the one that names the client block. */
+const ROUTED_MODE_SETTING = /^OVPN_ROUTING_MODE='routed'$/m;
+const CLIENT_CIDR_SETTING = /^OVPN_CLIENT_CIDR='([^']*)'$/m;
+
+/**
+ * The routed servers of an app, recognised two ways:
+ * - a route (other than the default route 0.0.0.0/0, which is egress through a NAT instance)
+ *   whose target is an instance or network interface of the app: the VPC sends replies for that
+ *   block to it, so traffic from the block comes in through it;
+ * - an instance or launch template whose user data carries OpenVpnAccessServer's settings lines
+ *   `OVPN_ROUTING_MODE='routed'` and a literal `OVPN_CLIENT_CIDR`: that pattern creates its routes
+ *   at boot, since its network interface changes with each instance, so its template has none.
+ */
+export function routedServers(index: ResourceIndex): RoutedServer[] {
+  let servers = ROUTED_SERVERS.get(index);
+  if (servers) {
+    return servers;
+  }
+  const byTarget = new Map<CfnResource, RoutedServer>();
+  const add = (resource: CfnResource, groups: () => ec2.CfnSecurityGroup[], cidr: string) => {
+    const known = byTarget.get(resource);
+    if (known) {
+      byTarget.set(resource, { ...known, cidrs: [...new Set([...known.cidrs, cidr])] });
+    } else {
+      byTarget.set(resource, { resource, groups: groups(), cidrs: [cidr] });
+    }
+  };
+  for (const route of index.ofType('AWS::EC2::Route') as ec2.CfnRoute[]) {
+    const destination = literalString(route, route.destinationCidrBlock);
+    if (destination === undefined || destination === '0.0.0.0/0' || !parseCidr(destination)) {
+      continue;
+    }
+    const target = referencedResource(route.instanceId) ?? referencedResource(route.networkInterfaceId);
+    if (target instanceof ec2.CfnInstance) {
+      add(target, () => instanceFacts(target, index).groups, destination);
+    } else if (target instanceof ec2.CfnNetworkInterface) {
+      add(target, () => groupsOf(target, target.groupSet, index), destination);
+    }
+  }
+  const routedClients = (text: string | undefined) => {
+    const cidr = text && ROUTED_MODE_SETTING.test(text) ? CLIENT_CIDR_SETTING.exec(text)?.[1] : undefined;
+    return cidr && parseCidr(cidr) ? cidr : undefined;
+  };
+  for (const instance of index.ofType('AWS::EC2::Instance') as ec2.CfnInstance[]) {
+    const cidr = routedClients(userDataText(instance, instance.userData));
+    if (cidr) {
+      add(instance, () => instanceFacts(instance, index).groups, cidr);
+    }
+  }
+  for (const template of index.ofType('AWS::EC2::LaunchTemplate') as ec2.CfnLaunchTemplate[]) {
+    const data = (resolved(template, template.launchTemplateData) ?? {}) as Record<string, any>;
+    const cidr = routedClients(userDataText(template, data.userData));
+    if (cidr) {
+      const first = Array.isArray(data.networkInterfaces) ? data.networkInterfaces[0] : undefined;
+      add(template, () => [...groupsOf(template, data.securityGroupIds, index), ...groupsOf(template, first?.groups, index)], cidr);
+    }
+  }
+  servers = [...byTarget.values()];
+  ROUTED_SERVERS.set(index, servers);
+  return servers;
 }

@@ -4,6 +4,7 @@ import { Ec2UserDataSecrets } from './ec2-user-data-secrets';
 import { Ec2VolumeAzMismatch } from './ec2-volume-az-mismatch';
 import { OpenVpnAdminPortsOpen } from './openvpn-admin-ports-open';
 import { OpenVpnClientCidrOverlap } from './openvpn-client-cidr-overlap';
+import { OpenVpnRoutedClientsNotAdmitted } from './openvpn-routed-clients-not-admitted';
 import { OpenVpnServerNotPublic } from './openvpn-server-not-public';
 import { OpenVpnSourceDestCheck } from './openvpn-source-dest-check';
 
@@ -13,6 +14,7 @@ export const OPENVPN_CHECKS: Check[] = [
   OpenVpnServerNotPublic,
   OpenVpnSourceDestCheck,
   OpenVpnAdminPortsOpen,
+  OpenVpnRoutedClientsNotAdmitted,
   Ec2UserDataSecrets,
   Ec2VolumeAzMismatch,
   Ec2NetworkInterfaceAzMismatch,
