@@ -1,6 +1,6 @@
 import { Stack, Validations, aws_certificatemanager as acm, aws_kms as kms, aws_route53 as route53 } from 'aws-cdk-lib';
 import { CdnOriginAccess, SecureS3Cdn, SecureS3CdnProps } from '../../src';
-import { acknowledgements, complianceFindings, testStack } from '../util';
+import { acknowledgedRules, acknowledgements, complianceFindings, testStack } from '../util';
 
 /**
  * What a user of the pattern decides, acknowledged here with the reason a reviewer would accept.
@@ -111,5 +111,28 @@ describe('SecureS3Cdn under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI DSS and 
     const { certificate } = certificateFor(stack, ['cdn.example.com']);
     new SecureS3Cdn(stack, 'Cdn', { domainNames: ['cdn.example.com'], certificate });
     expect(acknowledgements(stack).map((a) => a.id)).not.toContain('AwsSolutions-CFR4');
+  });
+});
+
+/**
+ * The exact rules the pattern acknowledges on its own, where the test acknowledges nothing: a new
+ * acknowledgement inside the pattern fails here until someone has read its reason.
+ */
+describe('SecureS3Cdn acknowledges exactly', () => {
+  test.each<[string, (stack: Stack) => SecureS3CdnProps, string[]]>([
+    ['defaults', () => ({}), []],
+    ['uploads, a customer managed key and a web ACL', (stack) => ({
+      uploads: {},
+      encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+      webAclId: 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/cdn/11111111-2222-3333-4444-555555555555',
+    }), []],
+    ['a custom domain', (stack) => {
+      const certificate = new acm.Certificate(stack, 'Certificate', { domainName: 'cdn.example.com' });
+      return { domainNames: ['cdn.example.com'], certificate };
+    }, []],
+  ])('%s', (_name, props, expected) => {
+    const stack = testStack();
+    new SecureS3Cdn(stack, 'Cdn', props(stack));
+    expect(acknowledgedRules(stack)).toEqual(expected);
   });
 });

@@ -154,8 +154,8 @@ describe('OpenVpnAccessServer with random props', () => {
         expect(vpn.port).toBe(m.port);
         template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
         // The tunnel port, and only it, from each allowed block.
-        const ingress = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Object.values(template.toJSON().Resources as Record<string, any>).find((r) => r.Type === 'AWS::EC2::SecurityGroup' && String(r.Properties?.GroupDescription).includes('OpenVPN'))?.Properties.GroupDescription } });
-        const rules = Object.values(ingress).flatMap((g) => (g.Properties.SecurityGroupIngress ?? []) as Array<Record<string, unknown>>);
+        const group = template.toJSON().Resources[stack.getLogicalId(vpn.securityGroup.node.defaultChild as ec2.CfnSecurityGroup)];
+        const rules = group.Properties.SecurityGroupIngress as Array<Record<string, unknown>>;
         expect(new Set(rules.map((r) => r.CidrIp))).toEqual(new Set(c.allowedCidrs ?? ['0.0.0.0/0']));
         for (const rule of rules) {
           expect([rule.FromPort, rule.ToPort, rule.IpProtocol]).toEqual([m.port, m.port, c.protocol === OpenVpnProtocol.TCP ? 'tcp' : 'udp']);

@@ -1,7 +1,7 @@
 import { Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
-import { acknowledgements, compliancePacks, findings, testStack } from '../util';
+import { acknowledgedRules, acknowledgements, compliancePacks, findings, testStack } from '../util';
 import { cluster, parameter, secret, service } from './fixtures';
 
 const LOG_ENCRYPTION_REASON = 'CloudWatch Logs encrypts every log group at rest; a customer managed key (encryptionKey) is for regimes that require key control, and is tested separately.';
@@ -88,5 +88,21 @@ describe('SecretRotationRecycler under AwsSolutions, NIST 800-53 rev 5, HIPAA, P
     for (const ack of acks) {
       expect(ack.reason.length).toBeGreaterThan(40);
     }
+  });
+});
+
+/**
+ * The exact rules the pattern acknowledges on its own, where the test acknowledges nothing: a new
+ * acknowledgement inside the pattern fails here until someone has read its reason.
+ */
+describe('SecretRotationRecycler acknowledges exactly', () => {
+  test.each<[string, (stack: Stack) => SecretRotationRecyclerProps, string[]]>([
+    ['defaults', () => ({}), []],
+    ['CloudTrail events, a customer managed key', (stack) => ({ cloudTrailEvents: true, encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }), []],
+  ])('%s', (_name, props, expected) => {
+    const { stack } = build(props);
+    // The template is synthesized first: acknowledgements made while the tree is completed count too.
+    Template.fromStack(stack);
+    expect(acknowledgedRules(stack)).toEqual(expected);
   });
 });
