@@ -23,7 +23,7 @@ import { CdnBucketExposed } from '../checks/cdn/cdn-bucket-exposed';
 import { CdnCertificateAliases, uncoveredAliases } from '../checks/cdn/cdn-certificate-aliases';
 import { CdnCertificateRegion, arnRegion, certificateRegionMessage } from '../checks/cdn/cdn-certificate-region';
 import { CdnHttpAllowed } from '../checks/cdn/cdn-http-allowed';
-import { CdnLogBucketAcls } from '../checks/cdn/cdn-log-bucket-acls';
+import { CdnLogBucketAcls, objectOwnership } from '../checks/cdn/cdn-log-bucket-acls';
 import { CdnMinimumTls, MODERN_SECURITY_POLICIES, minimumTlsMessage } from '../checks/cdn/cdn-minimum-tls';
 import { CdnOaiLegacy } from '../checks/cdn/cdn-oai-legacy';
 import { CdnOaiWithKms } from '../checks/cdn/cdn-oai-with-kms';
@@ -302,6 +302,12 @@ export class SecureS3Cdn extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (props.logBucket && props.logRetention) {
       throw new GuardedPatternsError(`${subject}: logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.`);
+    }
+    const givenLogBucket = props.logBucket?.node.defaultChild;
+    // aws-cdk-lib grants S3 log delivery with an ACL, and fails deep inside s3.Bucket on a bucket without ACLs.
+    if (givenLogBucket instanceof s3.CfnBucket && givenLogBucket.ownershipControls !== undefined && objectOwnership(givenLogBucket) === 'BucketOwnerEnforced') {
+      throwFinding(CdnLogBucketAcls, `${subject}: logBucket '${givenLogBucket.node.path}' has ACLs disabled (object ownership BucketOwnerEnforced), so neither CloudFront standard logs nor S3 server access logs can be written there. `
+        + 'Create it with objectOwnership: s3.ObjectOwnership.OBJECT_WRITER (or BUCKET_OWNER_PREFERRED), or leave logBucket out.');
     }
     const logRetention = wholeDays(subject, 'logRetention', props.logRetention ?? Duration.days(365));
     const noncurrentVersionExpiration = wholeDays(subject, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration ?? Duration.days(30));

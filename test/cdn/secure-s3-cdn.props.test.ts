@@ -2,7 +2,7 @@ import { Duration, Size, aws_certificatemanager as acm, aws_cloudfront as cloudf
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { CdnOriginAccess, SecureS3Cdn } from '../../src';
-import { Outcomes, Verdict, holdToModel, propertyParameters } from '../props/settings';
+import { Outcomes, Verdict, expectReached, holdToModel, propertyParameters } from '../props/settings';
 import { TEST_ENV, testApp, testStack } from '../util';
 
 const label = fc.constantFrom('cdn', 'www', 'img', 'a', 'Static', 'x_y', '');
@@ -103,6 +103,23 @@ function model(c: Choice) {
   return verdict.expected;
 }
 
+/** Props the model accepts: each example below changes one thing. */
+const VALID: Choice = {
+  access: CdnOriginAccess.CONTROL, kms: false, domain: { names: ['cdn.example.com'], certificate: 'same' }, policy: undefined, root: 'index.html',
+  webAcl: 'global', logBucket: 'acls', logRetentionHours: undefined, uploads: { keyPrefix: 'uploads/', maxMiB: 10, types: ['image/png'], expiresSeconds: 300, origins: ['https://app.example.com'] },
+};
+const EXAMPLES: Choice[] = [
+  VALID,
+  { ...VALID, webAcl: 'classic', logBucket: 'created', logRetentionHours: 24 * 30 },
+  { ...VALID, webAcl: 'regional-elsewhere' },
+  { ...VALID, webAcl: 'regional-here' },
+  { ...VALID, logBucket: 'owner-enforced' },
+  { ...VALID, logRetentionHours: 24 },
+  { ...VALID, logBucket: 'created', logRetentionHours: 36 },
+  { ...VALID, domain: { names: ['cdn.example.com', 'www.example.org'], certificate: 'other-names' } },
+  { ...VALID, uploads: { ...VALID.uploads!, maxMiB: 5 * 1024 + 1 } },
+];
+
 describe('SecureS3Cdn with random props', () => {
   test('builds a template exactly when the model accepts the props, and otherwise names the prop at fault', () => {
     const outcomes: Outcomes = { synthesized: 0, refused: 0 };
@@ -150,8 +167,9 @@ describe('SecureS3Cdn with random props', () => {
       expect(config.WebACLId).toEqual(c.webAcl === undefined ? undefined : WEB_ACLS[c.webAcl]);
       expect(config.Aliases).toEqual(certificate && c.domain && kind !== 'without-names' ? c.domain.names : undefined);
       template.resourceCountIs('AWS::Lambda::Url', c.uploads ? 1 : 0);
-    }), propertyParameters('SecureS3Cdn', 30));
+    }), propertyParameters<[Choice]>('SecureS3Cdn', 30, EXAMPLES.map((e) => [e])));
     expect(outcomes.synthesized).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
+    expectReached(outcomes, ['webAclId', 'logBucket', 'logRetention', 'domainNames', 'uploads.maxSize']);
   });
 });

@@ -70,9 +70,16 @@ describe('PrivateLinkConsumer under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI 
  */
 describe('PrivateLinkConsumer acknowledges exactly', () => {
   test.each<[string, () => PrivateLinkDns, string[]]>([
-    ['hosted zones', () => PrivateLinkDns.hostedZones(), []],
-    ['Resolver endpoints', () => PrivateLinkDns.resolverEndpoints(), []],
-    ['forwarder instances', () => PrivateLinkDns.forwarderInstances(), []],
+    ['hosted zones', () => PrivateLinkDns.hostedZones(), [
+      'CloudFormation-Validate::W3010 at TestStack',
+    ]],
+    ['Resolver endpoints', () => PrivateLinkDns.resolverEndpoints(), [
+      'CloudFormation-Validate::W3010 at TestStack',
+    ]],
+    ['forwarder instances', () => PrivateLinkDns.forwarderInstances(), [
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:instance/*] at TestStack/Endpoints',
+      'CloudFormation-Validate::W3010 at TestStack',
+    ]],
   ])('%s', (_name, dns, expected) => {
     const stack = testStack();
     const shared = new ec2.Vpc(stack, 'Shared', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), natGateways: 0 });

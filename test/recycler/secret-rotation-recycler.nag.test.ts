@@ -97,8 +97,24 @@ describe('SecretRotationRecycler under AwsSolutions, NIST 800-53 rev 5, HIPAA, P
  */
 describe('SecretRotationRecycler acknowledges exactly', () => {
   test.each<[string, (stack: Stack) => SecretRotationRecyclerProps, string[]]>([
-    ['defaults', () => ({}), []],
-    ['CloudTrail events, a customer managed key', (stack) => ({ cloudTrailEvents: true, encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }), []],
+    ['defaults', () => ({}), [
+      'AwsSolutions-IAM5[Resource::*] at TestStack/Recycler/Policy',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<ClusterEB0386A7>/*] at TestStack/Recycler/Policy',
+      'AwsSolutions-SQS3 at TestStack/Recycler/DeadLetterQueue',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-LambdaInsideVPC at TestStack/Recycler/Function',
+      'NIST.800.53.R5-LambdaInsideVPC at TestStack/Recycler/Function',
+      'PCI.DSS.321-LambdaInsideVPC at TestStack/Recycler/Function',
+    ]],
+    ['CloudTrail events, a customer managed key', (stack) => ({ cloudTrailEvents: true, encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }), [
+      'AwsSolutions-IAM5[Resource::*] at TestStack/Recycler/Policy',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<ClusterEB0386A7>/*] at TestStack/Recycler/Policy',
+      'AwsSolutions-SQS3 at TestStack/Recycler/DeadLetterQueue',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-LambdaInsideVPC at TestStack/Recycler/Function',
+      'NIST.800.53.R5-LambdaInsideVPC at TestStack/Recycler/Function',
+      'PCI.DSS.321-LambdaInsideVPC at TestStack/Recycler/Function',
+    ]],
   ])('%s', (_name, props, expected) => {
     const { stack } = build(props);
     // The template is synthesized first: acknowledgements made while the tree is completed count too.

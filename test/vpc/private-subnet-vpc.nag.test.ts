@@ -11,9 +11,35 @@ function acknowledgeLogEncryption(network: PrivateSubnetVpc) {
 }
 
 const variants: Array<[string, (stack: ReturnType<typeof testStack>) => PrivateSubnetVpcProps, string[]]> = [
-  ['defaults', () => ({}), []],
+  ['defaults', () => ({}), [
+      'CloudFormation-Validate::F3002 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::F3003 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+    ]],
   ['one NAT gateway, acknowledged', () => ({ natGateways: 1 }), ['GuardedPatterns-VpcNatCrossAz']],
-  ['a regional NAT gateway', () => ({ natGatewayProvider: ec2.NatProvider.regionalGateway() }), []],
+  ['a regional NAT gateway', () => ({ natGatewayProvider: ec2.NatProvider.regionalGateway() }), [
+      'CloudFormation-Validate::F3002 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::F3003 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+    ]],
   ['isolated private subnets', () => ({ natGateways: 0 }), []],
   ['sized by hosts', () => ({ cidr: '10.8.0.0/20', privateSubnetSize: SubnetSize.hosts(1000), maxAzs: 2 }), []],
   ['no gateway endpoints', () => ({ gatewayEndpoints: false }), []],
@@ -83,7 +109,17 @@ describe('PrivateSubnetVpc acknowledges exactly', () => {
   test.each<[string, PrivateSubnetVpcProps, string[]]>([
     ['defaults', {}, []],
     ['a regional NAT gateway', { natGatewayProvider: ec2.NatProvider.regionalGateway() }, []],
-    ['isolated private subnets over 2 AZs', { natGateways: 0, maxAzs: 2 }, []],
+    ['isolated private subnets over 2 AZs', { natGateways: 0, maxAzs: 2 }, [
+      'CloudFormation-Validate::F3002 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::F3003 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+    ]],
   ])('%s', (_name, props, expected) => {
     const stack = testStack();
     new PrivateSubnetVpc(stack, 'Network', props);
