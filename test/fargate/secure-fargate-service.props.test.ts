@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { PrivateSubnetVpc, SecureFargateService } from '../../src';
 import * as ipv4 from '../props/ipv4';
-import { Outcomes, Verdict, holdToModel, propertyParameters } from '../props/settings';
+import { Outcomes, Verdict, expectReached, holdToModel, propertyParameters } from '../props/settings';
 import { testStack } from '../util';
 
 /**
@@ -109,12 +109,34 @@ function model(c: Choice) {
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
 
+type Rest = Omit<Choice, 'cpu' | 'memory'>;
+const VALID: Rest = {
+  network: 'nat', useCluster: false, alsoVpc: false, containerPort: undefined, healthCheckPort: undefined, desiredCount: undefined, allowedCidrs: undefined,
+  healthCheckPath: undefined, https: 'certificate', secrets: [], recycle: undefined, taskSubnets: 'default', logs: 'default',
+};
+/** Run on every seed: one thing changed from valid props, for each branch that matters. */
+const EXAMPLES: Array<[[number, number], Rest]> = [
+  [[256, 512], VALID],
+  [[512, 3072], { ...VALID, network: 'isolated', secrets: ['parameter', 'secrets-manager'], https: 'zone' }],
+  [[1024, 2048], { ...VALID, network: 'imported', useCluster: true, taskSubnets: ec2.SubnetType.PRIVATE_WITH_EGRESS, logs: 'group' }],
+  [[256, 1536], VALID],
+  [[8192, 20480], VALID],
+  [[256, 512], { ...VALID, network: 'nat', taskSubnets: ec2.SubnetType.PRIVATE_ISOLATED }],
+  [[256, 512], { ...VALID, network: 'isolated', taskSubnets: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
+  [[256, 512], { ...VALID, taskSubnets: ec2.SubnetType.PUBLIC }],
+  [[256, 512], { ...VALID, secrets: ['pinned'], recycle: true }],
+  [[256, 512], { ...VALID, https: 'none' }],
+  [[256, 512], { ...VALID, https: 'none', allowedCidrs: ['10.0.0.0/8'] }],
+  [[256, 512], { ...VALID, logs: 'group-and-retention' }],
+  [[256, 512], { ...VALID, useCluster: true, alsoVpc: true }],
+];
+
 describe('SecureFargateService with random props', () => {
   test('builds a template exactly when the model accepts the props, and otherwise names the prop at fault', () => {
     const outcomes: Outcomes = { synthesized: 0, refused: 0 };
     fc.assert(fc.property(
       anyCpu.chain((cpu) => fc.tuple(fc.constant(cpu), anyMemory(cpu))),
-      fc.record({
+      fc.record<Rest>({
         network: fc.constantFrom<NetworkKind>('nat', 'isolated', 'imported'),
         useCluster: fc.boolean(),
         alsoVpc: fc.oneof({ arbitrary: fc.constant(false), weight: 6 }, { arbitrary: fc.constant(true), weight: 1 }),
@@ -182,8 +204,9 @@ describe('SecureFargateService with random props', () => {
         template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: c.desiredCount ?? 2 });
         template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: c.containerPort ?? 8080, TargetType: 'ip' });
       },
-    ), propertyParameters('SecureFargateService', 30));
+    ), propertyParameters<[[number, number], Rest]>('SecureFargateService', 20, EXAMPLES));
     expect(outcomes.synthesized).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
+    expectReached(outcomes, ['taskSubnets', 'cpu', 'recycleOnSecretChange', 'allowedCidrs', 'logRetention', 'vpc']);
   });
 });

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { OpenVpnAccessServer, OpenVpnEdition, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import * as ipv4 from '../props/ipv4';
-import { Outcomes, Verdict, holdToModel, propertyParameters } from '../props/settings';
+import { Outcomes, Verdict, expectReached, holdToModel, propertyParameters } from '../props/settings';
 import { testStack } from '../util';
 
 /** The blocks the pattern documents as its default client pool, in order of preference. */
@@ -93,6 +93,27 @@ function vpcOf(stack: ReturnType<typeof testStack>, kind: VpcKind): ec2.IVpc {
 
 const IMAGE = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
 
+const VALID: Choice = {
+  vpcKind: 'pattern', subnetType: undefined, clientCidr: undefined, allowedCidrs: undefined, port: undefined, routes: undefined, dnsServers: undefined,
+  protocol: OpenVpnProtocol.UDP, routingMode: OpenVpnRoutingMode.NAT, edition: undefined, withImage: true,
+};
+/** Run on every seed: one thing changed from valid props, for each branch that matters. */
+const EXAMPLES: Choice[] = [
+  VALID,
+  // The first default pool lies in this VPC: the pattern must take the second.
+  { ...VALID, vpcKind: 'imported' },
+  { ...VALID, routes: ['10.255.0.0/16', '192.168.0.0/16'], routingMode: OpenVpnRoutingMode.ROUTED },
+  { ...VALID, clientCidr: '10.0.128.0/20' },
+  { ...VALID, clientCidr: '172.20.0.0/16', routes: ['172.16.0.0/12'] },
+  { ...VALID, clientCidr: '10.255.248.0/21', vpcKind: 'imported' },
+  { ...VALID, clientCidr: '10.200.0.0/30' },
+  { ...VALID, vpcKind: 'imported-private-only' },
+  { ...VALID, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+  { ...VALID, edition: OpenVpnEdition.ACCESS_SERVER, withImage: false },
+  { ...VALID, edition: OpenVpnEdition.ACCESS_SERVER, protocol: OpenVpnProtocol.TCP, port: 443, allowedCidrs: ['203.0.113.0/24'] },
+  { ...VALID, dnsServers: ['10.0.0.256'] },
+];
+
 describe('OpenVpnAccessServer with random props', () => {
   test('builds a template exactly when the model accepts the props, and otherwise names the prop at fault', () => {
     const outcomes: Outcomes = { synthesized: 0, refused: 0 };
@@ -161,11 +182,12 @@ describe('OpenVpnAccessServer with random props', () => {
           expect([rule.FromPort, rule.ToPort, rule.IpProtocol]).toEqual([m.port, m.port, c.protocol === OpenVpnProtocol.TCP ? 'tcp' : 'udp']);
         }
       },
-    ), propertyParameters('OpenVpnAccessServer', 30));
+    ), propertyParameters<[Choice]>('OpenVpnAccessServer', 20, EXAMPLES.map((e) => [e])));
     expect(outcomes.synthesized).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
     // The branches that matter were reached: a well-formed pool that overlaps, the fallback pool, an imported VPC.
     expect(reached).toEqual({ poolOverlap: expect.any(Number), fallbackPool: expect.any(Number), importedVpc: expect.any(Number) });
     expect(Math.min(reached.poolOverlap, reached.fallbackPool, reached.importedVpc)).toBeGreaterThan(0);
+    expectReached(outcomes, ['clientCidr', 'vpcSubnets', 'edition', 'dnsServers']);
   });
 });

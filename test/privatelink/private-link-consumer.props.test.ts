@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { PrivateLinkConsumer, PrivateLinkDns } from '../../src';
 import * as ipv4 from '../props/ipv4';
-import { Outcomes, Verdict, holdToModel, propertyParameters } from '../props/settings';
+import { Outcomes, Verdict, expectReached, holdToModel, propertyParameters } from '../props/settings';
 import { testStack } from '../util';
 
 const SERVICES = [
@@ -75,6 +75,25 @@ function model(c: Choice) {
   return verdict.expected;
 }
 
+const VALID: Choice = { services: [0, 1], named: [], peers: [{ cidr: '10.1.0.0/16', kind: 'created', dns: true }], dns: 0, azCount: 2, repeatPeer: false, endpointDns: true };
+/** Run on every seed: one thing changed from valid props, for each branch that matters. */
+const EXAMPLES: Choice[] = [
+  VALID,
+  { ...VALID, named: [{ service: 0, dnsName: 0 }], dns: 1, peers: [{ cidr: '10.2.0.0/16', kind: 'imported-existing', dns: true }] },
+  { ...VALID, named: [{ service: 0, dnsName: 1 }], dns: 2, peers: [{ cidr: '10.2.0.0/16', kind: 'imported-created', dns: true }] },
+  { ...VALID, named: [{ service: 0, dnsName: undefined }] },
+  { ...VALID, named: [{ service: 0, dnsName: 3 }] },
+  { ...VALID, named: [{ service: 0, dnsName: 0 }, { service: 1, dnsName: 2 }] },
+  { ...VALID, services: [1, 1] },
+  { ...VALID, services: [] },
+  { ...VALID, peers: [{ cidr: '10.0.128.0/17', kind: 'existing', dns: true }] },
+  { ...VALID, peers: [{ cidr: '10.1.0.0/16', kind: 'created', dns: true }, { cidr: '10.1.0.0/16', kind: 'imported-created', dns: true }] },
+  { ...VALID, peers: [{ cidr: '10.1.0.0/16', kind: 'imported-created-no-route-tables', dns: true }] },
+  { ...VALID, peers: [{ cidr: '10.1.0.0/16', kind: 'created', dns: false }] },
+  { ...VALID, repeatPeer: true },
+  { ...VALID, azCount: 1 },
+];
+
 describe('PrivateLinkConsumer with random props', () => {
   test('builds a template exactly when the model accepts the props, and otherwise names the prop at fault', () => {
     const outcomes: Outcomes = { synthesized: 0, refused: 0 };
@@ -142,8 +161,9 @@ describe('PrivateLinkConsumer with random props', () => {
           expect(ingress).toContain(`"CidrIp":"${p.cidr}"`);
         }
       },
-    ), propertyParameters('PrivateLinkConsumer', 30));
+    ), propertyParameters<[Choice]>('PrivateLinkConsumer', 20, EXAMPLES.map((e) => [e])));
     expect(outcomes.synthesized).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
+    expectReached(outcomes, ['services', 'endpointServiceDnsNames', 'overlap', 'peerVpcs', 'route table', 'enableDnsSupport', 'peer VPC', 'subnets']);
   });
 });

@@ -11,35 +11,9 @@ function acknowledgeLogEncryption(network: PrivateSubnetVpc) {
 }
 
 const variants: Array<[string, (stack: ReturnType<typeof testStack>) => PrivateSubnetVpcProps, string[]]> = [
-  ['defaults', () => ({}), [
-      'CloudFormation-Validate::F3002 at TestStack/Network/Resource/FlowLog',
-      'CloudFormation-Validate::F3003 at TestStack/Network/Resource/FlowLog',
-      'CloudFormation-Validate::W3010 at TestStack',
-      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
-      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
-      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
-      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
-      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
-      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
-      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
-      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
-      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
-    ]],
+  ['defaults', () => ({}), []],
   ['one NAT gateway, acknowledged', () => ({ natGateways: 1 }), ['GuardedPatterns-VpcNatCrossAz']],
-  ['a regional NAT gateway', () => ({ natGatewayProvider: ec2.NatProvider.regionalGateway() }), [
-      'CloudFormation-Validate::F3002 at TestStack/Network/Resource/FlowLog',
-      'CloudFormation-Validate::F3003 at TestStack/Network/Resource/FlowLog',
-      'CloudFormation-Validate::W3010 at TestStack',
-      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
-      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
-      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
-      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
-      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
-      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
-      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
-      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
-      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
-    ]],
+  ['a regional NAT gateway', () => ({ natGatewayProvider: ec2.NatProvider.regionalGateway() }), []],
   ['isolated private subnets', () => ({ natGateways: 0 }), []],
   ['sized by hosts', () => ({ cidr: '10.8.0.0/20', privateSubnetSize: SubnetSize.hosts(1000), maxAzs: 2 }), []],
   ['no gateway endpoints', () => ({ gatewayEndpoints: false }), []],
@@ -103,12 +77,40 @@ describe('PrivateSubnetVpc under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI DSS
 
 /**
  * The exact rules the pattern acknowledges on its own, where the test acknowledges nothing: a new
- * acknowledgement inside the pattern fails here until someone has read its reason.
+ * acknowledgement inside the pattern fails here until someone has read its reason. aws-cdk-lib's
+ * own acknowledgements of its CloudFormation validation findings (`CloudFormation-Validate::...`)
+ * come with the resources the pattern creates, and are listed too.
  */
 describe('PrivateSubnetVpc acknowledges exactly', () => {
   test.each<[string, PrivateSubnetVpcProps, string[]]>([
-    ['defaults', {}, []],
-    ['a regional NAT gateway', { natGatewayProvider: ec2.NatProvider.regionalGateway() }, []],
+    ['defaults', {}, [
+      'CloudFormation-Validate::F3002 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::F3003 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+    ]],
+    ['a regional NAT gateway', { natGatewayProvider: ec2.NatProvider.regionalGateway() }, [
+      'CloudFormation-Validate::F3002 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::F3003 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+    ]],
     ['isolated private subnets over 2 AZs', { natGateways: 0, maxAzs: 2 }, [
       'CloudFormation-Validate::F3002 at TestStack/Network/Resource/FlowLog',
       'CloudFormation-Validate::F3003 at TestStack/Network/Resource/FlowLog',

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { PrivateSubnetVpc, SubnetSize } from '../../src';
 import * as ipv4 from '../props/ipv4';
-import { Outcomes, Verdict, holdToModel, propertyParameters } from '../props/settings';
+import { Outcomes, Verdict, expectReached, holdToModel, propertyParameters } from '../props/settings';
 import { TEST_AZS, testApp, testStack } from '../util';
 
 /** AWS keeps the first four and the last address of every subnet. */
@@ -102,12 +102,32 @@ function sizeOf(choice: SizeChoice): SubnetSize | undefined {
   return choice.kind === 'default' ? undefined : choice.kind === 'mask' ? SubnetSize.cidrMask(choice.value) : SubnetSize.hosts(choice.value);
 }
 
+const VALID: Choice = { cidr: '10.0.0.0/16', maxAzs: 3, natGateways: undefined, regional: false, envAgnostic: false, privateSize: { kind: 'default' }, publicSize: { kind: 'default' } };
+/** Run on every seed: one thing changed from valid props, for each branch that matters. */
+const EXAMPLES: Choice[] = [
+  VALID,
+  { ...VALID, regional: true },
+  { ...VALID, regional: true, natGateways: 1 },
+  { ...VALID, regional: true, natGateways: 0 },
+  { ...VALID, natGateways: 4 },
+  { ...VALID, natGateways: 0, maxAzs: 2 },
+  { ...VALID, envAgnostic: true, natGateways: 3 },
+  { ...VALID, envAgnostic: true, maxAzs: 6 },
+  { ...VALID, cidr: '10.0.0.0/29' },
+  { ...VALID, cidr: '10.0.0.0/15' },
+  { ...VALID, cidr: '10.0.0.1/16' },
+  { ...VALID, cidr: '10.0.0.0/28', maxAzs: 1, privateSize: { kind: 'mask', value: 28 } },
+  { ...VALID, cidr: '10.0.0.0/24', privateSize: { kind: 'hosts', value: 100 } },
+  { ...VALID, cidr: '10.8.0.0/20', privateSize: { kind: 'hosts', value: 1000 }, maxAzs: 2 },
+  { ...VALID, privateSize: { kind: 'mask', value: 29 } },
+];
+
 describe('PrivateSubnetVpc with random props', () => {
   test('builds a template exactly when the model of AWS\'s limits accepts the props, and otherwise names the prop at fault', () => {
     const outcomes: Outcomes = { synthesized: 0, refused: 0 };
     const factoryRefusals: Outcomes = { synthesized: 0, refused: 0 };
     fc.assert(fc.property(
-      fc.record({
+      fc.record<Choice>({
         cidr: anyCidr,
         maxAzs: fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 4 }, { arbitrary: fc.oneof(fc.integer({ min: -1, max: 6 }), fc.double({ min: 0, max: 4, noNaN: true })), weight: 1 }),
         natGateways: anyNat,
@@ -120,7 +140,7 @@ describe('PrivateSubnetVpc with random props', () => {
         const m = model(c);
         if (m.factoryRefuses) {
           // A size out of AWS's range is refused by SubnetSize itself, before any VPC exists.
-          holdToModel({ ok: false, props: ['SubnetSize.cidrMask: mask', 'SubnetSize.hosts: count'] }, 'SubnetSize.',
+          holdToModel({ ok: false, props: ['SubnetSize.cidrMask: mask', 'SubnetSize.hosts: count'], faults: ['SubnetSize'] }, 'SubnetSize.',
             () => [sizeOf(c.privateSize), sizeOf(c.publicSize)], factoryRefusals);
           return;
         }
@@ -156,10 +176,11 @@ describe('PrivateSubnetVpc with random props', () => {
         const gateways = c.regional ? 1 : c.natGateways ?? m.azs;
         template.resourceCountIs('AWS::EC2::NatGateway', gateways);
       },
-    ), propertyParameters('PrivateSubnetVpc', 50));
+    ), propertyParameters<[Choice]>('PrivateSubnetVpc', 30, EXAMPLES.map((e) => [e])));
     // The generators reach both outcomes, and sizes that SubnetSize itself refuses.
     expect(outcomes.synthesized).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
     expect(factoryRefusals.refused).toBeGreaterThan(0);
+    expectReached(outcomes, ['natGateways', 'cidr', 'privateSubnetSize']);
   });
 });
