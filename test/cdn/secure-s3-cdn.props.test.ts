@@ -50,11 +50,17 @@ function contentType(t: string): boolean {
 }
 
 const choice = fc.record({
-  access: fc.oneof({ arbitrary: fc.constant(CdnOriginAccess.CONTROL), weight: 6 }, { arbitrary: fc.constantFrom(CdnOriginAccess.IDENTITY, 'OTHER' as CdnOriginAccess), weight: 1 }),
+  access: fc.oneof(
+    { arbitrary: fc.constant(CdnOriginAccess.CONTROL), weight: 6 },
+    { arbitrary: fc.constantFrom(CdnOriginAccess.IDENTITY, 'OTHER' as CdnOriginAccess), weight: 1 },
+  ),
   kms: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
   domain: fc.option(fc.record({
     names: fc.uniqueArray(host, { minLength: 1, maxLength: 3 }),
-    certificate: fc.oneof({ arbitrary: fc.constant('same'), weight: 6 }, { arbitrary: fc.constantFrom('other-names', 'eu-west-1', 'none', 'without-names'), weight: 1 }),
+    certificate: fc.oneof(
+      { arbitrary: fc.constant('same'), weight: 6 },
+      { arbitrary: fc.constantFrom('other-names', 'eu-west-1', 'none', 'without-names'), weight: 1 },
+    ),
   }), { nil: undefined, freq: 2 }),
   policy: fc.option(securityPolicy, { nil: undefined, freq: 2 }),
   root: fc.option(fc.constantFrom('index.html', '/index.html', ''), { nil: undefined, freq: 2 }),
@@ -105,8 +111,15 @@ function model(c: Choice) {
 
 /** Props the model accepts: each example below changes one thing. */
 const VALID: Choice = {
-  access: CdnOriginAccess.CONTROL, kms: false, domain: { names: ['cdn.example.com'], certificate: 'same' }, policy: undefined, root: 'index.html',
-  webAcl: 'global', logBucket: 'acls', logRetentionHours: undefined, uploads: { keyPrefix: 'uploads/', maxMiB: 10, types: ['image/png'], expiresSeconds: 300, origins: ['https://app.example.com'] },
+  access: CdnOriginAccess.CONTROL,
+  kms: false,
+  domain: { names: ['cdn.example.com'], certificate: 'same' },
+  policy: undefined,
+  root: 'index.html',
+  webAcl: 'global',
+  logBucket: 'acls',
+  logRetentionHours: undefined,
+  uploads: { keyPrefix: 'uploads/', maxMiB: 10, types: ['image/png'], expiresSeconds: 300, origins: ['https://app.example.com'] },
 };
 const EXAMPLES: Choice[] = [
   VALID,

@@ -42,15 +42,24 @@ const anyMemory = (cpu: number) => {
     { arbitrary: fc.integer({ min: 0, max: 130000 }), weight: 1 },
   );
 };
-const anyPort = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 65535 }), weight: 6 }, { arbitrary: fc.oneof(fc.integer({ min: -10, max: 70000 }), fc.double({ min: 0, max: 9000, noNaN: true })), weight: 1 });
-const anyCount = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 10 }), weight: 4 }, { arbitrary: fc.oneof(fc.integer({ min: -3, max: 1 }), fc.double({ min: 0, max: 5, noNaN: true })), weight: 1 });
+const anyPort = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 65535 }), weight: 6 },
+  { arbitrary: fc.oneof(fc.integer({ min: -10, max: 70000 }), fc.double({ min: 0, max: 9000, noNaN: true })), weight: 1 },
+);
+const anyCount = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 10 }), weight: 4 },
+  { arbitrary: fc.oneof(fc.integer({ min: -3, max: 1 }), fc.double({ min: 0, max: 5, noNaN: true })), weight: 1 },
+);
 const octet = fc.integer({ min: 0, max: 255 });
 const anyCidr = fc.oneof(
   { arbitrary: fc.constantFrom('0.0.0.0/0', '10.0.0.0/8', '203.0.113.0/24', '198.51.100.7/32'), weight: 4 },
   { arbitrary: fc.tuple(octet, octet, octet, octet, fc.integer({ min: 0, max: 40 })).map(([a, b, c, d, m]) => `${a}.${b}.${c}.${d}/${m}`), weight: 1 },
   { arbitrary: fc.string({ maxLength: 12 }), weight: 1 },
 );
-const anyPath = fc.oneof({ arbitrary: fc.constantFrom('/', '/health', '/api/ping'), weight: 4 }, { arbitrary: fc.oneof(fc.string({ maxLength: 10 }), fc.constant('/a b')), weight: 1 });
+const anyPath = fc.oneof(
+  { arbitrary: fc.constantFrom('/', '/health', '/api/ping'), weight: 4 },
+  { arbitrary: fc.oneof(fc.string({ maxLength: 10 }), fc.constant('/a b')), weight: 1 },
+);
 
 /** How the service reaches its secrets: none, Secrets Manager, a pinned version, a Parameter Store parameter. */
 type SecretKind = 'secrets-manager' | 'pinned' | 'parameter';
@@ -111,8 +120,19 @@ const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111
 
 type Rest = Omit<Choice, 'cpu' | 'memory'>;
 const VALID: Rest = {
-  network: 'nat', useCluster: false, alsoVpc: false, containerPort: undefined, healthCheckPort: undefined, desiredCount: undefined, allowedCidrs: undefined,
-  healthCheckPath: undefined, https: 'certificate', secrets: [], recycle: undefined, taskSubnets: 'default', logs: 'default',
+  network: 'nat',
+  useCluster: false,
+  alsoVpc: false,
+  containerPort: undefined,
+  healthCheckPort: undefined,
+  desiredCount: undefined,
+  allowedCidrs: undefined,
+  healthCheckPath: undefined,
+  https: 'certificate',
+  secrets: [],
+  recycle: undefined,
+  taskSubnets: 'default',
+  logs: 'default',
 };
 /** Run on every seed: one thing changed from valid props, for each branch that matters. */
 const EXAMPLES: Array<[[number, number], Rest]> = [
@@ -145,11 +165,23 @@ describe('SecureFargateService with random props', () => {
         desiredCount: fc.option(anyCount, { nil: undefined }),
         allowedCidrs: fc.option(fc.array(anyCidr, { maxLength: 3 }), { nil: undefined, freq: 3 }),
         healthCheckPath: fc.option(anyPath, { nil: undefined }),
-        https: fc.oneof({ arbitrary: fc.constantFrom<Choice['https']>('certificate', 'zone'), weight: 6 }, { arbitrary: fc.constantFrom<Choice['https']>('none', 'name-only', 'zone-only'), weight: 2 }),
+        https: fc.oneof(
+          { arbitrary: fc.constantFrom<Choice['https']>('certificate', 'zone'), weight: 6 },
+          { arbitrary: fc.constantFrom<Choice['https']>('none', 'name-only', 'zone-only'), weight: 2 },
+        ),
         secrets: fc.array(fc.constantFrom<SecretKind>('secrets-manager', 'pinned', 'parameter'), { maxLength: 2 }),
         recycle: fc.constantFrom(undefined, true, false),
-        taskSubnets: fc.oneof({ arbitrary: fc.constant<TaskSubnets>('default'), weight: 6 }, { arbitrary: fc.constantFrom<TaskSubnets>(ec2.SubnetType.PUBLIC, ec2.SubnetType.PRIVATE_WITH_EGRESS, ec2.SubnetType.PRIVATE_ISOLATED), weight: 2 }),
-        logs: fc.oneof({ arbitrary: fc.constantFrom<Choice['logs']>('default', 'retention', 'group'), weight: 6 }, { arbitrary: fc.constant<Choice['logs']>('group-and-retention'), weight: 1 }),
+        taskSubnets: fc.oneof(
+          { arbitrary: fc.constant<TaskSubnets>('default'), weight: 6 },
+          {
+            arbitrary: fc.constantFrom<TaskSubnets>(ec2.SubnetType.PUBLIC, ec2.SubnetType.PRIVATE_WITH_EGRESS, ec2.SubnetType.PRIVATE_ISOLATED),
+            weight: 2,
+          },
+        ),
+        logs: fc.oneof(
+          { arbitrary: fc.constantFrom<Choice['logs']>('default', 'retention', 'group'), weight: 6 },
+          { arbitrary: fc.constant<Choice['logs']>('group-and-retention'), weight: 1 },
+        ),
       }),
       ([cpu, memory], r) => {
         const c: Choice = { ...r, cpu, memory };

@@ -26,8 +26,9 @@ const ANCHORS = [...Object.values(VPC_CIDR), ...DEFAULT_POOLS, '0.0.0.0/0', '203
  * A block near the VPC, the default pools or elsewhere, of a prefix just around the accepted
  * range: it overlaps the VPC, a pushed route or a default pool often enough to reach each branch.
  */
-const nearBlock = (minPrefix: number, maxPrefix: number) => fc.tuple(fc.constantFrom(...ANCHORS), fc.integer({ min: 0, max: 2 ** 18 }), fc.integer({ min: minPrefix, max: maxPrefix }))
-  .map(([anchor, offset, prefix]) => ipv4.text(ipv4.enclosing(anchor + offset * 16, prefix)));
+const nearBlock = (minPrefix: number, maxPrefix: number) => fc
+  .tuple(fc.constantFrom(...ANCHORS), fc.integer({ min: 0, max: 2 ** 18 }), fc.integer({ min: minPrefix, max: maxPrefix }))
+  .map(([anchor, offset, prefix]) => ipv4.format(ipv4.enclosing(anchor + offset * 16, prefix)));
 const anyBlock = (minPrefix: number, maxPrefix: number) => fc.oneof(
   { arbitrary: nearBlock(minPrefix, maxPrefix), weight: 12 },
   { arbitrary: fc.tuple(octet, octet, octet, octet, fc.integer({ min: 0, max: 40 })).map(([a, b, c, d, m]) => `${a}.${b}.${c}.${d}/${m}`), weight: 1 },
@@ -94,8 +95,17 @@ function vpcOf(stack: ReturnType<typeof testStack>, kind: VpcKind): ec2.IVpc {
 const IMAGE = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
 
 const VALID: Choice = {
-  vpcKind: 'pattern', subnetType: undefined, clientCidr: undefined, allowedCidrs: undefined, port: undefined, routes: undefined, dnsServers: undefined,
-  protocol: OpenVpnProtocol.UDP, routingMode: OpenVpnRoutingMode.NAT, edition: undefined, withImage: true,
+  vpcKind: 'pattern',
+  subnetType: undefined,
+  clientCidr: undefined,
+  allowedCidrs: undefined,
+  port: undefined,
+  routes: undefined,
+  dnsServers: undefined,
+  protocol: OpenVpnProtocol.UDP,
+  routingMode: OpenVpnRoutingMode.NAT,
+  edition: undefined,
+  withImage: true,
 };
 /** Run on every seed: one thing changed from valid props, for each branch that matters. */
 const EXAMPLES: Choice[] = [
@@ -120,8 +130,15 @@ describe('OpenVpnAccessServer with random props', () => {
     const reached = { poolOverlap: 0, fallbackPool: 0, importedVpc: 0 };
     fc.assert(fc.property(
       fc.record<Choice>({
-        vpcKind: fc.oneof({ arbitrary: fc.constant<VpcKind>('pattern'), weight: 3 }, { arbitrary: fc.constant<VpcKind>('imported'), weight: 3 }, { arbitrary: fc.constant<VpcKind>('imported-private-only'), weight: 1 }),
-        subnetType: fc.oneof({ arbitrary: fc.constantFrom<ec2.SubnetType | undefined>(undefined, ec2.SubnetType.PUBLIC), weight: 8 }, { arbitrary: fc.constant(ec2.SubnetType.PRIVATE_WITH_EGRESS), weight: 1 }),
+        vpcKind: fc.oneof(
+          { arbitrary: fc.constant<VpcKind>('pattern'), weight: 3 },
+          { arbitrary: fc.constant<VpcKind>('imported'), weight: 3 },
+          { arbitrary: fc.constant<VpcKind>('imported-private-only'), weight: 1 },
+        ),
+        subnetType: fc.oneof(
+          { arbitrary: fc.constantFrom<ec2.SubnetType | undefined>(undefined, ec2.SubnetType.PUBLIC), weight: 8 },
+          { arbitrary: fc.constant(ec2.SubnetType.PRIVATE_WITH_EGRESS), weight: 1 },
+        ),
         clientCidr: fc.option(anyBlock(14, 31), { nil: undefined }),
         allowedCidrs: fc.option(fc.array(anyBlock(0, 32), { maxLength: 3 }), { nil: undefined }),
         port: fc.option(fc.oneof(
@@ -132,7 +149,10 @@ describe('OpenVpnAccessServer with random props', () => {
         dnsServers: fc.option(fc.array(anyAddress, { maxLength: 2 }), { nil: undefined }),
         protocol: fc.constantFrom(OpenVpnProtocol.UDP, OpenVpnProtocol.TCP),
         routingMode: fc.constantFrom(OpenVpnRoutingMode.NAT, OpenVpnRoutingMode.ROUTED),
-        edition: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.constantFrom(OpenVpnEdition.COMMUNITY, OpenVpnEdition.ACCESS_SERVER), weight: 2 }),
+        edition: fc.oneof(
+          { arbitrary: fc.constant(undefined), weight: 3 },
+          { arbitrary: fc.constantFrom(OpenVpnEdition.COMMUNITY, OpenVpnEdition.ACCESS_SERVER), weight: 2 },
+        ),
         withImage: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
       }),
       (c) => {

@@ -27,7 +27,11 @@ function isHostName(name: string): boolean {
 
 /** A /16 to /20 inside 10.0.0.0/14: often clear of the endpoint VPC's 10.0.0.0/16, sometimes inside it, sometimes the same as another peer's. */
 const peerCidr = fc.oneof(
-  { arbitrary: fc.tuple(fc.integer({ min: 16, max: 20 }), fc.integer({ min: 0, max: 2 ** 18 - 1 })).map(([prefix, offset]) => ipv4.text(ipv4.enclosing(10 * 2 ** 24 + offset * 2 ** 8, prefix))), weight: 4 },
+  {
+    arbitrary: fc.tuple(fc.integer({ min: 16, max: 20 }), fc.integer({ min: 0, max: 2 ** 18 - 1 }))
+      .map(([prefix, offset]) => ipv4.format(ipv4.enclosing(10 * 2 ** 24 + offset * 2 ** 8, prefix))),
+    weight: 4,
+  },
   { arbitrary: fc.constantFrom('10.1.0.0/16', '10.2.0.0/16'), weight: 2 },
 );
 
@@ -102,7 +106,10 @@ describe('PrivateLinkConsumer with random props', () => {
         services: fc.array(fc.integer({ min: 0, max: SERVICES.length - 1 }), { maxLength: 3 }),
         named: fc.array(fc.record({
           service: fc.integer({ min: 0, max: NAMED.length - 1 }),
-          dnsName: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 1 }), weight: 6 }, { arbitrary: fc.option(fc.integer({ min: 0, max: DNS_NAMES.length - 1 }), { nil: undefined }), weight: 2 }),
+          dnsName: fc.oneof(
+            { arbitrary: fc.integer({ min: 0, max: 1 }), weight: 6 },
+            { arbitrary: fc.option(fc.integer({ min: 0, max: DNS_NAMES.length - 1 }), { nil: undefined }), weight: 2 },
+          ),
         }), { maxLength: 2 }),
         peers: fc.array(peer, { maxLength: 3 }),
         dns: fc.integer({ min: 0, max: DNS.length - 1 }),

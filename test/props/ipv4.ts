@@ -10,8 +10,8 @@ export interface Block {
 }
 
 /** `a.b.c.d/n` with every octet 0-255, n 0-32 and no host bits, or `undefined`. */
-export function block(text: string): Block | undefined {
-  const parts = text.split('/');
+export function block(input: string): Block | undefined {
+  const parts = input.split('/');
   if (parts.length !== 2 || !/^\d{1,2}$/.test(parts[1])) {
     return undefined;
   }
@@ -24,8 +24,8 @@ export function block(text: string): Block | undefined {
 }
 
 /** `a.b.c.d` with every octet 0-255, as a number, or `undefined`. */
-export function address(text: string): number | undefined {
-  const octets = text.split('.');
+export function address(input: string): number | undefined {
+  const octets = input.split('.');
   if (octets.length !== 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255)) {
     return undefined;
   }
@@ -43,7 +43,7 @@ export function overlap(a: Block, b: Block): boolean {
 }
 
 /** `a.b.c.d/n` */
-export function text(b: Block): string {
+export function format(b: Block): string {
   return `${[24, 16, 8, 0].map((shift) => Math.floor(b.base / 2 ** shift) % 256).join('.')}/${b.prefix}`;
 }
 

@@ -9,7 +9,7 @@ const DEFAULT_RUNS = 30;
  * number of runs, which `FC_NUM_RUNS` widens for a longer local search.
  */
 export function propertyParameters<T>(name: string, defaultRuns = DEFAULT_RUNS, examples: T[] = []): fc.Parameters<T> {
-  const seed = numberFrom('FC_SEED') ?? (Date.now() ^ Math.floor(Math.random() * 2 ** 31));
+  const seed = numberFrom('FC_SEED') ?? ((Date.now() + Math.floor(Math.random() * 2 ** 31)) % 2 ** 31);
   const numRuns = numberFrom('FC_NUM_RUNS') ?? defaultRuns;
   // eslint-disable-next-line no-console
   console.log(`${name}: fast-check seed ${seed}, ${numRuns} runs and ${examples.length} fixed examples (replay with FC_SEED=${seed})`);

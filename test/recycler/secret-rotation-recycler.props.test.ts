@@ -66,7 +66,10 @@ describe('SecretRotationRecycler with random props', () => {
     fc.assert(fc.property(
       fc.record<Choice>({
         references: fc.array(reference, { maxLength: 3 }),
-        concurrency: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.double({ min: 0, max: 3, noNaN: true })), weight: 1 }),
+        concurrency: fc.oneof(
+          { arbitrary: fc.constant(undefined), weight: 3 },
+          { arbitrary: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.double({ min: 0, max: 3, noNaN: true })), weight: 1 },
+        ),
         clusters: fc.constantFrom<Choice['clusters']>('none', 'given', 'given', 'far'),
         addServices: fc.boolean(),
         cloudTrailEvents: fc.boolean(),

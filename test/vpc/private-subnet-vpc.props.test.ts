@@ -15,7 +15,7 @@ const LARGEST_PREFIX = 28;
 const octet = fc.integer({ min: 0, max: 255 });
 /** A well-formed block of any prefix from 14 to 30, inside 10.0.0.0/8: mostly /16-/28, sometimes just outside. */
 const wellFormed = fc.tuple(fc.integer({ min: 14, max: 30 }), fc.integer({ min: 0, max: 2 ** 24 - 1 }))
-  .map(([prefix, offset]) => ipv4.text(ipv4.enclosing(10 * 2 ** 24 + offset, prefix)));
+  .map(([prefix, offset]) => ipv4.format(ipv4.enclosing(10 * 2 ** 24 + offset, prefix)));
 const anyCidr = fc.oneof(
   { arbitrary: wellFormed, weight: 8 },
   { arbitrary: fc.tuple(octet, octet, octet, octet, fc.integer({ min: 0, max: 40 })).map(([a, b, c, d, m]) => `${a}.${b}.${c}.${d}/${m}`), weight: 1 },
@@ -129,7 +129,11 @@ describe('PrivateSubnetVpc with random props', () => {
     fc.assert(fc.property(
       fc.record<Choice>({
         cidr: anyCidr,
-        maxAzs: fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 4 }, { arbitrary: fc.oneof(fc.integer({ min: -1, max: 6 }), fc.double({ min: 0, max: 4, noNaN: true })), weight: 1 }),
+        maxAzs: fc.oneof(
+          { arbitrary: fc.constant(undefined), weight: 2 },
+          { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 4 },
+          { arbitrary: fc.oneof(fc.integer({ min: -1, max: 6 }), fc.double({ min: 0, max: 4, noNaN: true })), weight: 1 },
+        ),
         natGateways: anyNat,
         regional: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
         envAgnostic: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
@@ -165,7 +169,8 @@ describe('PrivateSubnetVpc with random props', () => {
         const subnets = Object.values(template.findResources('AWS::EC2::Subnet')).map((s) => s.Properties.CidrBlock as string);
         expect(subnets).toHaveLength(2 * m.azs);
         const prefixes = subnets.map((s) => ipv4.block(s)!.prefix).sort((a, b) => a - b);
-        expect(prefixes).toEqual([...Array(m.azs).fill(Math.min(m.privateMask, m.publicMask)), ...Array(m.azs).fill(Math.max(m.privateMask, m.publicMask))]);
+        const [larger, smaller] = [Math.min(m.privateMask, m.publicMask), Math.max(m.privateMask, m.publicMask)];
+        expect(prefixes).toEqual([...Array(m.azs).fill(larger), ...Array(m.azs).fill(smaller)]);
         const vpc = ipv4.block(c.cidr)!;
         const blocks = subnets.map((s) => ipv4.block(s)!);
         // Every subnet inside the VPC, and no two sharing an address.
