@@ -88,9 +88,36 @@ export function complianceFindings(stack: Stack): string[] {
   return compliancePacks().flatMap((pack) => findings(pack, stack).map((f) => `${f.rule} at ${f.path}`));
 }
 
-/** Every acknowledgement recorded under a scope: rule ID, where, and why. */
+/** How Validations records an acknowledgement made without a namespace (aws-cdk-lib core/lib/validation/private/validation-id). */
+const DEFAULT_ACKNOWLEDGEMENT_NAMESPACE = 'Annotation::';
+
+/**
+ * Every acknowledgement recorded under a scope: rule ID, where, and why. `Validations.acknowledge`
+ * stores each in the metadata of the construct it was called on (key
+ * `Validations.ACKNOWLEDGED_RULES_METADATA_KEY`, data `{ [qualifiedId]: reason }`), the ID
+ * qualified as `Annotation::<id>` unless it names another plugin (`CloudFormation-Validate::W3045`);
+ * the default namespace is dropped here, so IDs read as they were written.
+ */
 export function acknowledgements(scope: IConstruct): Array<{ id: string; path: string; reason: string }> {
   return scope.node.findAll().flatMap((c) => c.node.metadata
     .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ id, path: c.node.path, reason }))));
+    .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+      id: id.startsWith(DEFAULT_ACKNOWLEDGEMENT_NAMESPACE) ? id.substring(DEFAULT_ACKNOWLEDGEMENT_NAMESPACE.length) : id,
+      path: c.node.path,
+      reason,
+    }))));
+}
+
+/**
+ * Every rule acknowledged anywhere in the app that holds `scope`, as sorted `id at path` lines,
+ * after synthesis (so that what validations and aspects acknowledge counts too). Called on an
+ * app where the test acknowledged nothing, it is the list a pattern acknowledges on its own,
+ * wherever it put them (its children, the stack, a per-stack singleton).
+ */
+export function acknowledgedRules(scope: IConstruct): string[] {
+  const root = scope.node.root;
+  if (root instanceof App) {
+    root.synth();
+  }
+  return acknowledgements(root).map((a) => `${a.id} at ${a.path}`).sort();
 }

@@ -272,6 +272,11 @@ const SAFE_KEY_PREFIX = /^[0-9A-Za-z!\-_.'/]+$/;
 
 const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/([a-z0-9][a-z0-9!#$&^_.+-]*|\*)$/;
+/**
+ * What CloudFront's WebACLId takes: a WAFv2 web ACL of CloudFront scope (global, in us-east-1) by ARN, or a WAF Classic one by ID.
+ * @see https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html
+ */
+const CLOUDFRONT_WEB_ACL = /^(arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[^/]+\/[0-9a-f-]+|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
 const BROWSER_ORIGIN = /^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/;
 /** A presigned POST can carry at most 5 GB. */
 const MAX_POST_BYTES = 5 * 1024 ** 3;
@@ -348,6 +353,10 @@ export class SecureS3Cdn extends Construct {
     if (props.defaultRootObject !== undefined && !Token.isUnresolved(props.defaultRootObject)
       && (props.defaultRootObject === '' || props.defaultRootObject.startsWith('/'))) {
       throw new GuardedPatternsError(`${subject}: defaultRootObject ('${props.defaultRootObject}') must name an object without a leading slash, such as 'index.html'.`);
+    }
+    if (props.webAclId !== undefined && !Token.isUnresolved(props.webAclId) && !CLOUDFRONT_WEB_ACL.test(props.webAclId)) {
+      throw new GuardedPatternsError(`${subject}: webAclId ('${props.webAclId}') is not a web ACL CloudFront can use; give the ARN of an AWS WAF web ACL `
+        + 'of scope CLOUDFRONT, which lives in us-east-1 (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), or the ID of a WAF Classic web ACL.');
     }
     const uploads = props.uploads ? this.uploadSettings(subject, props.uploads) : undefined;
     this.uploadKeyPrefix = uploads?.keyPrefix ?? DEFAULT_KEY_PREFIX;

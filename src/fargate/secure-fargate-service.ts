@@ -605,7 +605,13 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
   /** The tasks' subnets: private ones by default, never public ones. */
   private selectTaskSubnets(subject: string, vpc: ec2.IVpc, requested: ec2.SubnetSelection | undefined): ec2.SubnetSelection {
     if (requested) {
-      const selected = vpc.selectSubnets(requested).subnets;
+      let selected: ec2.ISubnet[];
+      try {
+        selected = vpc.selectSubnets(requested).subnets;
+      } catch (e) {
+        // ec2.Vpc throws when the VPC has no subnet group of the selected type.
+        throw new GuardedPatternsError(`${subject}: taskSubnets selects no subnet of this VPC (${(e as Error).message}); select subnets the VPC has, such as { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }.`);
+      }
       const publicIds = new Set(vpc.publicSubnets.map((s) => s.node.path));
       const inPublic = selected.filter((s) => publicIds.has(s.node.path));
       if (inPublic.length > 0) {

@@ -297,6 +297,19 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
           + 'Turn on enableDnsSupport and enableDnsHostnames (ec2.Vpc\'s defaults).');
       }
     }
+    // Each route table holds one route per destination: two peers with one block cannot both be routed.
+    const routed = new Map<string, ec2.IVpc>();
+    peerVpcs.forEach((peer, i) => {
+      const block = literalVpcCidr(peer);
+      const other = block && routed.get(formatCidr(block));
+      if (block && other) {
+        throw new GuardedPatternsError(`${this.subject}: peerVpcs[${i}] ('${peer.node.path}') has the same CIDR block (${formatCidr(block)}) as '${other.node.path}'; `
+          + 'a route table holds one route per destination, so the VPC cannot route to both. Give one of them another block.');
+      }
+      if (block) {
+        routed.set(formatCidr(block), peer);
+      }
+    });
     const mine = literalVpcCidr(vpc);
     peers.forEach((peer) => {
       const theirs = literalVpcCidr(peer);

@@ -164,7 +164,13 @@ export class PrivateSubnetVpc extends Construct {
 
     const cidr = props.cidr ?? '10.0.0.0/16';
     const maxAzs = props.maxAzs ?? 3;
-    if (!Token.isUnresolved(maxAzs) && (!Number.isInteger(maxAzs) || maxAzs < 1)) {
+    for (const [prop, value] of [['maxAzs', props.maxAzs], ['natGateways', props.natGateways]] as const) {
+      // How many subnets and gateways exist is fixed in the template: a parameter cannot count them.
+      if (value !== undefined && Token.isUnresolved(value)) {
+        throw new GuardedPatternsError(`${subject}: ${prop} is a value known only at deploy time (${value}); the template holds one set of subnets and NAT gateways per AZ, counted at synth time, so give a number.`);
+      }
+    }
+    if (!Number.isInteger(maxAzs) || maxAzs < 1) {
       throw new GuardedPatternsError(`${subject}: maxAzs (${maxAzs}) must be a whole number of at least 1; use 2 or 3.`);
     }
     const available = stack.availabilityZones.length;
@@ -278,8 +284,8 @@ export class PrivateSubnetVpc extends Construct {
   }
 
   private natGatewayCount(subject: string, requested: number | undefined, azs: number, regional: boolean): number {
-    if (requested === undefined || Token.isUnresolved(requested)) {
-      return requested ?? azs;
+    if (requested === undefined) {
+      return azs;
     }
     if (regional) {
       throw new GuardedPatternsError(`${subject}: natGateways (${requested}) does not apply to a regional NAT gateway, which serves every AZ on its own; leave natGateways unset.`);

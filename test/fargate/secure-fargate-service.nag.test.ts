@@ -16,7 +16,7 @@ import {
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { PrivateSubnetVpc, SecureFargateService, SecureFargateServiceProps } from '../../src';
-import { acknowledgements, complianceFindings, testStack } from '../util';
+import { acknowledgedRules, acknowledgements, complianceFindings, testStack } from '../util';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
 
@@ -173,7 +173,7 @@ describe('SecureFargateService under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI
     const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate });
     const acks = acknowledgements(web);
     // Acknowledgements are recorded under the annotation form of the ID.
-    expect(acks.map((a) => a.id.replace(/^Annotation::/, '')).sort()).toEqual([
+    expect(acks.map((a) => a.id).sort()).toEqual([
       'AwsSolutions-EC23',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-S1',
@@ -198,6 +198,85 @@ describe('SecureFargateService under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI
   test('restricted networks need no acknowledgement of open ingress', () => {
     const { stack, network, image, certificate } = base();
     const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate, allowedCidrs: ['203.0.113.0/24'] });
-    expect(acknowledgements(web).map((a) => a.id.replace(/^Annotation::/, ''))).not.toContain('AwsSolutions-EC23');
+    expect(acknowledgements(web).map((a) => a.id)).not.toContain('AwsSolutions-EC23');
+  });
+});
+
+/**
+ * The exact rules the pattern acknowledges on its own, where the test acknowledges nothing: a new
+ * acknowledgement inside the pattern (or the per-stack recycler it adds) fails here until someone
+ * has read its reason. aws-cdk-lib's own acknowledgements of its CloudFormation validation
+ * findings (`CloudFormation-Validate::...`) come with the resources the pattern creates, and are
+ * listed too.
+ */
+describe('SecureFargateService acknowledges exactly', () => {
+  test.each<[string, (stack: Stack, certificate: acm.ICertificate) => Partial<SecureFargateServiceProps>, string[]]>([
+    ['defaults with a certificate', (_stack, certificate) => ({ certificate }), [
+      'AwsSolutions-EC23 at TestStack/Web/LoadBalancerSecurityGroup',
+      'AwsSolutions-IAM5[Resource::*] at TestStack/Web/ExecutionRole',
+      'AwsSolutions-S1 at TestStack/Web/AccessLogBucket',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
+      'HIPAA.Security-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'HIPAA.Security-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'HIPAA.Security-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
+      'NIST.800.53.R5-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
+      'PCI.DSS.321-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+    ]],
+    ['plain HTTP to a private network', () => ({ allowedCidrs: ['10.0.0.0/8'] }), [
+      'AwsSolutions-IAM5[Resource::*] at TestStack/Web/ExecutionRole',
+      'AwsSolutions-S1 at TestStack/Web/AccessLogBucket',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'HIPAA.Security-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'HIPAA.Security-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+    ]],
+    ['a domain in a hosted zone, secrets from Secrets Manager and Parameter Store', (stack) => ({
+      domainName: 'app.example.com',
+      hostedZone: route53.PublicHostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }),
+      secrets: {
+        DB: ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretCompleteArn(stack, 'Db', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:app/db-AbCdEf'), 'password'),
+        URL: ecs.Secret.fromSsmParameter(ssm.StringParameter.fromSecureStringParameterAttributes(stack, 'Url', { parameterName: '/app/url' })),
+      },
+    }), [
+      'AwsSolutions-EC23 at TestStack/Web/LoadBalancerSecurityGroup',
+      'AwsSolutions-IAM5[Resource::*] at TestStack/SecretRotationRecycler/Policy',
+      'AwsSolutions-IAM5[Resource::*] at TestStack/Web/ExecutionRole',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<WebCluster20B6B362>/*] at TestStack/SecretRotationRecycler/Policy',
+      'AwsSolutions-S1 at TestStack/Web/AccessLogBucket',
+      'AwsSolutions-SQS3 at TestStack/SecretRotationRecycler/DeadLetterQueue',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
+      'HIPAA.Security-LambdaInsideVPC at TestStack/SecretRotationRecycler/Function',
+      'HIPAA.Security-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'HIPAA.Security-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'HIPAA.Security-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
+      'NIST.800.53.R5-LambdaInsideVPC at TestStack/SecretRotationRecycler/Function',
+      'NIST.800.53.R5-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
+      'PCI.DSS.321-LambdaInsideVPC at TestStack/SecretRotationRecycler/Function',
+      'PCI.DSS.321-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+    ]],
+  ])('%s', (_name, props, expected) => {
+    const { stack, network, image, certificate } = base();
+    new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, ...props(stack, certificate) });
+    expect(acknowledgedRules(stack).filter((rule) => !rule.includes(' at TestStack/Network/'))).toEqual(expected);
   });
 });

@@ -783,11 +783,27 @@ describe('SecureFargateService', () => {
       expect(() => ContainerUser.named('a b')).toThrow(/'a b' is not a user or user:group name/);
     });
 
-    test('tokens never give a false error', () => {
+    test('tokens never give a false error, and reach the template as the references they are', () => {
       const { stack, network, image, certificate } = setup();
       const count = new CfnParameter(stack, 'Count', { type: 'Number' }).valueAsNumber;
       const port = new CfnParameter(stack, 'Port', { type: 'Number' }).valueAsNumber;
-      expect(() => new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate, desiredCount: count, containerPort: port, cpu: count })).not.toThrow();
+      const cpu = new CfnParameter(stack, 'Cpu', { type: 'Number' }).valueAsNumber;
+      const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate, desiredCount: count, containerPort: port, cpu });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: { Ref: 'Count' } });
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+        Cpu: { Ref: 'Cpu' },
+        ContainerDefinitions: [Match.objectLike({ PortMappings: [{ ContainerPort: { Ref: 'Port' }, Protocol: 'tcp' }] })],
+      });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: { Ref: 'Port' }, TargetType: 'ip' });
+      // The tasks admit the load balancer on the port, and the load balancer may send to it: both as the reference.
+      const groupOf = (group: ec2.ISecurityGroup) => ({ 'Fn::GetAtt': [stack.getLogicalId(group.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] });
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        GroupId: groupOf(web.securityGroup), SourceSecurityGroupId: groupOf(web.loadBalancerSecurityGroup), IpProtocol: 'tcp', FromPort: { Ref: 'Port' }, ToPort: { Ref: 'Port' },
+      });
+      template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+        GroupId: groupOf(web.loadBalancerSecurityGroup), DestinationSecurityGroupId: groupOf(web.securityGroup), IpProtocol: 'tcp', FromPort: { Ref: 'Port' }, ToPort: { Ref: 'Port' },
+      });
     });
   });
 });

@@ -443,8 +443,22 @@ describe('OpenVpnAccessServer', () => {
         dnsServers: [Token.asString({ 'Fn::ImportValue': 'Dns' })],
         allowedCidrs: [Token.asString({ 'Fn::ImportValue': 'Office' })],
       });
-      expect(() => Template.fromStack(stack)).not.toThrow();
+      const template = Template.fromStack(stack);
       expect(Token.isUnresolved(vpn.clientCidr)).toBe(true);
+      // The tunnel port from the allowed block, both as the imports they are (a rule of its own: a token port cannot be inlined).
+      template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', {
+        GroupId: { 'Fn::GetAtt': [stack.getLogicalId(vpn.securityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] },
+        CidrIp: { 'Fn::ImportValue': 'Office' },
+        IpProtocol: 'udp',
+        FromPort: { 'Fn::ImportValue': 'Port' },
+        ToPort: { 'Fn::ImportValue': 'Port' },
+      }, 1);
+      template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+      // The server's settings carry the client block, the port and the DNS server as the imports.
+      const launchUserData = JSON.stringify(Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
+      for (const name of ['ClientCidr', 'Port', 'Dns', 'VpcCidr']) {
+        expect(launchUserData).toContain(JSON.stringify({ 'Fn::ImportValue': name }));
+      }
     });
   });
 

@@ -1,6 +1,6 @@
 import { Stack, Validations, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateSubnetVpc } from '../../src';
-import { acknowledgements, complianceFindings, testStack } from '../util';
+import { acknowledgedRules, acknowledgements, complianceFindings, testStack } from '../util';
 
 /** The compliance packs' KMS rule on the VPCs' flow log groups, acknowledged as in PrivateSubnetVpc's own nag test. */
 const LOG_ENCRYPTION_REASON = 'CloudWatch Logs encrypts every log group at rest; a customer managed key (flowLogEncryptionKey) is for regimes that require key control, and is tested with PrivateSubnetVpc.';
@@ -61,5 +61,32 @@ describe('PrivateLinkConsumer under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI 
     for (const ack of acks) {
       expect(ack.reason.length).toBeGreaterThan(40);
     }
+  });
+});
+
+/**
+ * The exact rules the pattern acknowledges on its own, where the test acknowledges nothing: a new
+ * acknowledgement inside the pattern fails here until someone has read its reason. aws-cdk-lib's
+ * own acknowledgements of its CloudFormation validation findings (`CloudFormation-Validate::...`)
+ * come with the resources the pattern creates, and are listed too.
+ */
+describe('PrivateLinkConsumer acknowledges exactly', () => {
+  test.each<[string, () => PrivateLinkDns, string[]]>([
+    ['hosted zones', () => PrivateLinkDns.hostedZones(), [
+      'CloudFormation-Validate::W3010 at TestStack',
+    ]],
+    ['Resolver endpoints', () => PrivateLinkDns.resolverEndpoints(), [
+      'CloudFormation-Validate::W3010 at TestStack',
+    ]],
+    ['forwarder instances', () => PrivateLinkDns.forwarderInstances(), [
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:instance/*] at TestStack/Endpoints',
+      'CloudFormation-Validate::W3010 at TestStack',
+    ]],
+  ])('%s', (_name, dns, expected) => {
+    const stack = testStack();
+    const shared = new ec2.Vpc(stack, 'Shared', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), natGateways: 0 });
+    const peer = new ec2.Vpc(stack, 'App', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'), natGateways: 0 });
+    new PrivateLinkConsumer(stack, 'Endpoints', { vpc: shared, services: SERVICES, peerVpcs: [peer], dns: dns() });
+    expect(acknowledgedRules(stack)).toEqual(expected);
   });
 });

@@ -1,6 +1,6 @@
 import { Validations, aws_ec2 as ec2, aws_kms as kms } from 'aws-cdk-lib';
 import { PrivateSubnetVpc, PrivateSubnetVpcProps, SubnetSize } from '../../src';
-import { acknowledgements, complianceFindings, testStack } from '../util';
+import { acknowledgedRules, acknowledgements, complianceFindings, testStack } from '../util';
 
 /** The reason the compliance packs' KMS rule is acknowledged where no key is given. */
 const LOG_ENCRYPTION_REASON = 'CloudWatch Logs encrypts every log group at rest; a customer managed key (flowLogEncryptionKey) is for regimes that require key control, and is tested separately.';
@@ -72,5 +72,59 @@ describe('PrivateSubnetVpc under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI DSS
     for (const ack of acks) {
       expect(ack.reason.length).toBeGreaterThan(40);
     }
+  });
+});
+
+/**
+ * The exact rules the pattern acknowledges on its own, where the test acknowledges nothing: a new
+ * acknowledgement inside the pattern fails here until someone has read its reason. aws-cdk-lib's
+ * own acknowledgements of its CloudFormation validation findings (`CloudFormation-Validate::...`)
+ * come with the resources the pattern creates, and are listed too.
+ */
+describe('PrivateSubnetVpc acknowledges exactly', () => {
+  test.each<[string, PrivateSubnetVpcProps, string[]]>([
+    ['defaults', {}, [
+      'CloudFormation-Validate::F3002 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::F3003 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+    ]],
+    ['a regional NAT gateway', { natGatewayProvider: ec2.NatProvider.regionalGateway() }, [
+      'CloudFormation-Validate::F3002 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::F3003 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet3',
+    ]],
+    ['isolated private subnets over 2 AZs', { natGateways: 0, maxAzs: 2 }, [
+      'CloudFormation-Validate::F3002 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::F3003 at TestStack/Network/Resource/FlowLog',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'HIPAA.Security-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet1',
+      'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW at TestStack/Network/Resource/PublicSubnet2',
+    ]],
+  ])('%s', (_name, props, expected) => {
+    const stack = testStack();
+    new PrivateSubnetVpc(stack, 'Network', props);
+    expect(acknowledgedRules(stack)).toEqual(expected);
   });
 });

@@ -224,9 +224,10 @@ describe('PrivateSubnetVpc', () => {
     expect(() => new PrivateSubnetVpc(stack, 'Network', { cidr })).toThrow(/cidr is a value known only at deploy time .*give the block as text, such as '10.0.0.0\/16'/);
   });
 
-  test('tokens never give a false error', () => {
+  test.each(['maxAzs', 'natGateways'])('fails when %s is known only at deploy time: the template cannot hold a number of subnets or gateways a parameter decides', (prop) => {
     const stack = testStack();
-    const count = new CfnParameter(stack, 'Azs', { type: 'Number' }).valueAsNumber;
-    expect(() => new PrivateSubnetVpc(stack, 'Network', { natGateways: count })).not.toThrow();
+    const count = new CfnParameter(stack, 'Count', { type: 'Number' }).valueAsNumber;
+    expect(() => new PrivateSubnetVpc(stack, 'Network', { [prop]: count })).toThrow(
+      new RegExp(`^PrivateSubnetVpc 'TestStack/Network': ${prop} is a value known only at deploy time \\(.+\\); the template holds one set of subnets and NAT gateways per AZ, counted at synth time, so give a number\\.$`));
   });
 });
