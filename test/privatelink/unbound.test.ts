@@ -21,14 +21,17 @@ function flatten(value: any): string {
   return `<${JSON.stringify(value)}>`;
 }
 
+/** The consumer the forwarders serve: Kinesis Data Streams and Firehose, whose names are not their short names. */
+let consumer: PrivateLinkConsumer;
+
 /** The forwarders' user data scripts, and the unbound.conf each writes, from the synthesized template. */
 function forwarderConfigs(): Array<{ script: string; config: string }> {
   const stack = testStack();
   const shared = new PrivateSubnetVpc(stack, 'Shared', { natGateways: 0 });
   const app = new PrivateSubnetVpc(stack, 'App', { cidr: '10.1.0.0/16', natGateways: 0 });
-  new PrivateLinkConsumer(stack, 'Endpoints', {
+  consumer = new PrivateLinkConsumer(stack, 'Endpoints', {
     vpc: shared.vpc,
-    services: [ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS],
+    services: [ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS, ec2.InterfaceVpcEndpointAwsService.KINESIS_FIREHOSE],
     peerVpcs: [app.vpc],
     dns: PrivateLinkDns.forwarderInstances(),
   });
@@ -101,20 +104,28 @@ describe('PrivateLinkConsumer forwarders: the unbound configuration in user data
     expect(result.status).not.toBe(0);
   });
 
-  test('unbound answers a peer with the resolver\'s private address, and refuses anyone else', () => {
+  test('unbound answers a peer with the resolver\'s private address for every private DNS name of the services, and refuses anyone else', () => {
     // A private network namespace: 169.254.169.253 (a stub VPC resolver that knows the service
-    // name), the forwarder on port 53 with the configuration from the template, a client in the
+    // names), the forwarder on port 53 with the configuration from the template, a client in the
     // peer's block and one outside every block. Nothing outside the namespace is touched.
+    // Wildcard names are asked as the account-specific hosts the SDKs call.
+    const names = consumer.privateDnsNames.map((name) => name.replace(/^\*\./, '111111111111.'));
+    expect(names).toEqual([
+      'kinesis.us-east-1.amazonaws.com',
+      '111111111111.control-kinesis.us-east-1.amazonaws.com',
+      '111111111111.data-kinesis.us-east-1.amazonaws.com',
+      'firehose.us-east-1.amazonaws.com',
+    ]);
     const file = path.join(dir, 'live.conf');
     fs.writeFileSync(file, configs[0]);
     const result = spawnSync('unshare', ['-rn', process.execPath, path.join(__dirname, 'dns-namespace.js'),
-      file, 'kinesis.us-east-1.amazonaws.com', '10.0.7.9', '10.1.32.5', '192.0.2.9'], { encoding: 'utf8', timeout: 30000 });
+      file, names.join(','), '10.0.7.9', '10.1.32.5', '192.0.2.9'], { encoding: 'utf8', timeout: 60000 });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
-      allowed: { rcode: 0, addresses: ['10.0.7.9'] },
+      allowed: Object.fromEntries(names.map((name) => [name, { rcode: 0, addresses: ['10.0.7.9'] }])),
       refused: { rcode: 5, addresses: [] },
-      stubQueries: 1,
+      stubQueries: names.length,
     });
   });
 });
