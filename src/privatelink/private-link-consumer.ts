@@ -1,6 +1,7 @@
 import {
   Aws,
   Stack,
+  Tags,
   Token,
   Validations,
   aws_autoscaling as autoscaling,
@@ -17,12 +18,16 @@ import { embedChecks, throwFinding } from '../checks/embed';
 import { PrivateLinkEndpointPeerIngress } from '../checks/privatelink/private-link-endpoint-peer-ingress';
 import { PrivateLinkPeerDnsMissing } from '../checks/privatelink/private-link-peer-dns-missing';
 import { PrivateLinkPrivateDnsConflict } from '../checks/privatelink/private-link-private-dns-conflict';
-import { dnsSuffixOf, hostLabelOf } from '../checks/privatelink/topology';
+import { dnsSuffixOf } from '../checks/privatelink/topology';
 import { VpcPeeringDnsDisabled } from '../checks/privatelink/vpc-peering-dns-disabled';
 import { VpcPeeringRoutesMissing } from '../checks/privatelink/vpc-peering-routes-missing';
 import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
 import { Ipv4Cidr, blockSize, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
+import { DnsZoneNeed, knownEndpointServices, relativeDnsNamesOf, zonesOf } from '../private/endpoint-dns-names';
 import { GuardedPatternsError } from '../private/errors';
+
+/** The tag the forwarders' launch templates put on their instances, which scopes their attach permission. */
+const FORWARDER_TAG = 'guarded-patterns:dns-forwarder';
 
 /** DNS over UDP and TCP. */
 const DNS_PORTS = [ec2.Port.udp(53), ec2.Port.tcp(53)];
@@ -53,6 +58,23 @@ export interface PrivateLinkConsumerProps {
    * @see https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html
    */
   readonly endpointServiceDnsNames?: { [serviceName: string]: string };
+
+  /**
+   * The private DNS names of AWS services that the construct does not know, keyed by the
+   * service's short name (`ec2.InterfaceVpcEndpointAwsService.X.shortName`, such as
+   * `bedrock-runtime`): the `PrivateDnsNames` that
+   * `aws ec2 describe-vpc-endpoint-services --service-names com.amazonaws.<region>.<short name>`
+   * reports, such as `bedrock-runtime.us-east-1.amazonaws.com`; a name `*.x` is every name
+   * under `x`. Names given here replace the construct's own for that service. The construct knows
+   * ec2, ec2messages, ecr.api, ecr.dkr, ecs, elasticloadbalancing, events, execute-api,
+   * kinesis-firehose, kinesis-streams, kms, lambda, logs, monitoring, secretsmanager, sns, sqs,
+   * ssm, ssmmessages, states and sts (and the FIPS endpoints of kinesis-streams, kms, sqs, ssm
+   * and sts); any other AWS service without names here fails.
+   *
+   * @default - none: every AWS service must be one the construct knows
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html
+   */
+  readonly servicePrivateDnsNames?: { [shortName: string]: string[] };
 
   /**
    * VPCs to peer with `vpc`: the construct creates each peering connection, routes in both
@@ -117,8 +139,17 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   /** The interface endpoints, in the order of `services`. */
   public readonly endpoints: ec2.IInterfaceVpcEndpoint[];
 
-  /** The DNS names the endpoints answer for, in the order of `services` (may hold tokens). */
+  /**
+   * The main DNS name of each endpoint's service, in the order of `services` (may hold tokens).
+   * `privateDnsNames` has all of them.
+   */
   public readonly serviceHostNames: string[];
+
+  /**
+   * Every private DNS name the endpoints answer for, service after service (may hold tokens); a
+   * name `*.x` stands for every name under `x`. Peers resolve each of them to the endpoints.
+   */
+  public readonly privateDnsNames: string[];
 
   /** The endpoints' security group. */
   public readonly securityGroup: ec2.ISecurityGroup;
@@ -136,7 +167,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
    */
   public readonly dnsServers: string[] = [];
 
-  /** The private hosted zones (hosted-zone DNS). */
+  /** The private hosted zones, one per DNS zone of the services (hosted-zone DNS). */
   public readonly hostedZones: route53.IPrivateHostedZone[] = [];
 
   /** The inbound Resolver endpoint (resolver-endpoint DNS). */
@@ -145,7 +176,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   /** The outbound Resolver endpoint, where there are peers (resolver-endpoint DNS). */
   public readonly outboundResolverEndpoint?: resolver.CfnResolverEndpoint;
 
-  /** The forwarding rules, one per service name (resolver-endpoint DNS with peers). */
+  /** The forwarding rules, one per DNS zone of the services (resolver-endpoint DNS with peers). */
   public readonly resolverRules: resolver.CfnResolverRule[] = [];
 
   /** The forwarders' auto-scaling groups, one per AZ (forwarder DNS). */
@@ -160,6 +191,12 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   /** The forwarders' instance role (forwarder DNS). */
   public readonly forwarderRole?: iam.IRole;
 
+  /**
+   * The EC2 API endpoint the forwarders attach their interfaces through, created when their
+   * subnets have no route to the internet (forwarder DNS).
+   */
+  public readonly forwarderEc2Endpoint?: ec2.IInterfaceVpcEndpoint;
+
   private readonly subject: string;
 
   constructor(scope: Construct, id: string, props: PrivateLinkConsumerProps) {
@@ -170,7 +207,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     const dns = props.dns ?? PrivateLinkDns.hostedZones();
     const region = stack.region;
     const suffix = Token.isUnresolved(region) ? Aws.URL_SUFFIX : dnsSuffixOf(region);
-    const services = this.planServices(props.services, props.endpointServiceDnsNames ?? {}, `${region}.${suffix}`);
+    const services = this.planServices(props.services, props.endpointServiceDnsNames ?? {}, props.servicePrivateDnsNames ?? {}, `${region}.${suffix}`);
     const peerVpcs = props.peerVpcs ?? [];
     const peers = [...peerVpcs, ...(props.existingPeerVpcs ?? [])];
     this.checkPeers(vpc, peerVpcs, peers, dns);
@@ -204,12 +241,13 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     }));
     this.endpoints = endpoints;
     this.serviceHostNames = services.map((planned) => planned.host);
+    this.privateDnsNames = services.flatMap((planned) => planned.names);
 
     peerVpcs.forEach((peer, i) => this.peer(vpc, peer, this.peerName(peer, i)));
 
     switch (dns.kind) {
       case PrivateLinkDnsKind.HOSTED_ZONES:
-        services.forEach((planned, i) => this.hostedZone(vpc, peers, planned, endpoints[i]));
+        services.forEach((planned, i) => this.addHostedZones(vpc, peers, planned, endpoints[i]));
         break;
       case PrivateLinkDnsKind.RESOLVER_ENDPOINTS: {
         const endpointsOf = this.resolverEndpoints(vpc, peers, subnets.slice(0, 2), services);
@@ -218,7 +256,22 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         break;
       }
       case PrivateLinkDnsKind.FORWARDER_INSTANCES: {
-        const forwarders = this.forwarders(vpc, peers, subnets.slice(0, 2), dns.forwarderOptions ?? {});
+        const forwarderSubnets = subnets.slice(0, 2);
+        const options = dns.forwarderOptions ?? {};
+        const isolated = forwarderSubnets.filter((subnet) => vpc.isolatedSubnets.some((s) => s.subnetId === subnet.subnetId));
+        const hasEc2 = services.some((planned) => planned.service instanceof ec2.InterfaceVpcEndpointAwsService && planned.service.shortName === 'ec2');
+        // Forwarders attach their interface through the EC2 API, which isolated subnets reach only through an endpoint.
+        if ((options.ec2Endpoint ?? isolated.length > 0) && !hasEc2) {
+          this.forwarderEc2Endpoint = new ec2.InterfaceVpcEndpoint(this, 'ForwarderEc2Endpoint', {
+            vpc,
+            service: ec2.InterfaceVpcEndpointAwsService.EC2,
+            subnets: { subnets },
+            securityGroups: [this.securityGroup],
+            open: false,
+            privateDnsEnabled: true,
+          });
+        }
+        const forwarders = this.forwarders(vpc, peers, forwarderSubnets, options);
         this.forwarderSecurityGroup = forwarders.securityGroup;
         this.forwarderRole = forwarders.role;
         break;
@@ -235,21 +288,56 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   }
 
   private planServices(services: ec2.IInterfaceVpcEndpointService[], dnsNames: { [serviceName: string]: string },
-    regionDomain: string): PlannedService[] {
+    givenNames: { [shortName: string]: string[] }, regionDomain: string): PlannedService[] {
     if (services.length === 0) {
       throw new GuardedPatternsError(`${this.subject}: services is empty; give at least one, such as ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS.`);
     }
+    const problems: string[] = [];
     const seen = new Set<string>();
-    return services.map((service, i) => {
-      const planned = service instanceof ec2.InterfaceVpcEndpointAwsService
-        ? { service, id: pascalCase(service.shortName), host: `${hostLabelOf(service.shortName)}.${regionDomain}`, label: service.shortName }
+    const planned = services.map((service, i) => {
+      const plan = service instanceof ec2.InterfaceVpcEndpointAwsService
+        ? this.planAwsService(service, i, givenNames, regionDomain, problems)
         : this.planEndpointService(service, i, dnsNames);
-      if (seen.has(planned.id)) {
-        throw new GuardedPatternsError(`${this.subject}: services[${i}] (${planned.label}) is listed twice; a VPC takes one endpoint per service. Remove the duplicate.`);
+      if (seen.has(plan.id)) {
+        throw new GuardedPatternsError(`${this.subject}: services[${i}] (${plan.label}) is listed twice; a VPC takes one endpoint per service. Remove the duplicate.`);
       }
-      seen.add(planned.id);
-      return planned;
+      seen.add(plan.id);
+      return plan;
     });
+    if (problems.length > 0) {
+      throw new GuardedPatternsError(`${this.subject}: ${problems.join(' ')}`);
+    }
+    return planned;
+  }
+
+  /** An AWS service with its private DNS names: the user's, or the construct's table. */
+  private planAwsService(service: ec2.InterfaceVpcEndpointAwsService, i: number, givenNames: { [shortName: string]: string[] },
+    regionDomain: string, problems: string[]): PlannedService {
+    const shortName = service.shortName;
+    const id = pascalCase(shortName);
+    const given = Object.prototype.hasOwnProperty.call(givenNames, shortName) ? givenNames[shortName] : undefined;
+    let names: string[];
+    let zoneIds: string[];
+    if (given !== undefined) {
+      const wrong = given.filter((name) => !Token.isUnresolved(name) && !isDnsName(name));
+      if (given.length === 0 || wrong.length > 0) {
+        problems.push(`servicePrivateDnsNames['${shortName}'] (${JSON.stringify(given)}) must list the service's private DNS names, such as ${shortName}.us-east-1.amazonaws.com or *.${shortName}.us-east-1.amazonaws.com.`);
+      }
+      names = given.map((name) => (Token.isUnresolved(name) ? name : name.toLowerCase().replace(/\.$/, '')));
+      zoneIds = zonesOf(names).map((zone, k) => (Token.isUnresolved(zone.zone) ? `Zone${k + 1}` : pascalCase(zone.zone)));
+    } else {
+      const relative = relativeDnsNamesOf(shortName);
+      if (relative === undefined) {
+        problems.push(`services[${i}] (${shortName}) is not one whose private DNS names the construct knows (${knownEndpointServices().join(', ')}). `
+          + `Give its names in servicePrivateDnsNames: { '${shortName}': [...] }, the PrivateDnsNames that aws ec2 describe-vpc-endpoint-services --service-names com.amazonaws.<region>.${shortName} reports.`);
+        return { service, id, host: shortName, label: shortName, names: [], zones: [] };
+      }
+      names = relative.map((name) => `${name}.${regionDomain}`);
+      zoneIds = zonesOf(relative).map((zone) => pascalCase(zone.zone));
+    }
+    const zones = zonesOf(names).map((zone, k) => ({ ...zone, id: k === 0 ? id : `${id}${zoneIds[k]}` }));
+    const host = names.find((name) => !name.startsWith('*.')) ?? names[0]?.replace(/^\*\./, '');
+    return { service, id, host, label: shortName, names, zones };
   }
 
   private planEndpointService(service: ec2.IInterfaceVpcEndpointService, i: number, dnsNames: { [serviceName: string]: string }): PlannedService {
@@ -258,13 +346,17 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       throw new GuardedPatternsError(`${this.subject}: services[${i}] (${service?.name}) is an endpoint service by name, and endpointServiceDnsNames gives no DNS name for it. `
         + 'Add its private DNS name (the one its provider verified), keyed by the service name, or use an ec2.InterfaceVpcEndpointAwsService.');
     }
+    // The provider's verified name, and the names under it that some services answer on.
+    const planned = (id: string, name: string, label: string): PlannedService => ({
+      service, id, host: name, label, names: [name, `*.${name}`], zones: [{ zone: name, apex: true, wildcard: true, id }],
+    });
     if (Token.isUnresolved(host)) {
-      return { service, id: `EndpointService${i + 1}`, host, label: service.name };
+      return planned(`EndpointService${i + 1}`, host, service.name);
     }
-    if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(host) || host.length > 253) {
+    if (!isDnsName(host) || host.startsWith('*.')) {
       throw new GuardedPatternsError(`${this.subject}: endpointServiceDnsNames['${service.name}'] ('${host}') is not a DNS name; give the endpoint service's private DNS name, such as api.example.com.`);
     }
-    return { service, id: pascalCase(host), host: host.toLowerCase(), label: host };
+    return planned(pascalCase(host), host.toLowerCase(), host);
   }
 
   private checkPeers(vpc: ec2.IVpc, peerVpcs: ec2.IVpc[], peers: ec2.IVpc[], dns: PrivateLinkDns): void {
@@ -346,14 +438,20 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     }));
   }
 
-  private hostedZone(vpc: ec2.IVpc, peers: ec2.IVpc[], { id, host, label }: PlannedService, endpoint: ec2.InterfaceVpcEndpoint): void {
-    const zone = new route53.PrivateHostedZone(this, `${id}Zone`, { zoneName: host, vpc, comment: `Answers ${label} with the endpoint of ${this.node.path}` });
-    peers.forEach((peer) => zone.addVpc(peer));
+  private addHostedZones(vpc: ec2.IVpc, peers: ec2.IVpc[], { label, zones }: PlannedService, endpoint: ec2.InterfaceVpcEndpoint): void {
     const target = route53.RecordTarget.fromAlias(new targets.InterfaceVpcEndpointTarget(endpoint));
-    new route53.ARecord(this, `${id}Alias`, { zone, target });
-    // Some services answer on names under their own (account-ID.dkr.ecr..., bucket.s3...).
-    new route53.ARecord(this, `${id}WildcardAlias`, { zone, recordName: '*', target });
-    this.hostedZones.push(zone);
+    for (const { id, zone: zoneName, apex, wildcard } of zones) {
+      const zone = new route53.PrivateHostedZone(this, `${id}Zone`, { zoneName, vpc, comment: `Answers ${label} with the endpoint of ${this.node.path}` });
+      peers.forEach((peer) => zone.addVpc(peer));
+      if (apex) {
+        new route53.ARecord(this, `${id}Alias`, { zone, target });
+      }
+      if (wildcard) {
+        // The names under the zone: account-ID.dkr.ecr..., account-ID.data-kinesis...
+        new route53.ARecord(this, `${id}WildcardAlias`, { zone, recordName: '*', target });
+      }
+      this.hostedZones.push(zone);
+    }
   }
 
   private resolverEndpoints(vpc: ec2.IVpc, peers: ec2.IVpc[], subnets: ec2.ISubnet[], services: PlannedService[]) {
@@ -399,10 +497,10 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       securityGroupIds: [outboundGroup.securityGroupId],
       ipAddresses: subnets.map((subnet) => ({ subnetId: subnet.subnetId })),
     });
-    services.forEach(({ id, host }) => {
+    services.flatMap((planned) => planned.zones).forEach(({ id, zone }) => {
       const rule = new resolver.CfnResolverRule(this, `${id}ResolverRule`, {
         ruleType: 'FORWARD',
-        domainName: host,
+        domainName: zone,
         resolverEndpointId: outbound.attrResolverEndpointId,
         targetIps: addresses.map((ip) => ({ ip, port: '53' })),
       });
@@ -480,6 +578,8 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         requireImdsv2: true,
         blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
       });
+      // On the instances from their launch: their attach permission is scoped by it.
+      Tags.of(launchTemplate).add(FORWARDER_TAG, this.node.addr);
       this.forwarderGroups.push(new autoscaling.AutoScalingGroup(this, `Forwarder${n}`, {
         vpc,
         vpcSubnets: { subnets: [subnet] },
@@ -488,7 +588,9 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         maxCapacity: 1,
       }));
     });
-    new iam.ManagedPolicy(this, 'ForwarderPolicy', {
+    // Named by the interfaces and the launch template's tag, not by the groups, so that it exists
+    // before the groups start their first instances.
+    const policy = new iam.ManagedPolicy(this, 'ForwarderPolicy', {
       roles: [role],
       description: `Lets the DNS forwarders of ${this.node.path} attach their fixed network interfaces`,
       statements: [
@@ -499,15 +601,21 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         new iam.PolicyStatement({
           actions: ['ec2:AttachNetworkInterface'],
           resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-          conditions: { StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': this.forwarderGroups.map((g) => g.autoScalingGroupName) } },
+          conditions: { StringEquals: { [`ec2:ResourceTag/${FORWARDER_TAG}`]: this.node.addr } },
         }),
       ],
     });
+    for (const group of this.forwarderGroups) {
+      group.node.addDependency(policy);
+      if (this.forwarderEc2Endpoint) {
+        group.node.addDependency(this.forwarderEc2Endpoint);
+      }
+    }
     // cdk-nag names the finding by the resource as the template has it, with tokens in <>.
     const shown = (value: string, token: string) => (Token.isUnresolved(value) ? `<${token}>` : value);
     Validations.of(this).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${shown(stack.region, 'AWS::Region')}:${shown(stack.account, 'AWS::AccountId')}:instance/*]`,
-      reason: 'The forwarders\' instance IDs exist only once their auto-scaling groups launch them; the statement is limited to instances tagged with those groups\' names.',
+      reason: 'The forwarders\' instance IDs exist only once their auto-scaling groups launch them; the statement is limited to instances carrying the tag their launch templates set.',
     });
 
     if (options.peerDhcpOptions !== false && peers.length > 0) {
@@ -526,12 +634,23 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   }
 }
 
-/** A service with its endpoint's construct ID, the DNS name it answers for, and how messages name it. */
+/** A service with its endpoint's construct ID, the DNS names it answers for, and how messages name it. */
 interface PlannedService {
   readonly service: ec2.IInterfaceVpcEndpointService;
   readonly id: string;
+  /** The main name. */
   readonly host: string;
   readonly label: string;
+  /** Every private DNS name (`*.x`: the names under x). */
+  readonly names: string[];
+  /** The zones (and Resolver rules) the names need, each with the construct ID its resources start with. */
+  readonly zones: Array<DnsZoneNeed & { readonly id: string }>;
+}
+
+/** A DNS name, or a wildcard name `*.` followed by one. */
+function isDnsName(name: string): boolean {
+  const bare = name.replace(/^\*\./, '').replace(/\.$/, '');
+  return bare.length <= 253 && /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(bare);
 }
 
 /** A construct ID from a short name or DNS name: `ecr.dkr` becomes `EcrDkr`. */

@@ -25,6 +25,17 @@ export interface ForwarderInstancesOptions {
   readonly instanceType?: ec2.InstanceType;
 
   /**
+   * Whether to create an interface endpoint for the EC2 API, through which the forwarders attach
+   * their network interfaces. Without a route to the internet they cannot reach the API otherwise,
+   * never attach, and are replaced every ten minutes while the peers send all their DNS to them.
+   * Turn it off when the VPC already has an EC2 endpoint with private DNS (a second one fails to
+   * deploy); it is never created when `services` holds the EC2 endpoint.
+   *
+   * @default - created when a forwarder subnet is isolated (no route to the internet)
+   */
+  readonly ec2Endpoint?: boolean;
+
+  /**
    * Whether to give each peer a DHCP options set whose DNS servers are the forwarders. The peer
    * then resolves every name through them (the endpoint VPC's resolver answers), which replaces
    * any DHCP options the peer had. Turn it off to point the peers at `dnsServers` yourself (a

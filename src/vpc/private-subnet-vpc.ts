@@ -19,6 +19,7 @@ import { VpcFlowLogsMissing } from '../checks/vpc/vpc-flow-logs-missing';
 import { VpcNatCrossAz } from '../checks/vpc/vpc-nat-cross-az';
 import { VpcNatGatewaysExceedAzs, natGatewaysExceedAzsMessage } from '../checks/vpc/vpc-nat-gateways-exceed-azs';
 import { VpcNatInstance } from '../checks/vpc/vpc-nat-instance';
+import { VpcNatInstanceNoPublicIp } from '../checks/vpc/vpc-nat-instance-no-public-ip';
 import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
 import { Ipv4Cidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError } from '../private/errors';
@@ -53,7 +54,10 @@ export interface PrivateSubnetVpcProps {
    * How private subnets reach the internet: zonal NAT gateways, a regional NAT gateway
    * (`ec2.NatProvider.regionalGateway()`), or NAT instances for development (a warning).
    * Give NAT instances `defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY`: the
-   * pattern lets the VPC's own addresses in, and nothing else needs to reach them.
+   * pattern lets the VPC's own addresses in, and nothing else needs to reach them. NAT instances
+   * also need `associatePublicIpAddress: true`: the public subnets map no public addresses, so
+   * without it (or an Elastic IP) they have none and synth fails with
+   * `GuardedPatterns-VpcNatInstanceNoPublicIp`.
    *
    * @default - zonal NAT gateways (`ec2.NatProvider.gateway()`), one per AZ
    */
@@ -260,6 +264,7 @@ export class PrivateSubnetVpc extends Construct {
       VpcNatGatewaysExceedAzs,
       VpcNatCrossAz,
       VpcNatInstance,
+      VpcNatInstanceNoPublicIp,
       VpcFlowLogsMissing,
       VpcPeeringCidrOverlap,
     ]);

@@ -39,9 +39,9 @@ describe('GuardedPatterns-PrivateLinkPeerDnsMissing', () => {
       'TestStack/Kinesis/Resource',
       'warning',
       "Interface endpoint 'TestStack/Kinesis' (kinesis-streams) has private DNS on in VPC 'TestStack/A', which is peered with VPC 'TestStack/B' by 'TestStack/Peering', "
-      + 'and nothing makes kinesis.<region> resolve to the endpoint there: the peer reaches the public service instead. '
+      + 'and nothing makes kinesis.<region>, *.control-kinesis.<region>, *.data-kinesis.<region> resolve to the endpoint there: the peer reaches the public service instead. '
       + 'Use PrivateLinkConsumer (it turns private DNS off and associates a private hosted zone with every peer, or adds Resolver rules or forwarders), '
-      + 'or associate a private hosted zone of that name, with an alias to the endpoint, with the peer.',
+      + 'or associate a private hosted zone of each of those names, with an alias to the endpoint, with the peer.',
     ]]);
   });
 
@@ -55,7 +55,9 @@ describe('GuardedPatterns-PrivateLinkPeerDnsMissing', () => {
     new ec2.InterfaceVpcEndpoint(zoned.stack, 'KinesisInB', { vpc: zoned.b, service: ec2.InterfaceVpcEndpointAwsService.SQS });
     const other = peered(testStack(new App(), 'Other'));
     new ec2.InterfaceVpcEndpoint(other.stack, 'Kinesis', { vpc: other.a, service: KINESIS });
-    new route53.PrivateHostedZone(other.stack, 'Zone', { zoneName: 'kinesis.us-east-1.amazonaws.com', vpc: other.b });
+    for (const zone of ['kinesis', 'control-kinesis', 'data-kinesis']) {
+      new route53.PrivateHostedZone(other.stack, `Zone-${zone}`, { zoneName: `${zone}.us-east-1.amazonaws.com`, vpc: other.b });
+    }
     expect(ruleHits(other.stack, 'PrivateLinkPeerDnsMissing')).toEqual([]);
 
     const ruled = peered();
@@ -69,6 +71,31 @@ describe('GuardedPatterns-PrivateLinkPeerDnsMissing', () => {
     const options = new ec2.CfnDHCPOptions(dhcp.stack, 'Dhcp', { domainNameServers: ['10.0.0.53'] });
     new ec2.CfnVPCDHCPOptionsAssociation(dhcp.stack, 'DhcpB', { vpcId: dhcp.b.vpcId, dhcpOptionsId: options.ref });
     expect(ruleHits(dhcp.stack, 'PrivateLinkPeerDnsMissing')).toEqual([]);
+  });
+
+  test('fires when the peer resolves kinesis.<region> but not the account-specific names current SDKs call', () => {
+    const zoned = peered();
+    new ec2.InterfaceVpcEndpoint(zoned.stack, 'Kinesis', { vpc: zoned.a, service: KINESIS });
+    new route53.PrivateHostedZone(zoned.stack, 'Zone', { zoneName: 'kinesis.us-east-1.amazonaws.com', vpc: zoned.b });
+    const ruled = peered(testStack(new App(), 'Ruled'));
+    new ec2.InterfaceVpcEndpoint(ruled.stack, 'Kinesis', { vpc: ruled.a, service: KINESIS });
+    ['kinesis', 'data-kinesis'].forEach((zone, i) => {
+      const rule = new resolver.CfnResolverRule(ruled.stack, `Rule${i}`, { ruleType: 'FORWARD', domainName: `${zone}.us-east-1.amazonaws.com`, resolverEndpointId: 'rslvr-out-0123456789abcdef0', targetIps: [{ ip: '10.0.0.10' }] });
+      new resolver.CfnResolverRuleAssociation(ruled.stack, `Rule${i}B`, { resolverRuleId: rule.attrResolverRuleId, vpcId: ruled.b.vpcId });
+    });
+    expect(ruleHits(zoned.stack, 'PrivateLinkPeerDnsMissing')).toEqual([expect.stringContaining('nothing makes *.control-kinesis.<region>, *.data-kinesis.<region> resolve')]);
+    expect(ruleHits(ruled.stack, 'PrivateLinkPeerDnsMissing')).toEqual([expect.stringContaining('nothing makes *.control-kinesis.<region> resolve')]);
+  });
+
+  test('reads Firehose\'s name as firehose.<region>: a zone of that name passes, one named after the short name does not', () => {
+    const right = peered();
+    new ec2.InterfaceVpcEndpoint(right.stack, 'Firehose', { vpc: right.a, service: ec2.InterfaceVpcEndpointAwsService.KINESIS_FIREHOSE });
+    new route53.PrivateHostedZone(right.stack, 'Zone', { zoneName: 'firehose.us-east-1.amazonaws.com', vpc: right.b });
+    expect(ruleHits(right.stack, 'PrivateLinkPeerDnsMissing')).toEqual([]);
+    const wrong = peered(testStack(new App(), 'Wrong'));
+    new ec2.InterfaceVpcEndpoint(wrong.stack, 'Firehose', { vpc: wrong.a, service: ec2.InterfaceVpcEndpointAwsService.KINESIS_FIREHOSE });
+    new route53.PrivateHostedZone(wrong.stack, 'Zone', { zoneName: 'kinesis-firehose.us-east-1.amazonaws.com', vpc: wrong.b });
+    expect(ruleHits(wrong.stack, 'PrivateLinkPeerDnsMissing')).toEqual([expect.stringContaining('(kinesis-firehose) has private DNS on')]);
   });
 
   test('reads the service from an environment-agnostic endpoint too', () => {

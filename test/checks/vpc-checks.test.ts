@@ -29,6 +29,77 @@ describe('GuardedPatternsChecks: network checks on plain aws-cdk-lib resources',
     expect(ruleHits(stack, 'VpcNatCrossAz')).toEqual([]);
   });
 
+  describe('VpcNatInstanceNoPublicIp on a plain ec2.Vpc with NatProvider.instanceV2', () => {
+    const natVpc = (stack: Stack, mapPublicIpOnLaunch: boolean | undefined, associatePublicIpAddress: boolean | undefined) => plainVpc(stack, 'Vpc', {
+      maxAzs: 2,
+      natGatewayProvider: ec2.NatProvider.instanceV2({ instanceType: new ec2.InstanceType('t4g.nano'), associatePublicIpAddress }),
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ],
+    });
+
+    test('public subnets that map no public address, instances that ask for none: one finding per NAT instance', () => {
+      const stack = testStack();
+      natVpc(stack, false, undefined);
+      expect(ruleHits(stack, 'VpcNatInstanceNoPublicIp')).toEqual([1, 2].map((n) => "TestStack/Vpc/Resource: VPC 'TestStack/Vpc': private subnets route 0.0.0.0/0 to instance "
+        + `'TestStack/Vpc/PublicSubnet${n}/NatInstance', which has no public IPv4 address: its subnet 'TestStack/Vpc/PublicSubnet${n}/Subnet' does not map public addresses (MapPublicIpOnLaunch), `
+        + 'no network interface asks for one (AssociatePublicIpAddress) and no Elastic IP is associated. Nothing routed to it reaches the internet. '
+        + 'Give it one: ec2.NatProvider.instanceV2({ ..., associatePublicIpAddress: true }), or an Elastic IP (ec2.CfnEIP with instanceId); '
+        + 'or use NAT gateways (NatProvider.gateway() or NatProvider.regionalGateway()).'));
+    });
+
+    test('associatePublicIpAddress: true passes', () => {
+      const stack = testStack();
+      natVpc(stack, false, true);
+      expect(ruleHits(stack, 'VpcNatInstanceNoPublicIp')).toEqual([]);
+    });
+
+    test('associatePublicIpAddress: false fails even where the subnet maps public addresses', () => {
+      const stack = testStack();
+      natVpc(stack, true, false);
+      expect(ruleHits(stack, 'VpcNatInstanceNoPublicIp')).toHaveLength(2);
+      expect(ruleHits(stack, 'VpcNatInstanceNoPublicIp')[0]).toContain('its network interface sets AssociatePublicIpAddress to false, and no Elastic IP is associated');
+    });
+
+    test('public subnets that map public addresses (ec2.Vpc\'s default) pass', () => {
+      const stack = testStack();
+      natVpc(stack, undefined, undefined);
+      expect(ruleHits(stack, 'VpcNatInstanceNoPublicIp')).toEqual([]);
+    });
+
+    test('an Elastic IP, by EIP InstanceId or by EIPAssociation, passes', () => {
+      const stack = testStack();
+      const vpc = natVpc(stack, false, undefined);
+      const [first, second] = vpc.publicSubnets.map((subnet) => subnet.node.findChild('NatInstance') as ec2.Instance);
+      new ec2.CfnEIP(stack, 'FirstAddress', { instanceId: first.instanceId });
+      const address = new ec2.CfnEIP(stack, 'SecondAddress', { domain: 'vpc' });
+      new ec2.CfnEIPAssociation(stack, 'SecondAssociation', { allocationId: address.attrAllocationId, instanceId: second.instanceId });
+      expect(ruleHits(stack, 'VpcNatInstanceNoPublicIp')).toEqual([]);
+    });
+
+    test('a route to the network interface of an instance without a public address is found too', () => {
+      const stack = testStack();
+      const vpc = new ec2.CfnVPC(stack, 'L1Vpc', { cidrBlock: '10.0.0.0/16' });
+      const publicSubnet = new ec2.CfnSubnet(stack, 'PublicSubnet', { vpcId: vpc.ref, cidrBlock: '10.0.0.0/24', availabilityZone: 'us-east-1a' });
+      const privateSubnet = new ec2.CfnSubnet(stack, 'PrivateSubnet', { vpcId: vpc.ref, cidrBlock: '10.0.1.0/24', availabilityZone: 'us-east-1a' });
+      const eni = new ec2.CfnNetworkInterface(stack, 'NatInterface', { subnetId: publicSubnet.ref, sourceDestCheck: false });
+      new ec2.CfnInstance(stack, 'Nat', { imageId: 'ami-12345678', networkInterfaces: [{ deviceIndex: '0', networkInterfaceId: eni.ref }] });
+      const table = new ec2.CfnRouteTable(stack, 'Table', { vpcId: vpc.ref });
+      new ec2.CfnSubnetRouteTableAssociation(stack, 'Association', { subnetId: privateSubnet.ref, routeTableId: table.ref });
+      new ec2.CfnRoute(stack, 'Default', { routeTableId: table.ref, destinationCidrBlock: '0.0.0.0/0', networkInterfaceId: eni.ref });
+      // An existing interface: its subnet's setting applied when it was created, which the template does not show.
+      expect(ruleHits(stack, 'VpcNatInstanceNoPublicIp')).toEqual([]);
+      const other = new ec2.CfnInstance(stack, 'Other', { imageId: 'ami-12345678', subnetId: publicSubnet.ref });
+      const otherEni = new ec2.CfnNetworkInterface(stack, 'OtherInterface', { subnetId: publicSubnet.ref });
+      new ec2.CfnNetworkInterfaceAttachment(stack, 'Attach', { instanceId: other.ref, networkInterfaceId: otherEni.ref, deviceIndex: '1' });
+      const otherTable = new ec2.CfnRouteTable(stack, 'OtherTable', { vpcId: vpc.ref });
+      new ec2.CfnSubnetRouteTableAssociation(stack, 'OtherAssociation', { subnetId: new ec2.CfnSubnet(stack, 'Private2', { vpcId: vpc.ref, cidrBlock: '10.0.2.0/24' }).ref, routeTableId: otherTable.ref });
+      new ec2.CfnRoute(stack, 'OtherDefault', { routeTableId: otherTable.ref, destinationCidrBlock: '0.0.0.0/0', networkInterfaceId: otherEni.ref });
+      expect(ruleHits(stack, 'VpcNatInstanceNoPublicIp')).toEqual([expect.stringMatching(/^TestStack\/L1Vpc: VPC 'TestStack\/L1Vpc': private subnets route 0\.0\.0\.0\/0 to instance 'TestStack\/Other', which has no public IPv4 address: its subnet 'TestStack\/PublicSubnet' does not map/)]);
+    });
+  });
+
   test('the finding is acknowledged by ID, with a reason', () => {
     const stack = testStack();
     const vpc = plainVpc(stack, 'Vpc', { natGateways: 1 });

@@ -1,11 +1,11 @@
 /**
  * Runs the forwarders' unbound for real, inside a private network namespace (`unshare -rn`, so
  * nothing outside it is touched): a stub stands in for the VPC resolver on 169.254.169.253:53 and
- * answers one service name with a private address; unbound runs with the configuration from the
- * template; clients query it from an address in a peer's block and from one outside every block.
+ * answers the service names with a private address; unbound runs with the configuration from the
+ * template; a client in a peer's block asks for each name, and one outside every block for the first.
  *
- * Usage: unshare -rn node dns-namespace.js <unbound.conf> <name> <answer> <allowed source> <refused source>
- * Prints one JSON line: { allowed: {rcode, addresses}, refused: {rcode, addresses}, stubQueries }.
+ * Usage: unshare -rn node dns-namespace.js <unbound.conf> <name,name,...> <answer> <allowed source> <refused source>
+ * Prints one JSON line: { allowed: {name: {rcode, addresses}}, refused: {rcode, addresses}, stubQueries }.
  */
 const { execFileSync, spawn } = require('child_process');
 const dgram = require('dgram');
@@ -13,7 +13,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const [confPath, name, answer, allowedSource, refusedSource] = process.argv.slice(2);
+const [confPath, nameList, answer, allowedSource, refusedSource] = process.argv.slice(2);
+const names = nameList.split(',').map((n) => n.toLowerCase());
 const RESOLVER = '169.254.169.253';
 const deadline = setTimeout(() => fail('timed out'), 20000);
 
@@ -74,7 +75,7 @@ function startStub() {
   stub.on('message', (msg, rinfo) => {
     queries++;
     const question = readQuestion(msg);
-    const known = question.name.toLowerCase() === name.toLowerCase() && msg.readUInt16BE(question.end - 4) === 1;
+    const known = names.includes(question.name.toLowerCase()) && msg.readUInt16BE(question.end - 4) === 1;
     const header = Buffer.from(msg.subarray(0, 12));
     header.writeUInt16BE(known ? 0x8580 : 0x8583, 2); // response, authoritative, RD, RA; NXDOMAIN when unknown
     header.writeUInt16BE(1, 4);
@@ -87,13 +88,13 @@ function startStub() {
   return new Promise((resolve) => stub.bind(53, RESOLVER, () => resolve({ stub, count: () => queries })));
 }
 
-function ask(source, attempt = 0) {
+function ask(source, name, attempt = 0) {
   return new Promise((resolve, reject) => {
     const client = dgram.createSocket('udp4');
     const timer = setTimeout(() => {
       client.close();
       if (attempt < 20) {
-        setTimeout(() => ask(source, attempt + 1).then(resolve, reject), 200);
+        setTimeout(() => ask(source, name, attempt + 1).then(resolve, reject), 200);
       } else {
         reject(new Error(`no answer for ${source}`));
       }
@@ -131,8 +132,11 @@ async function main() {
   unbound.stderr.on('data', (d) => { stderr += d; });
   unbound.on('exit', (code) => fail(`unbound exited (${code}): ${stderr}`));
   try {
-    const allowed = await ask(allowedSource);
-    const refused = await ask(refusedSource);
+    const allowed = {};
+    for (const name of names) {
+      allowed[name] = await ask(allowedSource, name);
+    }
+    const refused = await ask(refusedSource, names[0]);
     console.log(JSON.stringify({ allowed, refused, stubQueries: count() }));
   } finally {
     unbound.removeAllListeners('exit');

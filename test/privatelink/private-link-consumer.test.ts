@@ -75,9 +75,9 @@ describe('PrivateLinkConsumer', () => {
       expect(consumer.peeringConnections).toHaveLength(1);
     });
 
-    test('answers each service name from a private hosted zone in both VPCs, apex and subdomains', () => {
-      template.resourceCountIs('AWS::Route53::HostedZone', 2);
-      for (const name of ['kinesis.us-east-1.amazonaws.com.', 'dkr.ecr.us-east-1.amazonaws.com.']) {
+    test('answers each private DNS name of each service from a private hosted zone in both VPCs', () => {
+      template.resourceCountIs('AWS::Route53::HostedZone', 4);
+      for (const name of ['kinesis.us-east-1.amazonaws.com.', 'control-kinesis.us-east-1.amazonaws.com.', 'data-kinesis.us-east-1.amazonaws.com.', 'dkr.ecr.us-east-1.amazonaws.com.']) {
         template.hasResourceProperties('AWS::Route53::HostedZone', {
           Name: name,
           VPCs: [{ VPCId: ref(shared), VPCRegion: 'us-east-1' }, { VPCId: ref(app), VPCRegion: 'us-east-1' }],
@@ -85,17 +85,27 @@ describe('PrivateLinkConsumer', () => {
       }
       const records = Object.values(template.findResources('AWS::Route53::RecordSet')).map((r: any) => `${r.Properties.Type} ${r.Properties.Name}`).sort();
       expect(records).toEqual([
+        'A *.control-kinesis.us-east-1.amazonaws.com.',
+        'A *.data-kinesis.us-east-1.amazonaws.com.',
         'A *.dkr.ecr.us-east-1.amazonaws.com.',
-        'A *.kinesis.us-east-1.amazonaws.com.',
         'A dkr.ecr.us-east-1.amazonaws.com.',
         'A kinesis.us-east-1.amazonaws.com.',
       ]);
       template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: '*.data-kinesis.us-east-1.amazonaws.com.',
+        HostedZoneId: { Ref: Match.stringLikeRegexp('^EndpointsKinesisStreamsDataKinesisZone') },
+        AliasTarget: Match.objectLike({ DNSName: Match.objectLike({ 'Fn::Select': [1, Match.anyValue()] }) }),
+      });
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
         Name: 'kinesis.us-east-1.amazonaws.com.',
         AliasTarget: { DNSName: { 'Fn::Select': [1, { 'Fn::Split': [':', { 'Fn::Select': [0, { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointsKinesisStreams'), 'DnsEntries'] }] }] }] } },
       });
-      expect(consumer.hostedZones).toHaveLength(2);
+      expect(consumer.hostedZones).toHaveLength(4);
       expect(consumer.serviceHostNames).toEqual(['kinesis.us-east-1.amazonaws.com', 'dkr.ecr.us-east-1.amazonaws.com']);
+      expect(consumer.privateDnsNames).toEqual([
+        'kinesis.us-east-1.amazonaws.com', '*.control-kinesis.us-east-1.amazonaws.com', '*.data-kinesis.us-east-1.amazonaws.com',
+        'dkr.ecr.us-east-1.amazonaws.com', '*.dkr.ecr.us-east-1.amazonaws.com',
+      ]);
     });
 
     test('has no DNS server addresses, Resolver endpoints or forwarders', () => {
@@ -150,7 +160,7 @@ describe('PrivateLinkConsumer', () => {
 
     test('forwards each service name from the peer to the inbound endpoint', () => {
       template.hasResourceProperties('AWS::Route53Resolver::ResolverEndpoint', { Direction: 'OUTBOUND', IpAddresses: Match.arrayWith([Match.objectLike({ SubnetId: Match.anyValue() })]) });
-      for (const name of ['kinesis.us-east-1.amazonaws.com', 'dkr.ecr.us-east-1.amazonaws.com']) {
+      for (const name of ['kinesis.us-east-1.amazonaws.com', 'control-kinesis.us-east-1.amazonaws.com', 'data-kinesis.us-east-1.amazonaws.com', 'dkr.ecr.us-east-1.amazonaws.com']) {
         template.hasResourceProperties('AWS::Route53Resolver::ResolverRule', {
           RuleType: 'FORWARD',
           DomainName: name,
@@ -158,9 +168,9 @@ describe('PrivateLinkConsumer', () => {
           TargetIps: [{ Ip: '10.0.31.254', Port: '53' }, { Ip: '10.0.63.254', Port: '53' }],
         });
       }
-      template.resourceCountIs('AWS::Route53Resolver::ResolverRuleAssociation', 2);
+      template.resourceCountIs('AWS::Route53Resolver::ResolverRuleAssociation', 4);
       template.hasResourceProperties('AWS::Route53Resolver::ResolverRuleAssociation', { VPCId: ref(app) });
-      expect(consumer.resolverRules).toHaveLength(2);
+      expect(consumer.resolverRules).toHaveLength(4);
       expect(consumer.outboundResolverEndpoint).toBeDefined();
     });
 
@@ -212,12 +222,68 @@ describe('PrivateLinkConsumer', () => {
             Match.objectLike({ Action: 'ec2:AttachNetworkInterface', Resource: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.anyValue() })]) }),
             Match.objectLike({
               Action: 'ec2:AttachNetworkInterface',
-              Condition: { StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': [{ Ref: Match.stringLikeRegexp('^EndpointsForwarder1ASG') }, { Ref: Match.stringLikeRegexp('^EndpointsForwarder2ASG') }] } },
+              Condition: { StringEquals: { 'ec2:ResourceTag/guarded-patterns:dns-forwarder': consumer.node.addr } },
             }),
           ],
         },
       });
       template.resourceCountIs('AWS::IAM::Policy', 0);
+    });
+
+    test('tags the instances at launch with the tag that scopes their permission', () => {
+      const templates = Object.values(template.findResources('AWS::EC2::LaunchTemplate')) as any[];
+      expect(templates).toHaveLength(2);
+      for (const launchTemplate of templates) {
+        expect(launchTemplate.Properties.LaunchTemplateData.TagSpecifications).toEqual(expect.arrayContaining([
+          { ResourceType: 'instance', Tags: expect.arrayContaining([{ Key: 'guarded-patterns:dns-forwarder', Value: consumer.node.addr }]) },
+        ]));
+      }
+    });
+
+    test('the attach permission exists before the groups start their first instances', () => {
+      const resources = template.toJSON().Resources as Record<string, any>;
+      const [policy] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('^Lets the DNS forwarders') } }));
+      // The policy refers to nothing the groups create, so CloudFormation can create it first ...
+      const refs = JSON.stringify(resources[policy]).match(/"(Ref|Fn::GetAtt)":\[?"[A-Za-z0-9]+"/g) ?? [];
+      const groups = Object.keys(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
+      expect(refs.filter((r) => groups.some((g) => r.includes(g)))).toEqual([]);
+      // ... and each group waits for it, and for the EC2 endpoint its isolated subnets attach through.
+      const [endpoint] = Object.keys(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { ServiceName: 'com.amazonaws.us-east-1.ec2' } }));
+      for (const group of groups) {
+        expect(resources[group].DependsOn).toEqual(expect.arrayContaining([policy, endpoint]));
+      }
+    });
+
+    test('isolated subnets get an EC2 API endpoint with private DNS, reachable on 443 from the VPC', () => {
+      const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { ServiceName: 'com.amazonaws.us-east-1.ec2' } })) as any[];
+      expect(endpoints).toHaveLength(1);
+      expect(endpoints[0].Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+      expect(endpoints[0].Properties.SubnetIds).toHaveLength(3);
+      expect(endpoints[0].Properties.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^EndpointsSecurityGroup/), 'GroupId'] }]);
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: 'Interface endpoints of TestStack/Endpoints',
+        SecurityGroupIngress: Match.arrayWith([Match.objectLike({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16' })]),
+      });
+      expect(consumer.forwarderEc2Endpoint).toBeDefined();
+    });
+
+    test('no EC2 endpoint where the subnets reach the internet, where ec2Endpoint is off, or where services holds it', () => {
+      const withNat = (() => {
+        const stack = testStack();
+        const shared = new PrivateSubnetVpc(stack, 'Shared', { natGateways: 2, maxAzs: 2 });
+        const peer = new PrivateSubnetVpc(stack, 'App', { cidr: '10.1.0.0/16', natGateways: 0 });
+        new PrivateLinkConsumer(stack, 'Endpoints', { vpc: shared.vpc, services: [KINESIS], peerVpcs: [peer.vpc], dns: PrivateLinkDns.forwarderInstances() });
+        return Template.fromStack(stack);
+      })();
+      const off = synth({ dns: PrivateLinkDns.forwarderInstances({ ec2Endpoint: false }) });
+      const listed = synth({ services: [KINESIS, ec2.InterfaceVpcEndpointAwsService.EC2], dns: PrivateLinkDns.forwarderInstances() });
+      for (const t of [withNat, off.template, listed.template]) {
+        expect(Object.keys(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { ServiceName: 'com.amazonaws.us-east-1.ec2' } })).length).toBeLessThanOrEqual(1);
+      }
+      expect(withNat.findResources('AWS::EC2::VPCEndpoint', { Properties: { ServiceName: 'com.amazonaws.us-east-1.ec2' } })).toEqual({});
+      expect(off.template.findResources('AWS::EC2::VPCEndpoint', { Properties: { ServiceName: 'com.amazonaws.us-east-1.ec2' } })).toEqual({});
+      expect(off.consumer.forwarderEc2Endpoint).toBeUndefined();
+      expect(listed.consumer.forwarderEc2Endpoint).toBeUndefined();
     });
 
     test('makes the forwarders the peer\'s DNS servers', () => {
@@ -253,6 +319,71 @@ describe('PrivateLinkConsumer', () => {
       new PrivateLinkConsumer(stack, 'Endpoints', { vpc: shared, services: [KINESIS], peerVpcs: [peer], dns: PrivateLinkDns.forwarderInstances({ peerDhcpOptions: false }) });
       expect(() => (stack.node.root as App).synth()).toThrow(
         /Interface endpoint 'TestStack\/Endpoints\/KinesisStreams' \(kinesis-streams\) has private DNS on in VPC 'TestStack\/Shared\/Resource', which is peered with VPC 'TestStack\/App\/Resource'.*GuardedPatterns-PrivateLinkPeerDnsMissing/);
+    });
+  });
+
+  describe('private DNS names from the table, not from the short name', () => {
+    const FIREHOSE = ec2.InterfaceVpcEndpointAwsService.KINESIS_FIREHOSE;
+
+    test('Firehose: its zone is firehose.<region>, not kinesis-firehose.<region>', () => {
+      const { template, consumer } = synth({ services: [FIREHOSE] });
+      template.resourceCountIs('AWS::Route53::HostedZone', 1);
+      template.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'firehose.us-east-1.amazonaws.com.' });
+      expect(consumer.privateDnsNames).toEqual(['firehose.us-east-1.amazonaws.com']);
+    });
+
+    test('Firehose: its Resolver rule is firehose.<region>', () => {
+      const { template } = synth({ services: [FIREHOSE], dns: PrivateLinkDns.resolverEndpoints() });
+      template.resourceCountIs('AWS::Route53Resolver::ResolverRule', 1);
+      template.hasResourceProperties('AWS::Route53Resolver::ResolverRule', { DomainName: 'firehose.us-east-1.amazonaws.com' });
+    });
+
+    test('Kinesis Data Streams: zones for data-kinesis and control-kinesis with * records, and their Resolver rules', () => {
+      const zones = synth({ services: [KINESIS] }).template;
+      for (const zone of ['data-kinesis', 'control-kinesis']) {
+        zones.hasResourceProperties('AWS::Route53::HostedZone', { Name: `${zone}.us-east-1.amazonaws.com.` });
+        zones.hasResourceProperties('AWS::Route53::RecordSet', { Name: `*.${zone}.us-east-1.amazonaws.com.`, Type: 'A' });
+      }
+      const rules = synth({ services: [KINESIS], dns: PrivateLinkDns.resolverEndpoints() }).template;
+      expect(Object.values(rules.findResources('AWS::Route53Resolver::ResolverRule')).map((r: any) => r.Properties.DomainName).sort())
+        .toEqual(['control-kinesis.us-east-1.amazonaws.com', 'data-kinesis.us-east-1.amazonaws.com', 'kinesis.us-east-1.amazonaws.com']);
+    });
+
+    test('an environment-agnostic stack names the zones with the region and URL suffix of the deployment', () => {
+      const stack = testStack(undefined, 'TestStack', { envAgnostic: true });
+      const shared = new ec2.Vpc(stack, 'Shared', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), natGateways: 0, maxAzs: 2 });
+      new PrivateLinkConsumer(stack, 'Endpoints', { vpc: shared, services: [FIREHOSE] });
+      Template.fromStack(stack).hasResourceProperties('AWS::Route53::HostedZone', {
+        Name: { 'Fn::Join': ['', ['firehose.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '.']] },
+      });
+    });
+
+    test('fails for a service the table does not know, naming the prop that gives its names', () => {
+      const n = network();
+      const bedrock = ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME;
+      expect(() => new PrivateLinkConsumer(n.stack, 'Endpoints', { vpc: n.shared, services: [KINESIS, bedrock], peerVpcs: [n.app] })).toThrow(
+        "PrivateLinkConsumer 'TestStack/Endpoints': services[1] (bedrock-runtime) is not one whose private DNS names the construct knows (ec2, ec2messages, ecr.api, ecr.dkr, ecs, "
+        + 'elasticloadbalancing, events, execute-api, kinesis-firehose, kinesis-streams, kinesis-streams-fips, kms, kms-fips, lambda, logs, monitoring, secretsmanager, sns, sqs, sqs-fips, ssm, '
+        + "ssm-fips, ssmmessages, states, sts, sts-fips). Give its names in servicePrivateDnsNames: { 'bedrock-runtime': [...] }, the PrivateDnsNames that "
+        + 'aws ec2 describe-vpc-endpoint-services --service-names com.amazonaws.<region>.bedrock-runtime reports.');
+    });
+
+    test('servicePrivateDnsNames gives the names of a service the table does not know, wildcard names included', () => {
+      const { template, consumer } = synth({
+        services: [ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME],
+        servicePrivateDnsNames: { 'bedrock-runtime': ['bedrock-runtime.us-east-1.amazonaws.com', '*.bedrock-runtime.us-east-1.amazonaws.com'] },
+        dns: PrivateLinkDns.resolverEndpoints(),
+      });
+      template.hasResourceProperties('AWS::Route53Resolver::ResolverRule', { DomainName: 'bedrock-runtime.us-east-1.amazonaws.com' });
+      template.resourceCountIs('AWS::Route53Resolver::ResolverRule', 1);
+      expect(consumer.privateDnsNames).toEqual(['bedrock-runtime.us-east-1.amazonaws.com', '*.bedrock-runtime.us-east-1.amazonaws.com']);
+    });
+
+    test('fails when servicePrivateDnsNames gives no names, or something that is not a DNS name', () => {
+      const n = network();
+      expect(() => new PrivateLinkConsumer(n.stack, 'Endpoints', {
+        vpc: n.shared, services: [ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME, ec2.InterfaceVpcEndpointAwsService.BEDROCK], servicePrivateDnsNames: { 'bedrock-runtime': [], 'bedrock': ['https://bedrock'] },
+      })).toThrow(/servicePrivateDnsNames\['bedrock-runtime'\] \(\[\]\) must list the service's private DNS names.* servicePrivateDnsNames\['bedrock'\] \(\["https:\/\/bedrock"\]\) must list/);
     });
   });
 

@@ -21,14 +21,17 @@ function flatten(value: any): string {
   return `<${JSON.stringify(value)}>`;
 }
 
+/** The consumer the forwarders serve: Kinesis Data Streams and Firehose, whose names are not their short names. */
+let consumer: PrivateLinkConsumer;
+
 /** The forwarders' user data scripts, and the unbound.conf each writes, from the synthesized template. */
 function forwarderConfigs(): Array<{ script: string; config: string }> {
   const stack = testStack();
   const shared = new PrivateSubnetVpc(stack, 'Shared', { natGateways: 0 });
   const app = new PrivateSubnetVpc(stack, 'App', { cidr: '10.1.0.0/16', natGateways: 0 });
-  new PrivateLinkConsumer(stack, 'Endpoints', {
+  consumer = new PrivateLinkConsumer(stack, 'Endpoints', {
     vpc: shared.vpc,
-    services: [ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS],
+    services: [ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS, ec2.InterfaceVpcEndpointAwsService.KINESIS_FIREHOSE],
     peerVpcs: [app.vpc],
     dns: PrivateLinkDns.forwarderInstances(),
   });
@@ -43,30 +46,25 @@ function forwarderConfigs(): Array<{ script: string; config: string }> {
   });
 }
 
-/** Why the real programs cannot run here, or undefined when they can. */
-function missingTools(): string | undefined {
+/**
+ * The real programs these tests run. A missing one fails the tests with the command that installs
+ * it: nothing here is skipped.
+ */
+function requireTools(): void {
   for (const [tool, args] of [['unbound-checkconf', ['-h']], ['unbound', ['-V']], ['ip', ['-V']], ['unshare', ['--version']]] as const) {
     const result = spawnSync(tool, [...args], { encoding: 'utf8' });
     if (result.error) {
-      return `${tool} is not installed (apt-get install unbound iproute2 util-linux)`;
+      throw new Error(`The forwarder tests run the real ${tool}, which is not installed: apt-get install -y unbound iproute2 util-linux`);
     }
   }
   const namespace = spawnSync('unshare', ['-rn', 'true'], { encoding: 'utf8' });
-  return namespace.status === 0 ? undefined : `unshare -rn cannot create a network namespace here: ${namespace.stderr.trim()}`;
-}
-
-const missing = missingTools();
-if (missing && process.env.CI) {
-  // In CI the tools are installed (.ci/run): a missing one is a broken build, not a skip.
-  throw new Error(`The forwarder tests need the real unbound: ${missing}`);
-}
-const withTools = missing ? test.skip : test;
-if (missing) {
-  // eslint-disable-next-line no-console
-  console.warn(`Skipping the forwarder tests that run unbound: ${missing}`);
+  if (namespace.status !== 0) {
+    throw new Error(`unshare -rn cannot create a network namespace here: ${namespace.stderr.trim()}`);
+  }
 }
 
 describe('PrivateLinkConsumer forwarders: the unbound configuration in user data', () => {
+  beforeAll(requireTools);
   const forwarders = forwarderConfigs();
   const configs = forwarders.map((f) => f.config);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'privatelink-unbound-'));
@@ -90,7 +88,7 @@ describe('PrivateLinkConsumer forwarders: the unbound configuration in user data
     }
   });
 
-  withTools('unbound-checkconf accepts it', () => {
+  test('unbound-checkconf accepts it', () => {
     const file = path.join(dir, 'unbound.conf');
     fs.writeFileSync(file, configs[0]);
     const result = spawnSync('unbound-checkconf', [file], { encoding: 'utf8', timeout: 10000 });
@@ -99,27 +97,35 @@ describe('PrivateLinkConsumer forwarders: the unbound configuration in user data
     expect(result.status).toBe(0);
   });
 
-  withTools('unbound-checkconf rejects a broken copy (the check is real)', () => {
+  test('unbound-checkconf rejects a broken copy (the check is real)', () => {
     const file = path.join(dir, 'broken.conf');
     fs.writeFileSync(file, configs[0].replace('access-control: 10.1.0.0/16 allow', 'access-control: 10.1.0.0/16 welcome'));
     const result = spawnSync('unbound-checkconf', [file], { encoding: 'utf8', timeout: 10000 });
     expect(result.status).not.toBe(0);
   });
 
-  withTools('unbound answers a peer with the resolver\'s private address, and refuses anyone else', () => {
+  test('unbound answers a peer with the resolver\'s private address for every private DNS name of the services, and refuses anyone else', () => {
     // A private network namespace: 169.254.169.253 (a stub VPC resolver that knows the service
-    // name), the forwarder on port 53 with the configuration from the template, a client in the
+    // names), the forwarder on port 53 with the configuration from the template, a client in the
     // peer's block and one outside every block. Nothing outside the namespace is touched.
+    // Wildcard names are asked as the account-specific hosts the SDKs call.
+    const names = consumer.privateDnsNames.map((name) => name.replace(/^\*\./, '111111111111.'));
+    expect(names).toEqual([
+      'kinesis.us-east-1.amazonaws.com',
+      '111111111111.control-kinesis.us-east-1.amazonaws.com',
+      '111111111111.data-kinesis.us-east-1.amazonaws.com',
+      'firehose.us-east-1.amazonaws.com',
+    ]);
     const file = path.join(dir, 'live.conf');
     fs.writeFileSync(file, configs[0]);
     const result = spawnSync('unshare', ['-rn', process.execPath, path.join(__dirname, 'dns-namespace.js'),
-      file, 'kinesis.us-east-1.amazonaws.com', '10.0.7.9', '10.1.32.5', '192.0.2.9'], { encoding: 'utf8', timeout: 30000 });
+      file, names.join(','), '10.0.7.9', '10.1.32.5', '192.0.2.9'], { encoding: 'utf8', timeout: 60000 });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
-      allowed: { rcode: 0, addresses: ['10.0.7.9'] },
+      allowed: Object.fromEntries(names.map((name) => [name, { rcode: 0, addresses: ['10.0.7.9'] }])),
       refused: { rcode: 5, addresses: [] },
-      stubQueries: 1,
+      stubQueries: names.length,
     });
   });
 });

@@ -102,18 +102,44 @@ describe('PrivateSubnetVpc', () => {
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
     });
 
+    const natInstances = (associatePublicIpAddress?: boolean) => ec2.NatProvider.instanceV2({
+      instanceType: new ec2.InstanceType('t4g.nano'),
+      defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      associatePublicIpAddress,
+    });
+
     test('NAT instances warn that they suit development only', () => {
-      const { stack } = synth({
-        natGatewayProvider: ec2.NatProvider.instanceV2({
-          instanceType: new ec2.InstanceType('t4g.nano'),
-          defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
-          machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
-        }),
-      });
+      const { stack } = synth({ natGatewayProvider: natInstances(true) });
       Annotations.fromStack(stack).hasWarning('/TestStack/Network/Resource/Resource', Match.stringLikeRegexp('NAT instance.*GuardedPatterns-VpcNatInstance'));
       Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
         SecurityGroupIngress: [{ CidrIp: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Network'), 'CidrBlock'] }, IpProtocol: '-1', Description: 'Traffic to forward from the VPC' }],
       });
+    });
+
+    test('NAT instances with associatePublicIpAddress get a public address on their primary interface', () => {
+      const { template } = synth({ natGatewayProvider: natInstances(true) });
+      template.resourceCountIs('AWS::EC2::Instance', 3);
+      for (const instance of Object.values(template.findResources('AWS::EC2::Instance')) as any[]) {
+        expect(instance.Properties.NetworkInterfaces).toEqual([expect.objectContaining({ DeviceIndex: '0', AssociatePublicIpAddress: true })]);
+      }
+    });
+
+    test('fails when NAT instances have no public address: the public subnets map none (GuardedPatterns-VpcNatInstanceNoPublicIp)', () => {
+      expect(() => synth({ natGatewayProvider: natInstances() }, testStack(testApp(), 'NoPublicIp'))).toThrow(new RegExp(
+        "VPC 'NoPublicIp/Network/Resource': private subnets route 0\\.0\\.0\\.0/0 to instance 'NoPublicIp/Network/Resource/PublicSubnet1/NatInstance', which has no public IPv4 address: "
+        + "its subnet 'NoPublicIp/Network/Resource/PublicSubnet1/Subnet' does not map public addresses \\(MapPublicIpOnLaunch\\).*"
+        + 'associatePublicIpAddress: true.*\\(GuardedPatterns-VpcNatInstanceNoPublicIp\\)'));
+    });
+
+    test('an Elastic IP on each NAT instance is a public address too', () => {
+      const stack = testStack();
+      const network = new PrivateSubnetVpc(stack, 'Network', { natGatewayProvider: natInstances() });
+      network.vpc.publicSubnets.forEach((subnet, i) => {
+        const instance = subnet.node.findChild('NatInstance') as ec2.Instance;
+        new ec2.CfnEIP(stack, `NatAddress${i + 1}`, { instanceId: instance.instanceId });
+      });
+      expect(() => Template.fromStack(stack)).not.toThrow();
     });
 
     test('natGateways 0 makes the private subnets isolated', () => {

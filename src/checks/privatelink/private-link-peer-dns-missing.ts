@@ -29,13 +29,23 @@ export const PrivateLinkPeerDnsMissing = defineCheck({
     if (!found) {
       return [];
     }
-    const { shortName, vpc, label } = found;
-    return peeringsOf(vpc, index)
-      .filter(({ other }) => other !== undefined && !peerResolves(other, label, index))
-      .map(({ peering, other }) => `Interface endpoint '${pathOf(endpoint)}' (${shortName}) has private DNS on in VPC '${pathOf(vpc)}', which is peered with VPC '${pathOf(other!)}' by '${pathOf(peering)}', `
-        + `and nothing makes ${label}.<region> resolve to the endpoint there: the peer reaches the public service instead. `
+    const { shortName, vpc, names, zones } = found;
+    const messages: string[] = [];
+    for (const { peering, other } of peeringsOf(vpc, index)) {
+      if (other === undefined) {
+        continue;
+      }
+      const missing = zones.filter((zone) => !peerResolves(other, zone, index));
+      if (missing.length === 0) {
+        continue;
+      }
+      const unresolved = names.filter((name) => missing.includes(name.replace(/^\*\./, ''))).map((name) => `${name}.<region>`);
+      messages.push(`Interface endpoint '${pathOf(endpoint)}' (${shortName}) has private DNS on in VPC '${pathOf(vpc)}', which is peered with VPC '${pathOf(other)}' by '${pathOf(peering)}', `
+        + `and nothing makes ${unresolved.join(', ')} resolve to the endpoint there: the peer reaches the public service instead. `
         + 'Use PrivateLinkConsumer (it turns private DNS off and associates a private hosted zone with every peer, or adds Resolver rules or forwarders), '
-        + 'or associate a private hosted zone of that name, with an alias to the endpoint, with the peer.');
+        + `or associate a private hosted zone of ${missing.length === 1 ? 'that name' : 'each of those names'}, with an alias to the endpoint, with the peer.`);
+    }
+    return messages;
   },
 });
 

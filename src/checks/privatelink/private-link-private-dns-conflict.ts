@@ -22,13 +22,14 @@ export const PrivateLinkPrivateDnsConflict = defineCheck({
     if (!found) {
       return [];
     }
-    const { shortName, vpc, label } = found;
+    const { shortName, vpc, zones } = found;
     const region = Stack.of(endpoint).region;
-    const host = Token.isUnresolved(region) ? undefined : `${label}.${region}.${dnsSuffixOf(region)}`;
     const messages: string[] = [];
     for (const zone of index.ofType('AWS::Route53::HostedZone') as route53.CfnHostedZone[]) {
       const name = zoneName(zone)?.toLowerCase().replace(/\.$/, '');
-      if (name === undefined || !namesService(name, label) || (host !== undefined && name !== host) || zoneAssociatedWith(zone, vpc) !== true) {
+      const label = name === undefined ? undefined : zones.find((z) => namesService(name, z));
+      if (name === undefined || label === undefined || (!Token.isUnresolved(region) && name !== `${label}.${region}.${dnsSuffixOf(region)}`)
+        || zoneAssociatedWith(zone, vpc) !== true) {
         continue;
       }
       messages.push(`Interface endpoint '${pathOf(endpoint)}' (${shortName}) has private DNS on, and VPC '${pathOf(vpc)}' is associated with hosted zone '${pathOf(zone)}' (${name}): `

@@ -1,4 +1,5 @@
 import { CfnResource, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { relativeDnsNamesOf, zonesOf } from '../../private/endpoint-dns-names';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 
 /**
@@ -6,19 +7,6 @@ import { ResourceIndex, literalString, referencedResource, resolved } from '../.
  * name an AWS service's endpoint answers for. Shared by the checks and PrivateLinkConsumer; not a
  * check itself.
  */
-
-/** Services whose DNS name is not their endpoint short name with the dotted parts reversed. */
-const HOST_LABEL_EXCEPTIONS: Record<string, string> = {
-  'kinesis-streams': 'kinesis',
-};
-
-/**
- * The first labels of an AWS service's DNS name, from the short name of its endpoint service:
- * `ecr.dkr` answers as `dkr.ecr.<region>.amazonaws.com`, `kinesis-streams` as `kinesis.<region>...`.
- */
-export function hostLabelOf(shortName: string): string {
-  return HOST_LABEL_EXCEPTIONS[shortName] ?? shortName.split('.').reverse().join('.');
-}
 
 /** The DNS suffix of AWS service names in a region (`amazonaws.com.cn` in China). */
 export function dnsSuffixOf(region: string): string {
@@ -140,19 +128,26 @@ export function zoneAssociatedWith(zone: CfnResource & { vpcs?: unknown }, vpc: 
   return unknown ? undefined : false;
 }
 
-/** An interface endpoint with private DNS on: its service's short name, VPC and host label. */
+/** An interface endpoint with private DNS on: its service's short name, VPC and private DNS names. */
 export interface PrivateDnsEndpoint {
   readonly shortName: string;
   readonly vpc: ec2.CfnVPC;
-  readonly label: string;
+  /** Its private DNS names relative to the region's domain (`kinesis`, `*.data-kinesis`). */
+  readonly names: readonly string[];
+  /** The zones those names need, relative to the region's domain (`kinesis`, `data-kinesis`). */
+  readonly zones: string[];
 }
 
-/** The endpoint, when it is an interface endpoint of a known service with private DNS on. */
+/**
+ * The endpoint, when it is an interface endpoint with private DNS on, of an AWS service whose
+ * private DNS names are known (src/private/endpoint-dns-names.ts).
+ */
 export function privateDnsEndpoint(endpoint: ec2.CfnVPCEndpoint): PrivateDnsEndpoint | undefined {
   const shortName = endpointShortName(endpoint);
   const vpc = vpcOf(endpoint.vpcId);
-  if (!isInterfaceEndpoint(endpoint) || !privateDnsOn(endpoint) || shortName === undefined || vpc === undefined) {
+  const names = shortName === undefined ? undefined : relativeDnsNamesOf(shortName);
+  if (!isInterfaceEndpoint(endpoint) || !privateDnsOn(endpoint) || shortName === undefined || vpc === undefined || names === undefined) {
     return undefined;
   }
-  return { shortName, vpc, label: hostLabelOf(shortName) };
+  return { shortName, vpc, names, zones: zonesOf(names).map((z) => z.zone) };
 }

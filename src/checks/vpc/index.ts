@@ -5,6 +5,7 @@ import { VpcFlowLogsMissing } from './vpc-flow-logs-missing';
 import { VpcNatCrossAz } from './vpc-nat-cross-az';
 import { VpcNatGatewaysExceedAzs } from './vpc-nat-gateways-exceed-azs';
 import { VpcNatInstance } from './vpc-nat-instance';
+import { VpcNatInstanceNoPublicIp } from './vpc-nat-instance-no-public-ip';
 import { VpcPeeringCidrOverlap } from './vpc-peering-cidr-overlap';
 
 /** The network checks. */
@@ -13,6 +14,7 @@ export const VPC_CHECKS: Check[] = [
   VpcNatGatewaysExceedAzs,
   VpcNatCrossAz,
   VpcNatInstance,
+  VpcNatInstanceNoPublicIp,
   VpcEnvAgnosticAzs,
   VpcFlowLogsMissing,
   VpcPeeringCidrOverlap,

@@ -1,6 +1,7 @@
-import { CfnResource, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { CfnResource, Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Ipv4Cidr, parseCidr } from '../../private/cidr';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
+import { pathOf } from '../embed';
 
 /**
  * Where a VPC's subnets send traffic for 0.0.0.0/0, read from its L1 resources. Shared by the
@@ -76,3 +77,70 @@ export function vpcCidrs(vpc: ec2.CfnVPC, index: ResourceIndex): Ipv4Cidr[] {
   }
   return texts.map((t) => (t === undefined ? undefined : parseCidr(t))).filter((c): c is Ipv4Cidr => c !== undefined);
 }
+
+/**
+ * The instance a route sends traffic to: its InstanceId, or the instance its NetworkInterfaceId
+ * belongs to (listed in the instance's NetworkInterfaces or attached by a NetworkInterfaceAttachment).
+ * `undefined` where the target is not an instance of the app.
+ */
+export function routeInstance(route: ec2.CfnRoute, index: ResourceIndex): ec2.CfnInstance | undefined {
+  const direct = referencedResource(route.instanceId);
+  if (direct instanceof ec2.CfnInstance) {
+    return direct;
+  }
+  const eni = referencedResource(route.networkInterfaceId);
+  if (!(eni instanceof ec2.CfnNetworkInterface)) {
+    return undefined;
+  }
+  const owner = (index.ofType('AWS::EC2::Instance') as ec2.CfnInstance[])
+    .find((instance) => interfacesOf(instance).some((item) => referencedResource(item.networkInterfaceId) === eni));
+  if (owner) {
+    return owner;
+  }
+  const attachment = index.referencing<ec2.CfnNetworkInterfaceAttachment>('AWS::EC2::NetworkInterfaceAttachment', eni, 'networkInterfaceId')[0];
+  const attached = attachment ? referencedResource(attachment.instanceId) : undefined;
+  return attached instanceof ec2.CfnInstance ? attached : undefined;
+}
+
+/** The NetworkInterfaces of an instance as aws-cdk-lib holds them (camelCase; tokens unresolved). */
+export function interfacesOf(instance: ec2.CfnInstance): ec2.CfnInstance.NetworkInterfaceProperty[] {
+  const value = instance.networkInterfaces;
+  return Array.isArray(value) ? value.filter((item) => item !== undefined && typeof item === 'object') as ec2.CfnInstance.NetworkInterfaceProperty[] : [];
+}
+
+/** Why an instance has no public IPv4 address, or `undefined` when it has one or the template cannot tell. */
+export function noPublicAddressReason(instance: ec2.CfnInstance, index: ResourceIndex): string | undefined {
+  if (instance.launchTemplate !== undefined) {
+    return undefined;
+  }
+  const interfaces = interfacesOf(instance);
+  const flag = (item: ec2.CfnInstance.NetworkInterfaceProperty) => resolved(instance, item.associatePublicIpAddress);
+  if (interfaces.some((item) => flag(item) === true || flag(item) === 'true')) {
+    return undefined;
+  }
+  const eniIds = interfaces.map((item) => referencedResource(item.networkInterfaceId)).filter((eni): eni is CfnResource => eni !== undefined);
+  const elasticIps = index.referencing<ec2.CfnEIP>('AWS::EC2::EIP', instance, 'instanceId').length
+    + index.referencing<ec2.CfnEIPAssociation>('AWS::EC2::EIPAssociation', instance, 'instanceId').length
+    + eniIds.reduce((n, eni) => n + index.referencing<ec2.CfnEIPAssociation>('AWS::EC2::EIPAssociation', eni, 'networkInterfaceId').length, 0);
+  if (elasticIps > 0) {
+    return undefined;
+  }
+  const primary = interfaces.find((item) => `${resolved(instance, item.deviceIndex)}` === '0');
+  if (primary && flag(primary) !== undefined) {
+    return 'its network interface sets AssociatePublicIpAddress to false, and no Elastic IP is associated';
+  }
+  if (primary?.networkInterfaceId !== undefined) {
+    // An existing interface: its subnet decided at its creation, which the template does not show.
+    return undefined;
+  }
+  const subnet = referencedResource(primary?.subnetId ?? instance.subnetId);
+  if (!(subnet instanceof ec2.CfnSubnet)) {
+    return undefined;
+  }
+  const maps = resolved(subnet, subnet.mapPublicIpOnLaunch);
+  if (maps === true || maps === 'true' || Token.isUnresolved(maps)) {
+    return undefined;
+  }
+  return `its subnet '${pathOf(subnet)}' does not map public addresses (MapPublicIpOnLaunch), no network interface asks for one (AssociatePublicIpAddress) and no Elastic IP is associated`;
+}
+
