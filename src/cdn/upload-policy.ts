@@ -3,7 +3,7 @@
  * S3's side. Plain functions: the signing handler calls them, and the tests call them directly.
  */
 
-import { randomUUID } from 'crypto';
+import { randomUUID } from 'node:crypto';
 
 /** Who names the uploaded object. */
 export enum KeyNaming {

@@ -122,9 +122,9 @@ describe('SecureS3Cdn under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI DSS and 
 describe('SecureS3Cdn acknowledges exactly', () => {
   test.each<[string, (stack: Stack) => SecureS3CdnProps, string[]]>([
     ['defaults', () => ({}), [
+      'AwsSolutions-CFR3 at TestStack/Cdn/Distribution',
       'AwsSolutions-CFR4 at TestStack/Cdn/Distribution',
       'AwsSolutions-S1 at TestStack/Cdn/LogBucket',
-      'CloudFormation-Validate::W3045 at TestStack/Cdn/LogBucket',
       'HIPAA.Security-S3BucketLoggingEnabled at TestStack/Cdn/LogBucket',
       'HIPAA.Security-S3DefaultEncryptionKMS at TestStack/Cdn/LogBucket',
       'NIST.800.53.R5-S3BucketLoggingEnabled at TestStack/Cdn/LogBucket',
@@ -137,10 +137,10 @@ describe('SecureS3Cdn acknowledges exactly', () => {
       encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
       webAclId: 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/cdn/11111111-2222-3333-4444-555555555555',
     }), [
+      'AwsSolutions-CFR3 at TestStack/Cdn/Distribution',
       'AwsSolutions-CFR4 at TestStack/Cdn/Distribution',
       'AwsSolutions-IAM5[Resource::<CdnBucket0DC12795.Arn>/uploads/*] at TestStack/Cdn/UploadPolicy',
       'AwsSolutions-S1 at TestStack/Cdn/LogBucket',
-      'CloudFormation-Validate::W3045 at TestStack/Cdn/LogBucket',
       'HIPAA.Security-LambdaDLQ at TestStack/Cdn/UploadFunction',
       'HIPAA.Security-LambdaInsideVPC at TestStack/Cdn/UploadFunction',
       'HIPAA.Security-S3BucketLoggingEnabled at TestStack/Cdn/LogBucket',
@@ -157,8 +157,8 @@ describe('SecureS3Cdn acknowledges exactly', () => {
       const certificate = new acm.Certificate(stack, 'Certificate', { domainName: 'cdn.example.com' });
       return { domainNames: ['cdn.example.com'], certificate };
     }, [
+      'AwsSolutions-CFR3 at TestStack/Cdn/Distribution',
       'AwsSolutions-S1 at TestStack/Cdn/LogBucket',
-      'CloudFormation-Validate::W3045 at TestStack/Cdn/LogBucket',
       'HIPAA.Security-S3BucketLoggingEnabled at TestStack/Cdn/LogBucket',
       'HIPAA.Security-S3DefaultEncryptionKMS at TestStack/Cdn/LogBucket',
       'NIST.800.53.R5-S3BucketLoggingEnabled at TestStack/Cdn/LogBucket',

@@ -793,7 +793,7 @@ describe('SecureFargateService', () => {
       template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: { Ref: 'Count' } });
       template.hasResourceProperties('AWS::ECS::TaskDefinition', {
         Cpu: { Ref: 'Cpu' },
-        ContainerDefinitions: [Match.objectLike({ PortMappings: [{ ContainerPort: { Ref: 'Port' }, Protocol: 'tcp' }] })],
+        ContainerDefinitions: Match.arrayWith([Match.objectLike({ PortMappings: [{ ContainerPort: { Ref: 'Port' }, Protocol: 'tcp' }] })]),
       });
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: { Ref: 'Port' }, TargetType: 'ip' });
       // The tasks admit the load balancer on the port, and the load balancer may send to it: both as the reference.

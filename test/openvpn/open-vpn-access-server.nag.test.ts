@@ -128,7 +128,7 @@ describe('OpenVpnAccessServer acknowledges exactly', () => {
   test.each<[string, Omit<OpenVpnAccessServerProps, 'vpc'>, string[]]>([
     ['defaults', {}, [
       'AwsSolutions-EC23 at TestStack/Vpn/SecurityGroup',
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore] at TestStack/Vpn',
+      'AwsSolutions-IAM5[Resource::*] at TestStack/Vpn',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:instance/*] at TestStack/Vpn',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:network-interface/*] at TestStack/Vpn',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:us-east-1:111111111111:secret:openvpn/TestStack-Vpn-A3454426/*] at TestStack/Vpn',
@@ -139,7 +139,7 @@ describe('OpenVpnAccessServer acknowledges exactly', () => {
       'PCI.DSS.321-SecretsManagerRotationEnabled at TestStack/Vpn/Pki',
     ]],
     ['allowed networks, routed mode', { allowedCidrs: ['203.0.113.0/24'], routingMode: OpenVpnRoutingMode.ROUTED }, [
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore] at TestStack/Vpn',
+      'AwsSolutions-IAM5[Resource::*] at TestStack/Vpn',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:instance/*] at TestStack/Vpn',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:network-interface/*] at TestStack/Vpn',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:us-east-1:111111111111:secret:openvpn/TestStack-Vpn-A3454426/*] at TestStack/Vpn',
@@ -151,7 +151,7 @@ describe('OpenVpnAccessServer acknowledges exactly', () => {
     ]],
     ['Access Server', { edition: OpenVpnEdition.ACCESS_SERVER, machineImage: image }, [
       'AwsSolutions-EC23 at TestStack/Vpn/SecurityGroup',
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore] at TestStack/Vpn',
+      'AwsSolutions-IAM5[Resource::*] at TestStack/Vpn',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:instance/*] at TestStack/Vpn',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:us-east-1:111111111111:network-interface/*] at TestStack/Vpn',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:us-east-1:111111111111:secret:openvpn/TestStack-Vpn-A3454426/*] at TestStack/Vpn',

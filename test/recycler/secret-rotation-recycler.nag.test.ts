@@ -107,8 +107,11 @@ describe('SecretRotationRecycler acknowledges exactly', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<ClusterEB0386A7>/*] at TestStack/Recycler/Policy',
       'AwsSolutions-SQS3 at TestStack/Recycler/DeadLetterQueue',
       'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-LambdaConcurrency at TestStack/Recycler/Function',
       'HIPAA.Security-LambdaInsideVPC at TestStack/Recycler/Function',
+      'NIST.800.53.R5-LambdaConcurrency at TestStack/Recycler/Function',
       'NIST.800.53.R5-LambdaInsideVPC at TestStack/Recycler/Function',
+      'PCI.DSS.321-LambdaConcurrency at TestStack/Recycler/Function',
       'PCI.DSS.321-LambdaInsideVPC at TestStack/Recycler/Function',
     ]],
     ['CloudTrail events, a customer managed key', (stack) => ({ cloudTrailEvents: true, encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }), [
@@ -116,8 +119,11 @@ describe('SecretRotationRecycler acknowledges exactly', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<ClusterEB0386A7>/*] at TestStack/Recycler/Policy',
       'AwsSolutions-SQS3 at TestStack/Recycler/DeadLetterQueue',
       'CloudFormation-Validate::W3010 at TestStack',
+      'HIPAA.Security-LambdaConcurrency at TestStack/Recycler/Function',
       'HIPAA.Security-LambdaInsideVPC at TestStack/Recycler/Function',
+      'NIST.800.53.R5-LambdaConcurrency at TestStack/Recycler/Function',
       'NIST.800.53.R5-LambdaInsideVPC at TestStack/Recycler/Function',
+      'PCI.DSS.321-LambdaConcurrency at TestStack/Recycler/Function',
       'PCI.DSS.321-LambdaInsideVPC at TestStack/Recycler/Function',
     ]],
   ])('%s', (_name, props, expected) => {
