@@ -326,4 +326,12 @@ describe('OpenVpnAccessServer boot script, run for real', () => {
     const group = Template.fromStack(stack).toJSON().Resources[Stack.of(vpn).getLogicalId(vpn.autoScalingGroup.node.defaultChild as CfnResource)];
     expect(group.DependsOn).toContain(policy);
   });
+
+  test('the state secret starts with a value CloudFormation generates with its defaults, the placeholder the script recognizes', () => {
+    const secrets = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret');
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0].Properties.GenerateSecretString).toEqual({});
+    expect(secrets[0].Properties.SecretString).toBeUndefined();
+    expect(PLACEHOLDER).toMatch(/^[!-~]{32}$/);
+  });
 });

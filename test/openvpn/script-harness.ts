@@ -121,7 +121,7 @@ export class ServerSandbox {
   /** Runs a shell command line with the sandbox's environment, in a network namespace if named; bounded in time. */
   public run(command: string, netns?: string): SpawnSyncReturns<string> {
     const [program, args] = netns ? ['ip', ['netns', 'exec', netns, 'bash', '-c', command]] : ['bash', ['-c', command]];
-    return spawnSync(program as string, args as string[], { env: this.env, encoding: 'utf8', timeout: 60_000, cwd: this.root });
+    return spawnSync(program as string, args as string[], { env: this.env, encoding: 'utf8', timeout: 240_000, cwd: this.root });
   }
 
   public secret(id: string): string | undefined {
