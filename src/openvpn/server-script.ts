@@ -341,13 +341,17 @@ issue_client() {
   log "issued $name: the profile is in the secret $(profile_secret "$name")"
 }
 
-# Ends a client's open session; it cannot come back, since the CRL now refuses its certificate.
+# Ends a client's open session: client-kill (by the client ID in status 3's CLIENT_LIST) tells the
+# client to restart, and its next attempt meets the new CRL.
 disconnect_client() {
-  local socket="$OVPN_DIR/management.sock"
-  if [ -S "$socket" ]; then
-    printf 'kill %s\nquit\n' "$1" | timeout 10 nc -U -N "$socket" > /dev/null \
-      || log "could not end the open session of $1 now: it ends at its next renegotiation (within an hour)"
-  fi
+  local socket="$OVPN_DIR/management.sock" ids id
+  [ -S "$socket" ] || return 0
+  ids=$(printf 'status 3\\nquit\\n' | timeout 10 nc -U -N "$socket" | awk -F '\\t' -v cn="$1" '
+    $1 == "HEADER" && $2 == "CLIENT_LIST" { for (i = 3; i <= NF; i++) if ($i == "Client ID") c = i - 1 }
+    $1 == "CLIENT_LIST" && $2 == cn && c { print $c }') || log "could not list the open sessions"
+  for id in $ids; do
+    printf 'client-kill %s\\nquit\\n' "$id" | timeout 10 nc -U -N "$socket" > /dev/null || log "could not end the session of $1 now: it ends at its next renegotiation"
+  done
 }
 
 # Revokes the certificate in the client's profile, publishes the CRL, ends the client's session
