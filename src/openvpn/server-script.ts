@@ -346,7 +346,8 @@ issue_client() {
 disconnect_client() {
   local socket="$OVPN_DIR/management.sock" ids id
   [ -S "$socket" ] || return 0
-  ids=$(printf 'status 3\\nquit\\n' | timeout 10 nc -U -N "$socket" | awk -F '\\t' -v cn="$1" '
+  # OpenVPN drops a command's output once quit follows in the same read: give it a second.
+  ids=$({ printf 'status 3\\n'; sleep 1; printf 'quit\\n'; } | timeout 10 nc -U -N "$socket" | awk -F '\\t' -v cn="$1" '
     $1 == "HEADER" && $2 == "CLIENT_LIST" { for (i = 3; i <= NF; i++) if ($i == "Client ID") c = i - 1 }
     $1 == "CLIENT_LIST" && $2 == cn && c { print $c }') || log "could not list the open sessions"
   for id in $ids; do
