@@ -186,7 +186,7 @@ describe('OpenVpnAccessServer: a real client through a real server', () => {
       expect(processes[0].exitCode).toBeNull();
 
       // (a) Her open session ends: the server tells her client to restart, and it does.
-      await waitSince(serverLog, serverMark, /MANAGEMENT: CMD 'client-kill \d+'\n.* SENT CONTROL \[alice\]: 'RESTART'/, 30);
+      await waitSince(serverLog, serverMark, /MANAGEMENT: CMD 'client-kill \d+'[\s\S]*SENT CONTROL \[alice\]: 'RESTART'/, 30);
       const restart = await waitSince(clientLog, clientMark, /SIGUSR1\[soft,server-pushed-connection-reset\] received, process restarting/, 30);
       // (b) Her next attempt meets the new CRL: the same server refuses her certificate, and her
       // client, which tried again after its restart, gets no tunnel.
