@@ -513,6 +513,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     });
 
     this.grantServerPermissions(routeTables, mode);
+    group.node.addDependency(this.node.findChild('ServerPolicy'));
     this.acknowledgeInherent(allowedCidrs);
 
     embedChecks(this, [

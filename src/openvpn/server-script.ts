@@ -4,8 +4,9 @@
  *
  * It is one file per edition, a shared part followed by the edition's own, so that a test can run
  * the very text the template carries. The community edition's commands are `configure` (PKI and
- * server.conf), `network-up` (forwarding and NAT), `issue-client` and `revoke-client`; Access
- * Server's are `backup`, `issue-client` and `revoke-client`.
+ * server.conf), `network-up` (forwarding and NAT), `take-over` (Elastic IP and routes, at every
+ * boot), `issue-client` and `revoke-client`; Access Server's are `backup`, `take-over`,
+ * `issue-client` and `revoke-client`.
  */
 import { OpenVpnEdition } from './edition';
 
@@ -116,10 +117,6 @@ delete_profile() {
   aws_retry secretsmanager delete-secret --secret-id "$(profile_secret "$1")" --force-delete-without-recovery > /dev/null
 }
 
-take_elastic_ip() {
-  aws_retry ec2 associate-address --allocation-id "$OVPN_EIP_ALLOCATION_ID" --instance-id "$(imds instance-id)" --allow-reassociation > /dev/null
-}
-
 # Routing mode: the VPC's route tables send the client block to this instance's interface. The
 # interface changes with every replacement, so each boot takes the routes over.
 take_over_routes() {
@@ -134,8 +131,49 @@ take_over_routes() {
   done
 }
 
+# The Elastic IP, and in routing mode the VPC routes, come to this server last, once it runs: a
+# replacement that fails never takes them from the server it was to replace. Every boot takes them
+# again (openvpn-guarded-address.service), so a server left without them (an update rolled back
+# after its replacement took them) gets them back when it reboots.
+take_over() {
+  if [ "$OVPN_ROUTING_MODE" = routed ]; then take_over_routes; fi
+  aws_retry ec2 associate-address --allocation-id "$OVPN_EIP_ALLOCATION_ID" --instance-id "$(imds instance-id)" --allow-reassociation > /dev/null
+}
+
+# $1: the unit the server runs as.
+install_address_unit() {
+  cat > "$OVPN_SYSTEMD_DIR/openvpn-guarded-address.service" << EOF
+[Unit]
+Description=Take the Elastic IP and the VPC routes of the OpenVPN server
+After=network-online.target $1
+Wants=network-online.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=$OVPN_BIN take-over
+
+[Install]
+WantedBy=multi-user.target
+EOF
+}
+
+# Reads the state secret into SECRET_VALUE and SECRET_STATE: "stored" when it starts with the
+# marker $1, "placeholder" while it holds the random first value CloudFormation gave it (32
+# printable characters). A read that fails, or any other value, ends the script: only a successful
+# read of the placeholder may lead to creating anything.
+read_state_secret() {
+  SECRET_VALUE=$(aws_retry secretsmanager get-secret-value --secret-id "$OVPN_SECRET_ID" --query SecretString --output text) \\
+    || die "could not read the secret $OVPN_SECRET_ID: nothing is created or stored until it can be read"
+  case "$SECRET_VALUE" in
+    "$1"*) SECRET_STATE=stored ;;
+    *) [[ "$SECRET_VALUE" =~ ^[[:graph:]]{32}$ ]] || die "the secret $OVPN_SECRET_ID holds neither this server's data nor CloudFormation's first value: restore its last version"
+      SECRET_STATE=placeholder ;;
+  esac
+}
+
 signal_stack() {
-  aws --region "$OVPN_REGION" cloudformation signal-resource --stack-name "$OVPN_STACK_NAME" \\
+  aws_retry cloudformation signal-resource --stack-name "$OVPN_STACK_NAME" \\
     --logical-resource-id "$OVPN_SIGNAL_RESOURCE" --unique-id "$(imds instance-id)" --status "$1" || true
 }
 
@@ -159,7 +197,6 @@ easyrsa() {
 }
 
 # a.b.c.d/n -> "a.b.c.d mask", the form OpenVPN's server and route options take.
-# a.b.c.d/n -> "a.b.c.d mask", the form OpenVPN's server and route options take.
 cidr_to_route() {
   local net="\${1%/*}" bits="\${1#*/}" mask
   mask=$(( bits == 0 ? 0 : (0xffffffff << (32 - bits)) & 0xffffffff ))
@@ -176,17 +213,21 @@ pki_save() {
   rm -f "$tmp"
 }
 
-# Returns 1 when the secret holds no PKI yet (its first value is a random placeholder).
+# Reads the secret and unpacks the PKI it holds; with $1 = create, a secret that holds none yet
+# gets a new one. Any other case ends the script.
 pki_restore() {
-  local value
-  value=$(aws_retry secretsmanager get-secret-value --secret-id "$OVPN_SECRET_ID" --query SecretString --output text)
-  case "$value" in
-    "$PKI_MARKER"*)
-      rm -rf "$OVPN_DIR/pki" "$OVPN_DIR/tc.key"
-      printf '%s' "\${value#"$PKI_MARKER"}" | base64 -d | tar -C "$OVPN_DIR" -xzf -
-      ;;
-    *) return 1 ;;
-  esac
+  read_state_secret "$PKI_MARKER"
+  if [ "$SECRET_STATE" = stored ]; then
+    rm -rf "$OVPN_DIR/pki" "$OVPN_DIR/tc.key"
+    printf '%s' "\${SECRET_VALUE#"$PKI_MARKER"}" | base64 -d | tar -C "$OVPN_DIR" -xzf -
+    log "PKI restored from $OVPN_SECRET_ID"
+  elif [ "\${1:-}" = create ]; then
+    pki_create
+    pki_save
+    log "PKI created and stored in $OVPN_SECRET_ID"
+  else
+    die "the secret $OVPN_SECRET_ID holds no PKI yet: the server has not finished its first boot"
+  fi
 }
 
 pki_create() {
@@ -235,13 +276,7 @@ write_server_conf() {
 # The PKI (restored from the secret, or created and stored on the very first boot) and server.conf.
 configure() {
   mkdir -p "$OVPN_DIR"
-  if pki_restore; then
-    log "PKI restored from $OVPN_SECRET_ID"
-  else
-    pki_create
-    pki_save
-    log "PKI created and stored in $OVPN_SECRET_ID"
-  fi
+  pki_restore create
   write_server_conf
 }
 
@@ -295,7 +330,7 @@ issue_client() {
   local name="$1" profile
   valid_client_name "$name" server
   lock_changes "$OVPN_DIR/.lock"
-  pki_restore || die "the secret $OVPN_SECRET_ID holds no PKI yet: the server has not finished its first boot"
+  pki_restore
   ! profile_exists "$name" || die "a profile for $name exists already (secret $(profile_secret "$name")): revoke it first, or choose another name"
   easyrsa build-client-full "$name" nopass
   profile=$(mktemp)
@@ -306,13 +341,18 @@ issue_client() {
   log "issued $name: the profile is in the secret $(profile_secret "$name")"
 }
 
-# Ends a client's open session; it cannot come back, since the CRL now refuses its certificate.
+# Ends a client's open session: client-kill (by the client ID in status 3's CLIENT_LIST) tells the
+# client to restart, and its next attempt meets the new CRL.
 disconnect_client() {
-  local socket="$OVPN_DIR/management.sock"
-  if [ -S "$socket" ]; then
-    printf 'kill %s\nquit\n' "$1" | timeout 10 nc -U -N "$socket" > /dev/null \
-      || log "could not end the open session of $1 now: it ends at its next renegotiation (within an hour)"
-  fi
+  local socket="$OVPN_DIR/management.sock" ids id
+  [ -S "$socket" ] || return 0
+  # OpenVPN drops a command's output once quit follows in the same read: give it a second.
+  ids=$({ printf 'status 3\\n'; sleep 1; printf 'quit\\n'; } | timeout 10 nc -U -N "$socket" | awk -F '\\t' -v cn="$1" '
+    $1 == "HEADER" && $2 == "CLIENT_LIST" { for (i = 3; i <= NF; i++) if ($i == "Client ID") c = i - 1 }
+    $1 == "CLIENT_LIST" && $2 == cn && c { print $c }') || log "could not list the open sessions"
+  for id in $ids; do
+    printf 'client-kill %s\\nquit\\n' "$id" | timeout 10 nc -U -N "$socket" > /dev/null || log "could not end the session of $1 now: it ends at its next renegotiation"
+  done
 }
 
 # Revokes the certificate in the client's profile, publishes the CRL, ends the client's session
@@ -321,7 +361,7 @@ revoke_client() {
   local name="$1" profile
   valid_client_name "$name" server
   lock_changes "$OVPN_DIR/.lock"
-  pki_restore || die "the secret $OVPN_SECRET_ID holds no PKI yet"
+  pki_restore
   profile=$(aws_retry secretsmanager get-secret-value --secret-id "$(profile_secret "$name")" --query SecretString --output text) \\
     || die "no profile for $name (secret $(profile_secret "$name"))"
   printf '%s\\n' "$profile" | sed -n '/^<cert>$/,/^<\\/cert>$/p' | sed '1d;$d' > "$OVPN_DIR/pki/issued/$name.crt"
@@ -350,6 +390,7 @@ ExecStart=$OVPN_BIN network-up
 [Install]
 WantedBy=multi-user.target
 EOF
+  install_address_unit openvpn-server@server.service
   systemctl daemon-reload
 }
 
@@ -362,12 +403,12 @@ boot() {
   apt-get -o DPkg::Lock::Timeout=600 install -y -q openvpn easy-rsa iptables netcat-openbsd
   command -v aws > /dev/null || snap install aws-cli --classic
   install -m 0700 "$0" "$OVPN_BIN"
-  take_elastic_ip
   configure
   install_units
-  if [ "$OVPN_ROUTING_MODE" = routed ]; then take_over_routes; fi
   systemctl enable --now openvpn-guarded-network.service openvpn-server@server.service
+  systemctl enable openvpn-guarded-address.service
   systemctl is-active --quiet openvpn-server@server.service || die "openvpn-server@server did not start"
+  take_over
   signal_stack SUCCESS
 }
 
@@ -377,7 +418,8 @@ case "\${1:-boot}" in
   network-up) network_up ;;
   issue-client) issue_client "$2" ;;
   revoke-client) revoke_client "$2" ;;
-  *) die "usage: $0 [boot|configure|network-up|issue-client NAME|revoke-client NAME]" ;;
+  take-over) take_over ;;
+  *) die "usage: $0 [boot|configure|network-up|take-over|issue-client NAME|revoke-client NAME]" ;;
 esac
 `;
 
@@ -446,16 +488,14 @@ as_backup() {
   rm -rf "$dump"
 }
 
-# Returns 1 when the secret holds no databases yet (its first value is a random placeholder).
+# Puts the databases the secret holds in place; a secret that holds none yet leaves the image's
+# own. A read that fails, or a value that is neither, ends the script (read_state_secret).
 as_restore() {
-  local value dump db
-  value=$(aws_retry secretsmanager get-secret-value --secret-id "$OVPN_SECRET_ID" --query SecretString --output text)
-  case "$value" in
-    "$AS_MARKER"*) ;;
-    *) return 1 ;;
-  esac
+  local dump db
+  read_state_secret "$AS_MARKER"
+  if [ "$SECRET_STATE" != stored ]; then return 0; fi
   dump=$(mktemp -d)
-  printf '%s' "\${value#"$AS_MARKER"}" | base64 -d | tar -C "$dump" -xzf -
+  printf '%s' "\${SECRET_VALUE#"$AS_MARKER"}" | base64 -d | tar -C "$dump" -xzf -
   systemctl stop openvpnas
   for db in $AS_DATABASES; do
     rm -f "$AS_DIR/etc/db/$db"
@@ -464,6 +504,7 @@ as_restore() {
   rm -rf "$dump"
   systemctl start openvpnas
   as_wait
+  log "Access Server databases restored from $OVPN_SECRET_ID"
 }
 
 # The settings the construct owns, written at every boot, so a replacement follows the template.
@@ -551,6 +592,7 @@ OnUnitActiveSec=15min
 [Install]
 WantedBy=timers.target
 UNIT
+  install_address_unit openvpnas.service
   systemctl daemon-reload
 }
 
@@ -564,15 +606,15 @@ boot() {
   fi
   command -v aws > /dev/null || snap install aws-cli --classic
   install -m 0700 "$0" "$OVPN_BIN"
-  take_elastic_ip
   as_initialize
-  if as_restore; then log "Access Server databases restored from $OVPN_SECRET_ID"; fi
+  as_restore
   as_configure
   as_wait
   as_backup
   install_units
   systemctl enable --now openvpn-guarded-backup.timer
-  if [ "$OVPN_ROUTING_MODE" = routed ]; then take_over_routes; fi
+  systemctl enable openvpn-guarded-address.service
+  take_over
   signal_stack SUCCESS
 }
 
@@ -581,7 +623,8 @@ case "\${1:-boot}" in
   backup) lock_changes "$AS_DIR/etc/.guarded-lock"; as_backup ;;
   issue-client) issue_client "$2" ;;
   revoke-client) revoke_client "$2" ;;
-  *) die "usage: $0 [boot|backup|issue-client NAME|revoke-client NAME]" ;;
+  take-over) take_over ;;
+  *) die "usage: $0 [boot|backup|take-over|issue-client NAME|revoke-client NAME]" ;;
 esac
 `;
 

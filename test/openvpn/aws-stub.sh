@@ -2,10 +2,15 @@
 # A stand-in for the AWS CLI in tests, with no network: Secrets Manager calls against files in
 # $AWS_STUB_STORE; EC2 and CloudFormation calls are only recorded. Every call is logged to
 # $AWS_STUB_STORE/calls.log; any other call fails, so a script that reaches for another service shows up.
+# AWS_STUB_FAILS='<service> <operation>' makes that call fail every time.
 set -eo pipefail
 while [ "$1" = --region ]; do shift 2; done
 echo "$*" >> "$AWS_STUB_STORE/calls.log"
 service=$1 op=$2; shift 2
+if [ -n "$AWS_STUB_FAILS" ] && [ "$AWS_STUB_FAILS" = "$service $op" ]; then
+  echo "An error occurred (InternalServiceError) when calling the $op operation" >&2
+  exit 254
+fi
 id='' value=''
 while [ $# -gt 0 ]; do
   case "$1" in

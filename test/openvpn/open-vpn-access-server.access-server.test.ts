@@ -5,7 +5,7 @@ import { secretsIn } from '../../src/checks/openvpn/ec2-user-data-secrets';
 import { ACCESS_SERVER_MARKER } from '../../src/openvpn/server-script';
 import { testStack } from '../util';
 import {
-  ADMIN_PASSWORD, FAKE_PUBLIC_ADDRESS, PKI_SECRET, ServerSandbox, TemplateJson,
+  ADMIN_PASSWORD, FAKE_PUBLIC_ADDRESS, PKI_SECRET, PLACEHOLDER, ServerSandbox, TemplateJson,
   addAccessServerStubs, documentCommand, expectInOrder, requireInstalled, serverScriptOf,
 } from './script-harness';
 
@@ -36,6 +36,9 @@ describe('OpenVpnAccessServer (Access Server edition) boot script, run against s
     box.run(`sqlite3 ${box.asDir}/etc/db/config.db "SELECT name || '=' || value FROM config WHERE name LIKE '${prefixOfName}%' ORDER BY name;"`).stdout.trim().split('\n');
   const sql = (box: ServerSandbox, db: string, query: string) => box.run(`sqlite3 ${box.asDir}/etc/db/${db} "${query}"`).stdout.trim();
   const document = (action: string, name: string) => documentCommand(template, sandbox.script, action, name);
+  const ASSOCIATE = 'ec2 associate-address --allocation-id eipalloc-0123456789abcdef0 --instance-id i-0123456789abcdef0 --allow-reassociation';
+  const TIMER = 'systemctl enable --now openvpn-guarded-backup.timer';
+  const takesOver = (l: string) => /^ec2 (associate-address|replace-route|create-route|modify-instance-attribute)/.test(l);
 
   beforeAll(() => {
     requireInstalled(tools, 'sqlite3 shellcheck util-linux');
@@ -106,18 +109,62 @@ describe('OpenVpnAccessServer (Access Server edition) boot script, run against s
 
     const log = calls(sandbox);
     expectInOrder(log, [
-      'ec2 associate-address --allocation-id eipalloc-0123456789abcdef0 --instance-id i-0123456789abcdef0 --allow-reassociation',
       'ovpn-init --batch --force',
+      `secretsmanager get-secret-value --secret-id ${PKI_SECRET}`,
       'sacli --key host.name --value 198.18.0.1 ConfigPut',
       'sacli --user openvpn --new_pass **** SetLocalPassword',
       'sacli start',
       `secretsmanager put-secret-value --secret-id ${PKI_SECRET} --secret-string file://`,
-      'systemctl enable --now openvpn-guarded-backup.timer',
-      'cloudformation signal-resource --stack-name TestStack',
+      TIMER,
     ]);
-    expect(log[log.length - 1]).toMatch(/--status SUCCESS$/);
+    // Once Access Server runs and its databases are saved, and only then: the Elastic IP, then the signal.
+    const last = log.slice(log.indexOf(TIMER) + 1);
+    expect(last.slice(0, 2)).toEqual(['systemctl enable openvpn-guarded-address.service', ASSOCIATE]);
+    expect(last[2]).toMatch(/^cloudformation signal-resource --stack-name TestStack .* --status SUCCESS$/);
+    expect(last).toHaveLength(3);
     expect(log.filter((l) => /^ec2 (modify-instance-attribute|create-route|replace-route)/.test(l))).toEqual([]);
     expect(sandbox.run(`cat ${sandbox.root}/systemd/openvpn-guarded-backup.service`).stdout).toContain(`ExecStart=${sandbox.env.OVPN_BIN} backup`);
+  });
+
+  test('a unit takes the Elastic IP again at every boot, after Access Server', () => {
+    addAccessServerStubs(sandbox);
+    expect(sandbox.run(`bash ${sandbox.script}`).status).toBe(0);
+    const file = `${sandbox.root}/systemd/openvpn-guarded-address.service`;
+    const unit = sandbox.run(`cat ${file}`).stdout.split('\n');
+    expect(unit).toEqual(expect.arrayContaining([
+      'After=network-online.target openvpnas.service',
+      `ExecStart=${sandbox.env.OVPN_BIN} take-over`,
+      'WantedBy=multi-user.target',
+    ]));
+    sandbox.run(`: > ${sandbox.store}/calls.log`);
+    const again = sandbox.run(`${sandbox.env.OVPN_BIN} take-over`);
+    expect(again.status).toBe(0);
+    expect(calls(sandbox)).toEqual([ASSOCIATE]);
+  });
+
+  test('a Secrets Manager read that fails ends the first boot: failure signalled, the databases neither replaced nor stored, the Elastic IP left alone', () => {
+    addAccessServerStubs(sandbox);
+    const result = sandbox.run(`AWS_STUB_FAILS='secretsmanager get-secret-value' bash ${sandbox.script}`);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`could not read the secret ${PKI_SECRET}`);
+    const log = calls(sandbox);
+    expect(log.filter((l) => l.startsWith('secretsmanager put-secret-value'))).toEqual([]);
+    expect(log.filter((l) => l.startsWith('sacli') && l.endsWith('ConfigPut'))).toEqual([]);
+    expect(log.filter(takesOver)).toEqual([]);
+    expect(log[log.length - 1]).toMatch(/cloudformation signal-resource .* --status FAILURE$/);
+    expect(sandbox.secret(PKI_SECRET)).toBe(PLACEHOLDER);
+  });
+
+  test('a secret that holds neither Access Server\'s databases nor the placeholder fails the boot and stores nothing', () => {
+    addAccessServerStubs(sandbox);
+    sandbox.putSecret(PKI_SECRET, 'None');
+    const result = sandbox.run(`bash ${sandbox.script}`);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`the secret ${PKI_SECRET} holds neither this server's data nor CloudFormation's first value`);
+    const log = calls(sandbox);
+    expect(log.filter((l) => l.startsWith('secretsmanager put-secret-value'))).toEqual([]);
+    expect(log[log.length - 1]).toMatch(/--status FAILURE$/);
+    expect(sandbox.secret(PKI_SECRET)).toBe('None');
   });
 
   test('an image that ran its own first-boot setup is not initialized again', () => {
@@ -143,6 +190,11 @@ describe('OpenVpnAccessServer (Access Server edition) boot script, run against s
     expect(result.stderr).toContain(`Access Server databases restored from ${PKI_SECRET}`);
     expect(result.status).toBe(0);
     expect(['SELECT pem FROM ca;', 'SELECT serial, cn, revoked FROM certs;'].map((q) => sql(sandbox, 'certs.db', q))).toEqual(before);
+    // What the secret holds afterwards is the restored CA, not the new image's.
+    sandbox.run(`rm -rf ${sandbox.asDir}`);
+    addAccessServerStubs(sandbox, true);
+    expect(sandbox.run(`bash ${sandbox.script}`).status).toBe(0);
+    expect(sql(sandbox, 'certs.db', 'SELECT pem FROM ca;')).toBe(before[0]);
     expect(sql(sandbox, 'userprop.db', "SELECT value FROM props WHERE user = 'alice' AND name = 'prop_autologin';")).toBe('true');
     expect(setting(sandbox, 'host.name')).toBe(FAKE_PUBLIC_ADDRESS);
     const log = calls(sandbox);
@@ -232,6 +284,12 @@ describe('OpenVpnAccessServer (Access Server edition) boot script, run against s
       const log = calls(box);
       expect(log).toContain('ec2 modify-instance-attribute --instance-id i-0123456789abcdef0 --no-source-dest-check');
       expect(log.filter((l) => l.startsWith('ec2 create-route'))).toHaveLength(6);
+      // The routes and the Elastic IP come last, right before the signal.
+      const last = log.slice(log.indexOf('systemctl enable openvpn-guarded-address.service') + 1);
+      expect(last.slice(0, -2).every(takesOver)).toBe(true);
+      expect(last.slice(0, -2)).toHaveLength(13);
+      expect(last.slice(-2, -1)).toEqual([ASSOCIATE]);
+      expect(last[last.length - 1]).toMatch(/--status SUCCESS$/);
     } finally {
       box.remove();
     }
@@ -244,5 +302,6 @@ describe('OpenVpnAccessServer (Access Server edition) boot script, run against s
     expect(result.stderr).toContain("Access Server does not answer 'sacli status'");
     const log = calls(sandbox);
     expect(log[log.length - 1]).toMatch(/cloudformation signal-resource .* --status FAILURE$/);
+    expect(log.filter(takesOver)).toEqual([]);
   });
 });

@@ -14,6 +14,13 @@ export const FAKE_PUBLIC_ADDRESS = '198.18.0.1';
 export const PKI_SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:pki-AbCdEf';
 export const ADMIN_SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:admin-AbCdEf';
 
+/**
+ * The PKI secret's first value, as CloudFormation generates one with GenerateSecretString's
+ * defaults (32 characters, letters, digits and punctuation, no space), with the characters a
+ * shell could trip on.
+ */
+export const PLACEHOLDER = 'q8"V\'2L\\`7$(Kp)4X;w9N|b3H&d6T*y1';
+
 /** The admin password the tests put in the admin secret, as CloudFormation would generate one. */
 export const ADMIN_PASSWORD = 'Zq8v2Lr7Kp4Xw9Nb3Hd6Ty1Fm5Gc0Js2';
 
@@ -93,7 +100,7 @@ export class ServerSandbox {
     fs.writeFileSync(this.script, scriptText, { mode: 0o700 });
     fs.copyFileSync(path.join(__dirname, 'aws-stub.sh'), path.join(this.root, 'bin', 'aws'));
     fs.chmodSync(path.join(this.root, 'bin', 'aws'), 0o755);
-    this.putSecret(PKI_SECRET, 'a random placeholder CloudFormation generated');
+    this.putSecret(PKI_SECRET, PLACEHOLDER);
     this.putSecret(ADMIN_SECRET, ADMIN_PASSWORD);
   }
 
@@ -114,7 +121,7 @@ export class ServerSandbox {
   /** Runs a shell command line with the sandbox's environment, in a network namespace if named; bounded in time. */
   public run(command: string, netns?: string): SpawnSyncReturns<string> {
     const [program, args] = netns ? ['ip', ['netns', 'exec', netns, 'bash', '-c', command]] : ['bash', ['-c', command]];
-    return spawnSync(program as string, args as string[], { env: this.env, encoding: 'utf8', timeout: 60_000, cwd: this.root });
+    return spawnSync(program as string, args as string[], { env: this.env, encoding: 'utf8', timeout: 240_000, cwd: this.root });
   }
 
   public secret(id: string): string | undefined {
@@ -149,7 +156,8 @@ export function expectInOrder(log: string[], lines: string[]): void {
 /**
  * Stand-ins for what the first boot touches beyond the AWS CLI: apt-get, snap and systemctl
  * only log their calls (systemctl is-active fails when STUB_SERVICE_FAILS is set), and curl
- * answers the instance metadata service with a fixed instance, MAC and interface.
+ * answers the instance metadata service (version 2 only, as the launch template requires) with a
+ * fixed instance, MAC and interface.
  */
 export function addBootStubs(sandbox: ServerSandbox): void {
   const bin = path.join(sandbox.root, 'bin');
@@ -159,13 +167,18 @@ export function addBootStubs(sandbox: ServerSandbox): void {
     'snap': `echo "snap $*" >> ${log}`,
     'systemctl': `echo "systemctl $*" >> ${log}\nif [ "$1" = is-active ] && [ -n "$STUB_SERVICE_FAILS" ]; then exit 3; fi`,
     'curl': [
-      'for last; do :; done',
-      'case "$last" in',
-      '  */api/token) echo token ;;',
+      'for arg; do case "$arg" in http://*) url=$arg ;; esac; done',
+      // IMDSv2, which the launch template requires: a session token by PUT, then sent with every read.
+      'case "$url $*" in',
+      '  *"/api/token "*"-X PUT"*"X-aws-ec2-metadata-token-ttl-seconds: "*) echo token; exit ;;',
+      '  *"/meta-data/"*"X-aws-ec2-metadata-token: token"*) ;;',
+      '  *) echo "stub curl: 401 Unauthorized, no IMDSv2 token: $*" >&2; exit 22 ;;',
+      'esac',
+      'case "$url" in',
       '  */meta-data/instance-id) echo i-0123456789abcdef0 ;;',
       '  */meta-data/mac) echo 0a:00:00:00:00:01 ;;',
       '  */meta-data/network/interfaces/macs/0a:00:00:00:00:01/interface-id) echo eni-0123456789abcdef0 ;;',
-      '  *) echo "stub curl: unexpected $last" >&2; exit 22 ;;',
+      '  *) echo "stub curl: unexpected $url" >&2; exit 22 ;;',
       'esac',
     ].join('\n'),
   };
