@@ -195,7 +195,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
    * The EC2 API endpoint the forwarders attach their interfaces through, created when their
    * subnets have no route to the internet (forwarder DNS).
    */
-  public readonly forwarderEc2Endpoint?: ec2.IInterfaceVpcEndpoint;
+  public readonly forwarderEc2Endpoint?: ec2.InterfaceVpcEndpoint;
 
   private readonly subject: string;
 

@@ -160,8 +160,11 @@ describe('PrivateLinkConsumer with random props', () => {
         }
         const { consumer, template } = built;
         template.resourceCountIs('AWS::EC2::VPCPeeringConnection', created.length);
-        template.resourceCountIs('AWS::EC2::VPCEndpoint', services.length);
+        // Forwarders in the endpoint VPC's isolated subnets reach the EC2 API through an endpoint of their own.
+        const forwarders = c.dns === 2;
+        template.resourceCountIs('AWS::EC2::VPCEndpoint', services.length + (forwarders ? 1 : 0));
         expect(consumer.endpoints).toHaveLength(services.length);
+        expect(consumer.forwarderEc2Endpoint !== undefined).toBe(forwarders);
         // Each peer, created or existing, reaches the endpoints on 443.
         const ingress = JSON.stringify(template.toJSON());
         for (const p of c.peers) {
