@@ -33,6 +33,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/s3-presigned-post@^3',
     '@types/aws-lambda@^8',
     'esbuild@^0.25',
+    // Runs AWS Control Tower's proactive controls (cfn-guard rules) over the example apps in the scanner test.
+    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
   ],
 
   // jsii targets, packaged by the release pipeline.
