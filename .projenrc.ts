@@ -110,7 +110,7 @@ project.testTask.prependSpawn(project.preCompileTask);
 
 // `npm run readme`: writes the check catalogue and the cost table into the README (a test fails when either is stale).
 project.addTask('readme', {
-  description: 'Write the check catalogue and the cost of the defaults into README.md',
+  description: 'Write the check catalogue, the cost of the defaults and the Control Tower table into README.md',
   exec: 'ts-node --project scripts/tsconfig.json scripts/write-readme.ts',
 });
 
