@@ -83,6 +83,8 @@ interface Scanned {
 
 let scanned: Scanned;
 
+// Synthesizing seven example apps and seventeen variants, then both scanners, takes about two
+// minutes of CPU; the time limit leaves room for a busy machine.
 beforeAll(async () => {
   const examples = synthesizeExamples();
   const variants = synthesizeVariants();
@@ -90,7 +92,6 @@ beforeAll(async () => {
   const lint = runCfnLint([...examples, ...variants].map((t) => t.templatePath));
   const controls = runControlTower(examples.map((t) => t.templatePath));
   scanned = { examples, variants, lint: await lint, controls };
-// Synthesizing seven apps and twenty variants, then both scanners, takes about two minutes of CPU.
 }, 900_000);
 
 function owner(templatePath: string, logicalId: string): Owner {
