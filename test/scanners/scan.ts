@@ -60,7 +60,8 @@ export interface ControlFinding {
   /** The control ID, such as `CT.EC2.PR.10`. */
   readonly control: string;
   readonly templatePath: string;
-  readonly logicalId: string;
+  /** The failing resource; cfn-guard reports some failures of a rule's helper clauses on no resource. */
+  readonly logicalId?: string;
 }
 
 const RULES_DIR = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');

@@ -141,10 +141,11 @@ describe('cfn-lint', () => {
 });
 
 describe('AWS Control Tower proactive controls', () => {
+  /** Each finding with its owner; one on no resource stays without a pattern and matches nothing listed. */
   function located(): Array<ControlFinding & Owner & { example: string }> {
     return scanned.controls.map((f) => ({
       ...f,
-      ...owner(f.templatePath, f.logicalId),
+      ...(f.logicalId ? owner(f.templatePath, f.logicalId) : { resource: '(no resource named)' }),
       example: scanned.examples.find((t) => t.templatePath === f.templatePath)!.example,
     }));
   }
