@@ -33,6 +33,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/s3-presigned-post@^3',
     '@types/aws-lambda@^8',
     'esbuild@^0.25',
+    // Runs AWS Control Tower's proactive controls (cfn-guard rules) over the example apps in the scanner test.
+    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
   ],
 
   // jsii targets, packaged by the release pipeline.
@@ -118,7 +120,7 @@ project.testTask.prependSpawn(provision);
 
 // `npm run readme`: writes the check catalogue and the cost table into the README (a test fails when either is stale).
 project.addTask('readme', {
-  description: 'Write the check catalogue and the cost of the defaults into README.md',
+  description: 'Write the check catalogue, the cost of the defaults and the Control Tower table into README.md',
   exec: 'ts-node --project scripts/tsconfig.json scripts/write-readme.ts',
 });
 

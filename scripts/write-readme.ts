@@ -1,9 +1,11 @@
 /**
- * Writes the generated sections of README.md between their markers: the check catalogue and the
- * cost of each pattern's defaults. `npm run readme`; a test fails when either is stale.
+ * Writes the generated sections of README.md between their markers: the check catalogue, the
+ * cost of each pattern's defaults, and the AWS Control Tower controls the defaults fail.
+ * `npm run readme`; a test fails when any of them is stale.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { renderControls } from './controls';
 import { renderCosts } from './cost-model';
 import { renderCatalogue } from '../src/checks/catalogue';
 
@@ -21,5 +23,6 @@ if (require.main === module) {
   let readme = fs.readFileSync(readmePath, 'utf8');
   readme = replaceSection(readme, 'catalogue', renderCatalogue());
   readme = replaceSection(readme, 'costs', renderCosts());
+  readme = replaceSection(readme, 'controls', renderControls());
   fs.writeFileSync(readmePath, readme);
 }

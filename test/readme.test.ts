@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { renderControls } from '../scripts/controls';
 import { patternCosts, renderCosts } from '../scripts/cost-model';
 import { renderCatalogue } from '../src/checks/catalogue';
 
@@ -26,6 +27,10 @@ function patternSection(pattern: string): string {
 describe('README', () => {
   test('the check catalogue is the one the checks define', () => {
     expect(section('catalogue')).toBe(renderCatalogue());
+  });
+
+  test('the Control Tower table is the one the scanner test checks', () => {
+    expect(section('controls')).toBe(renderControls());
   });
 
   describe('costs', () => {

@@ -703,7 +703,9 @@ export class SecureS3Cdn extends Construct {
     });
     const fn = new SignUploadFunction(this, 'UploadFunction', {
       description: `Returns presigned POSTs for uploads to ${this.node.path}/Bucket under ${uploads.keyPrefix}`,
-      role: role.withoutPolicyUpdates(),
+      // Taken by ARN: the function's GetAtt of the role already orders it after the role, and a
+      // dependency on the role construct would add a DependsOn that repeats it (cfn-lint W3005).
+      role: iam.Role.fromRoleArn(this, 'UploadFunctionRole', role.roleArn, { mutable: false }),
       logGroup,
       memorySize: 256,
       timeout: Duration.seconds(10),

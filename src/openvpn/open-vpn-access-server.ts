@@ -32,6 +32,7 @@ import { OpenVpnSourceDestCheck } from '../checks/openvpn/openvpn-source-dest-ch
 import { vpcCidrs } from '../checks/vpc/topology';
 import { Ipv4Cidr, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError } from '../private/errors';
+import { limitGrantsToAwsServices } from '../private/kms';
 import { ResourceIndex, referencedResource } from '../private/resource-index';
 
 /**
@@ -377,10 +378,10 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
         + 'clients connect from the internet, so the server needs a public subnet. Use { subnetType: ec2.SubnetType.PUBLIC } with a VPC that has public subnets.');
     }
 
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+    this.encryptionKey = props.encryptionKey ?? limitGrantsToAwsServices(new kms.Key(this, 'Key', {
       description: `Encrypts the OpenVPN PKI and client profiles of ${this.node.path}`,
       enableKeyRotation: true,
-    });
+    }));
     this.pkiSecret = new secretsmanager.Secret(this, 'Pki', {
       description: `OpenVPN ${accessServer ? 'Access Server databases' : 'PKI'} of ${this.node.path}: written by the server on its first boot`,
       encryptionKey: this.encryptionKey,

@@ -576,6 +576,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         role,
         userData,
         requireImdsv2: true,
+        detailedMonitoring: true,
         blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
       });
       // On the instances from their launch: their attach permission is scoped by it.

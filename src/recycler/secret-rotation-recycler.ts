@@ -256,8 +256,10 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
 
     const fn = new RecycleFunction(this, 'Function', {
       description: `Redeploys the ECS services that read a changed secret or parameter (${this.node.path})`,
-      // The role's permissions are in the managed policy above.
-      role: role.withoutPolicyUpdates(),
+      // The role's permissions are in the managed policy above. Taken by ARN: the function's GetAtt
+      // of the role already orders it after the role, and a dependency on the role construct would
+      // add a DependsOn that repeats it (cfn-lint W3005).
+      role: iam.Role.fromRoleArn(this, 'FunctionRole', role.roleArn, { mutable: false }),
       timeout: Duration.minutes(5),
       memorySize: 256,
       logGroup: this.logGroup,
