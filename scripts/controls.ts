@@ -95,6 +95,13 @@ export const CONTROL_EXCEPTIONS: ControlException[] = [
     toPass: 'Nothing in the pattern: exempt the distribution from the control.',
   },
   {
+    control: 'CT.CLOUDFRONT.PR.5',
+    pattern: 'SecureS3Cdn',
+    resources: ['Distribution'],
+    reason: 'The control reads only the distribution\'s legacy `Logging` property, whose log bucket must have ACLs enabled (which CT.S3.PR.5 refuses). The pattern delivers the same access logs through CloudFront standard logging v2 (`AWS::Logs::DeliverySource`, `DeliveryDestination`, `Delivery`), which the control does not see.',
+    toPass: 'Nothing that keeps the log bucket free of ACLs: exempt the distribution from the control.',
+  },
+  {
     control: 'CT.CLOUDFRONT.PR.6',
     pattern: 'SecureS3Cdn',
     resources: ['Distribution'],
@@ -144,13 +151,6 @@ export const CONTROL_EXCEPTIONS: ControlException[] = [
     toPass: '`cdn.bucket.addEventNotification(...)`; for the log bucket, your own `logBucket`.',
   },
   {
-    control: 'CT.S3.PR.5',
-    pattern: 'SecureS3Cdn',
-    resources: ['LogBucket'],
-    reason: 'Not fixed yet: CloudFront\'s legacy standard logs need a log bucket with ACLs enabled.',
-    toPass: 'Not yet possible with the pattern\'s own log bucket.',
-  },
-  {
     control: 'CT.S3.PR.9',
     pattern: 'SecureS3Cdn',
     resources: ['Bucket', 'LogBucket'],
@@ -165,13 +165,6 @@ export const CONTROL_EXCEPTIONS: ControlException[] = [
     toPass: '`encryptionKey` (content bucket); your own `logBucket`.',
   },
   // SecretRotationRecycler
-  {
-    control: 'CT.CLOUDWATCH.PR.1',
-    pattern: 'SecretRotationRecycler',
-    resources: ['DeadLetterAlarm'],
-    reason: 'The alarm has no action unless you give one: only you know who to tell.',
-    toPass: '`alarmActions`',
-  },
   {
     control: 'CT.CLOUDWATCH.PR.3',
     pattern: 'SecretRotationRecycler',
@@ -202,11 +195,11 @@ export const CONTROL_EXCEPTIONS: ControlException[] = [
     toPass: '`logGroup` (a log group with `encryptionKey`)',
   },
   {
-    control: 'CT.ECS.PR.7',
+    control: 'CT.ECS.PR.3',
     pattern: 'SecureFargateService',
     resources: ['TaskDefinition'],
-    reason: 'Not fixed yet: the container has no hard memory limit of its own (`memory`), only the task\'s.',
-    toPass: 'Not yet possible with the pattern\'s own container.',
+    reason: 'The non-essential `TmpPermissions` container runs as root: Fargate creates the `/tmp` volume owned by root with mode 0755, and only root can open it to the app\'s non-root user. It runs `chmod 1777 /tmp` and exits before the app container starts.',
+    toPass: '`writableTmp: WritableTmp.fromImageVolume()`, with an image that declares `VOLUME /tmp` owned by its user.',
   },
   {
     control: 'CT.S3.PR.2',

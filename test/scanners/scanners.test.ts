@@ -37,12 +37,6 @@ const ACCEPTED_LINT_WARNINGS: Array<{ rule: string; pattern?: string; resource: 
   },
   {
     rule: 'W3045',
-    pattern: 'SecureS3Cdn',
-    resource: /^LogBucket$/,
-    reason: 'Not fixed yet: CloudFront\'s legacy standard logs need a log bucket with ACLs enabled (LogDeliveryWrite).',
-  },
-  {
-    rule: 'W3045',
     resource: /^Assets$/,
     reason: 'The Fargate example\'s own bucket, not a pattern\'s: with serverAccessLogsPrefix and without the feature flag '
       + '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy, aws-cdk-lib grants S3 log delivery with the LogDeliveryWrite ACL.',
