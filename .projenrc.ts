@@ -87,6 +87,10 @@ project.addPackageIgnore('cdk.out');
 // which leaves them out of the lock file and makes `npm ci` refuse it.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
+// The README shows the Control Tower validator in a user's app: jsii-rosetta compiles that example
+// against the validator, which is only a dev dependency of the library.
+project.package.addField('jsiiRosetta', { exampleDependencies: { '@cdklabs/cdk-validator-cfnguard': '^0.0.62' } });
+
 // examples/, scripts/ and bench/ type-check (and lint) with the test settings.
 for (const dir of ['examples', 'scripts', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
