@@ -16,7 +16,7 @@ function synthesize(props: Partial<OpenVpnAccessServerProps> = {}): { template: 
   return { template: Template.fromStack(stack).toJSON() as TemplateJson, prefix: vpn.clientProfilePrefix, signal };
 }
 
-// The tests run the real easy-rsa, openssl and openvpn: CI installs them (.ci/run).
+// The tests run the real easy-rsa, openssl and openvpn: npm test provisions them (scripts/provision.sh).
 const tools = ['openvpn', 'openssl', 'shellcheck', '/usr/share/easy-rsa/easyrsa'];
 
 describe('OpenVpnAccessServer boot script, run for real', () => {

@@ -142,7 +142,7 @@ export class ServerSandbox {
 export function requireInstalled(programs: string[], packages: string): void {
   const missing = programs.filter((program) => spawnSync('sh', ['-c', `command -v ${program}`]).status !== 0);
   if (missing.length > 0) {
-    throw new Error(`These tests run ${missing.join(', ')}; install them (apt-get install ${packages}), as .ci/run does.`);
+    throw new Error(`These tests run ${missing.join(', ')}; install them (apt-get install ${packages}), as npm test does first when run as root on Debian.`);
   }
 }
 
