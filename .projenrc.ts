@@ -67,6 +67,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
       // Synthesizing with the built-in CloudFormation validation takes a few seconds per app.
       testTimeout: 120_000,
+      // Jest's default on 2 cores is one worker; many suites wait on real programs (openvpn, moto, cfn-lint).
+      maxWorkers: 2,
     },
   },
   // The tests run openvpn, unbound and network namespaces as root on Debian (`.ci/run`); a hosted
