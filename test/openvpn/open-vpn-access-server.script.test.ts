@@ -5,7 +5,8 @@ import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnProtocol, OpenVpn
 import { PKI_MARKER } from '../../src/openvpn/server-script';
 import { testStack } from '../util';
 import {
-  PKI_SECRET, PLACEHOLDER, ServerSandbox, TemplateJson, addBootStubs, documentCommand, expectInOrder, requireInstalled, serverScriptOf,
+  PKI_SECRET, PLACEHOLDER, ServerSandbox, TemplateJson, addBootStubs, documentCommand, expectFailedClosed, expectInOrder,
+  requireInstalled, serverScriptOf,
 } from './script-harness';
 
 function synthesize(props: Partial<OpenVpnAccessServerProps> = {}): { template: TemplateJson; prefix: string; signal: string } {
@@ -283,13 +284,7 @@ describe('OpenVpnAccessServer boot script, run for real', () => {
     ])('a secret that holds %s is neither a PKI nor the placeholder: the boot fails and stores nothing', (_name, value) => {
       addBootStubs(sandbox);
       sandbox.putSecret(PKI_SECRET, value);
-      const result = sandbox.run(`bash ${sandbox.script}`);
-      expect(result.status).not.toBe(0);
-      expect(result.stderr).toContain(`the secret ${PKI_SECRET} holds neither this server's data nor CloudFormation's first value`);
-      const log = calls(sandbox);
-      expect(log.filter((l) => l.startsWith('secretsmanager put-secret-value'))).toEqual([]);
-      expect(log[log.length - 1]).toMatch(/--status FAILURE$/);
-      expect(sandbox.secret(PKI_SECRET)).toBe(value);
+      expectFailedClosed(sandbox, sandbox.run(`bash ${sandbox.script}`), PKI_SECRET, value);
     });
 
     test('a replacement\'s first boot restores the stored PKI and stores nothing', () => {

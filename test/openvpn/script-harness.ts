@@ -154,6 +154,19 @@ export function expectInOrder(log: string[], lines: string[]): void {
 }
 
 /**
+ * Asserts that a boot whose state secret held `value` (neither this server's data nor the
+ * placeholder) failed closed: it said why, wrote nothing, signalled FAILURE, and left the secret as it was.
+ */
+export function expectFailedClosed(sandbox: ServerSandbox, result: SpawnSyncReturns<string>, secretId: string, value: string): void {
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toContain(`the secret ${secretId} holds neither this server's data nor CloudFormation's first value`);
+  const log = sandbox.run(`cat ${sandbox.store}/calls.log`).stdout.trim().split('\n');
+  expect(log.filter((l) => l.startsWith('secretsmanager put-secret-value'))).toEqual([]);
+  expect(log[log.length - 1]).toMatch(/--status FAILURE$/);
+  expect(sandbox.secret(secretId)).toBe(value);
+}
+
+/**
  * Stand-ins for what the first boot touches beyond the AWS CLI: apt-get, snap and systemctl
  * only log their calls (systemctl is-active fails when STUB_SERVICE_FAILS is set), and curl
  * answers the instance metadata service (version 2 only, as the launch template requires) with a
