@@ -35,6 +35,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.25',
     // Runs AWS Control Tower's proactive controls (cfn-guard rules) over the example apps in the scanner test.
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
+    // Evaluates the synthesized policies against the calls recorded at the AWS emulator (AGPL-3.0: tests only, never shipped).
+    '@cloud-copilot/iam-simulate@0.1.173',
   ],
 
   // jsii targets, packaged by the release pipeline.

@@ -1,0 +1,166 @@
+/**
+ * moto's server on loopback, an AWS the project did not write, with its request recorder on: each
+ * test reads back the calls its code made (who signed them, the operation and its parameters) as
+ * moto received them, and test/aws/iam.ts asks IAM's own data whether the role's policies allow them.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+/** The region and account moto serves by default. */
+export const MOTO_REGION = 'us-east-1';
+export const MOTO_ACCOUNT = '123456789012';
+
+/** The credentials the tests' own set-up calls sign with: calls under test sign with their role's. */
+export const SETUP_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+/** One call moto received. */
+export interface RecordedCall {
+  /** The access key ID that signed it: which role's stand-in made the call. */
+  readonly accessKeyId: string;
+  /** The service's signing name, which is also its IAM prefix for the services tested here. */
+  readonly service: string;
+  /** The API operation, e.g. `UpdateService`. */
+  readonly operation: string;
+  /** The IAM action, e.g. `ecs:UpdateService`. */
+  readonly action: string;
+  /** The request parameters: the JSON body, the query-protocol form, or a POST's form fields. */
+  readonly params: Record<string, any>;
+  readonly method: string;
+  readonly url: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** The text fields of a multipart/form-data body (a presigned POST's policy fields). */
+function multipartFields(body: Buffer, contentType: string): Record<string, string> {
+  const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
+  const fields: Record<string, string> = {};
+  if (!boundary) {
+    return fields;
+  }
+  for (const part of body.toString('latin1').split(`--${boundary}`)) {
+    const match = /^\r\nContent-Disposition: form-data; name="([^"]+)"(?:; filename="[^"]*")?\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*)\r\n$/i.exec(part);
+    if (match) {
+      fields[match[1]] = match[2];
+    }
+  }
+  return fields;
+}
+
+/** Reads one line of moto's recording into the call it was. */
+function parseRecorded(entry: any): RecordedCall | undefined {
+  const headers: Record<string, string> = Object.fromEntries(Object.entries(entry.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  const body: Buffer = entry.body_encoded ? Buffer.from(entry.body, 'base64') : Buffer.from(entry.body ?? '', 'utf8');
+  const url = new URL(entry.url);
+  const contentType = headers['content-type'] ?? '';
+  let params: Record<string, any> = {};
+  let operation: string | undefined;
+  if (headers['x-amz-target']) {
+    // JSON protocols: ECS, Secrets Manager, SSM.
+    operation = headers['x-amz-target'].split('.').pop();
+    params = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
+  } else if (contentType.startsWith('application/x-www-form-urlencoded')) {
+    // Query protocols: EC2, CloudFormation.
+    params = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+    operation = params.Action;
+  } else if (contentType.startsWith('multipart/form-data') && entry.method === 'POST') {
+    // A browser-style presigned POST to a bucket: S3 authorizes it as PutObject.
+    params = multipartFields(body, contentType);
+    operation = 'PutObject';
+  }
+  const credential = /Credential=([^/,\s]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(headers.authorization ?? '')
+    ?? /^([^/]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(params['x-amz-credential'] ?? params['X-Amz-Credential'] ?? '');
+  if (!operation || !credential) {
+    return undefined;
+  }
+  const [, accessKeyId, service] = credential;
+  return { accessKeyId, service, operation, action: `${service}:${operation}`, params, method: entry.method, url: url.toString() };
+}
+
+/** A moto server of its own for one test file, recording every request. */
+export class MotoServer {
+  /** Starts moto_server on a free loopback port and waits until it answers. */
+  public static async start(): Promise<MotoServer> {
+    const port = await freePort();
+    const recording = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'moto-')), 'recording.jsonl');
+    const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+      stdio: 'ignore',
+      env: { ...process.env, MOTO_ENABLE_RECORDING: 'True', MOTO_RECORDER_FILEPATH: recording },
+    });
+    const server = new MotoServer(child, `http://127.0.0.1:${port}`, recording);
+    await server.waitUntilUp();
+    return server;
+  }
+
+  private constructor(private readonly child: ChildProcess, public readonly endpoint: string, private readonly recording: string) {}
+
+  /** moto_server takes tens of seconds to import moto on a busy machine. */
+  private async waitUntilUp(): Promise<void> {
+    for (let i = 0; i < 600; i++) {
+      if (this.child.exitCode !== null) {
+        throw new Error(`moto_server exited with ${this.child.exitCode}; is moto[server] installed (python3 -m pip install 'moto[server]')?`);
+      }
+      try {
+        await fetch(`${this.endpoint}/moto-api/`, { headers: { connection: 'close' } });
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    throw new Error(`moto_server did not answer at ${this.endpoint}`);
+  }
+
+  /** The environment that points the AWS CLI and the SDKs at this server, signing as the given key. */
+  public env(accessKeyId: string = SETUP_CREDENTIALS.accessKeyId): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL: this.endpoint,
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_REGION: MOTO_REGION,
+      AWS_DEFAULT_REGION: MOTO_REGION,
+      // No profile, config or metadata lookups outside the test.
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+  }
+
+  /** The calls recorded since the last `clearCalls`, signed with the given access key ID if named. */
+  public calls(accessKeyId?: string): RecordedCall[] {
+    const lines = fs.existsSync(this.recording) ? fs.readFileSync(this.recording, 'utf8').split('\n').filter(Boolean) : [];
+    return lines
+      .map((line) => parseRecorded(JSON.parse(line)))
+      .filter((call): call is RecordedCall => call !== undefined && (accessKeyId === undefined || call.accessKeyId === accessKeyId));
+  }
+
+  public clearCalls(): void {
+    fs.writeFileSync(this.recording, '');
+  }
+
+  /** Empties moto's state: every resource in every service. */
+  public async reset(): Promise<void> {
+    await fetch(`${this.endpoint}/moto-api/reset`, { method: 'POST', headers: { connection: 'close' } });
+    this.clearCalls();
+  }
+
+  public async stop(): Promise<void> {
+    if (this.child.exitCode === null) {
+      const exited = new Promise((resolve) => this.child.once('exit', resolve));
+      this.child.kill();
+      await exited;
+    }
+    fs.rmSync(path.dirname(this.recording), { recursive: true, force: true });
+  }
+}
