@@ -86,6 +86,8 @@ project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/rosetta/');
 project.addPackageIgnore('/docs/');
 project.addPackageIgnore('cdk.out');
+// The compiled files' inline source maps name src/: ship it, so that a stack trace opens a file that exists.
+project.npmignore?.removePatterns('/src/');
 
 // unrs-resolver 1.13.0 (eslint and jest resolvers) is published without some platforms' bindings,
 // which leaves them out of the lock file and makes `npm ci` refuse it.

@@ -64,6 +64,8 @@ describe('the npm package', () => {
       expect(fs.existsSync(path.join(installed, 'lib', 'index.js'))).toBe(true);
       expect(fs.existsSync(path.join(installed, 'test'))).toBe(false);
       expect(fs.existsSync(path.join(installed, 'examples'))).toBe(false);
+      // The sources the compiled files' source maps name are there too.
+      expect(fs.existsSync(path.join(installed, 'src', 'private', 'errors.ts'))).toBe(true);
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }

@@ -1,8 +1,10 @@
-import { App, AppProps, IPolicyValidationPlugin, PolicyViolation, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, AppProps, CfnResource, IPolicyValidationPlugin, PolicyViolation, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { GuardedPatternsChecks } from '../src';
+import { Check } from '../src/checks/check';
+import { ResourceIndex } from '../src/private/resource-index';
 
 /** The fixed environment every test stack deploys to. */
 export const TEST_ENV = { account: '111111111111', region: 'us-east-1' };
@@ -120,4 +122,15 @@ export function acknowledgedRules(scope: IConstruct): string[] {
     root.synth();
   }
   return acknowledgements(root).map((a) => `${a.id} at ${a.path}`).sort();
+}
+
+/**
+ * A check's own findings over every L1 resource under `scope`, as `path: message`: for checks the
+ * pack leaves to another tool (`alsoReportedBy`), whose rule the patterns still run.
+ */
+export function checkHits(scope: IConstruct, check: Check): string[] {
+  const index = new ResourceIndex(scope.node.root);
+  return scope.node.findAll()
+    .filter(CfnResource.isCfnResource)
+    .flatMap((resource) => check.inspect(resource, index).map((message) => `${resource.node.path}: ${message}`));
 }

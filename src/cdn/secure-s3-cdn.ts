@@ -32,7 +32,7 @@ import { CdnMinimumTls, MODERN_SECURITY_POLICIES, minimumTlsMessage } from '../c
 import { CdnOaiLegacy } from '../checks/cdn/cdn-oai-legacy';
 import { CdnOaiWithKms } from '../checks/cdn/cdn-oai-with-kms';
 import { embedChecks, throwFinding } from '../checks/embed';
-import { GuardedPatternsError } from '../private/errors';
+import { GuardedPatternsError, PropErrors } from '../private/errors';
 
 /**
  * How CloudFront reads the private bucket.
@@ -282,12 +282,11 @@ const BROWSER_ORIGIN = /^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/;
 const MAX_POST_BYTES = 5 * 1024 ** 3;
 
 /** Lifecycle rules count in whole days. */
-function wholeDays(subject: string, prop: string, duration: Duration): Duration {
+function checkWholeDays(subject: string, prop: string, duration: Duration): void {
   const days = duration.toDays({ integral: false });
   if (!Number.isInteger(days) || days < 1) {
     throw new GuardedPatternsError(`${subject}: ${prop} (${duration.toHumanString()}) must be a whole number of days, at least 1; use Duration.days(n).`);
   }
-  return duration;
 }
 
 /** The compliance-pack rules about a Lambda function that a signing function behind a URL cannot use. */
@@ -337,42 +336,60 @@ export class SecureS3Cdn extends Construct {
     super(scope, id);
     const subject = `SecureS3Cdn '${this.node.path}'`;
     this.originAccess = props.originAccess ?? CdnOriginAccess.CONTROL;
-    if (!Object.values(CdnOriginAccess).includes(this.originAccess)) {
-      throw new GuardedPatternsError(`${subject}: originAccess (${String(this.originAccess)}) is not a CdnOriginAccess; use CdnOriginAccess.CONTROL.`);
-    }
-    if (this.originAccess === CdnOriginAccess.IDENTITY && props.encryptionKey) {
-      throwFinding(CdnOaiWithKms, `${subject}: originAccess IDENTITY cannot be used with encryptionKey: an origin access identity cannot decrypt SSE-KMS objects. `
-        + 'Use originAccess: CdnOriginAccess.CONTROL (the default), or drop encryptionKey for S3-managed encryption.');
-    }
+    const errors = new PropErrors();
+    errors.check(() => {
+      if (!Object.values(CdnOriginAccess).includes(this.originAccess)) {
+        throw new GuardedPatternsError(`${subject}: originAccess (${String(this.originAccess)}) is not a CdnOriginAccess; use CdnOriginAccess.CONTROL.`);
+      }
+    });
+    errors.check(() => {
+      if (this.originAccess === CdnOriginAccess.IDENTITY && props.encryptionKey) {
+        throwFinding(CdnOaiWithKms, `${subject}: originAccess IDENTITY cannot be used with encryptionKey: an origin access identity cannot decrypt SSE-KMS objects. `
+          + 'Use originAccess: CdnOriginAccess.CONTROL (the default), or drop encryptionKey for S3-managed encryption.');
+      }
+    });
     const domainNames = props.domainNames ?? [];
-    this.checkDomain(subject, props, domainNames);
+    this.checkDomain(errors, subject, props, domainNames);
     const minimumProtocolVersion = props.minimumProtocolVersion ?? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021;
-    if (!Token.isUnresolved(minimumProtocolVersion) && !MODERN_SECURITY_POLICIES.includes(minimumProtocolVersion)) {
-      throwFinding(CdnMinimumTls, minimumTlsMessage(`${subject}: minimumProtocolVersion`, minimumProtocolVersion));
-    }
-    if (props.defaultRootObject !== undefined && !Token.isUnresolved(props.defaultRootObject)
-      && (props.defaultRootObject === '' || props.defaultRootObject.startsWith('/'))) {
-      throw new GuardedPatternsError(`${subject}: defaultRootObject ('${props.defaultRootObject}') must name an object without a leading slash, such as 'index.html'.`);
-    }
-    if (props.webAclId !== undefined && !Token.isUnresolved(props.webAclId) && !CLOUDFRONT_WEB_ACL.test(props.webAclId)) {
-      throw new GuardedPatternsError(`${subject}: webAclId ('${props.webAclId}') is not a web ACL CloudFront can use; give the ARN of an AWS WAF web ACL `
-        + 'of scope CLOUDFRONT, which lives in us-east-1 (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), or the ID of a WAF Classic web ACL.');
-    }
-    const uploads = props.uploads ? this.uploadSettings(subject, props.uploads) : undefined;
+    errors.check(() => {
+      if (!Token.isUnresolved(minimumProtocolVersion) && !MODERN_SECURITY_POLICIES.includes(minimumProtocolVersion)) {
+        throwFinding(CdnMinimumTls, minimumTlsMessage(`${subject}: minimumProtocolVersion`, minimumProtocolVersion));
+      }
+    });
+    errors.check(() => {
+      if (props.defaultRootObject !== undefined && !Token.isUnresolved(props.defaultRootObject)
+        && (props.defaultRootObject === '' || props.defaultRootObject.startsWith('/'))) {
+        throw new GuardedPatternsError(`${subject}: defaultRootObject ('${props.defaultRootObject}') must name an object without a leading slash, such as 'index.html'.`);
+      }
+    });
+    errors.check(() => {
+      if (props.webAclId !== undefined && !Token.isUnresolved(props.webAclId) && !CLOUDFRONT_WEB_ACL.test(props.webAclId)) {
+        throw new GuardedPatternsError(`${subject}: webAclId ('${props.webAclId}') is not a web ACL CloudFront can use; give the ARN of an AWS WAF web ACL `
+          + 'of scope CLOUDFRONT, which lives in us-east-1 (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), or the ID of a WAF Classic web ACL.');
+      }
+    });
+    const uploads = props.uploads ? this.uploadSettings(errors, subject, props.uploads) : undefined;
     this.uploadKeyPrefix = uploads?.keyPrefix ?? DEFAULT_KEY_PREFIX;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    if (props.logBucket && props.logRetention) {
-      throw new GuardedPatternsError(`${subject}: logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.`);
-    }
-    const logRetention = wholeDays(subject, 'logRetention', props.logRetention ?? Duration.days(365));
+    errors.check(() => {
+      if (props.logBucket && props.logRetention) {
+        throw new GuardedPatternsError(`${subject}: logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.`);
+      }
+    });
+    const logRetention = props.logRetention ?? Duration.days(365);
+    errors.check(() => checkWholeDays(subject, 'logRetention', logRetention));
     const accessLogging = props.accessLogging ?? true;
     const region = Stack.of(this).region;
-    if (accessLogging && !Token.isUnresolved(region) && region !== LOG_DELIVERY_REGION) {
-      throw new GuardedPatternsError(`${subject}: accessLogging (on by default) needs the stack in ${LOG_DELIVERY_REGION}, and stack '${Stack.of(this).stackName}' is in ${region}: `
-        + `CloudWatch Logs accepts CloudFront delivery sources (standard logging v2) only in ${LOG_DELIVERY_REGION}. `
-        + `Deploy this stack to ${LOG_DELIVERY_REGION} (env: { region: '${LOG_DELIVERY_REGION}' }), or set accessLogging: false to serve without access logs.`);
-    }
-    const noncurrentVersionExpiration = wholeDays(subject, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration ?? Duration.days(30));
+    errors.check(() => {
+      if (accessLogging && !Token.isUnresolved(region) && region !== LOG_DELIVERY_REGION) {
+        throw new GuardedPatternsError(`${subject}: accessLogging (on by default) needs the stack in ${LOG_DELIVERY_REGION}, and stack '${Stack.of(this).stackName}' is in ${region}: `
+          + `CloudWatch Logs accepts CloudFront delivery sources (standard logging v2) only in ${LOG_DELIVERY_REGION}. `
+          + `Deploy this stack to ${LOG_DELIVERY_REGION} (env: { region: '${LOG_DELIVERY_REGION}' }), or set accessLogging: false to serve without access logs.`);
+      }
+    });
+    const noncurrentVersionExpiration = props.noncurrentVersionExpiration ?? Duration.days(30);
+    errors.check(() => checkWholeDays(subject, 'noncurrentVersionExpiration', noncurrentVersionExpiration));
+    errors.throwIfAny();
 
     this.logBucket = props.logBucket ?? this.createLogBucket(logRetention, removalPolicy);
 
@@ -499,86 +516,108 @@ export class SecureS3Cdn extends Construct {
     return this.uploadFunction.grantInvokeUrl(grantee);
   }
 
-  private checkDomain(subject: string, props: SecureS3CdnProps, domainNames: string[]): void {
+  private checkDomain(errors: PropErrors, subject: string, props: SecureS3CdnProps, domainNames: string[]): void {
     for (const name of domainNames) {
-      if (!Token.isUnresolved(name) && !HOST_NAME.test(name)) {
-        throw new GuardedPatternsError(`${subject}: domainNames entry '${name}' is not a lower-case host name; use a name such as 'cdn.example.com' (a leading '*.' is allowed).`);
+      errors.check(() => {
+        if (!Token.isUnresolved(name) && !HOST_NAME.test(name)) {
+          throw new GuardedPatternsError(`${subject}: domainNames entry '${name}' is not a lower-case host name; use a name such as 'cdn.example.com' (a leading '*.' is allowed).`);
+        }
+      });
+    }
+    errors.check(() => {
+      if (domainNames.length > 0 && !props.certificate) {
+        throw new GuardedPatternsError(`${subject}: domainNames (${domainNames.join(', ')}) need a certificate covering them; pass certificate (an ACM certificate in us-east-1).`);
       }
-    }
-    if (domainNames.length > 0 && !props.certificate) {
-      throw new GuardedPatternsError(`${subject}: domainNames (${domainNames.join(', ')}) need a certificate covering them; pass certificate (an ACM certificate in us-east-1).`);
-    }
-    if (props.certificate && domainNames.length === 0) {
-      throw new GuardedPatternsError(`${subject}: certificate is given without domainNames; CloudFront serves a custom certificate only for its alternate domain names. Pass domainNames, or drop certificate.`);
-    }
-    if (props.hostedZone && domainNames.length === 0) {
-      throw new GuardedPatternsError(`${subject}: hostedZone is given without domainNames; pass the names to create alias records for.`);
-    }
-    if (props.hostedZone && !Token.isUnresolved(props.hostedZone.zoneName)) {
-      const zone = props.hostedZone.zoneName.replace(/\.$/, '');
-      const outside = domainNames.filter((n) => !Token.isUnresolved(n) && n !== zone && !n.endsWith(`.${zone}`));
-      if (outside.length > 0) {
-        throw new GuardedPatternsError(`${subject}: domainNames ${outside.join(', ')} are not in hostedZone ${zone}; use names under ${zone} or another zone.`);
+      if (props.certificate && domainNames.length === 0) {
+        throw new GuardedPatternsError(`${subject}: certificate is given without domainNames; CloudFront serves a custom certificate only for its alternate domain names. Pass domainNames, or drop certificate.`);
       }
-    }
+    });
+    errors.check(() => {
+      if (props.hostedZone && domainNames.length === 0) {
+        throw new GuardedPatternsError(`${subject}: hostedZone is given without domainNames; pass the names to create alias records for.`);
+      }
+      if (props.hostedZone && !Token.isUnresolved(props.hostedZone.zoneName)) {
+        const zone = props.hostedZone.zoneName.replace(/\.$/, '');
+        const outside = domainNames.filter((n) => !Token.isUnresolved(n) && n !== zone && !n.endsWith(`.${zone}`));
+        if (outside.length > 0) {
+          throw new GuardedPatternsError(`${subject}: domainNames ${outside.join(', ')} are not in hostedZone ${zone}; use names under ${zone} or another zone.`);
+        }
+      }
+    });
     if (props.certificate) {
-      this.checkCertificate(subject, props.certificate, domainNames);
+      this.checkCertificate(errors, subject, props.certificate, domainNames);
     }
   }
 
   /** What the props tell about the certificate: its region and, for one made here, its names. */
-  private checkCertificate(subject: string, certificate: acm.ICertificate, domainNames: string[]): void {
+  private checkCertificate(errors: PropErrors, subject: string, certificate: acm.ICertificate, domainNames: string[]): void {
     const arn = certificate.certificateArn;
     const region = Token.isUnresolved(arn) ? Stack.of(certificate).region : arnRegion(arn);
-    if (region !== undefined && !Token.isUnresolved(region) && region !== 'us-east-1') {
-      const where = Token.isUnresolved(arn) ? `'${certificate.node.path}'` : arn;
-      throwFinding(CdnCertificateRegion, certificateRegionMessage(`${subject}: certificate`, where,
-        Token.isUnresolved(arn) ? `${region} (the region of stack '${Stack.of(certificate).stackName}')` : region));
-    }
-    const cfn = certificate.node.defaultChild;
-    if (cfn instanceof acm.CfnCertificate && !Token.isUnresolved(cfn.domainName)
-      && (cfn.subjectAlternativeNames ?? []).every((n) => !Token.isUnresolved(n)) && domainNames.every((n) => !Token.isUnresolved(n))) {
-      const names = [cfn.domainName, ...(cfn.subjectAlternativeNames ?? [])];
-      const missing = uncoveredAliases(names, domainNames);
-      if (missing.length > 0) {
-        throwFinding(CdnCertificateAliases, `${subject}: certificate (${names.join(', ')}) does not cover domainNames ${missing.join(', ')}. `
-          + 'Add them to the certificate\'s subjectAlternativeNames (a wildcard covers one label), or remove them from domainNames.');
+    errors.check(() => {
+      if (region !== undefined && !Token.isUnresolved(region) && region !== 'us-east-1') {
+        const where = Token.isUnresolved(arn) ? `'${certificate.node.path}'` : arn;
+        throwFinding(CdnCertificateRegion, certificateRegionMessage(`${subject}: certificate`, where,
+          Token.isUnresolved(arn) ? `${region} (the region of stack '${Stack.of(certificate).stackName}')` : region));
       }
-    }
+    });
+    const cfn = certificate.node.defaultChild;
+    errors.check(() => {
+      if (cfn instanceof acm.CfnCertificate && !Token.isUnresolved(cfn.domainName)
+        && (cfn.subjectAlternativeNames ?? []).every((n) => !Token.isUnresolved(n)) && domainNames.every((n) => !Token.isUnresolved(n))) {
+        const names = [cfn.domainName, ...(cfn.subjectAlternativeNames ?? [])];
+        const missing = uncoveredAliases(names, domainNames);
+        if (missing.length > 0) {
+          throwFinding(CdnCertificateAliases, `${subject}: certificate (${names.join(', ')}) does not cover domainNames ${missing.join(', ')}. `
+            + 'Add them to the certificate\'s subjectAlternativeNames (a wildcard covers one label), or remove them from domainNames.');
+        }
+      }
+    });
   }
 
-  private uploadSettings(subject: string, options: CdnUploadOptions) {
+  private uploadSettings(errors: PropErrors, subject: string, options: CdnUploadOptions) {
     const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-    if (Token.isUnresolved(keyPrefix) || !SAFE_KEY_PREFIX.test(keyPrefix) || keyPrefix.startsWith('/')
-      || keyPrefix.split('/').some((part) => part === '..' || part === '.')) {
-      throw new GuardedPatternsError(`${subject}: uploads.keyPrefix ('${keyPrefix}') must be a literal, non-empty S3 key prefix of S3's safe characters `
-        + "(letters, digits, ! - _ . ' and /), without a leading '/' or '..', such as 'uploads/'.");
-    }
+    errors.check(() => {
+      if (Token.isUnresolved(keyPrefix) || !SAFE_KEY_PREFIX.test(keyPrefix) || keyPrefix.startsWith('/')
+        || keyPrefix.split('/').some((part) => part === '..' || part === '.')) {
+        throw new GuardedPatternsError(`${subject}: uploads.keyPrefix ('${keyPrefix}') must be a literal, non-empty S3 key prefix of S3's safe characters `
+          + "(letters, digits, ! - _ . ' and /), without a leading '/' or '..', such as 'uploads/'.");
+      }
+    });
     const maxSize = options.maxSize ?? Size.mebibytes(10);
     const maxBytes = maxSize.toBytes({ rounding: SizeRoundingBehavior.NONE });
-    if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_POST_BYTES) {
-      throw new GuardedPatternsError(`${subject}: uploads.maxSize (${maxBytes} bytes) must be a whole number of bytes from 1 to 5 GiB, the most a presigned POST carries; use Size.mebibytes(10) or similar.`);
-    }
+    errors.check(() => {
+      if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_POST_BYTES) {
+        throw new GuardedPatternsError(`${subject}: uploads.maxSize (${maxBytes} bytes) must be a whole number of bytes from 1 to 5 GiB, the most a presigned POST carries; use Size.mebibytes(10) or similar.`);
+      }
+    });
     const contentTypes = options.allowedContentTypes ?? DEFAULT_CONTENT_TYPES;
     const badType = contentTypes.find((t) => Token.isUnresolved(t) || !CONTENT_TYPE.test(t));
-    if (contentTypes.length === 0 || badType !== undefined) {
-      throw new GuardedPatternsError(`${subject}: uploads.allowedContentTypes ${contentTypes.length === 0 ? 'is empty' : `has '${badType}', not a lower-case type/subtype`}; `
-        + "list types such as 'image/png', or a family such as 'image/*'.");
-    }
+    errors.check(() => {
+      if (contentTypes.length === 0 || badType !== undefined) {
+        throw new GuardedPatternsError(`${subject}: uploads.allowedContentTypes ${contentTypes.length === 0 ? 'is empty' : `has '${badType}', not a lower-case type/subtype`}; `
+          + "list types such as 'image/png', or a family such as 'image/*'.");
+      }
+    });
     const expiresIn = options.expiresIn ?? Duration.minutes(5);
     const expiresSeconds = expiresIn.toSeconds({ integral: false });
-    if (!Number.isInteger(expiresSeconds) || expiresSeconds < 1 || expiresSeconds > 3600) {
-      throw new GuardedPatternsError(`${subject}: uploads.expiresIn (${expiresSeconds} seconds) must be a whole number of seconds from 1 to 3600; a presigned POST should expire quickly (the default is 5 minutes).`);
-    }
+    errors.check(() => {
+      if (!Number.isInteger(expiresSeconds) || expiresSeconds < 1 || expiresSeconds > 3600) {
+        throw new GuardedPatternsError(`${subject}: uploads.expiresIn (${expiresSeconds} seconds) must be a whole number of seconds from 1 to 3600; a presigned POST should expire quickly (the default is 5 minutes).`);
+      }
+    });
     const badOrigin = (options.allowedOrigins ?? []).find((o) => Token.isUnresolved(o) || !BROWSER_ORIGIN.test(o));
-    if (badOrigin !== undefined || (options.allowedOrigins && options.allowedOrigins.length === 0)) {
-      throw new GuardedPatternsError(`${subject}: uploads.allowedOrigins ${badOrigin === undefined ? 'is empty' : `has '${badOrigin}'`}; `
-        + "list browser origins without a path, such as 'https://app.example.com', or leave allowedOrigins unset.");
-    }
+    errors.check(() => {
+      if (badOrigin !== undefined || (options.allowedOrigins && options.allowedOrigins.length === 0)) {
+        throw new GuardedPatternsError(`${subject}: uploads.allowedOrigins ${badOrigin === undefined ? 'is empty' : `has '${badOrigin}'`}; `
+          + "list browser origins without a path, such as 'https://app.example.com', or leave allowedOrigins unset.");
+      }
+    });
     const keyNaming = options.keyNaming ?? CdnUploadKeyNaming.GENERATED;
-    if (!Object.values(CdnUploadKeyNaming).includes(keyNaming)) {
-      throw new GuardedPatternsError(`${subject}: uploads.keyNaming (${String(keyNaming)}) is not a CdnUploadKeyNaming; use CdnUploadKeyNaming.GENERATED (the default) or CLIENT.`);
-    }
+    errors.check(() => {
+      if (!Object.values(CdnUploadKeyNaming).includes(keyNaming)) {
+        throw new GuardedPatternsError(`${subject}: uploads.keyNaming (${String(keyNaming)}) is not a CdnUploadKeyNaming; use CdnUploadKeyNaming.GENERATED (the default) or CLIENT.`);
+      }
+    });
     return {
       keyPrefix,
       keyNaming,

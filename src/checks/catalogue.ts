@@ -17,6 +17,12 @@ export const ALL_CHECKS: Check[] = [
   ...OPENVPN_CHECKS,
 ];
 
+/**
+ * The checks `GuardedPatternsChecks` runs over any app: those that read the template, less those
+ * another tool already reports the same way.
+ */
+export const PACK_CHECKS: Check[] = ALL_CHECKS.filter((c) => c.resourceTypes.length > 0 && (c.alsoReportedBy ?? []).length === 0);
+
 const LEVEL_LABEL: Record<CheckLevel, string> = {
   [CheckLevel.ERROR]: 'error',
   [CheckLevel.WARNING]: 'warning',
@@ -32,7 +38,8 @@ function cell(text: string): string {
  */
 export function renderCatalogue(checks: CheckInfo[] = ALL_CHECKS): string {
   const rows = checks.map((c) => {
-    const pack = c.resourceTypes.length > 0 ? `${LEVEL_LABEL[c.level]} on ${c.resourceTypes.map((t) => `\`${t}\``).join(', ')}` : 'pattern only';
+    const pack = (c.alsoReportedBy ?? []).length > 0 ? `left to ${c.alsoReportedBy!.map((r) => `\`${r}\``).join(', ')}, which report${c.alsoReportedBy!.length === 1 ? 's' : ''} the same`
+      : c.resourceTypes.length > 0 ? `${LEVEL_LABEL[c.level]} on ${c.resourceTypes.map((t) => `\`${t}\``).join(', ')}` : 'pattern only';
     return `| \`${c.id}\` | ${cell(c.title)} | ${LEVEL_LABEL[c.patternLevel]} in ${c.patterns.join(', ')} | ${pack} | ${cell(c.reason)} [source](${c.source}) |`;
   });
   return [

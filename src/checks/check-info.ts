@@ -47,4 +47,12 @@ export interface CheckInfo {
    * check needs what a pattern was asked for, which the template no longer shows.
    */
   readonly resourceTypes: string[];
+  /**
+   * Rules of other tools that report the same finding over any app: aws-cdk-lib's built-in
+   * CloudFormation validation (always on), or cdk-nag's AwsSolutions pack (which the README
+   * registers beside this one). `GuardedPatternsChecks` leaves such a finding to them, so that
+   * it is reported once; the patterns that embed the check still report it.
+   * @default - no other tool reports it
+   */
+  readonly alsoReportedBy?: string[];
 }

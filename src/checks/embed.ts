@@ -24,12 +24,25 @@ export function warnFinding(scope: IConstruct, check: Check, message: string): v
   Validations.of(scope).addWarning(check.id, message);
 }
 
+/** Where a construct that embeds checks keeps their IDs; shared by every copy of the library in an app. */
+const EMBEDDED_CHECKS = Symbol.for('cdk-guarded-patterns.embedded-checks');
+
+/**
+ * Whether a pattern above `resource` embeds `check`, and so reports its findings on the resource
+ * itself: `GuardedPatternsChecks` leaves those to the pattern, so that each is reported once.
+ */
+export function isEmbeddedAbove(resource: IConstruct, check: Check): boolean {
+  return resource.node.scopes.some((scope) => ((scope as any)[EMBEDDED_CHECKS] as Set<string> | undefined)?.has(check.id));
+}
+
 /**
  * Runs `checks` over the L1 resources under `scope` once the tree is complete (after Aspects,
  * before templates are written): error findings fail synth together, the others become
  * acknowledgeable warnings on the resource.
  */
 export function embedChecks(scope: Construct, checks: Check[]): void {
+  const embedded: Set<string> = (scope as any)[EMBEDDED_CHECKS] ??= new Set<string>();
+  checks.forEach((check) => embedded.add(check.id));
   scope.node.addValidation({
     validate: () => {
       const index = ResourceIndex.ofCompleteTree(scope.node.root);

@@ -1,9 +1,10 @@
 import { CfnResource, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { IApplyRule, NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { ALL_CHECKS } from './catalogue';
+import { ALL_CHECKS, PACK_CHECKS } from './catalogue';
 import { Check, PACK_NAME, checkSuffix } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
+import { isEmbeddedAbove } from './embed';
 import { ResourceIndex } from '../private/resource-index';
 
 const NAG_LEVEL: Record<CheckLevel, NagMessageLevel> = {
@@ -11,6 +12,18 @@ const NAG_LEVEL: Record<CheckLevel, NagMessageLevel> = {
   [CheckLevel.WARNING]: NagMessageLevel.WARN,
   [CheckLevel.INFO]: NagMessageLevel.INFO,
 };
+
+/**
+ * Options of `GuardedPatternsChecks`.
+ */
+export interface GuardedPatternsChecksProps extends NagPackProps {
+  /**
+   * Whether a warning fails synth too. cdk-nag's own packs fail on any unacknowledged finding;
+   * this pack fails on its errors and reports its warnings, as the patterns do.
+   * @default false
+   */
+  readonly failOnWarnings?: boolean;
+}
 
 /**
  * The library's checks as a cdk-nag pack, for any CDK app: resources made by the patterns and
@@ -24,6 +37,10 @@ const NAG_LEVEL: Record<CheckLevel, NagMessageLevel> = {
  * Validations.of(app).addPlugins(new GuardedPatternsChecks(app));
  * Validations.of(vpc).acknowledge({ id: 'GuardedPatterns-VpcNatCrossAz', reason: 'Development account: one NAT gateway is enough' });
  * ```
+ *
+ * Synth fails on the pack's errors; its warnings are reported and fail synth only with
+ * `failOnWarnings`. A finding that a pattern embedding the same check reports on its own
+ * resources is left to the pattern, so that it is reported once.
  */
 export class GuardedPatternsChecks extends NagPack {
   /**
@@ -34,17 +51,21 @@ export class GuardedPatternsChecks extends NagPack {
   }
 
   public readonly name: string = PACK_NAME;
-  public readonly ruleIds?: string[] = ALL_CHECKS.filter((c) => c.resourceTypes.length > 0).map((c) => c.id);
+  public readonly ruleIds?: string[] = PACK_CHECKS.map((c) => c.id);
 
   private index?: ResourceIndex;
   private readonly byType = new Map<string, Check[]>();
   /** Messages of the current run, keyed by rule ID and construct path. */
   private messages = new Map<string, string[]>();
 
-  constructor(scope?: IConstruct, props?: NagPackProps) {
-    super(scope, props);
+  private readonly failOnWarnings: boolean;
+
+  constructor(scope?: IConstruct, props: GuardedPatternsChecksProps = {}) {
+    const { failOnWarnings = false, ...nagProps } = props;
+    super(scope, nagProps);
     this.packName = PACK_NAME;
-    for (const check of ALL_CHECKS) {
+    this.failOnWarnings = failOnWarnings;
+    for (const check of PACK_CHECKS) {
       for (const type of check.resourceTypes) {
         this.byType.set(type, [...(this.byType.get(type) ?? []), check]);
       }
@@ -68,11 +89,15 @@ export class GuardedPatternsChecks extends NagPack {
         }
       }
     }
-    return { ...report, violations };
+    const failing = violations.filter((v) => this.failOnWarnings || v.severity === 'error');
+    return { ...report, violations, success: failing.length === 0 };
   }
 
   protected checkResource(node: CfnResource): void {
     for (const check of this.byType.get(node.cfnResourceType) ?? []) {
+      if (isEmbeddedAbove(node, check)) {
+        continue;
+      }
       const messages = check.inspect(node, this.index ?? new ResourceIndex(node.node.root));
       if (messages.length === 0) {
         continue;

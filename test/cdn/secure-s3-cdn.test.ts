@@ -347,6 +347,29 @@ describe('SecureS3Cdn', () => {
         "SecureS3Cdn 'Europe/Cdn': certificate: the viewer certificate 'Europe/Certificate' is in eu-west-1 (the region of stack 'Europe'); CloudFront accepts only certificates in us-east-1.");
     });
 
+    test('fails with every wrong prop in one error: a certificate in another region that does not cover the names, and an old TLS policy', () => {
+      // GIVEN
+      const stack = testStack(testApp(), 'Europe', { env: { account: TEST_ENV.account, region: 'eu-west-1' } });
+      const certificate = new acm.Certificate(stack, 'Certificate', { domainName: 'www.example.com' });
+
+      // WHEN
+      let error: Error | undefined;
+      try {
+        new SecureS3Cdn(stack, 'Cdn', { accessLogging: false, domainNames: ['cdn.example.com'], certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2019 });
+      } catch (e) {
+        error = e as Error;
+      }
+
+      // THEN: one error lists the three, each with its prop and fix; its stack trace starts at this file.
+      expect(error?.message.split('\n')).toEqual([
+        '3 props are wrong:',
+        expect.stringMatching(/^- SecureS3Cdn 'Europe\/Cdn': certificate: the viewer certificate 'Europe\/Certificate' is in eu-west-1 .*\(GuardedPatterns-CdnCertificateRegion\)$/),
+        expect.stringMatching(/^- SecureS3Cdn 'Europe\/Cdn': certificate \(www.example.com\) does not cover domainNames cdn.example.com\. .*\(GuardedPatterns-CdnCertificateAliases\)$/),
+        expect.stringMatching(/^- SecureS3Cdn 'Europe\/Cdn': minimumProtocolVersion: minimum protocol TLSv1.2_2019 .*\(GuardedPatterns-CdnMinimumTls\)$/),
+      ]);
+      expect(error?.stack?.split('\n').find((line) => /^\s+at /.test(line))).toContain(__filename);
+    });
+
     test('fails when the minimum protocol is below TLSv1.2_2021', () => {
       const stack = testStack();
       const { certificate } = domain(stack);

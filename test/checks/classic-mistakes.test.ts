@@ -65,7 +65,6 @@ describe('GuardedPatternsChecks over an app of plain aws-cdk-lib constructs with
     ['a single NAT gateway for three AZs', 'GuardedPatterns-VpcNatCrossAz at TestStack/Vpc/Resource'],
     ['CloudFront allowing HTTP', 'GuardedPatterns-CdnHttpAllowed at TestStack/Site Distribution/Resource'],
     ['OAI on a KMS bucket', 'GuardedPatterns-CdnOaiWithKms at TestStack/MediaDistribution/Resource'],
-    ['an invalid Fargate size', 'GuardedPatterns-FargateCpuMemory at TestStack/Task'],
     ['an endpoint with private DNS used from a peer', 'GuardedPatterns-PrivateLinkPeerDnsMissing at TestStack/Kinesis/Resource'],
     ['SSH open to the world', 'GuardedPatterns-OpenVpnAdminPortsOpen at TestStack/Bastion/Resource'],
   ])('reports %s', (_mistake, finding) => {
@@ -82,9 +81,12 @@ describe('GuardedPatternsChecks over an app of plain aws-cdk-lib constructs with
     } catch (e) {
       message = (e as Error).message;
     }
-    for (const id of ['VpcNatCrossAz', 'CdnHttpAllowed', 'CdnOaiWithKms', 'FargateCpuMemory', 'PrivateLinkPeerDnsMissing', 'OpenVpnAdminPortsOpen']) {
+    for (const id of ['VpcNatCrossAz', 'CdnHttpAllowed', 'CdnOaiWithKms', 'PrivateLinkPeerDnsMissing', 'OpenVpnAdminPortsOpen']) {
       expect(message).toContain(`GuardedPatterns::GuardedPatterns-${id}`);
     }
+    // The invalid Fargate size, once: by aws-cdk-lib's own validation, which the pack leaves it to.
+    expect(message).toMatch(/E3047/);
+    expect(message).not.toContain('GuardedPatterns-FargateCpuMemory');
   });
 
   test('an app without the mistakes reports none of them', () => {

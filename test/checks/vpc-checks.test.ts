@@ -1,6 +1,7 @@
 import { App, Stack, Validations, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { GuardedPatternsChecks, PrivateSubnetVpc } from '../../src';
-import { findings, testStack } from '../util';
+import { VpcFlowLogsMissing } from '../../src/checks/vpc/vpc-flow-logs-missing';
+import { checkHits, findings, testStack } from '../util';
 
 /** The pack's findings over a stack, as `rule at path`. */
 function ruleHits(stack: Stack, rule: string): string[] {
@@ -152,13 +153,13 @@ describe('GuardedPatternsChecks: network checks on plain aws-cdk-lib resources',
     expect(ruleHits(stack, 'VpcCidrSize')).toEqual([]);
   });
 
-  test('a plain ec2.Vpc without flow logs: VpcFlowLogsMissing (a warning in the pack)', () => {
+  test('a plain ec2.Vpc without flow logs: VpcFlowLogsMissing\'s rule finds it; the pack leaves it to AwsSolutions-VPC7', () => {
     const stack = testStack();
     plainVpc(stack, 'Vpc');
     const logged = plainVpc(stack, 'Logged');
     logged.addFlowLog('FlowLog');
-    const hits = findings(new GuardedPatternsChecks(), stack).filter((f) => f.rule === 'GuardedPatterns-VpcFlowLogsMissing');
-    expect(hits.map((f) => [f.path, f.severity])).toEqual([['TestStack/Vpc/Resource', 'warning']]);
+    expect(checkHits(stack, VpcFlowLogsMissing).map((hit) => hit.split(':')[0])).toEqual(['TestStack/Vpc/Resource']);
+    expect(findings(new GuardedPatternsChecks(), stack).filter((f) => f.rule === 'GuardedPatterns-VpcFlowLogsMissing')).toEqual([]);
   });
 
   test('peered VPCs with overlapping blocks, across stacks: VpcPeeringCidrOverlap on both', () => {

@@ -86,6 +86,7 @@ export const FargateCpuMemory = defineCheck({
   reason: 'Fargate runs only fixed CPU and memory combinations. CloudFormation accepts any pair and the deployment fails when ECS registers the task definition.',
   source: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size',
   patterns: ['SecureFargateService'],
+  alsoReportedBy: ['CloudFormation-Validate::E3047'],
   appliesTo: [ecs.CfnTaskDefinition],
   inspect(task) {
     if (!requiresFargate(task)) {

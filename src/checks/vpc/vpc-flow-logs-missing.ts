@@ -14,6 +14,7 @@ export const VpcFlowLogsMissing = defineCheck({
   reason: 'Without flow logs there is no record of what talked to what: rejected connections, unexpected egress and incident timelines cannot be reconstructed after the fact.',
   source: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html',
   patterns: ['PrivateSubnetVpc'],
+  alsoReportedBy: ['AwsSolutions-VPC7'],
   appliesTo: [ec2.CfnVPC],
   inspect(vpc, index) {
     const logged = index.referencing<ec2.CfnFlowLog>('AWS::EC2::FlowLog', vpc, 'resourceId').length > 0;
