@@ -31,7 +31,7 @@ import { OpenVpnServerNotPublic } from '../checks/openvpn/openvpn-server-not-pub
 import { OpenVpnSourceDestCheck } from '../checks/openvpn/openvpn-source-dest-check';
 import { vpcCidrs } from '../checks/vpc/topology';
 import { Ipv4Cidr, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
-import { GuardedPatternsError } from '../private/errors';
+import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { limitGrantsToAwsServices } from '../private/kms';
 import { ResourceIndex, referencedResource } from '../private/resource-index';
 
@@ -319,32 +319,41 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     const stack = Stack.of(this);
     const vpc = props.vpc;
 
+    const errors = new PropErrors();
     const port = props.port ?? 1194;
-    if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-      throw new GuardedPatternsError(`${subject}: port (${port}) must be a whole number from 1 to 65535; use 1194 for UDP or 443 for TCP.`);
-    }
+    errors.check(() => {
+      if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+        throw new GuardedPatternsError(`${subject}: port (${port}) must be a whole number from 1 to 65535; use 1194 for UDP or 443 for TCP.`);
+      }
+    });
     this.port = port;
     this.protocol = props.protocol ?? OpenVpnProtocol.UDP;
     const mode = props.routingMode ?? OpenVpnRoutingMode.NAT;
     this.edition = props.edition ?? OpenVpnEdition.COMMUNITY;
     const accessServer = this.edition === OpenVpnEdition.ACCESS_SERVER;
-    if (accessServer && !props.machineImage) {
-      throw new GuardedPatternsError(`${subject}: edition is OpenVpnEdition.ACCESS_SERVER but machineImage is not set; subscribe to OpenVPN Access Server in AWS Marketplace and give its image, `
-        + "for example machineImage: ec2.MachineImage.lookup({ name: 'OpenVPN Access Server*', owners: ['aws-marketplace'] }).");
-    }
+    errors.check(() => {
+      if (accessServer && !props.machineImage) {
+        throw new GuardedPatternsError(`${subject}: edition is OpenVpnEdition.ACCESS_SERVER but machineImage is not set; subscribe to OpenVPN Access Server in AWS Marketplace and give its image, `
+          + "for example machineImage: ec2.MachineImage.lookup({ name: 'OpenVPN Access Server*', owners: ['aws-marketplace'] }).");
+      }
+    });
 
     const allowedCidrs = props.allowedCidrs ?? ['0.0.0.0/0'];
-    if (allowedCidrs.length === 0) {
-      throw new GuardedPatternsError(`${subject}: allowedCidrs is empty, so no client could connect; give the blocks clients connect from, or leave it unset for anywhere.`);
-    }
-    allowedCidrs.forEach((c) => this.literalCidr(subject, 'allowedCidrs', c, 0));
+    errors.check(() => {
+      if (allowedCidrs.length === 0) {
+        throw new GuardedPatternsError(`${subject}: allowedCidrs is empty, so no client could connect; give the blocks clients connect from, or leave it unset for anywhere.`);
+      }
+    });
+    allowedCidrs.forEach((c) => this.literalCidr(errors, subject, 'allowedCidrs', c, 0));
     const routes = props.routes ?? [vpc.vpcCidrBlock];
-    const literalRoutes = routes.map((r) => this.literalCidr(subject, 'routes', r, 0));
+    const literalRoutes = routes.map((r) => this.literalCidr(errors, subject, 'routes', r, 0));
     const dnsServers = props.dnsServers ?? [];
     for (const dns of dnsServers) {
-      if (!Token.isUnresolved(dns) && !parseCidr(`${dns}/32`)) {
-        throw new GuardedPatternsError(`${subject}: dnsServers has '${dns}', which is not an IPv4 address; give addresses such as '10.0.0.2'.`);
-      }
+      errors.check(() => {
+        if (!Token.isUnresolved(dns) && !parseCidr(`${dns}/32`)) {
+          throw new GuardedPatternsError(`${subject}: dnsServers has '${dns}', which is not an IPv4 address; give addresses such as '10.0.0.2'.`);
+        }
+      });
     }
 
     // What the clients must reach, as far as it is known now; peers are checked when the tree is complete.
@@ -356,14 +365,13 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     literalRoutes.forEach((r) => r && known.push(['a pushed route', r]));
     const free = (c: string) => !known.some(([, k]) => cidrsOverlap(parseCidr(c)!, k));
     this.clientCidr = props.clientCidr ?? DEFAULT_CLIENT_CIDRS.find(free) ?? DEFAULT_CLIENT_CIDRS[0];
-    const client = this.literalCidr(subject, 'clientCidr', this.clientCidr, 16, 29);
-    if (client) {
-      for (const [what, block] of known) {
-        if (cidrsOverlap(client, block)) {
-          throwFinding(OpenVpnClientCidrOverlap, clientCidrOverlapMessage(subject, this.clientCidr, what, formatCidr(block)));
-        }
+    const client = this.literalCidr(errors, subject, 'clientCidr', this.clientCidr, 16, 29);
+    errors.check(() => {
+      const [what, block] = (client && known.find(([, b]) => cidrsOverlap(client, b))) || [];
+      if (what && block) {
+        throwFinding(OpenVpnClientCidrOverlap, clientCidrOverlapMessage(subject, this.clientCidr, what, formatCidr(block)));
       }
-    }
+    });
 
     let selected: ec2.ISubnet[] = [];
     try {
@@ -373,10 +381,13 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     }
     const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
     const notPublic = selected.filter((s) => !publicIds.has(s.subnetId));
-    if (selected.length === 0 || notPublic.length > 0) {
-      throwFinding(OpenVpnServerNotPublic, `${subject}: vpcSubnets selects ${selected.length === 0 ? 'no subnet' : `${notPublic.length} subnet(s) that are not public (${notPublic.map((s) => s.node.path).join(', ')})`}; `
-        + 'clients connect from the internet, so the server needs a public subnet. Use { subnetType: ec2.SubnetType.PUBLIC } with a VPC that has public subnets.');
-    }
+    errors.check(() => {
+      if (selected.length === 0 || notPublic.length > 0) {
+        throwFinding(OpenVpnServerNotPublic, `${subject}: vpcSubnets selects ${selected.length === 0 ? 'no subnet' : `${notPublic.length} subnet(s) that are not public (${notPublic.map((s) => s.node.path).join(', ')})`}; `
+          + 'clients connect from the internet, so the server needs a public subnet. Use { subnetType: ec2.SubnetType.PUBLIC } with a VPC that has public subnets.');
+      }
+    });
+    errors.throwIfAny();
 
     this.encryptionKey = props.encryptionKey ?? limitGrantsToAwsServices(new kms.Key(this, 'Key', {
       description: `Encrypts the OpenVPN PKI and client profiles of ${this.node.path}`,
@@ -720,15 +731,16 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   }
 
 
-  /** A prop's CIDR parsed, or `undefined` for a token; throws for malformed text. */
-  private literalCidr(subject: string, prop: string, text: string, minMask: number, maxMask = 32): Ipv4Cidr | undefined {
+  /** A prop's CIDR parsed, or `undefined` for a token or for malformed text, which it adds to `errors`. */
+  private literalCidr(errors: PropErrors, subject: string, prop: string, text: string, minMask: number, maxMask = 32): Ipv4Cidr | undefined {
     if (Token.isUnresolved(text)) {
       return undefined;
     }
     const cidr = parseCidr(text);
     if (!cidr || cidr.mask < minMask || cidr.mask > maxMask) {
-      throw new GuardedPatternsError(`${subject}: ${prop} has '${text}', which is not an IPv4 CIDR block${minMask > 0 || maxMask < 32 ? ` from /${minMask} to /${maxMask}` : ''} with no host bits set; `
+      errors.add(`${subject}: ${prop} has '${text}', which is not an IPv4 CIDR block${minMask > 0 || maxMask < 32 ? ` from /${minMask} to /${maxMask}` : ''} with no host bits set; `
         + `use a block such as ${prop === 'clientCidr' ? "'10.255.240.0/20'" : "'10.0.0.0/16'"}.`);
+      return undefined;
     }
     return cidr;
   }

@@ -40,6 +40,11 @@ export class PropErrors {
     }
   }
 
+  /** Adds one message. */
+  public add(message: string): void {
+    this.messages.push(message);
+  }
+
   /** Throws every message collected, one per line, or nothing if there is none. */
   public throwIfAny(): void {
     if (this.messages.length === 1) {

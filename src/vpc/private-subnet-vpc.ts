@@ -22,7 +22,7 @@ import { VpcNatInstance } from '../checks/vpc/vpc-nat-instance';
 import { VpcNatInstanceNoPublicIp } from '../checks/vpc/vpc-nat-instance-no-public-ip';
 import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
 import { Ipv4Cidr, parseCidr } from '../private/cidr';
-import { GuardedPatternsError } from '../private/errors';
+import { GuardedPatternsError, PropErrors } from '../private/errors';
 
 /** The compliance-pack rules that flag any route to an internet gateway, which a public subnet is for. */
 const PUBLIC_ROUTE_RULES = [
@@ -168,15 +168,32 @@ export class PrivateSubnetVpc extends Construct {
 
     const cidr = props.cidr ?? '10.0.0.0/16';
     const maxAzs = props.maxAzs ?? 3;
+    // First the props that others are computed from, then what is computed from them: all of a
+    // stage's wrong props in one error.
+    const errors = new PropErrors();
     for (const [prop, value] of [['maxAzs', props.maxAzs], ['natGateways', props.natGateways]] as const) {
       // How many subnets and gateways exist is fixed in the template: a parameter cannot count them.
-      if (value !== undefined && Token.isUnresolved(value)) {
-        throw new GuardedPatternsError(`${subject}: ${prop} is a value known only at deploy time (${value}); the template holds one set of subnets and NAT gateways per AZ, counted at synth time, so give a number.`);
+      errors.check(() => {
+        if (value !== undefined && Token.isUnresolved(value)) {
+          throw new GuardedPatternsError(`${subject}: ${prop} is a value known only at deploy time (${value}); the template holds one set of subnets and NAT gateways per AZ, counted at synth time, so give a number.`);
+        }
+      });
+    }
+    errors.check(() => {
+      if (!Token.isUnresolved(maxAzs) && (!Number.isInteger(maxAzs) || maxAzs < 1)) {
+        throw new GuardedPatternsError(`${subject}: maxAzs (${maxAzs}) must be a whole number of at least 1; use 2 or 3.`);
       }
-    }
-    if (!Number.isInteger(maxAzs) || maxAzs < 1) {
-      throw new GuardedPatternsError(`${subject}: maxAzs (${maxAzs}) must be a whole number of at least 1; use 2 or 3.`);
-    }
+    });
+    errors.check(() => {
+      if (Token.isUnresolved(cidr)) {
+        throw new GuardedPatternsError(`${subject}: cidr is a value known only at deploy time (${cidr}); the VPC is divided into subnets at synth time, so give the block as text, such as '10.0.0.0/16'.`);
+      }
+      const problem = cidrProblem(cidr);
+      if (problem) {
+        throwFinding(VpcCidrSize, `${subject}: cidr ${problem}. Use a block of that size.`);
+      }
+    });
+    errors.throwIfAny();
     const available = stack.availabilityZones.length;
     if (maxAzs > available && Token.isUnresolved(stack.region)) {
       warnFinding(this, VpcEnvAgnosticAzs, envAgnosticAzsMessage(subject, maxAzs, available));
@@ -186,20 +203,16 @@ export class PrivateSubnetVpc extends Construct {
 
     const provider = props.natGatewayProvider ?? ec2.NatProvider.gateway();
     const regional = provider instanceof ec2.RegionalNatGatewayProvider;
-    const natGateways = this.natGatewayCount(subject, props.natGateways, azs, regional);
-
-    if (Token.isUnresolved(cidr)) {
-      throw new GuardedPatternsError(`${subject}: cidr is a value known only at deploy time (${cidr}); the VPC is divided into subnets at synth time, so give the block as text, such as '10.0.0.0/16'.`);
-    }
-    const problem = cidrProblem(cidr);
-    if (problem) {
-      throwFinding(VpcCidrSize, `${subject}: cidr ${problem}. Use a block of that size.`);
-    }
+    let natGateways = 0;
+    errors.check(() => {
+      natGateways = this.natGatewayCount(subject, props.natGateways, azs, regional);
+    });
     const vpcBlock = parseCidr(cidr)!;
     const share = Math.ceil(Math.log2(azs));
     this.privateSubnetMask = props.privateSubnetSize?.mask ?? Math.min(28, vpcBlock.mask + share + 1);
     this.publicSubnetMask = props.publicSubnetSize?.mask ?? Math.min(28, this.privateSubnetMask + 2);
-    this.checkSubnetsFit(subject, vpcBlock, azs, props);
+    errors.check(() => this.checkSubnetsFit(subject, vpcBlock, azs, props));
+    errors.throwIfAny();
 
     const privateType = natGateways === 0 && !regional ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
     const vpc = new ec2.Vpc(this, 'Resource', {

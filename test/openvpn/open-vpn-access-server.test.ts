@@ -525,6 +525,16 @@ describe('OpenVpnAccessServer', () => {
       expect(() => build(props as Partial<OpenVpnAccessServerProps>)).toThrow(message);
     });
 
+    test('several props are wrong: one error lists each', () => {
+      expect(() => build({ port: 70000, allowedCidrs: ['203.0.113.1/24'], dnsServers: ['dns.example.com'], clientCidr: '10.0.16.0/20' })).toThrow(new RegExp([
+        '^4 props are wrong:',
+        "- OpenVpnAccessServer 'TestStack/Vpn': port \\(70000\\)",
+        "- OpenVpnAccessServer 'TestStack/Vpn': allowedCidrs has '203.0.113.1/24'",
+        "- OpenVpnAccessServer 'TestStack/Vpn': dnsServers has 'dns.example.com'",
+        "- OpenVpnAccessServer 'TestStack/Vpn': clientCidr 10.0.16.0/20 overlaps the VPC's block",
+      ].join('.*\\n')));
+    });
+
     test('clientCidr overlaps the VPC', () => {
       expect(() => build({ clientCidr: '10.0.16.0/20' })).toThrow(
         "OpenVpnAccessServer 'TestStack/Vpn': clientCidr 10.0.16.0/20 overlaps the VPC's block (10.0.0.0/16). Packets for those addresses would go to the wrong side of the tunnel. "

@@ -80,7 +80,8 @@ export function expectReached(outcomes: Outcomes, faults: string[]): void {
  * Holds the pattern to the model: `build` constructs the pattern and synthesizes it (strict
  * CloudFormation validation and the embedded checks throw on a bad template). When the model
  * expects a template, nothing may throw; when it expects an error, `build` must throw the
- * library's own error, whose message starts with `subject` and names one of the wrong props.
+ * library's own error, whose message starts with `subject` (or lists several, each starting with
+ * it) and names one of the wrong props.
  * Returns what `build` returned, or `undefined` for a refusal.
  */
 export function holdToModel<T>(expected: Expected, subject: string, build: () => T, outcomes: Outcomes): T | undefined {
@@ -98,7 +99,10 @@ export function holdToModel<T>(expected: Expected, subject: string, build: () =>
     if (error.name !== 'GuardedPatternsError' && !inValidation) {
       throw new Error(`expected the library's own error naming ${expected.props.join(' or ')}, got ${error.name}: ${error.message}\n${error.stack}`);
     }
-    const named = inValidation ? error.message.includes(subject) : error.message.startsWith(subject);
+    // Several wrong props come as one error, a line each after a count.
+    const [first, ...more] = error.message.split('\n');
+    const listed = /^\d+ props are wrong:$/.test(first) && more.length > 1 && more.every((line) => line.startsWith(`- ${subject}`));
+    const named = inValidation ? error.message.includes(subject) : error.message.startsWith(subject) || listed;
     if (!named || !expected.props.some((prop) => error.message.includes(prop))) {
       throw new Error(`expected an error starting with "${subject}" and naming ${expected.props.join(' or ')}, got: ${error.message}`);
     }

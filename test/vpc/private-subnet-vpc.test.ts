@@ -153,6 +153,14 @@ describe('PrivateSubnetVpc', () => {
         "PrivateSubnetVpc 'TestStack/Network': natGateways (4) is more than the number of availability zones (3); use at most 3.");
     });
 
+    test('fails with every wrong prop in one error: natGateways above the AZs, and subnets that do not fit', () => {
+      expect(() => synth({ natGateways: 4, cidr: '10.0.0.0/24', privateSubnetSize: SubnetSize.cidrMask(24) })).toThrow(new RegExp([
+        '^2 props are wrong:',
+        "- PrivateSubnetVpc 'TestStack/Network': natGateways \\(4\\) is more than the number of availability zones \\(3\\)",
+        "- PrivateSubnetVpc 'TestStack/Network': .*privateSubnetSize",
+      ].join('.*\\n')));
+    });
+
     test('fails when natGateways is given with a regional NAT gateway', () => {
       expect(() => synth({ natGateways: 2, natGatewayProvider: ec2.NatProvider.regionalGateway() })).toThrow(/natGateways \(2\) does not apply to a regional NAT gateway/);
     });
