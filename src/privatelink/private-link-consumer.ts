@@ -24,7 +24,7 @@ import { VpcPeeringRoutesMissing } from '../checks/privatelink/vpc-peering-route
 import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
 import { Ipv4Cidr, blockSize, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
 import { DnsZoneNeed, knownEndpointServices, relativeDnsNamesOf, zonesOf } from '../private/endpoint-dns-names';
-import { GuardedPatternsError } from '../private/errors';
+import { GuardedPatternsError, PropErrors } from '../private/errors';
 
 /** The tag the forwarders' launch templates put on their instances, which scopes their attach permission. */
 const FORWARDER_TAG = 'guarded-patterns:dns-forwarder';
@@ -207,16 +207,20 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     const dns = props.dns ?? PrivateLinkDns.hostedZones();
     const region = stack.region;
     const suffix = Token.isUnresolved(region) ? Aws.URL_SUFFIX : dnsSuffixOf(region);
-    const services = this.planServices(props.services, props.endpointServiceDnsNames ?? {}, props.servicePrivateDnsNames ?? {}, `${region}.${suffix}`);
+    const errors = new PropErrors();
+    const services = this.planServices(errors, props.services, props.endpointServiceDnsNames ?? {}, props.servicePrivateDnsNames ?? {}, `${region}.${suffix}`);
     const peerVpcs = props.peerVpcs ?? [];
     const peers = [...peerVpcs, ...(props.existingPeerVpcs ?? [])];
-    this.checkPeers(vpc, peerVpcs, peers, dns);
+    this.checkPeers(errors, vpc, peerVpcs, peers, dns);
 
     const selection = vpc.selectSubnets({ ...props.subnets, onePerAz: true });
-    if (!selection.isPendingLookup && selection.subnets.length < 2) {
-      throw new GuardedPatternsError(`${this.subject}: subnets select ${selection.subnets.length} availability zone(s); the endpoints need at least 2 `
-        + 'so that an AZ failure leaves them reachable. Select subnets in two or more AZs.');
-    }
+    errors.check(() => {
+      if (!selection.isPendingLookup && selection.subnets.length < 2) {
+        throw new GuardedPatternsError(`${this.subject}: subnets select ${selection.subnets.length} availability zone(s); the endpoints need at least 2 `
+          + 'so that an AZ failure leaves them reachable. Select subnets in two or more AZs.');
+      }
+    });
+    errors.throwIfAny();
     const subnets = selection.subnets;
 
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -287,14 +291,15 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     ]);
   }
 
-  private planServices(services: ec2.IInterfaceVpcEndpointService[], dnsNames: { [serviceName: string]: string },
+  private planServices(errors: PropErrors, services: ec2.IInterfaceVpcEndpointService[], dnsNames: { [serviceName: string]: string },
     givenNames: { [shortName: string]: string[] }, regionDomain: string): PlannedService[] {
     if (services.length === 0) {
-      throw new GuardedPatternsError(`${this.subject}: services is empty; give at least one, such as ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS.`);
+      errors.add(`${this.subject}: services is empty; give at least one, such as ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS.`);
     }
     const problems: string[] = [];
     const seen = new Set<string>();
-    const planned = services.map((service, i) => {
+    const planned: PlannedService[] = [];
+    services.forEach((service, i) => errors.check(() => {
       const plan = service instanceof ec2.InterfaceVpcEndpointAwsService
         ? this.planAwsService(service, i, givenNames, regionDomain, problems)
         : this.planEndpointService(service, i, dnsNames);
@@ -302,10 +307,10 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         throw new GuardedPatternsError(`${this.subject}: services[${i}] (${plan.label}) is listed twice; a VPC takes one endpoint per service. Remove the duplicate.`);
       }
       seen.add(plan.id);
-      return plan;
-    });
+      planned.push(plan);
+    }));
     if (problems.length > 0) {
-      throw new GuardedPatternsError(`${this.subject}: ${problems.join(' ')}`);
+      errors.add(`${this.subject}: ${problems.join(' ')}`);
     }
     return planned;
   }
@@ -359,9 +364,9 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     return planned(pascalCase(host), host.toLowerCase(), host);
   }
 
-  private checkPeers(vpc: ec2.IVpc, peerVpcs: ec2.IVpc[], peers: ec2.IVpc[], dns: PrivateLinkDns): void {
+  private checkPeers(errors: PropErrors, vpc: ec2.IVpc, peerVpcs: ec2.IVpc[], peers: ec2.IVpc[], dns: PrivateLinkDns): void {
     const seen = new Set<ec2.IVpc>([vpc]);
-    peers.forEach((peer, i) => {
+    peers.forEach((peer, i) => errors.check(() => {
       if (seen.has(peer)) {
         throw new GuardedPatternsError(`${this.subject}: peer VPC '${peer.node.path}' is listed twice, or is the endpoint VPC itself. List each peer once, in peerVpcs or existingPeerVpcs.`);
       }
@@ -382,16 +387,18 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
           + `where the construct cannot make its DNS (${dns.kind}) answer. Make the service names resolve there yourself (a Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts), `
           + 'and let its CIDR block in with consumer.connections.allowFrom(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443)).');
       }
-    });
+    }));
     for (const candidate of [vpc, ...peers]) {
-      if (candidate instanceof ec2.Vpc && (!candidate.dnsSupportEnabled || !candidate.dnsHostnamesEnabled)) {
-        throwFinding(VpcPeeringDnsDisabled, `${this.subject}: VPC '${candidate.node.path}' has ${candidate.dnsSupportEnabled ? 'DNS hostnames' : 'DNS support'} off, so private DNS names do not resolve there. `
-          + 'Turn on enableDnsSupport and enableDnsHostnames (ec2.Vpc\'s defaults).');
-      }
+      errors.check(() => {
+        if (candidate instanceof ec2.Vpc && (!candidate.dnsSupportEnabled || !candidate.dnsHostnamesEnabled)) {
+          throwFinding(VpcPeeringDnsDisabled, `${this.subject}: VPC '${candidate.node.path}' has ${candidate.dnsSupportEnabled ? 'DNS hostnames' : 'DNS support'} off, so private DNS names do not resolve there. `
+            + 'Turn on enableDnsSupport and enableDnsHostnames (ec2.Vpc\'s defaults).');
+        }
+      });
     }
     // Each route table holds one route per destination: two peers with one block cannot both be routed.
     const routed = new Map<string, ec2.IVpc>();
-    peerVpcs.forEach((peer, i) => {
+    peerVpcs.forEach((peer, i) => errors.check(() => {
       const block = literalVpcCidr(peer);
       const other = block && routed.get(formatCidr(block));
       if (block && other) {
@@ -401,15 +408,15 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       if (block) {
         routed.set(formatCidr(block), peer);
       }
-    });
+    }));
     const mine = literalVpcCidr(vpc);
-    peers.forEach((peer) => {
+    peers.forEach((peer) => errors.check(() => {
       const theirs = literalVpcCidr(peer);
       if (mine && theirs && cidrsOverlap(mine, theirs)) {
         throwFinding(VpcPeeringCidrOverlap, `${this.subject}: VPC '${vpc.node.path}' (${formatCidr(mine)}) and peer VPC '${peer.node.path}' (${formatCidr(theirs)}) overlap. `
           + 'Give one of the VPCs a block that does not overlap; AWS refuses the peering otherwise.');
       }
-    });
+    }));
   }
 
   /** A stable, readable construct ID for a peer: its own ID, or its parent's for a pattern's `Resource`. */

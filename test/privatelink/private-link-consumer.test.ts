@@ -476,6 +476,15 @@ describe('PrivateLinkConsumer', () => {
         .toThrow(/endpointServiceDnsNames\['com\.amazonaws\.vpce\.us-east-1\.vpce-svc-0123456789abcdef0'\] \('https:\/\/api\.partner\.example'\) is not a DNS name/);
     });
 
+    test('several props are wrong: one error lists each', () => {
+      expect(attempt((n) => ({ services: [PARTNER, KINESIS, KINESIS], peerVpcs: [n.shared] }))).toThrow(new RegExp([
+        '^\\d+ props are wrong:',
+        "- PrivateLinkConsumer 'TestStack/Endpoints': services\\[0\\] .* is an endpoint service by name",
+        "- PrivateLinkConsumer 'TestStack/Endpoints': services\\[2\\] \\(kinesis-streams\\) is listed twice",
+        "- PrivateLinkConsumer 'TestStack/Endpoints': peer VPC 'TestStack/Shared/Resource' is listed twice, or is the endpoint VPC itself",
+      ].join('.*\\n')));
+    });
+
     test('a service is listed twice', () => {
       expect(attempt(() => ({ services: [KINESIS, ECR_DOCKER, KINESIS] }))).toThrow(/services\[2\] \(kinesis-streams\) is listed twice/);
     });
