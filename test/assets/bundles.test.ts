@@ -2,39 +2,10 @@
  * The handlers as Lambda runs them: the esbuild bundles in assets/ (built by `npm test` before
  * jest), with only the service clients the Node.js runtime ships left outside.
  */
-import { spawnSync } from 'child_process';
 import { builtinModules } from 'module';
-import * as path from 'path';
+import { bundlePath as bundle, runBundle as run } from './bundle';
 
-const assets = path.join(__dirname, '..', '..', 'assets');
 const RUNTIME_CLIENTS = /^@aws-sdk\/client-[a-z0-9-]+$/;
-
-function bundle(name: string): string {
-  return path.join(assets, name, 'index.js');
-}
-
-/** What running a bundle in a fresh Node.js process showed: the modules it required, and its handler's result. */
-interface BundleRun {
-  readonly requires: string[];
-  readonly handler: string;
-  readonly result?: any;
-  readonly error?: string;
-  readonly calls?: any[];
-  readonly logs: any[];
-}
-
-/** Loads `name`'s bundle in a child process (test/assets/run-bundle.js), and invokes its handler with `request.event` if given. */
-function run(name: string, request: object = {}, env: Record<string, string | undefined> = {}): BundleRun {
-  const result = spawnSync(process.execPath, [path.join(__dirname, 'run-bundle.js'), bundle(name)], {
-    input: JSON.stringify(request),
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, ...env },
-  });
-  if (result.status !== 0) {
-    throw new Error(`run-bundle.js ${name} exited with ${result.status}: ${result.stderr}`);
-  }
-  return JSON.parse(result.stdout);
-}
 
 describe('handler bundles', () => {
   test.each([
