@@ -71,38 +71,9 @@ describe('handler bundles', () => {
       // As documented: https://docs.aws.amazon.com/secretsmanager/latest/userguide/event-detail-secret-label-updated-secretsmanager.html
       'detail': { name: 'prod/db', labelUpdated: 'AWSCURRENT', versionId: 'a1b2c3d4-0000-4000-8000-000000000000' },
     };
-    const service = (name: string, taskDefinition: string) => ({
-      serviceArn: `arn:aws:ecs:us-east-1:111111111111:service/web/${name}`,
-      clusterArn: cluster,
-      status: 'ACTIVE',
-      taskDefinition,
-      deploymentController: { type: 'ECS' },
-      deployments: [{ id: `ecs-svc/${name}`, status: 'PRIMARY', rolloutState: 'COMPLETED', createdAt: '2026-11-01T00:00:00Z' }],
-    });
-    const ecs = {
-      services: [service('api', 'td-api'), service('other', 'td-other')],
-      taskDefinitions: {
-        'td-api': [{ name: 'app', image: 'nginx', secrets: [{ name: 'DB', valueFrom: `${secret}:password::` }] }],
-        'td-other': [{ name: 'app', image: 'nginx', secrets: [{ name: 'X', valueFrom: '/other/parameter' }] }],
-      },
-    };
-
-    test('redeploys the matched service, and only it, through the ECS client it loads', () => {
-      const { result, error, calls, logs } = run('recycler/recycle.lambda', { event, ecs }, environment);
-      expect(error).toBeUndefined();
-      expect(calls).toEqual([
-        ['ListServices', cluster],
-        ['DescribeServices', ecs.services.map((s) => s.serviceArn)],
-        ['DescribeTaskDefinition', 'td-api'],
-        ['DescribeTaskDefinition', 'td-other'],
-        ['UpdateService', ecs.services[0].serviceArn, true],
-      ]);
-      expect(result).toMatchObject({ recycled: 1, failed: 0, servicesScanned: 2, change: { kind: 'secret', id: secret, time: '2026-11-21T08:00:00Z' } });
-      expect(logs).toEqual([
-        expect.objectContaining({ outcome: 'recycled', serviceArn: ecs.services[0].serviceArn }),
-        expect.objectContaining({ message: 'summary', Recycled: 1, Failed: 0, FunctionName: 'recycler' }),
-      ]);
-    });
+    // An empty ECS account whose mock records any call. What the bundle does against ECS itself is
+    // proven against moto, with the real SDK: test/recycler/recycle.moto.test.ts.
+    const ecs = { services: [], taskDefinitions: {} };
 
     test('fails the invocation, naming the variable, when CLUSTERS is unset', () => {
       const { result, error, calls, logs } = run('recycler/recycle.lambda', { event, ecs }, { ...environment, CLUSTERS: undefined });
