@@ -5,7 +5,8 @@
  *   forced deployment becomes a new PRIMARY deployment with a later createdAt, and exactly the
  *   services that read the changed value get one. The secret and the parameter are created in
  *   moto's Secrets Manager and Parameter Store (through boto3), so their ARNs are as those
- *   services form them, not as the project thinks they are;
+ *   services form them, not as the project thinks they are. moto's EventBridge delivers the
+ *   events given to the handler through the rule SecretRotationRecycler synthesizes;
  * - IAM's authorization data (test/aws/iam.ts): every call the handler made, as moto recorded it,
  *   is allowed by the policies SecretRotationRecycler synthesizes for the function's role.
  *
@@ -17,7 +18,7 @@ import { aws_ecs as ecs, aws_secretsmanager as secretsmanager, aws_ssm as ssm } 
 import { labelUpdated, parameterChange } from './events';
 import { SecretRotationRecycler } from '../../src';
 import { runBundle } from '../assets/bundle';
-import { DeployedFunction, decide, deployedFunction, expectAllAllowed, logicalIdOf, statementOf, templateOf, unusedStatements } from '../aws/iam';
+import { decide, deployedFunction, expectAllAllowed, logicalIdOf, resolveValue, statementOf, templateOf, unusedStatements } from '../aws/iam';
 import { MOTO_ACCOUNT, MOTO_REGION, MotoServer, SETUP_CREDENTIALS } from '../aws/moto';
 import { testApp, testStack } from '../util';
 
@@ -61,8 +62,11 @@ function fleet(v: Values): Record<string, Record<string, { secrets?: Secret[]; l
 const SECRET_READERS = ['api', 'ingest', 'reports'];
 const PARAMETER_READERS = ['flags-by-arn', 'flags-by-name'];
 
-/** The recycler's function as deployed from a stack that watches the clusters by their literal ARNs, so that its policies are concrete. */
-function synthesize(v: Values): DeployedFunction {
+/**
+ * The recycler's function as deployed from a stack that watches the clusters by their literal
+ * ARNs, so that its policies are concrete; and its rule's event pattern.
+ */
+function synthesize(v: Values) {
   const stack = testStack(testApp(), 'Recycler', { env: { account: MOTO_ACCOUNT, region: MOTO_REGION } });
   new SecretRotationRecycler(stack, 'Recycler', {
     clusters: WATCHED.map((name) => ecs.Cluster.fromClusterArn(stack, name, clusterArn(name))),
@@ -79,7 +83,7 @@ function synthesize(v: Values): DeployedFunction {
     },
   };
   const fn = logicalIdOf(template, 'AWS::Lambda::Function', (p) => p.Environment?.Variables?.CLUSTERS !== undefined);
-  return deployedFunction(template, fn, physical);
+  return { ...deployedFunction(template, fn, physical), eventPattern: resolveValue(template, template.Resources[logicalIdOf(template, 'AWS::Events::Rule')].Properties.EventPattern, physical) };
 }
 
 /** Now, in whole seconds, as EventBridge writes an event's time. */
@@ -92,7 +96,7 @@ describe('the recycler bundle against moto', () => {
   let moto: MotoServer;
   let client: ECSClient;
   let values: Values;
-  let recycler: DeployedFunction;
+  let recycler: ReturnType<typeof synthesize>;
 
   beforeAll(async () => {
     moto = await MotoServer.start();
@@ -163,6 +167,36 @@ describe('the recycler bundle against moto', () => {
     expect(values.parameter).toBe(`arn:aws:ssm:${MOTO_REGION}:${MOTO_ACCOUNT}:parameter/prod/flags`);
     // The function watches exactly the clusters moto created under those ARNs.
     expect(JSON.parse(recycler.environment.CLUSTERS)).toEqual(WATCHED.map(clusterArn));
+  });
+
+  test('the rule SecretRotationRecycler synthesizes delivers the events the handler is given here, and not the moves of other labels or secrets (moto\'s EventBridge)', () => {
+    // GIVEN: the rule, with a queue as its target. (moto's TestEventPattern is a stub: PutEvents runs its matcher.)
+    const time = now();
+    const cases: Array<[string, any, boolean]> = [
+      ['the secret\'s AWSCURRENT moved', secretChanged(time), true],
+      ['the parameter updated', parameterChanged(time), true],
+      ['a custom label moved', { ...secretChanged(time), detail: { ...secretChanged(time).detail, labelUpdated: 'blue' } }, false],
+      ['the replica\'s AWSCURRENT moved', { ...secretChanged(time), resources: [values.replica] }, false],
+      ['the parameter deleted', { ...parameterChanged(time), detail: { ...parameterChanged(time).detail, operation: 'Delete' } }, false],
+    ];
+    const queue = 'recycler-rule-target';
+
+    // WHEN: each event is put on the default bus, and the queue read after it.
+    const results = moto.boto3([
+      { service: 'sqs', operation: 'create_queue', params: { QueueName: queue } },
+      { service: 'events', operation: 'put_rule', params: { Name: 'recycler', EventPattern: JSON.stringify(recycler.eventPattern) } },
+      { service: 'events', operation: 'put_targets', params: { Rule: 'recycler', Targets: [{ Id: 'queue', Arn: `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT}:${queue}` }] } },
+      ...cases.flatMap(([, event]) => [
+        { service: 'events', operation: 'put_events', params: { Entries: [{ Source: event.source, DetailType: event['detail-type'], Resources: event.resources, Detail: JSON.stringify(event.detail) }] } },
+        { service: 'sqs', operation: 'receive_message', params: { QueueUrl: `${moto.endpoint}/${MOTO_ACCOUNT}/${queue}`, MaxNumberOfMessages: 10 } },
+      ]),
+    ]);
+
+    // THEN
+    const delivered = cases.map((_, i) => (results[4 + 2 * i].Messages ?? []).map((m: any) => JSON.parse(m.Body)));
+    const byCase = (value: (i: number) => boolean) => Object.fromEntries(cases.map(([name], i) => [name, value(i)]));
+    expect(byCase((i) => delivered[i].length === 1)).toEqual(byCase((i) => cases[i][2]));
+    expect(delivered[0][0]).toMatchObject({ 'detail-type': 'Secret Label Updated', 'resources': [values.secret] });
   });
 
   test('GIVEN a Secret Label Updated event WHEN the handler runs THEN exactly the secret\'s readers in the watched clusters get a new PRIMARY deployment; the same event again leaves them alone', async () => {
