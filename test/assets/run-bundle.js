@@ -1,7 +1,9 @@
 /**
  * Loads a handler bundle in a fresh Node.js process, as Lambda does, and records every module the
- * bundle itself requires. With an event, also invokes its handler, against an ECS account mocked
- * with aws-sdk-client-mock on the very @aws-sdk/client-ecs the bundle loads.
+ * bundle itself requires. With an event, also invokes its handler: with `ecs`, against an ECS
+ * account mocked with aws-sdk-client-mock on the very @aws-sdk/client-ecs the bundle loads;
+ * without, with the real SDK against the AWS that the environment names (AWS_ENDPOINT_URL).
+ * test/assets/bundle.ts runs it from the tests.
  *
  * Usage: node run-bundle.js <bundle/index.js>, with an optional JSON request on stdin:
  *   { "event": {...}, "ecs": { "services": [...], "taskDefinitions": {...} } }

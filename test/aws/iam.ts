@@ -11,10 +11,17 @@
  * Reference lists for it (the evaluator refuses an ARN of any other type, so a mistake here fails).
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { Stack } from 'aws-cdk-lib';
+import { Template as Synthesized } from 'aws-cdk-lib/assertions';
 import { MOTO_ACCOUNT, MOTO_REGION, RecordedCall } from './moto';
 
 /** A template as JSON. */
 export type Template = { Resources: Record<string, { Type: string; Properties?: any }> };
+
+/** A stack's template as JSON, synthesized as the tests synthesize (with the app's validations). */
+export function templateOf(stack: Stack): Template {
+  return Synthesized.fromStack(stack).toJSON() as Template;
+}
 
 /** What CloudFormation would give each logical ID: its Ref and its attributes. */
 export type PhysicalValues = Record<string, { ref: string; attrs?: Record<string, string> }>;
@@ -185,6 +192,39 @@ export function resolveValue(template: Template, value: any, physical: PhysicalV
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveValue(template, v, physical)]));
 }
 
+/** The logical ID of the one resource of `type` in the template (that passes `filter`, if given). */
+export function logicalIdOf(template: Template, type: string, filter: (properties: any) => boolean = () => true): string {
+  const ids = Object.entries(template.Resources).filter(([, r]) => r.Type === type && filter(r.Properties ?? {})).map(([id]) => id);
+  if (ids.length !== 1) {
+    throw new Error(`expected one ${type} in the template, found ${ids.length}: ${ids.join(', ')}`);
+  }
+  return ids[0];
+}
+
+/** The logical ID of the role a function of the template runs with (its `Role`, a GetAtt of the role's Arn). */
+export function roleOfFunction(template: Template, functionId: string): string {
+  const role = template.Resources[functionId]?.Properties?.Role;
+  const roleId = role?.['Fn::GetAtt']?.[0];
+  if (typeof roleId !== 'string' || template.Resources[roleId]?.Type !== 'AWS::IAM::Role') {
+    throw new Error(`${functionId} does not run with a role of the template: Role is ${JSON.stringify(role)}`);
+  }
+  return roleId;
+}
+
+/** A function of the template as it would run: its environment and its role's policies, resolved. */
+export interface DeployedFunction {
+  readonly environment: Record<string, string>;
+  readonly policies: NamedPolicy[];
+}
+
+/** The function `functionId` with the physical values given: what its handler sees, and what its role may do. */
+export function deployedFunction(template: Template, functionId: string, physical: PhysicalValues): DeployedFunction {
+  return {
+    environment: resolveValue(template, template.Resources[functionId].Properties.Environment?.Variables ?? {}, physical),
+    policies: rolePolicies(template, roleOfFunction(template, functionId), physical),
+  };
+}
+
 /** A policy document of the role, named by the template resource that holds it. */
 export interface NamedPolicy {
   readonly name: string;
@@ -273,4 +313,15 @@ export function unusedStatements(policies: NamedPolicy[], decisions: Decision[])
   return policies.flatMap(({ name, policy }) => (policy.Statement as any[])
     .map((_, i) => `${name}#${i + 1}`)
     .filter((id) => !used.has(id)));
+}
+
+/** The statement that an ID of `unusedStatements` or `Decision.allowedBy` names. */
+export function statementOf(policies: NamedPolicy[], id: string): any {
+  const at = id.lastIndexOf('#');
+  const policy = policies.find((p) => p.name === id.substring(0, at));
+  const statement = policy?.policy.Statement[Number(id.substring(at + 1)) - 1];
+  if (!statement) {
+    throw new Error(`no statement ${id} in ${policies.map((p) => p.name).join(', ')}`);
+  }
+  return statement;
 }

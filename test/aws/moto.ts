@@ -3,7 +3,7 @@
  * test reads back the calls its code made (who signed them, the operation and its parameters) as
  * moto received them, and test/aws/iam.ts asks IAM's own data whether the role's policies allow them.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -43,7 +43,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The text fields of a multipart/form-data body (a presigned POST's policy fields). */
+/**
+ * The fields of a multipart/form-data body (a presigned POST's policy fields, and its file). Text
+ * fields are decoded as UTF-8 (a key may have any character); a file part is left as latin1, one
+ * character per byte (`Buffer.from(value, 'latin1')` gives the bytes back).
+ */
 function multipartFields(body: Buffer, contentType: string): Record<string, string> {
   const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
   const fields: Record<string, string> = {};
@@ -51,9 +55,10 @@ function multipartFields(body: Buffer, contentType: string): Record<string, stri
     return fields;
   }
   for (const part of body.toString('latin1').split(`--${boundary}`)) {
-    const match = /^\r\nContent-Disposition: form-data; name="([^"]+)"(?:; filename="[^"]*")?\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*)\r\n$/i.exec(part);
+    const match = /^\r\nContent-Disposition: form-data; name="([^"]+)"(; filename="[^"]*")?\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*)\r\n$/i.exec(part);
     if (match) {
-      fields[match[1]] = match[2];
+      const [, name, file, value] = match;
+      fields[name] = file ? value : Buffer.from(value, 'latin1').toString('utf8');
     }
   }
   return fields;
@@ -135,6 +140,25 @@ export class MotoServer {
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
       AWS_EC2_METADATA_DISABLED: 'true',
     };
+  }
+
+  /**
+   * Set-up calls through boto3 (an SDK the project did not write either), signed with the set-up
+   * key, for services whose JavaScript client is not a dev dependency: each `operation` is a boto3
+   * method name (`create_secret`). Returns the responses, dates as strings. All run in one Python
+   * process, which takes a second or more to start.
+   */
+  public boto3(calls: Array<{ service: string; operation: string; params?: Record<string, unknown> }>): any[] {
+    const script = [
+      'import json, sys, boto3',
+      'out = [getattr(boto3.client(c["service"]), c["operation"])(**c.get("params", {})) for c in json.load(sys.stdin)]',
+      'json.dump(out, sys.stdout, default=str)',
+    ].join('\n');
+    const run = spawnSync('python3', ['-c', script], { input: JSON.stringify(calls), encoding: 'utf8', env: { ...process.env, ...this.env() } });
+    if (run.status !== 0) {
+      throw new Error(`boto3 set-up calls failed (${run.status}): ${run.stderr}`);
+    }
+    return JSON.parse(run.stdout);
   }
 
   /** The calls recorded since the last `clearCalls`, signed with the given access key ID if named. */

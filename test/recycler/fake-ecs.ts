@@ -1,6 +1,13 @@
 /**
- * An in-process ECS account for the handler's tests and benchmark: clusters, services and task
- * definitions behind aws-sdk-client-mock, with optional throttling and failures.
+ * An in-process ECS account behind aws-sdk-client-mock, written by this project, kept only for
+ * what moto cannot do: throttling (ThrottlingException at a chosen rate, retries and jitter),
+ * partial failures (an UpdateService or a DescribeServices batch that fails, failures other than
+ * MISSING), states moto does not keep (a deployment in progress beside a new PRIMARY one, CODE_DEPLOY
+ * and DRAINING services), and fleets of hundreds or thousands of services for the call budget and
+ * the benchmark. Everything else, the ECS contract itself (the calls' shapes, the ARNs ECS, Secrets
+ * Manager and Parameter Store form, forced deployments, which references make a service a reader),
+ * is proven independently by test/recycler/recycle.moto.test.ts: the bundled handler and the real
+ * SDK against moto's ECS, with its calls checked against the synthesized IAM policies.
  */
 import {
   ContainerDefinition,
