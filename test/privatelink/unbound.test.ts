@@ -41,7 +41,8 @@ function forwarderConfigs(): Array<{ script: string; config: string }> {
     const match = /cat > \/etc\/unbound\/unbound\.conf <<'UNBOUND_CONF'\n([\s\S]*?)\nUNBOUND_CONF\n/.exec(script);
     expect(match).not.toBeNull();
     expect(script).toMatch(/\nunbound-checkconf \/etc\/unbound\/unbound\.conf\n[\s\S]*Restart=always[\s\S]*\nsystemctl enable --now unbound\n/);
-    expect(script).toMatch(/aws ec2 attach-network-interface --region us-east-1 --network-interface-id <\{"Ref":"EndpointsForwarder\dInterface[0-9A-F]{8}"\}> --instance-id "\$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi\n  sleep 10\ndone\nif \[ "\$ATTACHED" != yes \]; then .*shutdown -h now; fi$/);
+    expect(script).toMatch(/aws ec2 attach-network-interface --region us-east-1 --network-interface-id <\{"Ref":"EndpointsForwarder\dInterface[0-9A-F]{8}"\}> --instance-id "\$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi\n  sleep "\$ATTACH_RETRY_SECONDS"\ndone\nif \[ "\$ATTACHED" != yes \]; then .*shutdown -h now; exit 1; fi$/);
+    expect(script).toContain('\nATTACH_ATTEMPTS=60\nATTACH_RETRY_SECONDS=10\n');
     return { script, config: `${match![1]}\n` };
   });
 }
