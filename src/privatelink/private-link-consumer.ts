@@ -548,6 +548,10 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       const userData = ec2.UserData.forLinux();
       userData.addCommands(
         'set -euo pipefail',
+        // A boot that fails anywhere (a package, the configuration, instance metadata, the attach)
+        // leaves a forwarder nobody can reach: stop, and the group replaces it. shutdown returns once
+        // the halt is scheduled; the boot still failed, and says so (cloud-init).
+        'trap \'status=$?; if [ "$status" -ne 0 ]; then echo "forwarder boot failed ($status): shutting down" >&2; shutdown -h now; fi\' EXIT',
         'dnf install -y unbound',
         `cat > ${UNBOUND_CONF_PATH} <<'UNBOUND_CONF'`,
         config + 'UNBOUND_CONF',
@@ -568,9 +572,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         `  if aws ec2 attach-network-interface --region ${stack.region} --network-interface-id ${eni.ref} --instance-id "$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi`,
         '  sleep "$ATTACH_RETRY_SECONDS"',
         'done',
-        // Without the interface nobody can reach this forwarder: stop, and the group replaces it.
-        // shutdown returns once the halt is scheduled; the boot still failed, and says so (cloud-init).
-        'if [ "$ATTACHED" != yes ]; then echo "could not attach ' + eni.ref + ' after $ATTACH_ATTEMPTS attempts" >&2; shutdown -h now; exit 1; fi',
+        'if [ "$ATTACHED" != yes ]; then echo "could not attach ' + eni.ref + ' after $ATTACH_ATTEMPTS attempts" >&2; exit 1; fi',
       );
       const launchTemplate = new ec2.LaunchTemplate(this, `Forwarder${n}LaunchTemplate`, {
         machineImage,

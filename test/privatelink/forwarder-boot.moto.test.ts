@@ -208,7 +208,7 @@ const STAND_INS = path.join(__dirname, 'boot-stand-ins');
  * AWS CLI signing as the forwarder role's stand-in, and /etc/unbound and /etc/systemd/system
  * bind-mounted from scratch directories in a private mount namespace.
  */
-function runBoot(script: string, instanceId: string, server: MotoServer): BootRun {
+function runBoot(script: string, instanceId: string, server: MotoServer, env: Record<string, string> = {}): BootRun {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'forwarder-boot-'));
   const bin = path.join(root, 'bin');
   const etcUnbound = path.join(root, 'etc-unbound');
@@ -234,6 +234,7 @@ function runBoot(script: string, instanceId: string, server: MotoServer): BootRu
       ...server.env(FORWARDER_KEY),
       STAND_IN_LOG: logFile,
       STAND_IN_INSTANCE_ID: instanceId,
+      ...env,
     },
   });
   return {
@@ -362,7 +363,7 @@ describe('PrivateLinkConsumer forwarders: the boot script with the real AWS CLI 
     });
   });
 
-  describe('when the interface cannot be attached', () => {
+  describe('when the boot fails', () => {
     test('moto 5.2.1 moves an interface attached to another instance (EC2 refuses one in use), so the case is an interface that does not exist', async () => {
       await server.reset();
       const stack = new MotoStack(client, template);
@@ -374,7 +375,7 @@ describe('PrivateLinkConsumer forwarders: the boot script with the real AWS CLI 
       expect((await describeInterface(client, interfaceId)).Attachment?.InstanceId).toBe(second.InstanceId);
     });
 
-    describe('because it does not exist', () => {
+    describe('because the interface does not exist', () => {
       const missing = 'eni-0000000000000dead';
       const attempts = 3;
       let run: BootRun;
@@ -396,7 +397,7 @@ describe('PrivateLinkConsumer forwarders: the boot script with the real AWS CLI 
 
       test('the script tries every attempt, waits between them, then shuts the instance down and fails', () => {
         expect(run.status).not.toBe(0);
-        expect(run.stderr).toContain(`could not attach ${missing} after ${attempts} attempts`);
+        expect(run.stderr).toContain(`could not attach ${missing} after ${attempts} attempts\nforwarder boot failed (1): shutting down\n`);
         expect(run.stderr.match(/InvalidNetworkInterfaceID\.NotFound/g)).toHaveLength(attempts);
         expect(server.calls(FORWARDER_KEY).map((c) => `${c.action} ${c.params.NetworkInterfaceId}`)).toEqual(Array(attempts).fill(`ec2:AttachNetworkInterface ${missing}`));
         expect(run.log.filter((line) => /^(shutdown|sleep)/.test(line))).toEqual([...Array(attempts).fill('sleep 10'), 'shutdown -h now']);
@@ -406,6 +407,23 @@ describe('PrivateLinkConsumer forwarders: the boot script with the real AWS CLI 
         const attached = (await describeInstance(client, instance.InstanceId!)).NetworkInterfaces ?? [];
         expect(attached.map((eni) => eni.Attachment?.DeviceIndex)).toEqual([0]);
       });
+    });
+
+    test('because instance metadata does not answer: the script shuts the instance down and fails before any AWS call', async () => {
+      // GIVEN a forwarder whose interface is free
+      await server.reset();
+      const stack = new MotoStack(client, template);
+      const interfaceId = await stack.create(forwarders[0].interfaceId);
+      const instance = await stack.launch(forwarders[0].groupId);
+      // WHEN it boots and instance metadata does not answer
+      const run = runBoot(userDataOf(template, forwarders[0].launchTemplateId, stack.physical), instance.InstanceId!, server, { STAND_IN_METADATA_DOWN: '1' });
+      fs.rmSync(path.dirname(run.etcUnbound), { recursive: true, force: true });
+      // THEN
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toBe('forwarder boot failed (7): shutting down\n');
+      expect(run.log.slice(-2)).toEqual(['curl -sf -X PUT http://169.254.169.254/latest/api/token -H X-aws-ec2-metadata-token-ttl-seconds: 300', 'shutdown -h now']);
+      expect(server.calls(FORWARDER_KEY)).toEqual([]);
+      expect((await describeInterface(client, interfaceId)).Attachment).toBeUndefined();
     });
   });
 });

@@ -41,7 +41,7 @@ function forwarderConfigs(): Array<{ script: string; config: string }> {
     const match = /cat > \/etc\/unbound\/unbound\.conf <<'UNBOUND_CONF'\n([\s\S]*?)\nUNBOUND_CONF\n/.exec(script);
     expect(match).not.toBeNull();
     expect(script).toMatch(/\nunbound-checkconf \/etc\/unbound\/unbound\.conf\n[\s\S]*Restart=always[\s\S]*\nsystemctl enable --now unbound\n/);
-    expect(script).toMatch(/aws ec2 attach-network-interface --region us-east-1 --network-interface-id <\{"Ref":"EndpointsForwarder\dInterface[0-9A-F]{8}"\}> --instance-id "\$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi\n  sleep "\$ATTACH_RETRY_SECONDS"\ndone\nif \[ "\$ATTACHED" != yes \]; then .*shutdown -h now; exit 1; fi$/);
+    expect(script).toMatch(/aws ec2 attach-network-interface --region us-east-1 --network-interface-id <\{"Ref":"EndpointsForwarder\dInterface[0-9A-F]{8}"\}> --instance-id "\$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi\n  sleep "\$ATTACH_RETRY_SECONDS"\ndone\nif \[ "\$ATTACHED" != yes \]; then echo "could not attach .* after \$ATTACH_ATTEMPTS attempts" >&2; exit 1; fi$/);
     expect(script).toContain('\nATTACH_ATTEMPTS=60\nATTACH_RETRY_SECONDS=10\n');
     return { script, config: `${match![1]}\n` };
   });
@@ -85,7 +85,7 @@ describe('PrivateLinkConsumer forwarders: the unbound configuration in user data
       const result = spawnSync('bash', ['-n', file], { encoding: 'utf8', timeout: 10000 });
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
-      expect(script.startsWith('#!/bin/bash\nset -euo pipefail\ndnf install -y unbound\n')).toBe(true);
+      expect(script).toMatch(/^#!\/bin\/bash\nset -euo pipefail\ntrap '.*shutdown -h now; fi' EXIT\ndnf install -y unbound\n/);
     }
   });
 

@@ -4,7 +4,11 @@
 # Answers IMDSv2 only, as the launch template requires: a session token by PUT, then the instance ID
 # ($STAND_IN_INSTANCE_ID, the moto instance) to a read that sends it; anything else fails as
 # `curl -f` does on an HTTP error. Logs the call.
+# With STAND_IN_METADATA_DOWN set, nothing answers: curl's exit status for a refused connection.
 echo "curl $*" >> "$STAND_IN_LOG"
+if [ -n "${STAND_IN_METADATA_DOWN:-}" ]; then
+  exit 7
+fi
 url=
 for arg; do
   case "$arg" in http://*) url=$arg ;; esac
