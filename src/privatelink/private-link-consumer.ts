@@ -551,7 +551,8 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         // A boot that fails anywhere (a package, the configuration, instance metadata, the attach)
         // leaves a forwarder nobody can reach: stop, and the group replaces it. shutdown returns once
         // the halt is scheduled; the boot still failed, and says so (cloud-init).
-        'trap \'status=$?; if [ "$status" -ne 0 ]; then echo "forwarder boot failed ($status): shutting down" >&2; shutdown -h now; fi\' EXIT',
+        'on_exit() { local status=$?; if [ "$status" -ne 0 ]; then echo "forwarder boot failed ($status): shutting down" >&2; shutdown -h now; fi; }',
+        'trap on_exit EXIT',
         'dnf install -y unbound',
         `cat > ${UNBOUND_CONF_PATH} <<'UNBOUND_CONF'`,
         config + 'UNBOUND_CONF',
@@ -568,7 +569,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         'ATTACH_ATTEMPTS=60',
         'ATTACH_RETRY_SECONDS=10',
         'ATTACHED=no',
-        'for attempt in $(seq 1 "$ATTACH_ATTEMPTS"); do',
+        'for _ in $(seq 1 "$ATTACH_ATTEMPTS"); do',
         `  if aws ec2 attach-network-interface --region ${stack.region} --network-interface-id ${eni.ref} --instance-id "$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi`,
         '  sleep "$ATTACH_RETRY_SECONDS"',
         'done',

@@ -52,10 +52,10 @@ function forwarderConfigs(): Array<{ script: string; config: string }> {
  * it: nothing here is skipped.
  */
 function requireTools(): void {
-  for (const [tool, args] of [['unbound-checkconf', ['-h']], ['unbound', ['-V']], ['ip', ['-V']], ['unshare', ['--version']]] as const) {
+  for (const [tool, args] of [['unbound-checkconf', ['-h']], ['unbound', ['-V']], ['ip', ['-V']], ['unshare', ['--version']], ['shellcheck', ['--version']]] as const) {
     const result = spawnSync(tool, [...args], { encoding: 'utf8' });
     if (result.error) {
-      throw new Error(`The forwarder tests run the real ${tool}, which is not installed: apt-get install -y unbound iproute2 util-linux`);
+      throw new Error(`The forwarder tests run the real ${tool}, which is not installed: apt-get install -y unbound iproute2 util-linux shellcheck`);
     }
   }
   const namespace = spawnSync('unshare', ['-rn', 'true'], { encoding: 'utf8' });
@@ -78,14 +78,15 @@ describe('PrivateLinkConsumer forwarders: the unbound configuration in user data
     expect(configs[0]).toContain('forward-zone:\n    name: "."\n    forward-addr: 169.254.169.253\n');
   });
 
-  test('the user data is a script bash can parse (the interface ID filled in)', () => {
+  test('the user data is a script bash can parse and shellcheck passes (the interface ID filled in)', () => {
     for (const { script } of forwarders) {
       const file = path.join(dir, 'user-data.sh');
       fs.writeFileSync(file, script.replace(/<\{"Ref":"[A-Za-z0-9]+"\}>/g, 'eni-0123456789abcdef0'));
       const result = spawnSync('bash', ['-n', file], { encoding: 'utf8', timeout: 10000 });
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
-      expect(script).toMatch(/^#!\/bin\/bash\nset -euo pipefail\ntrap '.*shutdown -h now; fi' EXIT\ndnf install -y unbound\n/);
+      expect(spawnSync('shellcheck', ['--shell=bash', file], { encoding: 'utf8', timeout: 60000 })).toMatchObject({ status: 0, stdout: '' });
+      expect(script).toMatch(/^#!\/bin\/bash\nset -euo pipefail\non_exit\(\) \{ .*shutdown -h now; fi; \}\ntrap on_exit EXIT\ndnf install -y unbound\n/);
     }
   });
 
