@@ -555,6 +555,11 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       const userData = ec2.UserData.forLinux();
       userData.addCommands(
         'set -euo pipefail',
+        // A boot that fails anywhere (a package, the configuration, instance metadata, the attach)
+        // leaves a forwarder nobody can reach: stop, and the group replaces it. shutdown returns once
+        // the halt is scheduled; the boot still failed, and says so (cloud-init).
+        'on_exit() { local status=$?; if [ "$status" -ne 0 ]; then echo "forwarder boot failed ($status): shutting down" >&2; shutdown -h now; fi; }',
+        'trap on_exit EXIT',
         'dnf install -y unbound',
         `cat > ${UNBOUND_CONF_PATH} <<'UNBOUND_CONF'`,
         config + 'UNBOUND_CONF',
@@ -566,15 +571,16 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         'systemctl enable --now unbound',
         'TOKEN=$(curl -sf -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
         'INSTANCE=$(curl -sf -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
-        // The interface stays attached to a terminating instance for a little while: retry. Amazon
-        // Linux 2023's amazon-ec2-net-utils routes replies from a second interface out of it.
+        // The interface stays attached to a terminating instance for a little while: retry for ten
+        // minutes. Amazon Linux 2023's amazon-ec2-net-utils routes replies from a second interface out of it.
+        'ATTACH_ATTEMPTS=60',
+        'ATTACH_RETRY_SECONDS=10',
         'ATTACHED=no',
-        'for attempt in $(seq 1 60); do',
+        'for _ in $(seq 1 "$ATTACH_ATTEMPTS"); do',
         `  if aws ec2 attach-network-interface --region ${stack.region} --network-interface-id ${eni.ref} --instance-id "$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi`,
-        '  sleep 10',
+        '  sleep "$ATTACH_RETRY_SECONDS"',
         'done',
-        // Without the interface nobody can reach this forwarder: stop, and the group replaces it.
-        'if [ "$ATTACHED" != yes ]; then echo "could not attach ' + eni.ref + '" >&2; shutdown -h now; fi',
+        'if [ "$ATTACHED" != yes ]; then echo "could not attach ' + eni.ref + ' after $ATTACH_ATTEMPTS attempts" >&2; exit 1; fi',
       );
       const launchTemplate = new ec2.LaunchTemplate(this, `Forwarder${n}LaunchTemplate`, {
         machineImage,

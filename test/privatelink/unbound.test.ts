@@ -41,7 +41,8 @@ function forwarderConfigs(): Array<{ script: string; config: string }> {
     const match = /cat > \/etc\/unbound\/unbound\.conf <<'UNBOUND_CONF'\n([\s\S]*?)\nUNBOUND_CONF\n/.exec(script);
     expect(match).not.toBeNull();
     expect(script).toMatch(/\nunbound-checkconf \/etc\/unbound\/unbound\.conf\n[\s\S]*Restart=always[\s\S]*\nsystemctl enable --now unbound\n/);
-    expect(script).toMatch(/aws ec2 attach-network-interface --region us-east-1 --network-interface-id <\{"Ref":"EndpointsForwarder\dInterface[0-9A-F]{8}"\}> --instance-id "\$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi\n  sleep 10\ndone\nif \[ "\$ATTACHED" != yes \]; then .*shutdown -h now; fi$/);
+    expect(script).toMatch(/aws ec2 attach-network-interface --region us-east-1 --network-interface-id <\{"Ref":"EndpointsForwarder\dInterface[0-9A-F]{8}"\}> --instance-id "\$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi\n  sleep "\$ATTACH_RETRY_SECONDS"\ndone\nif \[ "\$ATTACHED" != yes \]; then echo "could not attach .* after \$ATTACH_ATTEMPTS attempts" >&2; exit 1; fi$/);
+    expect(script).toContain('\nATTACH_ATTEMPTS=60\nATTACH_RETRY_SECONDS=10\n');
     return { script, config: `${match![1]}\n` };
   });
 }
@@ -51,10 +52,10 @@ function forwarderConfigs(): Array<{ script: string; config: string }> {
  * it: nothing here is skipped.
  */
 function requireTools(): void {
-  for (const [tool, args] of [['unbound-checkconf', ['-h']], ['unbound', ['-V']], ['ip', ['-V']], ['unshare', ['--version']]] as const) {
+  for (const [tool, args] of [['unbound-checkconf', ['-h']], ['unbound', ['-V']], ['ip', ['-V']], ['unshare', ['--version']], ['shellcheck', ['--version']]] as const) {
     const result = spawnSync(tool, [...args], { encoding: 'utf8' });
     if (result.error) {
-      throw new Error(`The forwarder tests run the real ${tool}, which is not installed: apt-get install -y unbound iproute2 util-linux`);
+      throw new Error(`The forwarder tests run the real ${tool}, which is not installed: apt-get install -y unbound iproute2 util-linux shellcheck`);
     }
   }
   const namespace = spawnSync('unshare', ['-rn', 'true'], { encoding: 'utf8' });
@@ -77,14 +78,15 @@ describe('PrivateLinkConsumer forwarders: the unbound configuration in user data
     expect(configs[0]).toContain('forward-zone:\n    name: "."\n    forward-addr: 169.254.169.253\n');
   });
 
-  test('the user data is a script bash can parse (the interface ID filled in)', () => {
+  test('the user data is a script bash can parse and shellcheck passes (the interface ID filled in)', () => {
     for (const { script } of forwarders) {
       const file = path.join(dir, 'user-data.sh');
       fs.writeFileSync(file, script.replace(/<\{"Ref":"[A-Za-z0-9]+"\}>/g, 'eni-0123456789abcdef0'));
       const result = spawnSync('bash', ['-n', file], { encoding: 'utf8', timeout: 10000 });
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
-      expect(script.startsWith('#!/bin/bash\nset -euo pipefail\ndnf install -y unbound\n')).toBe(true);
+      expect(spawnSync('shellcheck', ['--shell=bash', file], { encoding: 'utf8', timeout: 60000 })).toMatchObject({ status: 0, stdout: '' });
+      expect(script).toMatch(/^#!\/bin\/bash\nset -euo pipefail\non_exit\(\) \{ .*shutdown -h now; fi; \}\ntrap on_exit EXIT\ndnf install -y unbound\n/);
     }
   });
 
