@@ -43,5 +43,5 @@ export const IamActionUnknown = defineCheck({
     + 'data, so an action newer than the data is reported too: acknowledge it.',
   source: SERVICE_AUTHORIZATION_REFERENCE,
   ...IAM_CHECK_SCOPE,
-  inspect: (resource) => identityStatementsOf(resource).flatMap(unknownActions),
+  inspect: (resource, index) => identityStatementsOf(resource, index).flatMap(unknownActions),
 });

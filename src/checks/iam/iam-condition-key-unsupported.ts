@@ -100,5 +100,5 @@ export const IamConditionKeyUnsupported = defineCheck({
     + 'The Service Authorization Reference lists the keys each action supports; the global aws: keys apply to all.',
   source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
   ...IAM_CHECK_SCOPE,
-  inspect: (resource) => identityStatementsOf(resource).flatMap(unsupportedKeys),
+  inspect: (resource, index) => identityStatementsOf(resource, index).flatMap(unsupportedKeys),
 });

@@ -86,5 +86,5 @@ export const IamResourceTypeMismatch = defineCheck({
     + 'Statements that list several actions over several resources (as aws-cdk-lib grants do) are fine as long as each action applies to one of them.',
   source: SERVICE_AUTHORIZATION_REFERENCE,
   ...IAM_CHECK_SCOPE,
-  inspect: (resource) => identityStatementsOf(resource).flatMap(mismatchedActions),
+  inspect: (resource, index) => identityStatementsOf(resource, index).flatMap(mismatchedActions),
 });

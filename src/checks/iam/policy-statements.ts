@@ -1,5 +1,5 @@
 import { CfnResource, aws_iam as iam } from 'aws-cdk-lib';
-import { resolved } from '../../private/resource-index';
+import { ResourceIndex, resolved } from '../../private/resource-index';
 import { L1Class } from '../check';
 import { pathOf } from '../embed';
 import { asList } from '../fargate/refs';
@@ -85,7 +85,23 @@ export function statementsOf(policy: string, document: unknown): PolicyStatement
   });
 }
 
-/** Every statement of the identity policies a resource holds. */
-export function identityStatementsOf(resource: CfnResource): PolicyStatementView[] {
-  return policyDocumentsOf(resource).flatMap(({ policy, document }) => statementsOf(policy, document));
+/** Statements already read, per validation run (its index) and resource. */
+const STATEMENTS = new WeakMap<ResourceIndex, WeakMap<CfnResource, PolicyStatementView[]>>();
+
+/**
+ * Every statement of the identity policies a resource holds, read (resolved) once per validation
+ * run however many checks ask.
+ */
+export function identityStatementsOf(resource: CfnResource, index: ResourceIndex): PolicyStatementView[] {
+  let byResource = STATEMENTS.get(index);
+  if (!byResource) {
+    byResource = new WeakMap();
+    STATEMENTS.set(index, byResource);
+  }
+  let statements = byResource.get(resource);
+  if (!statements) {
+    statements = policyDocumentsOf(resource).flatMap(({ policy, document }) => statementsOf(policy, document));
+    byResource.set(resource, statements);
+  }
+  return statements;
 }
