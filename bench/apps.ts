@@ -4,14 +4,18 @@
  *   from plain aws-cdk-lib L2 constructs with no checks;
  * - startup-guarded: the example startup stack (every pattern) with GuardedPatternsChecks;
  *   startup-unchecked: the same without the pack (the patterns' embedded checks remain);
+ *   startup-guarded-without-iam: the same with the pack less its IAM policy checks, for what those
+ *   cost (the patterns that embed them run them in both);
  *   startup-plain: the same template read back through cloudformation-include, plain L1
  *   resources with no pattern and no check: the cheapest way aws-cdk-lib can make them.
  */
-import { App, DefaultStackSynthesizer, Stack, Validations, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs, cloudformation_include as cfninc } from 'aws-cdk-lib';
+import { App, CfnResource, DefaultStackSynthesizer, Stack, Validations, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs, cloudformation_include as cfninc } from 'aws-cdk-lib';
 import { StartupStack } from '../examples/lib/startup-stack';
 import { GuardedPatternsChecks, PrivateSubnetVpc } from '../src';
+import { ALL_CHECKS } from '../src/checks/catalogue';
+import { IAM_CHECKS } from '../src/checks/iam';
 
-export const APP_KINDS = ['vpc-guarded', 'vpc-baseline', 'startup-guarded', 'startup-unchecked', 'startup-plain'] as const;
+export const APP_KINDS = ['vpc-guarded', 'vpc-baseline', 'startup-guarded', 'startup-guarded-without-iam', 'startup-unchecked', 'startup-plain'] as const;
 export type AppKind = typeof APP_KINDS[number];
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -28,6 +32,8 @@ export function buildApp(kind: AppKind, copies: number, outdir: string): App {
   });
   if (kind === 'vpc-guarded' || kind === 'startup-guarded') {
     Validations.of(app).addPlugins(new GuardedPatternsChecks(app));
+  } else if (kind === 'startup-guarded-without-iam') {
+    Validations.of(app).addPlugins(new ChecksWithoutIam(app));
   }
   for (let i = 0; i < copies; i++) {
     const id = `Example${i}`;
@@ -44,6 +50,19 @@ export function buildApp(kind: AppKind, copies: number, outdir: string): App {
     }
   }
   return app;
+}
+
+/** The resource types that only the IAM checks read: the pack without them skips these. */
+const IAM_ONLY_TYPES = new Set(IAM_CHECKS.flatMap((c) => c.resourceTypes)
+  .filter((type) => ALL_CHECKS.every((c) => IAM_CHECKS.includes(c) || !c.resourceTypes.includes(type))));
+
+/** GuardedPatternsChecks less its IAM policy checks. */
+class ChecksWithoutIam extends GuardedPatternsChecks {
+  protected checkResource(node: CfnResource): void {
+    if (!IAM_ONLY_TYPES.has(node.cfnResourceType)) {
+      super.checkResource(node);
+    }
+  }
 }
 
 /** The startup stack's template, written by the benchmark before it measures. */

@@ -8,7 +8,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** A user's app, in plain JavaScript, that imports the installed package by name. */
 const USER_APP = `
-const { App, Stack, Validations } = require('aws-cdk-lib');
+const { App, Stack, Validations, aws_iam: iam } = require('aws-cdk-lib');
 const { AwsSolutionsChecks } = require('cdk-nag');
 const { GuardedPatternsChecks, PrivateSubnetVpc, SecureS3Cdn } = require('cdk-guarded-patterns');
 
@@ -23,6 +23,13 @@ Validations.of(cdn).acknowledge(
   { id: 'AwsSolutions-CFR2', reason: 'A web ACL is the owner\\'s choice; this app serves public files.' },
 );
 app.synth();
+
+// The IAM checks read the Service Authorization Reference bundled in the package.
+const other = new Stack(new App(), 'IamStack');
+const role = new iam.Role(other, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObjects'], resources: ['arn:aws:s3:::bucket/key'] }));
+const report = new GuardedPatternsChecks().validateScope(other);
+require('fs').writeFileSync('iam-findings.json', JSON.stringify(report.violations.map((v) => v.ruleName + ' ' + v.description)));
 `;
 
 describe('the npm package', () => {
@@ -63,6 +70,11 @@ describe('the npm package', () => {
       expect(fs.existsSync(path.join(installed, '.jsii'))).toBe(true);
       expect(fs.existsSync(path.join(installed, 'lib', 'index.js'))).toBe(true);
       expect(fs.existsSync(path.join(installed, 'test'))).toBe(false);
+      // The reference ships inside the package (a bundled dependency), and the IAM checks read it there.
+      expect(fs.existsSync(path.join(installed, 'node_modules', '@cloud-copilot', 'iam-data', 'data', 'actions', 's3.json'))).toBe(true);
+      expect(JSON.parse(fs.readFileSync(path.join(scratch, 'iam-findings.json'), 'utf8'))).toEqual([
+        expect.stringMatching(/^GuardedPatterns-IamActionUnknown .*s3:GetObjects is not an action of s3.*@cloud-copilot\/iam-data 0\.21\.202609261/),
+      ]);
       expect(fs.existsSync(path.join(installed, 'examples'))).toBe(false);
       // The sources the compiled files' source maps name are there too.
       expect(fs.existsSync(path.join(installed, 'src', 'private', 'errors.ts'))).toBe(true);

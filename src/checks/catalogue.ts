@@ -2,6 +2,7 @@ import { CDN_CHECKS } from './cdn';
 import { Check } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
 import { FARGATE_CHECKS } from './fargate';
+import { IAM_CHECKS } from './iam';
 import { OPENVPN_CHECKS } from './openvpn';
 import { PRIVATELINK_CHECKS } from './privatelink';
 import { RECYCLER_CHECKS } from './recycler';
@@ -15,6 +16,7 @@ export const ALL_CHECKS: Check[] = [
   ...PRIVATELINK_CHECKS,
   ...RECYCLER_CHECKS,
   ...OPENVPN_CHECKS,
+  ...IAM_CHECKS,
 ];
 
 /**

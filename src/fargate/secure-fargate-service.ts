@@ -33,6 +33,7 @@ import { FargatePublicTasks } from '../checks/fargate/fargate-public-tasks';
 import { FargateTaskRoleSecrets } from '../checks/fargate/fargate-task-role-secrets';
 import { FargateTaskRoleWildcard } from '../checks/fargate/fargate-task-role-wildcard';
 import { endpointServicesFor } from '../checks/fargate/network';
+import { IAM_CHECKS } from '../checks/iam';
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { parseCidr } from '../private/cidr';
 import { GuardedPatternsError } from '../private/errors';
@@ -599,6 +600,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       AlbHttpOpen,
       AlbPlainHttp,
       AlbAccessLogKmsBucket,
+      ...IAM_CHECKS,
     ]);
   }
 

@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { OpenVpnEdition } from './edition';
 import { SERVER_SCRIPT_PATH, serverScript } from './server-script';
 import { embedChecks, pathOf, throwFinding, warnFinding } from '../checks/embed';
+import { IAM_CHECKS } from '../checks/iam';
 import { Ec2NetworkInterfaceAzMismatch } from '../checks/openvpn/ec2-network-interface-az-mismatch';
 import { Ec2UserDataSecrets } from '../checks/openvpn/ec2-user-data-secrets';
 import { Ec2VolumeAzMismatch } from '../checks/openvpn/ec2-volume-az-mismatch';
@@ -535,6 +536,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       Ec2UserDataSecrets,
       Ec2VolumeAzMismatch,
       Ec2NetworkInterfaceAzMismatch,
+      ...IAM_CHECKS,
     ]);
     this.node.addValidation({ validate: () => this.validateTree(subject, client, vpc.node.defaultChild) });
   }

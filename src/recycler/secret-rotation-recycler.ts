@@ -27,7 +27,8 @@ import { flattenForAcknowledgement } from './nag-names';
 import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
 import { WatchedValue, cfnServiceOf, estimatedLength, servicesIn, taskDefinitionOf, valueFromsOfTaskDefinition, watchedValue } from './watch-list';
-import { pathOf, warnFinding } from '../checks/embed';
+import { embedChecks, pathOf, warnFinding } from '../checks/embed';
+import { IAM_CHECKS } from '../checks/iam';
 import { EcsCodeDeployWithSecrets } from '../checks/recycler/ecs-code-deploy-with-secrets';
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { EVENT_PATTERN_QUOTA, RecyclerEventPatternSize, eventPatternSizeMessage } from '../checks/recycler/recycler-event-pattern-size';
@@ -316,6 +317,8 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       this.watchCluster(cluster, 'clusters');
     }
     this.node.addValidation({ validate: () => this.validateWatchList() });
+    // Its role's policies, grants to it included: the IAM checks as warnings.
+    embedChecks(this, IAM_CHECKS);
   }
 
   /** The clusters the recycler watches. */

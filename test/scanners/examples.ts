@@ -43,16 +43,22 @@ export function exampleApps(): string[] {
     .sort();
 }
 
+/** An example app, constructed and not yet synthesized. */
+export interface ExampleApp {
+  /** The example app's file name without `.ts`. */
+  readonly example: string;
+  readonly app: App;
+}
+
 /**
- * Synthesizes every example app in this process, as `cdk synth` would: with the context the CLI
- * passes (examples/cdk.context.json) and every validation plugin the app registers, so synth fails
- * on any unacknowledged finding. Each app's templates go to a new temporary directory.
+ * Constructs every example app in this process, as `cdk synth` would: with the context the CLI
+ * passes (examples/cdk.context.json) and every validation plugin the app registers.
  */
-export function synthesizeExamples(): ExampleTemplate[] {
+export function loadExamples(): ExampleApp[] {
   const context = fs.readFileSync(path.join(EXAMPLES_DIR, 'cdk.context.json'), 'utf8');
   const global = globalThis as Record<symbol, unknown>;
   const saved = { hook: global[APP_INIT_HOOK], context: process.env.CDK_CONTEXT_JSON };
-  const templates: ExampleTemplate[] = [];
+  const loaded: ExampleApp[] = [];
   try {
     // As the CDK CLI does: each resource's construct path goes into its aws:cdk:path metadata.
     process.env.CDK_CONTEXT_JSON = JSON.stringify({ ...JSON.parse(context), 'aws:cdk:enable-path-metadata': true });
@@ -65,10 +71,7 @@ export function synthesizeExamples(): ExampleTemplate[] {
       if (apps.length !== 1) {
         throw new Error(`examples/${example}.ts constructed ${apps.length} apps; expected one`);
       }
-      const patterns = patternsOf(apps[0]);
-      for (const stack of apps[0].synth().stacks) {
-        templates.push({ example, stackName: stack.stackName, templatePath: stack.templateFullPath, patterns });
-      }
+      loaded.push({ example, app: apps[0] });
     }
   } finally {
     global[APP_INIT_HOOK] = saved.hook;
@@ -78,5 +81,16 @@ export function synthesizeExamples(): ExampleTemplate[] {
       process.env.CDK_CONTEXT_JSON = saved.context;
     }
   }
-  return templates;
+  return loaded;
+}
+
+/**
+ * Synthesizes every example app in this process (`loadExamples`), so synth fails on any
+ * unacknowledged finding. Each app's templates go to a new temporary directory.
+ */
+export function synthesizeExamples(): ExampleTemplate[] {
+  return loadExamples().flatMap(({ example, app }) => {
+    const patterns = patternsOf(app);
+    return app.synth().stacks.map((stack) => ({ example, stackName: stack.stackName, templatePath: stack.templateFullPath, patterns }));
+  });
 }

@@ -103,6 +103,15 @@ export function variantNames(): string[] {
   return Object.keys(VARIANTS);
 }
 
+/** Builds every variant into its own stack of `app`, in the order of `variantNames`. */
+export function buildVariants(app: App): Array<{ variant: string; stack: Stack }> {
+  return Object.entries(VARIANTS).map(([variant, build]) => {
+    const stack = new Stack(app, variant.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()), { env: TEST_ENV });
+    build(stack);
+    return { variant, stack };
+  });
+}
+
 /**
  * Synthesizes every variant, each into its own stack of one app with strict CloudFormation
  * validation, and returns where each template went.
@@ -110,11 +119,7 @@ export function variantNames(): string[] {
 export function synthesizeVariants(): VariantTemplate[] {
   // As the CDK CLI does: each resource's construct path goes into its aws:cdk:path metadata.
   const app: App = testApp({ context: { 'aws:cdk:enable-path-metadata': true } });
-  const stacks = Object.entries(VARIANTS).map(([variant, build]) => {
-    const stack = new Stack(app, variant.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()), { env: TEST_ENV });
-    build(stack);
-    return { variant, stackName: stack.stackName, patterns: patternsOf(stack) };
-  });
+  const stacks = buildVariants(app).map(({ variant, stack }) => ({ variant, stackName: stack.stackName, patterns: patternsOf(stack) }));
   const assembly = app.synth();
   return stacks.map(({ variant, stackName, patterns }) => ({ variant, patterns, templatePath: assembly.getStackByName(stackName).templateFullPath }));
 }

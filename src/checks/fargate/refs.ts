@@ -44,8 +44,11 @@ export function refersTo(owner: CfnResource, value: unknown, target: CfnResource
   return value !== undefined && Stack.of(target) === stack && logicalIdsIn(resolved(owner, value)).has(stack.getLogicalId(target));
 }
 
-/** A resolved value as text for messages and matching: literals kept, anything else as `{…}`. */
-export function flatText(value: unknown): string {
+/**
+ * A resolved value as text for messages and matching: literals kept, `Fn::Join` joined, the
+ * template of `Fn::Sub`, anything else as `unknown` gives it (by default `{…}`).
+ */
+export function flatText(value: unknown, unknown: (value: unknown) => string = () => '{…}'): string {
   if (typeof value === 'string') {
     return value;
   }
@@ -55,14 +58,14 @@ export function flatText(value: unknown): string {
   if (value !== null && typeof value === 'object') {
     const join = (value as Record<string, unknown>)['Fn::Join'];
     if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-      return join[1].map(flatText).join(join[0]);
+      return join[1].map((part) => flatText(part, unknown)).join(join[0]);
     }
     const sub = (value as Record<string, unknown>)['Fn::Sub'];
     if (typeof sub === 'string') {
       return sub;
     }
   }
-  return '{…}';
+  return unknown(value);
 }
 
 /** A resolved value as a list. */

@@ -2,6 +2,7 @@ import { CfnResource, Stack, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib'
 import { ResourceIndex, referencedResource, resolved } from '../../private/resource-index';
 import { pathOf } from '../embed';
 import { asList, flatText, logicalIdsIn, referencedOfType } from './refs';
+import { policyDocumentsOf, statementsOf } from '../iam/policy-statements';
 
 /**
  * What a task definition asks for and what its roles may do, read from its L1 resources. Shared
@@ -124,10 +125,7 @@ export function awsManagedPoliciesOf(role: iam.CfnRole): string[] {
 export function roleStatements(role: iam.CfnRole, index: ResourceIndex): StatementView[] {
   const stack = Stack.of(role);
   const roleId = stack.getLogicalId(role);
-  const documents: Array<{ policy: string; document: unknown }> = [];
-  for (const inline of asList(resolved(role, role.policies))) {
-    documents.push({ policy: `${pathOf(role)} (inline ${(inline as any)?.policyName ?? ''})`, document: (inline as any)?.policyDocument });
-  }
+  const documents = policyDocumentsOf(role);
   const attached = (type: string, roles: (r: CfnResource) => unknown, document: (r: CfnResource) => unknown) => {
     for (const policy of index.ofType(type)) {
       if (Stack.of(policy) === stack && logicalIdsIn(resolved(policy, roles(policy))).has(roleId)) {
@@ -142,12 +140,7 @@ export function roleStatements(role: iam.CfnRole, index: ResourceIndex): Stateme
       documents.push({ policy: pathOf(managed), document: resolved(managed, managed.policyDocument) });
     }
   }
-  return documents.flatMap(({ policy, document }) => asList((document as any)?.Statement)
-    .filter((s: any) => s?.Effect === 'Allow')
-    .map((s: any) => ({
-      policy,
-      actions: asList(s.Action ?? s.NotAction).filter((a): a is string => typeof a === 'string'),
-      notAction: s.NotAction !== undefined,
-      resources: asList(s.Resource ?? s.NotResource ?? '*'),
-    })));
+  return documents.flatMap(({ policy, document }) => statementsOf(policy, document))
+    .filter((s) => s.effect === 'Allow')
+    .map((s) => ({ policy: s.policy, actions: s.actions ?? [], notAction: s.notAction, resources: s.resources ?? ['*'] }));
 }
