@@ -99,9 +99,17 @@ project.npmignore?.removePatterns('/src/');
 // which leaves them out of the lock file and makes `npm ci` refuse it.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
-// The README shows the Control Tower validator in a user's app: jsii-rosetta compiles that example
-// against the validator, which is only a dev dependency of the library.
-project.package.addField('jsiiRosetta', { exampleDependencies: { '@cdklabs/cdk-validator-cfnguard': '^0.0.62' } });
+// jsii-rosetta compiles the README's examples in a directory of their own, where it installs these:
+// the Control Tower validator (only a dev dependency of the library), the signing libraries of the
+// upload client example, and Node.js's types (`process.env` in the smallest app, `fetch` in the client).
+project.package.addField('jsiiRosetta', {
+  exampleDependencies: {
+    '@cdklabs/cdk-validator-cfnguard': '^0.0.62',
+    '@smithy/signature-v4': '^5',
+    '@aws-crypto/sha256-js': '^5',
+    '@types/node': '^20',
+  },
+});
 
 // examples/, scripts/ and bench/ type-check (and lint) with the test settings.
 for (const dir of ['examples', 'scripts', 'bench']) {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { renderControls } from '../scripts/controls';
 import { patternCosts, renderCosts } from '../scripts/cost-model';
 import { renderCatalogue } from '../src/checks/catalogue';
+import { HOURS_PER_MONTH } from '../src/private/pricing';
 
 const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 
@@ -38,6 +39,16 @@ describe('README', () => {
 
     test('the cost table is the one the synthesized defaults give', () => {
       expect(section('costs')).toBe(renderCosts(costs));
+    });
+
+    test('"Use it in your app" quotes what its smallest app, a PrivateSubnetVpc, costs a month and an hour', () => {
+      const text = patternSection('Use it in your app');
+      const { lines } = costs.find((c) => c.pattern === 'PrivateSubnetVpc')!;
+      const total = lines.reduce((sum, l) => sum + l.monthlyUsd, 0);
+      expect(text).toContain(`$${total.toFixed(2)} a month while it stands, about $${(total / HOURS_PER_MONTH).toFixed(2)} an hour`);
+      for (const line of lines) {
+        expect(text).toContain(`$${line.monthlyUsd.toFixed(2)}`);
+      }
     });
 
     test.each(costs.map((c) => [c.pattern, c]))('the %s section quotes the same amounts', (pattern, { lines }) => {

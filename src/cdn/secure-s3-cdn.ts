@@ -33,6 +33,7 @@ import { CdnOaiLegacy } from '../checks/cdn/cdn-oai-legacy';
 import { CdnOaiWithKms } from '../checks/cdn/cdn-oai-with-kms';
 import { embedChecks, throwFinding } from '../checks/embed';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { Removal } from '../private/removal';
 
 /**
  * How CloudFront reads the private bucket.
@@ -241,8 +242,10 @@ export interface SecureS3CdnProps {
   readonly noncurrentVersionExpiration?: Duration;
 
   /**
-   * What happens to the buckets when the stack is deleted. CloudFormation deletes only empty
-   * buckets: with DESTROY, empty them first.
+   * What happens to what the pattern would keep after the stack is deleted: the content bucket,
+   * the log bucket it creates and the upload signer's log group. With `RemovalPolicy.DESTROY`,
+   * `cdk destroy` removes them all: the buckets are emptied first (`autoDeleteObjects`, a custom
+   * resource with its own function), every file and log in them with it.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -370,7 +373,7 @@ export class SecureS3Cdn extends Construct {
     });
     const uploads = props.uploads ? this.uploadSettings(errors, subject, props.uploads) : undefined;
     this.uploadKeyPrefix = uploads?.keyPrefix ?? DEFAULT_KEY_PREFIX;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removal = Removal.of(subject, props.removalPolicy);
     errors.check(() => {
       if (props.logBucket && props.logRetention) {
         throw new GuardedPatternsError(`${subject}: logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.`);
@@ -391,7 +394,7 @@ export class SecureS3Cdn extends Construct {
     errors.check(() => checkWholeDays(subject, 'noncurrentVersionExpiration', noncurrentVersionExpiration));
     errors.throwIfAny();
 
-    this.logBucket = props.logBucket ?? this.createLogBucket(logRetention, removalPolicy);
+    this.logBucket = props.logBucket ?? this.createLogBucket(logRetention, removal);
 
     const bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -412,7 +415,7 @@ export class SecureS3Cdn extends Construct {
         allowedHeaders: ['*'],
         maxAge: 3000,
       }] : undefined,
-      removalPolicy,
+      ...removal.bucket,
     });
     this.bucket = bucket;
     this.logServerAccess(bucket);
@@ -446,6 +449,10 @@ export class SecureS3Cdn extends Construct {
     if (accessLogging) {
       this.accessLogDelivery = this.deliverAccessLogs(distribution);
     }
+    if (!props.logBucket) {
+      // Logs reach the log bucket until the distribution and the delivery are gone.
+      removal.emptyAfter(this.logBucket, distribution, ...(this.accessLogDelivery ? [this.accessLogDelivery] : []));
+    }
     if (!props.certificate) {
       Validations.of(distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
@@ -464,7 +471,7 @@ export class SecureS3Cdn extends Construct {
     }
 
     if (uploads) {
-      const fn = this.createUploadFunction(uploads, props.encryptionKey);
+      const fn = this.createUploadFunction(uploads, props.encryptionKey, removal);
       this.uploadFunction = fn;
       this.uploadFunctionUrl = fn.addFunctionUrl({
         authType: uploads.authType,
@@ -629,7 +636,7 @@ export class SecureS3Cdn extends Construct {
     };
   }
 
-  private createLogBucket(retention: Duration, removalPolicy: RemovalPolicy): s3.IBucket {
+  private createLogBucket(retention: Duration, removal: Removal): s3.IBucket {
     const logBucket = new s3.Bucket(this, 'LogBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       // Both deliveries write through the bucket policy: ACLs stay disabled.
@@ -639,7 +646,7 @@ export class SecureS3Cdn extends Construct {
       minimumTLSVersion: 1.2,
       versioned: true,
       lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: Duration.days(1) }],
-      removalPolicy,
+      ...removal.bucket,
     });
     const kmsReason = 'S3 server access logs can be delivered only to a bucket encrypted with SSE-S3, not SSE-KMS; this bucket receives them.';
     Validations.of(logBucket).acknowledge(...['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']
@@ -716,10 +723,10 @@ export class SecureS3Cdn extends Construct {
     return delivery;
   }
 
-  private createUploadFunction(uploads: ReturnType<SecureS3Cdn['uploadSettings']>, key: kms.IKey | undefined): lambda.Function {
+  private createUploadFunction(uploads: ReturnType<SecureS3Cdn['uploadSettings']>, key: kms.IKey | undefined, removal: Removal): lambda.Function {
     const logGroup = new logs.LogGroup(this, 'UploadLogGroup', {
       retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: removal.policy,
     });
     const role = new iam.Role(this, 'UploadRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

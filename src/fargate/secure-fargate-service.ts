@@ -37,6 +37,7 @@ import { IAM_CHECKS } from '../checks/iam';
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { parseCidr } from '../private/cidr';
 import { GuardedPatternsError } from '../private/errors';
+import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
 import { SecretRotationRecycler } from '../recycler/secret-rotation-recycler';
 import { watchedValue } from '../recycler/watch-list';
@@ -257,10 +258,21 @@ export interface SecureFargateServiceProps {
   readonly user?: ContainerUser;
 
   /**
+   * What happens to what the pattern would keep after the stack is deleted: the container's log
+   * group and the access log bucket it creates (and the log group of the stack's recycler, when
+   * every service that registers with it says DESTROY). `RemovalPolicy.DESTROY` makes a trial that
+   * `cdk destroy` removes entirely: the access log bucket is emptied first (`autoDeleteObjects`),
+   * and the load balancer's deletion protection is off unless `deletionProtection` says otherwise.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
    * Whether the load balancer refuses to be deleted. Turn it off before deleting the stack or
    * replacing the load balancer.
    *
-   * @default true
+   * @default - true, unless `removalPolicy` is DESTROY
    */
   readonly deletionProtection?: boolean;
 
@@ -357,6 +369,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     super(scope, id);
     const subject = `SecureFargateService '${this.node.path}'`;
     const stack = Stack.of(this);
+    const removal = Removal.of(subject, props.removalPolicy);
 
     if ((props.vpc === undefined) === (props.cluster === undefined)) {
       throw new GuardedPatternsError(`${subject}: give either vpc (a new cluster is created in it) or cluster (an existing one), ${props.vpc ? 'not both' : 'none was given'}.`);
@@ -445,7 +458,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
 
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: removal.policy,
     });
 
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
@@ -517,6 +530,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     if (props.recycleOnSecretChange ?? refreshable) {
       this.recycler = SecretRotationRecycler.ofStack(this);
       this.recycler.addService(service);
+      this.recycler._requestRemovalPolicy(removal.policy);
     }
     this.connections = service.connections;
 
@@ -531,11 +545,21 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       securityGroup: this.loadBalancerSecurityGroup,
       dropInvalidHeaderFields: true,
-      deletionProtection: props.deletionProtection ?? true,
+      deletionProtection: props.deletionProtection ?? !removal.destroy,
     });
     this.loadBalancer = loadBalancer;
-    this.accessLogBucket = props.accessLogBucket ?? this.createAccessLogBucket();
+    if (removal.destroy && props.deletionProtection === undefined) {
+      Validations.of(loadBalancer).acknowledge(...['NIST.800.53.R5-ELBDeletionProtectionEnabled', 'HIPAA.Security-ELBDeletionProtectionEnabled'].map((rule) => ({
+        id: rule,
+        reason: 'removalPolicy is DESTROY: the stack is meant to be removed by cdk destroy, which deletion protection on the load balancer would stop.',
+      })));
+    }
+    this.accessLogBucket = props.accessLogBucket ?? this.createAccessLogBucket(removal);
     loadBalancer.logAccessLogs(this.accessLogBucket);
+    if (!props.accessLogBucket) {
+      // The load balancer writes logs until it is gone.
+      removal.emptyAfter(this.accessLogBucket, loadBalancer);
+    }
 
     this.certificate = props.certificate ?? (props.hostedZone && props.domainName ? new acm.Certificate(this, 'Certificate', {
       domainName: props.domainName,
@@ -675,7 +699,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     }
   }
 
-  private createAccessLogBucket(): s3.IBucket {
+  private createAccessLogBucket(removal: Removal): s3.IBucket {
     const bucket = new s3.Bucket(this, 'AccessLogBucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -683,7 +707,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...removal.bucket,
     });
     for (const { ids, reason } of ACCESS_LOG_BUCKET_RULES) {
       Validations.of(bucket).acknowledge(...ids.map((rule) => ({ id: rule, reason })));

@@ -34,6 +34,7 @@ import { vpcCidrs } from '../checks/vpc/topology';
 import { Ipv4Cidr, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { limitGrantsToAwsServices } from '../private/kms';
+import { Removal } from '../private/removal';
 import { ResourceIndex, referencedResource } from '../private/resource-index';
 
 /**
@@ -223,12 +224,16 @@ export interface OpenVpnAccessServerProps {
   readonly notificationTopic?: sns.ITopic;
 
   /**
-   * What happens to the PKI secret (the CA) when the stack is deleted. Deleting it invalidates
-   * every client profile.
+   * What happens to what the pattern would keep after the stack is deleted: the KMS key it
+   * creates and the PKI secret (the CA; deleting it invalidates every client profile).
+   * `RemovalPolicy.DESTROY` makes a trial that `cdk destroy` removes: the key goes to pending
+   * deletion for 7 days (the shortest window KMS allows) and the secret is deleted. Client profile
+   * secrets are created by the server, not by the stack: revoke the profiles (which deletes them)
+   * before deleting the stack.
    *
    * @default RemovalPolicy.RETAIN
    */
-  readonly pkiRemovalPolicy?: RemovalPolicy;
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -317,6 +322,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   constructor(scope: Construct, id: string, props: OpenVpnAccessServerProps) {
     super(scope, id);
     const subject = `OpenVpnAccessServer '${this.node.path}'`;
+    const removal = Removal.of(subject, props.removalPolicy);
     const stack = Stack.of(this);
     const vpc = props.vpc;
 
@@ -393,11 +399,12 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     this.encryptionKey = props.encryptionKey ?? limitGrantsToAwsServices(new kms.Key(this, 'Key', {
       description: `Encrypts the OpenVPN PKI and client profiles of ${this.node.path}`,
       enableKeyRotation: true,
+      ...removal.key,
     }));
     this.pkiSecret = new secretsmanager.Secret(this, 'Pki', {
       description: `OpenVPN ${accessServer ? 'Access Server databases' : 'PKI'} of ${this.node.path}: written by the server on its first boot`,
       encryptionKey: this.encryptionKey,
-      removalPolicy: props.pkiRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: removal.policy,
     });
     if (accessServer) {
       this.adminPasswordSecret = new secretsmanager.Secret(this, 'AdminPassword', {

@@ -34,6 +34,7 @@ import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pi
 import { EVENT_PATTERN_QUOTA, RecyclerEventPatternSize, eventPatternSizeMessage } from '../checks/recycler/recycler-event-pattern-size';
 import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/recycler/recycler-unused-secret';
 import { GuardedPatternsError } from '../private/errors';
+import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
 
 /** The construct ID of the per-stack recycler that `SecretRotationRecycler.ofStack()` returns. */
@@ -118,6 +119,15 @@ export interface SecretRotationRecyclerProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
+   * What happens to what the recycler would keep after the stack is deleted: its log group.
+   * `RemovalPolicy.DESTROY` makes a trial that `cdk destroy` removes entirely.
+   *
+   * @default - RemovalPolicy.RETAIN; for the stack's recycler (`ofStack()`), the `removalPolicy`
+   * of the SecureFargateServices that register with it when they all give the same one
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
    * Reserved concurrency of the function: Lambda keeps that many executions for it and runs no more
    * at once. Lambda refuses a reservation that leaves the account's unreserved concurrency under its
    * minimum (100, or less in accounts whose total concurrency is low: an account whose total is 10
@@ -197,11 +207,14 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   private validatedWatch?: WatchList;
   private readonly managedPolicy: iam.ManagedPolicy;
   private readonly subject: string;
+  /** The removal policies of the patterns that registered with this recycler. */
+  private readonly requestedRemovalPolicies = new Set<RemovalPolicy>();
 
   constructor(scope: Construct, id: string, props: SecretRotationRecyclerProps = {}) {
     super(scope, id);
     this.props = props;
     this.subject = `SecretRotationRecycler '${this.node.path}'`;
+    const removal = Removal.of(this.subject, props.removalPolicy);
     const stack = Stack.of(this);
     const concurrency = props.reservedConcurrentExecutions;
     if (concurrency !== undefined && !Token.isUnresolved(concurrency) && (!Number.isInteger(concurrency) || concurrency < 1)) {
@@ -228,7 +241,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: removal.policy,
     });
 
     const role = new iam.Role(this, 'Role', {
@@ -319,6 +332,22 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     this.node.addValidation({ validate: () => this.validateWatchList() });
     // Its role's policies, grants to it included: the IAM checks as warnings.
     embedChecks(this, IAM_CHECKS);
+  }
+
+  /**
+   * Called by a pattern that registers a service, with the pattern's own `removalPolicy`: the log
+   * group follows what the patterns ask when they all agree, and is retained when they differ.
+   * A `removalPolicy` given to the recycler itself wins.
+   *
+   * @internal
+   */
+  public _requestRemovalPolicy(policy: RemovalPolicy): void {
+    if (this.props.removalPolicy !== undefined) {
+      return;
+    }
+    this.requestedRemovalPolicies.add(policy);
+    const [only, ...others] = this.requestedRemovalPolicies;
+    this.logGroup.applyRemovalPolicy(others.length === 0 ? only : RemovalPolicy.RETAIN);
   }
 
   /** The clusters the recycler watches. */

@@ -23,6 +23,7 @@ import { VpcNatInstanceNoPublicIp } from '../checks/vpc/vpc-nat-instance-no-publ
 import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
 import { Ipv4Cidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { Removal } from '../private/removal';
 
 /** The compliance-pack rules that flag any route to an internet gateway, which a public subnet is for. */
 const PUBLIC_ROUTE_RULES = [
@@ -111,11 +112,12 @@ export interface PrivateSubnetVpcProps {
   readonly flowLogEncryptionKey?: kms.IKey;
 
   /**
-   * What happens to the flow log group when the stack is deleted.
+   * What happens to what the pattern would keep after the stack is deleted: the flow log group.
+   * `RemovalPolicy.DESTROY` makes a trial that `cdk destroy` removes entirely.
    *
    * @default RemovalPolicy.RETAIN
    */
-  readonly flowLogRemovalPolicy?: RemovalPolicy;
+  readonly removalPolicy?: RemovalPolicy;
 
   /**
    * Whether to add S3 and DynamoDB gateway endpoints (free) so that traffic to them stays off
@@ -164,6 +166,7 @@ export class PrivateSubnetVpc extends Construct {
   constructor(scope: Construct, id: string, props: PrivateSubnetVpcProps = {}) {
     super(scope, id);
     const subject = `PrivateSubnetVpc '${this.node.path}'`;
+    const removal = Removal.of(subject, props.removalPolicy);
     const stack = Stack.of(this);
 
     const cidr = props.cidr ?? '10.0.0.0/16';
@@ -244,7 +247,7 @@ export class PrivateSubnetVpc extends Construct {
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: props.flowLogEncryptionKey,
-      removalPolicy: props.flowLogRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: removal.policy,
     });
     // A managed policy rather than the role's inline default policy (NIST/HIPAA/PCI IAMNoInlinePolicy).
     const flowLogRole = new iam.Role(this, 'FlowLogRole', {

@@ -1,4 +1,4 @@
-import { Stack, Validations, aws_certificatemanager as acm, aws_kms as kms, aws_route53 as route53 } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations, aws_certificatemanager as acm, aws_kms as kms, aws_route53 as route53 } from 'aws-cdk-lib';
 import { CdnOriginAccess, SecureS3Cdn, SecureS3CdnProps } from '../../src';
 import { acknowledgedRules, acknowledgements, complianceFindings, testStack } from '../util';
 
@@ -52,6 +52,7 @@ const variants: Array<[string, (stack: Stack) => SecureS3CdnProps, boolean]> = [
     return { domainNames: ['cdn.example.com'], certificate, hostedZone: zone };
   }, false],
   ['uploads with the defaults', () => ({ uploads: {} }), false],
+  ['a trial that cdk destroy removes, with uploads', () => ({ uploads: {}, removalPolicy: RemovalPolicy.DESTROY }), false],
   ['uploads for browsers, with a key', (stack) => ({
     encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
     uploads: { allowedOrigins: ['https://app.example.com'] },

@@ -1,5 +1,6 @@
 import {
   ArnFormat,
+  RemovalPolicy,
   Stack,
   Validations,
   aws_certificatemanager as acm,
@@ -70,6 +71,8 @@ const variants: Variant[] = [
     hostedZone: route53.PublicHostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'example.com' }),
   }), () => {}],
   ['chosen networks only', () => ({ allowedCidrs: ['203.0.113.0/24'] }), () => {}],
+  // autoDeleteObjects adds a custom resource and its function: nothing for the packs to report.
+  ['a trial that cdk destroy removes', () => ({ removalPolicy: RemovalPolicy.DESTROY }), () => {}],
   ['plain environment variables', () => ({ environment: { STAGE: 'prod', LOG_LEVEL: 'info' } }), (web) => {
     Validations.of(web.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',

@@ -1,4 +1,4 @@
-import { Validations, aws_ec2 as ec2, aws_sns as sns, aws_kms as kms } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations, aws_ec2 as ec2, aws_sns as sns, aws_kms as kms } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnEdition, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import { acknowledgedRules, acknowledgements, complianceFindings, testStack } from '../util';
@@ -21,6 +21,7 @@ const NO_TOPIC = {
 
 const variants: Array<[string, (stack: Stack) => Partial<OpenVpnAccessServerProps>]> = [
   ['defaults', () => ({})],
+  ['a trial that cdk destroy removes', () => ({ removalPolicy: RemovalPolicy.DESTROY })],
   ['TCP 443 from an office, routing mode, DNS forwarders', () => ({
     protocol: OpenVpnProtocol.TCP, port: 443, allowedCidrs: ['203.0.113.0/24'], routingMode: OpenVpnRoutingMode.ROUTED, dnsServers: ['10.0.0.53'],
   })],

@@ -362,7 +362,7 @@ describe('OpenVpnAccessServer', () => {
         securityGroup: group,
         role,
         notificationTopic: topic,
-        pkiRemovalPolicy: RemovalPolicy.DESTROY,
+        removalPolicy: RemovalPolicy.DESTROY,
       });
       const template = Template.fromStack(stack);
       template.resourceCountIs('AWS::KMS::Key', 1);
