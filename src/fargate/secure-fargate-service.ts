@@ -90,7 +90,8 @@ export interface SecureFargateServiceProps {
   readonly image: ecs.ContainerImage;
 
   /**
-   * The port the application listens on. Above 1023, so that a non-root user may bind it.
+   * The port the application listens on. Above 1023 unless `user` is `ContainerUser.fromImage()`:
+   * only root may bind a port below 1024, and a lower port with a non-root `user` is an error.
    *
    * @default 8080
    */
@@ -249,7 +250,8 @@ export interface SecureFargateServiceProps {
   readonly containerMemoryLimitMiB?: number;
 
   /**
-   * Who the container runs as.
+   * Who the application container runs as. A non-root user (`nonRoot()`, `named()`) cannot bind a
+   * `containerPort` below 1024; `ContainerUser.fromImage()` runs as the image's USER, root when it sets none.
    *
    * @default ContainerUser.nonRoot() (1000:1000)
    */
@@ -361,6 +363,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       throw new GuardedPatternsError(`${subject}: give either vpc (a new cluster is created in it) or cluster (an existing one), ${props.vpc ? 'not both' : 'none was given'}.`);
     }
     const containerPort = port(subject, 'containerPort', props.containerPort ?? 8080);
+    checkPrivilegedPort(subject, containerPort, props.user);
     const healthCheckPort = props.healthCheckPort === undefined ? undefined : port(subject, 'healthCheckPort', props.healthCheckPort);
     const cpu = props.cpu ?? 256;
     const memoryLimitMiB = props.memoryLimitMiB ?? 512;
@@ -731,6 +734,22 @@ function checkAccessLogBucket(subject: string, bucket: s3.IBucket): void {
       + 'Elastic Load Balancing writes access logs only to buckets encrypted with S3 managed keys. '
       + 'Give a bucket with encryption: s3.BucketEncryption.S3_MANAGED, or leave accessLogBucket out and the pattern creates one.');
   }
+}
+
+/**
+ * Refuses a container port below 1024 for a user the pattern knows is not root: only root (or
+ * CAP_NET_BIND_SERVICE, which a non-root process does not hold) may bind it, so the application
+ * would fail to start. `ContainerUser.fromImage()` leaves the user to the image, which may be root.
+ */
+function checkPrivilegedPort(subject: string, containerPort: number, user: ContainerUser | undefined): void {
+  const name = (user ?? ContainerUser.nonRoot()).user;
+  if (Token.isUnresolved(containerPort) || containerPort >= 1024 || name === undefined || Token.isUnresolved(name)) {
+    return;
+  }
+  const who = user ? `user '${name}'` : `user (the default ContainerUser.nonRoot(), ${name})`;
+  throw new GuardedPatternsError(`${subject}: containerPort (${containerPort}) is below 1024, which only root may bind, and ${who} is not root, so the application could not listen on it. `
+    + 'Make the image listen on a port above 1023 and set containerPort to it (such as 8080; nginxinc/nginx-unprivileged listens on 8080), '
+    + 'or, for an image that must run as root to bind the port, set user: ContainerUser.fromImage().');
 }
 
 /** Checks a port prop. */

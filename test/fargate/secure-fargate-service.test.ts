@@ -761,6 +761,24 @@ describe('SecureFargateService', () => {
       expect(() => synth({ allowedCidrs: [] })).toThrow(/allowedCidrs is empty/);
     });
 
+    test('fails when containerPort is below 1024 for a non-root user, naming both props and the fix', () => {
+      // GIVEN the default non-root user, or a named one; WHEN the container port is privileged; THEN the constructor refuses it
+      expect(() => synth({ containerPort: 80 })).toThrow(
+        "SecureFargateService 'TestStack/Web': containerPort (80) is below 1024, which only root may bind, and user (the default ContainerUser.nonRoot(), 1000:1000) is not root, "
+        + 'so the application could not listen on it. Make the image listen on a port above 1023 and set containerPort to it (such as 8080; nginxinc/nginx-unprivileged listens on 8080), '
+        + 'or, for an image that must run as root to bind the port, set user: ContainerUser.fromImage().');
+      expect(() => synth({ containerPort: 1023, user: ContainerUser.named('app') })).toThrow(/containerPort \(1023\) is below 1024.*user 'app' is not root/);
+    });
+
+    test('a container port below 1024 is accepted for the image\'s own user, and 1024 for any user', () => {
+      // GIVEN an image that runs as its own (possibly root) user, or a non-root user on the first unprivileged port
+      const { template } = synth({ containerPort: 80, user: ContainerUser.fromImage() });
+      // THEN the port reaches the task definition and the target group
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'App', User: Match.absent(), PortMappings: [{ ContainerPort: 80, Protocol: 'tcp' }] })]) });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 80 });
+      expect(() => synth({ containerPort: 1024 })).not.toThrow();
+    });
+
     test('fails when domainName and hostedZone are not given together', () => {
       expect(() => synth({ domainName: 'app.example.com' })).toThrow(/domainName and hostedZone go together.*give hostedZone/);
     });
