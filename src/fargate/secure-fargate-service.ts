@@ -24,6 +24,7 @@ import { AlbHttpOpen, httpOpenMessage } from '../checks/fargate/alb-http-open';
 import { AlbPlainHttp } from '../checks/fargate/alb-plain-http';
 import { EcsSingleTask } from '../checks/fargate/ecs-single-task';
 import { EcsVolumeNotWritable } from '../checks/fargate/ecs-volume-not-writable';
+import { FargateContainerNotHardened } from '../checks/fargate/fargate-container-not-hardened';
 import { FargateCpuMemory, fargateSizeProblem } from '../checks/fargate/fargate-cpu-memory';
 import { FargateEndpointsUnverified, endpointsUnverifiedMessage } from '../checks/fargate/fargate-endpoints-unverified';
 import { FargateHealthCheckPort } from '../checks/fargate/fargate-health-check-port';
@@ -225,7 +226,8 @@ export interface SecureFargateServiceProps {
 
   /**
    * Whether the container's root filesystem is read-only. The pattern then mounts a task volume
-   * at /tmp, made writable for the container's user as `writableTmp` says.
+   * at /tmp, made writable for the container's user as `writableTmp` says. `false` warns
+   * (`GuardedPatterns-FargateContainerNotHardened`).
    *
    * @default true
    */
@@ -251,7 +253,8 @@ export interface SecureFargateServiceProps {
 
   /**
    * Who the application container runs as. A non-root user (`nonRoot()`, `named()`) cannot bind a
-   * `containerPort` below 1024; `ContainerUser.fromImage()` runs as the image's USER, root when it sets none.
+   * `containerPort` below 1024; `ContainerUser.fromImage()` runs as the image's USER, root when it
+   * sets none, and warns (`GuardedPatterns-FargateContainerNotHardened`).
    *
    * @default ContainerUser.nonRoot() (1000:1000)
    */
@@ -303,8 +306,12 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
   /** The stack's recycler that redeploys this service when its secrets change, if any. */
   public readonly recycler?: SecretRotationRecycler;
 
-  /** The task definition. */
-  public readonly taskDefinition: ecs.IFargateTaskDefinition;
+  /**
+   * The task definition. Containers added to it (`addContainer`) are checked like the
+   * application's: `GuardedPatterns-FargateContainerNotHardened` warns about one that may run as
+   * root or has a writable root filesystem.
+   */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
 
   /** The application container. */
   public readonly container: ecs.ContainerDefinition;
@@ -596,6 +603,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       FargateNoEgress,
       FargateHealthCheckPort,
       FargateLogsKeptForever,
+      FargateContainerNotHardened,
       EcsSingleTask,
       EcsVolumeNotWritable,
       EcsSecretVersionPinned,

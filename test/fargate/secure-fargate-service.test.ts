@@ -573,11 +573,50 @@ describe('SecureFargateService', () => {
     test('the embedded EcsVolumeNotWritable warns about a task volume the user adds without preparing it', () => {
       const { stack, network, image, certificate } = setup();
       const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate });
-      (web.taskDefinition as ecs.FargateTaskDefinition).addVolume({ name: 'data' });
+      web.taskDefinition.addVolume({ name: 'data' });
       web.container.addMountPoints({ sourceVolume: 'data', containerPath: '/data', readOnly: false });
       const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('GuardedPatterns-EcsVolumeNotWritable'));
       expect(warnings.map((w) => w.entry.data)).toEqual([expect.stringContaining(
         "Task definition 'TestStack/Web/TaskDefinition': container 'App' runs as user '1000:1000' and mounts task volume 'data' at /data, which Fargate creates owned by root with mode 0755")]);
+    });
+  });
+
+  describe('containers that may run as root or write to their image (FargateContainerNotHardened)', () => {
+    /** The pattern's warnings of the check, as messages. */
+    function hardeningWarnings(stack: Stack): string[] {
+      return Annotations.fromStack(stack).findWarning('/TestStack/Web/TaskDefinition/Resource', Match.stringLikeRegexp('GuardedPatterns-FargateContainerNotHardened'))
+        .map((w) => String(w.entry.data));
+    }
+
+    test('a sidecar added through taskDefinition.addContainer after the pattern warns, naming it', () => {
+      // GIVEN the pattern with its defaults
+      const { stack, network, image, certificate } = setup();
+      const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate });
+      // WHEN a sidecar is added with aws-cdk-lib's defaults (no user, writable root filesystem)
+      web.taskDefinition.addContainer('LogRouter', { image, memoryLimitMiB: 32 });
+      // THEN synth warns about it, and about nothing else of the task
+      expect(hardeningWarnings(stack)).toEqual([expect.stringContaining(
+        "Task definition 'TestStack/Web/TaskDefinition': container 'LogRouter' sets no user, so it runs as the image's USER (root when the image sets none) and has a writable root filesystem. ")]);
+    });
+
+    test('a hardened sidecar passes, and the warning can be acknowledged for one that must run as root', () => {
+      const { stack, network, image, certificate } = setup();
+      const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate });
+      web.taskDefinition.addContainer('Agent', { image, memoryLimitMiB: 32, user: '1000:1000', readonlyRootFilesystem: true });
+      expect(hardeningWarnings(stack)).toEqual([]);
+
+      const other = setup();
+      const root = new SecureFargateService(other.stack, 'Web', { vpc: other.network.vpc, image: other.image, certificate: other.certificate });
+      root.taskDefinition.addContainer('LogRouter', { image: other.image, memoryLimitMiB: 32, user: '0' });
+      Validations.of(root.taskDefinition).acknowledge({ id: 'GuardedPatterns-FargateContainerNotHardened', reason: 'The log router image runs as root.' });
+      expect(hardeningWarnings(other.stack)).toEqual([]);
+    });
+
+    test('ContainerUser.fromImage() and readonlyRootFilesystem: false warn about the application container', () => {
+      expect(hardeningWarnings(synth({ user: ContainerUser.fromImage() }).stack)).toEqual([expect.stringContaining(
+        "container 'App' sets no user, so it runs as the image's USER (root when the image sets none). Set user: '1000:1000'")]);
+      expect(hardeningWarnings(synth({ readonlyRootFilesystem: false }).stack)).toEqual([expect.stringContaining(
+        "container 'App' has a writable root filesystem. Set readonlyRootFilesystem: true")]);
     });
   });
 
