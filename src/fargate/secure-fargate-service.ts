@@ -143,6 +143,13 @@ export interface SecureFargateServiceProps {
    * SecretRotationRecycler (`SecretRotationRecycler.ofStack`): ECS reads secrets only when a task
    * starts, so running tasks keep a rotated password's old value until they are replaced.
    *
+   * The recycler is one per stack, shared by its services: an EventBridge rule, a Lambda function
+   * (with its role, managed policy, log group, invoke configuration and permission), an SQS
+   * dead-letter queue (and its policy) and a CloudWatch alarm on that queue, about $0.10 a month
+   * for the alarm, the rest by use. The alarm has no action: add one with
+   * `service.recycler.addAlarmAction()`. `false` adds none of it; then redeploy the service
+   * yourself after a rotation.
+   *
    * @default - true when `secrets` holds any that is not pinned to a version
    */
   readonly recycleOnSecretChange?: boolean;
@@ -303,7 +310,12 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
   /** The ECS service. */
   public readonly service: ecs.IFargateService;
 
-  /** The stack's recycler that redeploys this service when its secrets change, if any. */
+  /**
+   * The stack's recycler that redeploys this service when its secrets change, if any
+   * (`recycleOnSecretChange`). Its dead-letter alarm has no action until you add one:
+   * `web.recycler?.addAlarmAction(new cloudwatch_actions.SnsAction(topic))`; the recycler is
+   * shared by the stack's services, so an action added through one serves all.
+   */
   public readonly recycler?: SecretRotationRecycler;
 
   /**

@@ -4,6 +4,7 @@ import {
   Stack,
   Validations,
   aws_certificatemanager as acm,
+  aws_cloudwatch_actions as cloudwatch_actions,
   aws_ec2 as ec2,
   aws_ecr as ecr,
   aws_ecs as ecs,
@@ -13,6 +14,7 @@ import {
   aws_route53 as route53,
   aws_s3 as s3,
   aws_secretsmanager as secretsmanager,
+  aws_sns as sns,
   aws_sqs as sqs,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
@@ -458,6 +460,33 @@ describe('SecureFargateService', () => {
       template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['ecs:UpdateService']) })]) },
       });
+    });
+
+    test('the recycler that secrets add: its ten resources, and an alarm without an action until one is added through web.recycler', () => {
+      /** A service with a secret that can change, and the recycler's resources once synthesized, after `then` ran. */
+      const build = (then: (web: SecureFargateService, stack: Stack) => void = () => {}) => {
+        const { stack, network, image, certificate } = setup();
+        const secret = new secretsmanager.Secret(stack, 'DbSecret');
+        const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate, secrets: { DB: ecs.Secret.fromSecretsManager(secret) } });
+        then(web, stack);
+        const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: any }>;
+        return Object.entries(resources).filter(([id]) => id.startsWith('SecretRotationRecycler')).map(([, r]) => r);
+      };
+      // GIVEN a secret that can change: THEN the README's list, rule, function (role, managed policy, log group, invoke config, permission), queue (and policy), alarm
+      const plain = build();
+      expect(plain.map((r) => r.Type).sort()).toEqual([
+        'AWS::CloudWatch::Alarm', 'AWS::Events::Rule', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Function',
+        'AWS::Lambda::Permission', 'AWS::Logs::LogGroup', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
+      ]);
+      expect(plain.find((r) => r.Type === 'AWS::CloudWatch::Alarm')?.Properties.AlarmActions).toBeUndefined();
+      // WHEN the team's topic is added to the recycler's alarm through the service: THEN the alarm notifies it
+      let topicId = '';
+      const notified = build((web, stack) => {
+        const topic = new sns.Topic(stack, 'OnCall');
+        topicId = stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic);
+        web.recycler!.addAlarmAction(new cloudwatch_actions.SnsAction(topic));
+      });
+      expect(notified.find((r) => r.Type === 'AWS::CloudWatch::Alarm')?.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     });
 
     test('recycleOnSecretChange false leaves the service out of any recycler', () => {
