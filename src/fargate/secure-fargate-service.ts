@@ -24,6 +24,7 @@ import { AlbHttpOpen, httpOpenMessage } from '../checks/fargate/alb-http-open';
 import { AlbPlainHttp } from '../checks/fargate/alb-plain-http';
 import { EcsSingleTask } from '../checks/fargate/ecs-single-task';
 import { EcsVolumeNotWritable } from '../checks/fargate/ecs-volume-not-writable';
+import { FargateContainerNotHardened } from '../checks/fargate/fargate-container-not-hardened';
 import { FargateCpuMemory, fargateSizeProblem } from '../checks/fargate/fargate-cpu-memory';
 import { FargateEndpointsUnverified, endpointsUnverifiedMessage } from '../checks/fargate/fargate-endpoints-unverified';
 import { FargateHealthCheckPort } from '../checks/fargate/fargate-health-check-port';
@@ -92,7 +93,8 @@ export interface SecureFargateServiceProps {
   readonly image: ecs.ContainerImage;
 
   /**
-   * The port the application listens on. Above 1023, so that a non-root user may bind it.
+   * The port the application listens on. Above 1023 unless `user` is `ContainerUser.fromImage()`:
+   * only root may bind a port below 1024, and a lower port with a non-root `user` is an error.
    *
    * @default 8080
    */
@@ -142,6 +144,13 @@ export interface SecureFargateServiceProps {
    * Whether to redeploy the service when one of its `secrets` changes, through the stack's
    * SecretRotationRecycler (`SecretRotationRecycler.ofStack`): ECS reads secrets only when a task
    * starts, so running tasks keep a rotated password's old value until they are replaced.
+   *
+   * The recycler is one per stack, shared by its services: an EventBridge rule, a Lambda function
+   * (with its role, managed policy, log group, invoke configuration and permission), an SQS
+   * dead-letter queue (and its policy) and a CloudWatch alarm on that queue, about $0.10 a month
+   * for the alarm, the rest by use. The alarm has no action: add one with
+   * `service.recycler.addAlarmAction()`. `false` adds none of it; then redeploy the service
+   * yourself after a rotation.
    *
    * @default - true when `secrets` holds any that is not pinned to a version
    */
@@ -226,7 +235,8 @@ export interface SecureFargateServiceProps {
 
   /**
    * Whether the container's root filesystem is read-only. The pattern then mounts a task volume
-   * at /tmp, made writable for the container's user as `writableTmp` says.
+   * at /tmp, made writable for the container's user as `writableTmp` says. `false` warns
+   * (`GuardedPatterns-FargateContainerNotHardened`).
    *
    * @default true
    */
@@ -251,7 +261,9 @@ export interface SecureFargateServiceProps {
   readonly containerMemoryLimitMiB?: number;
 
   /**
-   * Who the container runs as.
+   * Who the application container runs as. A non-root user (`nonRoot()`, `named()`) cannot bind a
+   * `containerPort` below 1024; `ContainerUser.fromImage()` runs as the image's USER, root when it
+   * sets none, and warns (`GuardedPatterns-FargateContainerNotHardened`).
    *
    * @default ContainerUser.nonRoot() (1000:1000)
    */
@@ -311,11 +323,20 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
   /** The ECS service. */
   public readonly service: ecs.IFargateService;
 
-  /** The stack's recycler that redeploys this service when its secrets change, if any. */
+  /**
+   * The stack's recycler that redeploys this service when its secrets change, if any
+   * (`recycleOnSecretChange`). Its dead-letter alarm has no action until you add one:
+   * `web.recycler?.addAlarmAction(new cloudwatch_actions.SnsAction(topic))`; the recycler is
+   * shared by the stack's services, so an action added through one serves all.
+   */
   public readonly recycler?: SecretRotationRecycler;
 
-  /** The task definition. */
-  public readonly taskDefinition: ecs.IFargateTaskDefinition;
+  /**
+   * The task definition. Containers added to it (`addContainer`) are checked like the
+   * application's: `GuardedPatterns-FargateContainerNotHardened` warns about one that may run as
+   * root or has a writable root filesystem.
+   */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
 
   /** The application container. */
   public readonly container: ecs.ContainerDefinition;
@@ -375,6 +396,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       throw new GuardedPatternsError(`${subject}: give either vpc (a new cluster is created in it) or cluster (an existing one), ${props.vpc ? 'not both' : 'none was given'}.`);
     }
     const containerPort = port(subject, 'containerPort', props.containerPort ?? 8080);
+    checkPrivilegedPort(subject, containerPort, props.user);
     const healthCheckPort = props.healthCheckPort === undefined ? undefined : port(subject, 'healthCheckPort', props.healthCheckPort);
     const cpu = props.cpu ?? 256;
     const memoryLimitMiB = props.memoryLimitMiB ?? 512;
@@ -618,6 +640,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       FargateNoEgress,
       FargateHealthCheckPort,
       FargateLogsKeptForever,
+      FargateContainerNotHardened,
       EcsSingleTask,
       EcsVolumeNotWritable,
       EcsSecretVersionPinned,
@@ -757,6 +780,22 @@ function checkAccessLogBucket(subject: string, bucket: s3.IBucket): void {
       + 'Elastic Load Balancing writes access logs only to buckets encrypted with S3 managed keys. '
       + 'Give a bucket with encryption: s3.BucketEncryption.S3_MANAGED, or leave accessLogBucket out and the pattern creates one.');
   }
+}
+
+/**
+ * Refuses a container port below 1024 for a user the pattern knows is not root: only root (or
+ * CAP_NET_BIND_SERVICE, which a non-root process does not hold) may bind it, so the application
+ * would fail to start. `ContainerUser.fromImage()` leaves the user to the image, which may be root.
+ */
+function checkPrivilegedPort(subject: string, containerPort: number, user: ContainerUser | undefined): void {
+  const name = (user ?? ContainerUser.nonRoot()).user;
+  if (Token.isUnresolved(containerPort) || containerPort >= 1024 || name === undefined || Token.isUnresolved(name)) {
+    return;
+  }
+  const who = user ? `user '${name}'` : `user (the default ContainerUser.nonRoot(), ${name})`;
+  throw new GuardedPatternsError(`${subject}: containerPort (${containerPort}) is below 1024, which only root may bind, and ${who} is not root, so the application could not listen on it. `
+    + 'Make the image listen on a port above 1023 and set containerPort to it (such as 8080; nginxinc/nginx-unprivileged listens on 8080), '
+    + 'or, for an image that must run as root to bind the port, set user: ContainerUser.fromImage().');
 }
 
 /** Checks a port prop. */

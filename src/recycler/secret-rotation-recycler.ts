@@ -527,13 +527,16 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     const literal = (text: string) => !Token.isUnresolved(text);
     const isRead = (value: WatchedValue) => value.matchers.map(matcherText)
       .some((m) => read.some((r) => r === m || (literal(r) && literal(m) && sameSecret(m, r))));
+    // An imported cluster's services are not in the app: what they read cannot be seen.
+    const imported = this.watchedClusters.filter((c) => !(c.node.defaultChild instanceof ecs.CfnCluster))
+      .map((c) => `'${c.node.path}'${Token.isUnresolved(c.clusterName) ? '' : ` (${c.clusterName})`}`);
     const check = (values: WatchedValue[] | undefined, given: boolean, prop: string, describe: (index: number) => string) => {
       if (!given || !values) {
         return;
       }
       values.forEach((value, i) => {
         if (!isRead(value)) {
-          warnFinding(this, RecyclerUnusedSecret, unusedSecretMessage(this.subject, describe(i), prop));
+          warnFinding(this, RecyclerUnusedSecret, unusedSecretMessage(this.subject, describe(i), prop, imported));
         }
       });
     };

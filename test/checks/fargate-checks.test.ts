@@ -489,3 +489,67 @@ describe('EcsSingleTask on plain aws-cdk-lib services', () => {
     expect(hits.map((f) => [f.path, f.severity])).toEqual([['TestStack/Single/Service', 'warning']]);
   });
 });
+
+describe('FargateContainerNotHardened on plain aws-cdk-lib task definitions', () => {
+  const image = (stack: Stack) => ecrImage(stack);
+
+  test('a container with no user and a writable root filesystem: a warning naming both fixes', () => {
+    // GIVEN aws-cdk-lib's defaults: no user, no readonlyRootFilesystem
+    const stack = testStack();
+    plainTask(stack);
+    // THEN the pack warns once, about both
+    expect(ruleHits(stack, 'FargateContainerNotHardened')).toEqual([
+      "TestStack/Task/Resource: Task definition 'TestStack/Task': container 'App' sets no user, so it runs as the image's USER (root when the image sets none) and has a writable root filesystem. "
+      + "Set user: '1000:1000' (or a non-root user the image defines) and readonlyRootFilesystem: true (with a task volume mounted where it must write) in its container options; "
+      + 'where it must run as root or write to its image (some log routers and agents do), acknowledge this check on the task definition, which covers all its containers.',
+    ]);
+    expect(severities(stack, 'FargateContainerNotHardened')).toEqual(['warning']);
+  });
+
+  test('root by name or ID, with or without a group, and each half alone', () => {
+    for (const user of ['root', '0', '0:0', 'root:app']) {
+      const stack = testStack();
+      plainTask(stack, {}, { user, readonlyRootFilesystem: true });
+      expect(ruleHits(stack, 'FargateContainerNotHardened')).toEqual([expect.stringContaining(`container 'App' runs as root (user '${user}'). Set user: '1000:1000'`)]);
+    }
+    const writable = testStack();
+    plainTask(writable, {}, { user: '1000:1000', readonlyRootFilesystem: false });
+    expect(ruleHits(writable, 'FargateContainerNotHardened')).toEqual([expect.stringContaining("container 'App' has a writable root filesystem. Set readonlyRootFilesystem: true")]);
+  });
+
+  test('a non-root user with a read-only root filesystem, a root init container the others wait for, tokens and EC2 tasks pass', () => {
+    const hardened = testStack();
+    const task = plainTask(hardened, {}, { user: '1000:1000', readonlyRootFilesystem: true });
+    for (const [id, condition] of [['Init', ecs.ContainerDependencyCondition.SUCCESS], ['Setup', ecs.ContainerDependencyCondition.COMPLETE]] as const) {
+      const init = task.addContainer(id, { image: image(hardened), essential: false, user: '0', readonlyRootFilesystem: true });
+      task.defaultContainer!.addContainerDependencies({ container: init, condition });
+    }
+    expect(ruleHits(hardened, 'FargateContainerNotHardened')).toEqual([]);
+
+    const tokens = testStack();
+    plainTask(tokens, {}, {
+      user: new CfnParameter(tokens, 'User').valueAsString,
+      readonlyRootFilesystem: true,
+    });
+    expect(ruleHits(tokens, 'FargateContainerNotHardened')).toEqual([]);
+
+    const ec2Task = testStack();
+    new ecs.Ec2TaskDefinition(ec2Task, 'Task').addContainer('App', { image: image(ec2Task), memoryLimitMiB: 256 });
+    expect(ruleHits(ec2Task, 'FargateContainerNotHardened')).toEqual([]);
+  });
+
+  test('an init container that runs as root is still flagged when essential, when the app only waits for it to start, or when its root filesystem is writable', () => {
+    const cases: Array<[boolean, ecs.ContainerDependencyCondition, boolean, string]> = [
+      [true, ecs.ContainerDependencyCondition.SUCCESS, true, "runs as root (user '0')"],
+      [false, ecs.ContainerDependencyCondition.START, true, "runs as root (user '0')"],
+      [false, ecs.ContainerDependencyCondition.SUCCESS, false, 'has a writable root filesystem'],
+    ];
+    for (const [essential, condition, readonlyRootFilesystem, problem] of cases) {
+      const stack = testStack();
+      const task = plainTask(stack, {}, { user: '1000:1000', readonlyRootFilesystem: true });
+      const init = task.addContainer('Init', { image: image(stack), essential, user: '0', readonlyRootFilesystem });
+      task.defaultContainer!.addContainerDependencies({ container: init, condition });
+      expect(ruleHits(stack, 'FargateContainerNotHardened')).toEqual([expect.stringContaining(`container 'Init' ${problem}.`)]);
+    }
+  });
+});

@@ -90,6 +90,8 @@ function model(c: Choice) {
   verdict.refuse(c.useCluster && c.alsoVpc, 'vpc', 'cluster');
   const port = (p: number) => !Number.isInteger(p) || p < 1 || p > 65535;
   verdict.refuse(port(c.containerPort ?? 8080), 'containerPort');
+  // The default user is not root, and only root may bind a port below 1024.
+  verdict.refuse(!port(c.containerPort ?? 8080) && (c.containerPort ?? 8080) < 1024, 'containerPort', 'user');
   verdict.refuse(c.healthCheckPort !== undefined && port(c.healthCheckPort), 'healthCheckPort');
   verdict.refuse(!fargateAccepts(c.cpu, c.memory), 'cpu', 'memoryLimitMiB');
   const desired = c.desiredCount ?? 2;
@@ -149,6 +151,7 @@ const EXAMPLES: Array<[[number, number], Rest]> = [
   [[256, 512], { ...VALID, https: 'none', allowedCidrs: ['10.0.0.0/8'] }],
   [[256, 512], { ...VALID, logs: 'group-and-retention' }],
   [[256, 512], { ...VALID, useCluster: true, alsoVpc: true }],
+  [[256, 512], { ...VALID, containerPort: 80 }],
 ];
 
 describe('SecureFargateService with random props', () => {

@@ -4,6 +4,7 @@ import {
   Stack,
   Validations,
   aws_certificatemanager as acm,
+  aws_cloudwatch_actions as cloudwatch_actions,
   aws_ec2 as ec2,
   aws_ecr as ecr,
   aws_ecs as ecs,
@@ -13,6 +14,7 @@ import {
   aws_route53 as route53,
   aws_s3 as s3,
   aws_secretsmanager as secretsmanager,
+  aws_sns as sns,
   aws_sqs as sqs,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
@@ -460,6 +462,33 @@ describe('SecureFargateService', () => {
       });
     });
 
+    test('the recycler that secrets add: its ten resources, and an alarm without an action until one is added through web.recycler', () => {
+      /** A service with a secret that can change, and the recycler's resources once synthesized, after `then` ran. */
+      const build = (then: (web: SecureFargateService, stack: Stack) => void = () => {}) => {
+        const { stack, network, image, certificate } = setup();
+        const secret = new secretsmanager.Secret(stack, 'DbSecret');
+        const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate, secrets: { DB: ecs.Secret.fromSecretsManager(secret) } });
+        then(web, stack);
+        const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: any }>;
+        return Object.entries(resources).filter(([id]) => id.startsWith('SecretRotationRecycler')).map(([, r]) => r);
+      };
+      // GIVEN a secret that can change: THEN the README's list, rule, function (role, managed policy, log group, invoke config, permission), queue (and policy), alarm
+      const plain = build();
+      expect(plain.map((r) => r.Type).sort()).toEqual([
+        'AWS::CloudWatch::Alarm', 'AWS::Events::Rule', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Function',
+        'AWS::Lambda::Permission', 'AWS::Logs::LogGroup', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
+      ]);
+      expect(plain.find((r) => r.Type === 'AWS::CloudWatch::Alarm')?.Properties.AlarmActions).toBeUndefined();
+      // WHEN the team's topic is added to the recycler's alarm through the service: THEN the alarm notifies it
+      let topicId = '';
+      const notified = build((web, stack) => {
+        const topic = new sns.Topic(stack, 'OnCall');
+        topicId = stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic);
+        web.recycler!.addAlarmAction(new cloudwatch_actions.SnsAction(topic));
+      });
+      expect(notified.find((r) => r.Type === 'AWS::CloudWatch::Alarm')?.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    });
+
     test('recycleOnSecretChange false leaves the service out of any recycler', () => {
       const { stack, network, image, certificate } = setup();
       const secret = new secretsmanager.Secret(stack, 'DbSecret');
@@ -573,11 +602,50 @@ describe('SecureFargateService', () => {
     test('the embedded EcsVolumeNotWritable warns about a task volume the user adds without preparing it', () => {
       const { stack, network, image, certificate } = setup();
       const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate });
-      (web.taskDefinition as ecs.FargateTaskDefinition).addVolume({ name: 'data' });
+      web.taskDefinition.addVolume({ name: 'data' });
       web.container.addMountPoints({ sourceVolume: 'data', containerPath: '/data', readOnly: false });
       const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('GuardedPatterns-EcsVolumeNotWritable'));
       expect(warnings.map((w) => w.entry.data)).toEqual([expect.stringContaining(
         "Task definition 'TestStack/Web/TaskDefinition': container 'App' runs as user '1000:1000' and mounts task volume 'data' at /data, which Fargate creates owned by root with mode 0755")]);
+    });
+  });
+
+  describe('containers that may run as root or write to their image (FargateContainerNotHardened)', () => {
+    /** The pattern's warnings of the check, as messages. */
+    function hardeningWarnings(stack: Stack): string[] {
+      return Annotations.fromStack(stack).findWarning('/TestStack/Web/TaskDefinition/Resource', Match.stringLikeRegexp('GuardedPatterns-FargateContainerNotHardened'))
+        .map((w) => String(w.entry.data));
+    }
+
+    test('a sidecar added through taskDefinition.addContainer after the pattern warns, naming it', () => {
+      // GIVEN the pattern with its defaults
+      const { stack, network, image, certificate } = setup();
+      const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate });
+      // WHEN a sidecar is added with aws-cdk-lib's defaults (no user, writable root filesystem)
+      web.taskDefinition.addContainer('LogRouter', { image, memoryLimitMiB: 32 });
+      // THEN synth warns about it, and about nothing else of the task
+      expect(hardeningWarnings(stack)).toEqual([expect.stringContaining(
+        "Task definition 'TestStack/Web/TaskDefinition': container 'LogRouter' sets no user, so it runs as the image's USER (root when the image sets none) and has a writable root filesystem. ")]);
+    });
+
+    test('a hardened sidecar passes, and the warning can be acknowledged for one that must run as root', () => {
+      const { stack, network, image, certificate } = setup();
+      const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate });
+      web.taskDefinition.addContainer('Agent', { image, memoryLimitMiB: 32, user: '1000:1000', readonlyRootFilesystem: true });
+      expect(hardeningWarnings(stack)).toEqual([]);
+
+      const other = setup();
+      const root = new SecureFargateService(other.stack, 'Web', { vpc: other.network.vpc, image: other.image, certificate: other.certificate });
+      root.taskDefinition.addContainer('LogRouter', { image: other.image, memoryLimitMiB: 32, user: '0' });
+      Validations.of(root.taskDefinition).acknowledge({ id: 'GuardedPatterns-FargateContainerNotHardened', reason: 'The log router image runs as root.' });
+      expect(hardeningWarnings(other.stack)).toEqual([]);
+    });
+
+    test('ContainerUser.fromImage() and readonlyRootFilesystem: false warn about the application container', () => {
+      expect(hardeningWarnings(synth({ user: ContainerUser.fromImage() }).stack)).toEqual([expect.stringContaining(
+        "container 'App' sets no user, so it runs as the image's USER (root when the image sets none). Set user: '1000:1000'")]);
+      expect(hardeningWarnings(synth({ readonlyRootFilesystem: false }).stack)).toEqual([expect.stringContaining(
+        "container 'App' has a writable root filesystem. Set readonlyRootFilesystem: true")]);
     });
   });
 
@@ -759,6 +827,24 @@ describe('SecureFargateService', () => {
       expect(() => synth({ healthCheckPath: 'health' })).toThrow(/healthCheckPath 'health' must start with \//);
       expect(() => synth({ allowedCidrs: ['10.0.0.1/8'] })).toThrow(/allowedCidrs holds '10.0.0.1\/8', which is not an IPv4 CIDR block/);
       expect(() => synth({ allowedCidrs: [] })).toThrow(/allowedCidrs is empty/);
+    });
+
+    test('fails when containerPort is below 1024 for a non-root user, naming both props and the fix', () => {
+      // GIVEN the default non-root user, or a named one; WHEN the container port is privileged; THEN the constructor refuses it
+      expect(() => synth({ containerPort: 80 })).toThrow(
+        "SecureFargateService 'TestStack/Web': containerPort (80) is below 1024, which only root may bind, and user (the default ContainerUser.nonRoot(), 1000:1000) is not root, "
+        + 'so the application could not listen on it. Make the image listen on a port above 1023 and set containerPort to it (such as 8080; nginxinc/nginx-unprivileged listens on 8080), '
+        + 'or, for an image that must run as root to bind the port, set user: ContainerUser.fromImage().');
+      expect(() => synth({ containerPort: 1023, user: ContainerUser.named('app') })).toThrow(/containerPort \(1023\) is below 1024.*user 'app' is not root/);
+    });
+
+    test('a container port below 1024 is accepted for the image\'s own user, and 1024 for any user', () => {
+      // GIVEN an image that runs as its own (possibly root) user, or a non-root user on the first unprivileged port
+      const { template } = synth({ containerPort: 80, user: ContainerUser.fromImage() });
+      // THEN the port reaches the task definition and the target group
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'App', User: Match.absent(), PortMappings: [{ ContainerPort: 80, Protocol: 'tcp' }] })]) });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 80 });
+      expect(() => synth({ containerPort: 1024 })).not.toThrow();
     });
 
     test('fails when domainName and hostedZone are not given together', () => {

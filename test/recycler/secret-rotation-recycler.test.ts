@@ -446,6 +446,34 @@ describe('SecretRotationRecycler', () => {
       expect(build(true)).toEqual([]);
     });
 
+    test('RecyclerUnusedSecret: for clusters in the app, the advice is to add the reader; for an imported cluster, whose services the app cannot see, to confirm and acknowledge', () => {
+      const unusedWarnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('/TestStack/Recycler', Match.stringLikeRegexp('RecyclerUnusedSecret'))
+        .map((w) => String(w.entry.data).replace(/ \[ack: .*\]$/, ''));
+
+      // GIVEN a cluster defined in the app, WHEN the recycler watches a secret no service of it reads
+      const inApp = setup();
+      const stray = secret(inApp.stack, 'Stray');
+      new SecretRotationRecycler(inApp.stack, 'Recycler', { clusters: [inApp.web], secrets: [stray] });
+      // THEN it says to add the service or cluster that reads it
+      expect(unusedWarnings(inApp.stack)).toEqual([
+        "SecretRotationRecycler 'TestStack/Recycler': secrets lists secret 'TestStack/Stray', but no task definition of a service in the watched clusters reads it, so its changes redeploy nothing. "
+        + 'Remove it from secrets, or add the service that reads it (addService) or its cluster (clusters).',
+      ]);
+
+      // GIVEN an imported cluster, whose services are deployed elsewhere
+      const stack = testStack();
+      const shared = ecs.Cluster.fromClusterAttributes(stack, 'Shared', { clusterName: 'shared-prod', vpc: cluster(stack).vpc });
+      const db = secret(stack);
+      // WHEN the recycler watches it and a secret
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [shared], secrets: [db] });
+      // THEN it says it cannot see the readers, and to acknowledge once a reader is confirmed, not to add the cluster again
+      expect(unusedWarnings(stack)).toEqual([
+        "SecretRotationRecycler 'TestStack/Recycler': secrets lists secret 'TestStack/Db', but no task definition of a service defined in this app reads it. "
+        + "The recycler also watches imported cluster 'TestStack/Shared' (shared-prod), whose services are not in this app, so it cannot see whether one of them reads it. "
+        + 'Once you have confirmed that a service of that cluster reads it, acknowledge this finding; otherwise remove it from secrets.',
+      ]);
+    });
+
     test.each([
       [20, false, true],
       [14, false, false],

@@ -4,12 +4,7 @@ import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { asList } from './refs';
-import { requiresFargate } from './task-definition';
-
-/** Whether a container definition's `user` is root: `root`, `0`, or either with a group. */
-function isRoot(user: string): boolean {
-  return /^(root|0)(:.*)?$/.test(user);
-}
+import { isRootUser, requiresFargate } from './task-definition';
 
 /**
  * The names of the task's volumes that Fargate creates empty, owned by root with mode 0755: no
@@ -51,7 +46,7 @@ export const EcsVolumeNotWritable = defineCheck({
     const findings: string[] = [];
     for (const container of containers) {
       const user = container?.user;
-      if (typeof user !== 'string' || isRoot(user)) {
+      if (typeof user !== 'string' || isRootUser(user)) {
         continue;
       }
       // The containers this one waits for until they have exited: each may have prepared a volume.

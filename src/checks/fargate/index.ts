@@ -4,6 +4,7 @@ import { AlbHttpOpen } from './alb-http-open';
 import { AlbPlainHttp } from './alb-plain-http';
 import { EcsSingleTask } from './ecs-single-task';
 import { EcsVolumeNotWritable } from './ecs-volume-not-writable';
+import { FargateContainerNotHardened } from './fargate-container-not-hardened';
 import { FargateCpuMemory } from './fargate-cpu-memory';
 import { FargateEndpointsUnverified } from './fargate-endpoints-unverified';
 import { FargateHealthCheckPort } from './fargate-health-check-port';
@@ -23,6 +24,7 @@ export const FARGATE_CHECKS: Check[] = [
   FargateEndpointsUnverified,
   FargateHealthCheckPort,
   FargateLogsKeptForever,
+  FargateContainerNotHardened,
   EcsSingleTask,
   EcsVolumeNotWritable,
   AlbHttpOpen,

@@ -14,6 +14,11 @@ export function requiresFargate(task: ecs.CfnTaskDefinition): boolean {
   return asList(resolved(task, task.requiresCompatibilities)).includes('FARGATE');
 }
 
+/** Whether a container definition's `user` is root: `root`, `0`, or either with a group. */
+export function isRootUser(user: string): boolean {
+  return /^(root|0)(:.*)?$/.test(user);
+}
+
 /** A container definition as CloudFormation will see it (camelCase keys, as the L1 takes them). */
 export interface ContainerView {
   readonly name: string;
