@@ -600,6 +600,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         launchTemplate,
         minCapacity: 1,
         maxCapacity: 1,
+        notifications: options.notificationTopic ? [{ topic: options.notificationTopic }] : undefined,
       }));
     });
     // Named by the interfaces and the launch template's tag, not by the groups, so that it exists

@@ -1,4 +1,4 @@
-import { aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { aws_ec2 as ec2, aws_sns as sns } from 'aws-cdk-lib';
 
 /**
  * The ways PrivateLinkConsumer makes its endpoints' names resolve in peered VPCs.
@@ -45,6 +45,15 @@ export interface ForwarderInstancesOptions {
    * @default true
    */
   readonly peerDhcpOptions?: boolean;
+
+  /**
+   * An SNS topic that each forwarder's auto-scaling group tells of every launch, termination and
+   * failure of its instance, that is of every replacement (cdk-nag's AwsSolutions-AS3 asks for
+   * one), as OpenVpnAccessServer's `notificationTopic` does.
+   *
+   * @default - no notifications
+   */
+  readonly notificationTopic?: sns.ITopic;
 }
 
 /**

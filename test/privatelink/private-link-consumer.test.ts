@@ -1,4 +1,4 @@
-import { App, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { App, Stack, aws_ec2 as ec2, aws_sns as sns } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateSubnetVpc } from '../../src';
 import { testApp, testStack } from '../util';
@@ -305,6 +305,26 @@ describe('PrivateLinkConsumer', () => {
           Match.objectLike({ IpProtocol: 'tcp', FromPort: 53, CidrIp: '10.1.0.0/16' }),
         ]),
       });
+    });
+
+    test('no scaling notifications by default; notificationTopic gives each forwarder group the topic for every launch and termination', () => {
+      // GIVEN the defaults: no notification configuration
+      for (const group of Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup')) as any[]) {
+        expect(group.Properties.NotificationConfigurations).toBeUndefined();
+      }
+      // WHEN a topic is given
+      const { stack, shared, app: peer } = network();
+      const topic = new sns.Topic(stack, 'Operations');
+      new PrivateLinkConsumer(stack, 'Endpoints', { vpc: shared, services: [KINESIS], peerVpcs: [peer], dns: PrivateLinkDns.forwarderInstances({ notificationTopic: topic }) });
+      // THEN both groups notify it of launches, terminations and their failures
+      const groups = Object.values(Template.fromStack(stack).findResources('AWS::AutoScaling::AutoScalingGroup')) as any[];
+      expect(groups).toHaveLength(2);
+      for (const group of groups) {
+        expect(group.Properties.NotificationConfigurations).toEqual([{
+          TopicARN: { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) },
+          NotificationTypes: ['autoscaling:EC2_INSTANCE_LAUNCH', 'autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR'],
+        }]);
+      }
     });
 
     test('an x86 instance type boots the x86 image', () => {
