@@ -35,7 +35,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Handlers (*.lambda.ts) use the AWS SDK v3 clients the Lambda runtime provides; these are for types and tests.
     '@aws-sdk/client-ec2@^3',
     '@aws-sdk/client-ecs@^3',
+    '@aws-sdk/client-kms@^3',
     '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-secrets-manager@^3',
     '@aws-sdk/s3-presigned-post@^3',
     '@types/aws-lambda@^8',
     'esbuild@^0.25',

@@ -617,9 +617,13 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
         actions: ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:DeleteSecret'],
         resources: [this.clientSecretArn('*')],
       }),
+      // Secrets Manager encrypts each new value with a data key from GenerateDataKey and decrypts it
+      // with Decrypt, on the caller's behalf; kms:Encrypt serves only re-encrypting the versions of a
+      // secret whose key changes, which the server never does.
+      // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
       new iam.PolicyStatement({
         sid: 'Encryption',
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: [this.encryptionKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
       }),

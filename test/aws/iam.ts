@@ -39,6 +39,8 @@ export interface RequestFacts {
   readonly tags?: Record<string, Record<string, string>>;
   /** Secret ARNs by name, for calls that name a secret rather than give its ARN. */
   readonly secretArns?: Record<string, string>;
+  /** Stack IDs (ARNs) by stack name, for calls that name a stack rather than give its ID. */
+  readonly stackArns?: Record<string, string>;
 }
 
 const arnPrefix = (service: string) => `arn:aws:${service}:${MOTO_REGION}:${MOTO_ACCOUNT}`;
@@ -64,6 +66,17 @@ function secretArn(id: string, facts: RequestFacts): string {
   const arn = facts.secretArns?.[id];
   if (!arn) {
     throw new Error(`no ARN known for the secret named ${id}: give it in facts.secretArns`);
+  }
+  return arn;
+}
+
+function stackArn(name: string, facts: RequestFacts): string {
+  if (isArn(name)) {
+    return name;
+  }
+  const arn = facts.stackArns?.[name];
+  if (!arn) {
+    throw new Error(`no ID known for the stack named ${name}: give it in facts.stackArns`);
   }
   return arn;
 }
@@ -95,7 +108,8 @@ const REQUESTS: Record<string, RequestOf> = {
   'secretsmanager:PutSecretValue': (p, f) => [{ resource: secretArn(p.SecretId, f) }],
   'secretsmanager:CreateSecret': (p, f) => [{ resource: secretArn(p.Name, f) }],
   'secretsmanager:DeleteSecret': (p, f) => [{ resource: secretArn(p.SecretId, f) }],
-  'cloudformation:SignalResource': (p) => [{ resource: isArn(p.StackName) ? p.StackName : `${arnPrefix('cloudformation')}:stack/${p.StackName}/*` }],
+  // IAM authorizes it on the stack's ID, which ends in the stack's unique suffix.
+  'cloudformation:SignalResource': (p, f) => [{ resource: stackArn(p.StackName, f) }],
   's3:PutObject': (p, _f, call) => {
     const url = new URL(call.url);
     // Path-style (http://host/bucket) as moto serves on loopback, or virtual-hosted (bucket.host).

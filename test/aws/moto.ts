@@ -30,6 +30,8 @@ export interface RecordedCall {
   readonly params: Record<string, any>;
   readonly method: string;
   readonly url: string;
+  /** Its position among the requests moto recorded since the last `clearCalls`, from 0. */
+  readonly sequence: number;
 }
 
 function freePort(): Promise<number> {
@@ -65,7 +67,7 @@ function multipartFields(body: Buffer, contentType: string): Record<string, stri
 }
 
 /** Reads one line of moto's recording into the call it was. */
-function parseRecorded(entry: any): RecordedCall | undefined {
+function parseRecorded(entry: any, sequence: number): RecordedCall | undefined {
   const headers: Record<string, string> = Object.fromEntries(Object.entries(entry.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
   const body: Buffer = entry.body_encoded ? Buffer.from(entry.body, 'base64') : Buffer.from(entry.body ?? '', 'utf8');
   const url = new URL(entry.url);
@@ -91,16 +93,40 @@ function parseRecorded(entry: any): RecordedCall | undefined {
     return undefined;
   }
   const [, accessKeyId, service] = credential;
-  return { accessKeyId, service, operation, action: `${service}:${operation}`, params, method: entry.method, url: url.toString() };
+  return { accessKeyId, service, operation, action: `${service}:${operation}`, params, method: entry.method, url: url.toString(), sequence };
 }
+
+/** How to start moto. */
+export interface MotoServerOptions {
+  /**
+   * Python files that moto's process runs before it serves: stand-ins for operations moto does
+   * not implement, each saying at its top which and why (e.g. moto-signal-resource.py).
+   */
+  readonly standIns?: string[];
+}
+
+/** moto-signal-resource.py: CloudFormation's SignalResource, which moto does not implement. */
+export const SIGNAL_RESOURCE_STAND_IN = path.join(__dirname, 'moto-signal-resource.py');
+
+/** Runs the stand-in files given before `--`, then moto_server with the arguments after it. */
+const MOTO_WITH_STAND_INS = [
+  'import runpy, sys',
+  'split = sys.argv.index("--")',
+  'for stand_in in sys.argv[1:split]: runpy.run_path(stand_in)',
+  'from moto.server import main',
+  'main(sys.argv[split + 1:])',
+].join('\n');
 
 /** A moto server of its own for one test file, recording every request. */
 export class MotoServer {
   /** Starts moto_server on a free loopback port and waits until it answers. */
-  public static async start(): Promise<MotoServer> {
+  public static async start(options: MotoServerOptions = {}): Promise<MotoServer> {
     const port = await freePort();
     const recording = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'moto-')), 'recording.jsonl');
-    const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    const args = ['-H', '127.0.0.1', '-p', String(port)];
+    const standIns = options.standIns ?? [];
+    const [program, programArgs] = standIns.length > 0 ? ['python3', ['-c', MOTO_WITH_STAND_INS, ...standIns, '--', ...args]] : ['moto_server', args];
+    const child = spawn(program, programArgs, {
       stdio: 'ignore',
       env: { ...process.env, MOTO_ENABLE_RECORDING: 'True', MOTO_RECORDER_FILEPATH: recording },
     });
@@ -109,7 +135,11 @@ export class MotoServer {
     return server;
   }
 
-  private constructor(private readonly child: ChildProcess, public readonly endpoint: string, private readonly recording: string) {}
+  /**
+   * @param recording the file moto appends each request to, one line each: a stand-in outside
+   * moto that counts its lines tells which requests came before it (RecordedCall.sequence).
+   */
+  private constructor(private readonly child: ChildProcess, public readonly endpoint: string, public readonly recording: string) {}
 
   /** moto_server takes tens of seconds to import moto on a busy machine. */
   private async waitUntilUp(): Promise<void> {
@@ -165,7 +195,7 @@ export class MotoServer {
   public calls(accessKeyId?: string): RecordedCall[] {
     const lines = fs.existsSync(this.recording) ? fs.readFileSync(this.recording, 'utf8').split('\n').filter(Boolean) : [];
     return lines
-      .map((line) => parseRecorded(JSON.parse(line)))
+      .map((line, sequence) => parseRecorded(JSON.parse(line), sequence))
       .filter((call): call is RecordedCall => call !== undefined && (accessKeyId === undefined || call.accessKeyId === accessKeyId));
   }
 

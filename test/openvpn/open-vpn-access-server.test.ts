@@ -54,7 +54,6 @@ const SERVER_ACTIONS = [
   'cloudformation:SignalResource',
   'ec2:AssociateAddress',
   'kms:Decrypt',
-  'kms:Encrypt',
   'kms:GenerateDataKey',
   'secretsmanager:CreateSecret',
   'secretsmanager:DeleteSecret',

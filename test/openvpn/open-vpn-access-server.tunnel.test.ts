@@ -2,14 +2,16 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ServerSandbox, documentCommand, motoPerFile, motoStack } from './script-harness';
+import { FAKE_PUBLIC_ADDRESS, ServerWorld, TemplateJson } from './server-world';
 import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
 import { cidrContains, parseCidr } from '../../src/private/cidr';
-import { testStack } from '../util';
-import { FAKE_PUBLIC_ADDRESS, ServerSandbox, TemplateJson, documentCommand, serverScriptOf } from './script-harness';
 
 /**
  * The server and a client, each in its own network namespace, joined by a veth pair; a third
- * namespace stands for a host in the VPC behind the server. Nothing leaves these namespaces.
+ * namespace stands for a host in the VPC behind the server. Nothing leaves these namespaces but
+ * the server script's AWS calls (its PKI and the client profiles in Secrets Manager), which the
+ * real AWS CLI makes to moto on loopback from the host's namespace.
  *
  *   client 198.18.0.2 ── 198.18.0.1 server 10.0.5.1 ── 10.0.5.10 VPC host
  */
@@ -100,6 +102,8 @@ const problem = namespacesUsable();
 const NEEDS = 'The OpenVPN tunnel tests need root, network namespaces and tun devices (run them as root, or in a container with CAP_NET_ADMIN and /dev/net/tun)';
 
 describe('OpenVpnAccessServer: a real client through a real server', () => {
+  const moto = motoPerFile();
+
   test('network namespaces and tun devices work here', () => {
     if (problem) {
       throw new Error(`${NEEDS}: ${problem}`);
@@ -112,11 +116,12 @@ describe('OpenVpnAccessServer: a real client through a real server', () => {
   ];
 
   test.each(variants)('%s: the client gets an address from clientCidr and reaches a VPC host; a revoked client is refused, a connected one cut off', async (_name, props) => {
-    const stack = testStack();
+    const stack = motoStack();
     const network = new PrivateSubnetVpc(stack, 'Network');
     const vpn = new OpenVpnAccessServer(stack, 'Vpn', { vpc: network.vpc, ...props });
     const template = Template.fromStack(stack).toJSON() as TemplateJson;
-    const sandbox = new ServerSandbox(serverScriptOf(template));
+    const world = await ServerWorld.create(moto(), template);
+    const sandbox = new ServerSandbox(world);
     const processes: ChildProcess[] = [];
     const routed = props.routingMode === OpenVpnRoutingMode.ROUTED;
     try {
@@ -133,9 +138,9 @@ describe('OpenVpnAccessServer: a real client through a real server', () => {
       step(documentCommand(template, sandbox.script, 'issue', 'alice'));
       step(documentCommand(template, sandbox.script, 'issue', 'bob'));
       // Bob keeps the profile he was given; then he is revoked.
-      fs.writeFileSync(path.join(sandbox.root, 'bob.ovpn'), sandbox.secret(`${vpn.clientProfilePrefix}/bob`)!);
+      fs.writeFileSync(path.join(sandbox.root, 'bob.ovpn'), (await world.secretValue(`${vpn.clientProfilePrefix}/bob`))!);
       step(documentCommand(template, sandbox.script, 'revoke', 'bob'));
-      fs.writeFileSync(path.join(sandbox.root, 'alice.ovpn'), sandbox.secret(`${vpn.clientProfilePrefix}/alice`)!);
+      fs.writeFileSync(path.join(sandbox.root, 'alice.ovpn'), (await world.secretValue(`${vpn.clientProfilePrefix}/alice`))!);
 
       const up = sandbox.run(`${sandbox.script} network-up`, ns.server);
       expect(up.status).toBe(0);

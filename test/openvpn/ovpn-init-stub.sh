@@ -4,7 +4,7 @@
 # instance's subnet as a private network). It takes only the unattended flags the script passes.
 set -eo pipefail
 [ "$*" = '--batch --force' ] || { echo "stub ovpn-init: unexpected arguments: $*" >&2; exit 2; }
-echo "ovpn-init $*" >> "$AWS_STUB_STORE/calls.log"
+stub-log "ovpn-init $*"
 db="$AS_DIR/etc/db"
 mkdir -p "$db"
 rm -f "$db"/*.db

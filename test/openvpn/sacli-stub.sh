@@ -2,7 +2,7 @@
 # A stand-in for Access Server's sacli in tests. It takes only the commands, options, keys and
 # values of Access Server's documentation, and keeps its state in SQLite databases where Access
 # Server keeps its own ($AS_DIR/etc/db), so that the script's backup and restore run on real
-# database files. Every call is logged to $AWS_STUB_STORE/calls.log (passwords masked).
+# database files. Every call is logged (stub-log, passwords masked).
 set -eo pipefail
 db="$AS_DIR/etc/db"
 user='' key='' value='' new_pass='' has_value=''
@@ -19,7 +19,7 @@ while [ $# -gt 1 ]; do
   shift 2
 done
 [ $# -eq 1 ] || { echo "stub sacli: no command" >&2; exit 2; }
-echo "$log_line $1" >> "$AWS_STUB_STORE/calls.log"
+stub-log "$log_line $1"
 quote() { printf "'%s'" "${1//\'/\'\'}"; }
 fail() { echo "stub sacli: $*" >&2; exit 1; }
 running() { [ -f "$AS_DIR/etc/as.conf" ] && [ ! -f "$AS_DIR/stopped" ] && [ -z "$STUB_AS_DOWN" ]; }

@@ -2,65 +2,31 @@ import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
 import { SERVER_SCRIPT_PATH } from '../../src/openvpn/server-script';
+import { expectAllAllowed } from '../aws/iam';
+import { MOTO_ACCOUNT, MOTO_REGION, MotoServer, RecordedCall, SIGNAL_RESOURCE_STAND_IN } from '../aws/moto';
+import { TEST_AZS, testApp, testStack } from '../util';
+import { SERVER_ACCESS_KEY, ServerInstance, ServerWorld, TemplateJson } from './server-world';
 
-/** A template as JSON. */
-export type TemplateJson = { Resources: Record<string, { Type: string; Properties: any }> };
-
-/** The address the tests give the Elastic IP: the server's end of the test network. */
-export const FAKE_PUBLIC_ADDRESS = '198.18.0.1';
-
-/** The ARNs the tests give the PKI secret and Access Server's admin password secret. */
-export const PKI_SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:pki-AbCdEf';
-export const ADMIN_SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:admin-AbCdEf';
-
-/**
- * The PKI secret's first value, as CloudFormation generates one with GenerateSecretString's
- * defaults (32 characters, letters, digits and punctuation, no space), with the characters a
- * shell could trip on.
- */
-export const PLACEHOLDER = 'q8"V\'2L\\`7$(Kp)4X;w9N|b3H&d6T*y1';
-
-/** The admin password the tests put in the admin secret, as CloudFormation would generate one. */
-export const ADMIN_PASSWORD = 'Zq8v2Lr7Kp4Xw9Nb3Hd6Ty1Fm5Gc0Js2';
-
-/** Test stand-ins for the values CloudFormation fills in at deploy time. */
-function fakeValue(template: TemplateJson, value: any): string {
-  if (value && typeof value === 'object') {
-    if ('Ref' in value) {
-      const resource = template.Resources[value.Ref];
-      switch (resource?.Type) {
-        case 'AWS::SecretsManager::Secret': return value.Ref.includes('AdminPassword') ? ADMIN_SECRET : PKI_SECRET;
-        case 'AWS::EC2::RouteTable': return `rtb-${value.Ref}`;
-        default: return `fake-${value.Ref}`;
-      }
-    }
-    if ('Fn::GetAtt' in value) {
-      const [, attribute] = value['Fn::GetAtt'];
-      switch (attribute) {
-        case 'PublicIp': return FAKE_PUBLIC_ADDRESS;
-        case 'AllocationId': return 'eipalloc-0123456789abcdef0';
-        case 'CidrBlock': return template.Resources[value['Fn::GetAtt'][0]].Properties.CidrBlock;
-        case 'Arn': return 'arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555';
-        default: return `fake-${attribute}`;
-      }
-    }
-    if ('Fn::Join' in value) {
-      const [separator, parts] = value['Fn::Join'];
-      return (parts as any[]).map((p) => fakeValue(template, p)).join(separator);
-    }
-  }
-  if (typeof value === 'string') {
-    return value;
-  }
-  throw new Error(`no test value for ${JSON.stringify(value)}`);
+/** A stack in moto's account and region, so that the policies name moto's ARNs. */
+export function motoStack(): Stack {
+  const app = testApp({ context: { [`availability-zones:account=${MOTO_ACCOUNT}:region=${MOTO_REGION}`]: TEST_AZS } });
+  return testStack(app, 'TestStack', { env: { account: MOTO_ACCOUNT, region: MOTO_REGION } });
 }
 
-/** The user data of the (only) launch template, with deploy-time values filled in. */
-export function serverScriptOf(template: TemplateJson): string {
-  const templates = Object.values(template.Resources).filter((r) => r.Type === 'AWS::EC2::LaunchTemplate');
-  expect(templates).toHaveLength(1);
-  return fakeValue(template, templates[0].Properties.LaunchTemplateData.UserData['Fn::Base64']);
+/**
+ * One moto server for the test file, with the SignalResource stand-in: started before the first
+ * test, emptied before each, stopped after the last.
+ */
+export function motoPerFile(): () => MotoServer {
+  let server: MotoServer | undefined;
+  beforeAll(async () => {
+    server = await MotoServer.start({ standIns: [SIGNAL_RESOURCE_STAND_IN] });
+  }, 300_000);
+  beforeEach(async () => server!.reset());
+  afterAll(async () => server?.stop());
+  return () => server!;
 }
 
 /** The client profile document's command for one action, as SSM would run it. */
@@ -77,38 +43,57 @@ export function documentCommand(template: TemplateJson, scriptPath: string, acti
     .split(SERVER_SCRIPT_PATH).join(scriptPath);
 }
 
+let awsCli: string | undefined;
+
+/** The real AWS CLI, past pyenv's shim when there is one (the shim costs a second a call on a busy machine). */
+function realAwsCli(): string {
+  awsCli ??= spawnSync('bash', ['-c', '{ command -v pyenv > /dev/null && pyenv which aws; } 2> /dev/null || command -v aws'], { encoding: 'utf8' }).stdout.trim();
+  if (!awsCli) {
+    throw new Error('These tests run the AWS CLI against moto: install it (python3 -m pip install awscli \'moto[server]\').');
+  }
+  return awsCli;
+}
+
 /**
- * A scratch directory with the server script, the AWS CLI stand-in on PATH and a secret store
- * holding the PKI secret's first (placeholder) value, as CloudFormation creates it.
+ * A scratch directory in which the server script boots as one instance of a ServerWorld: the
+ * script is the template's user data filled with moto's values, the real AWS CLI on PATH signs
+ * with the server's access key and reaches moto (AWS_ENDPOINT_URL), and `curl` answers the
+ * instance metadata service for that instance.
  */
 export class ServerSandbox {
   public readonly root: string;
   public readonly script: string;
-  public readonly store: string;
+  public readonly scriptText: string;
   public readonly serverDir: string;
   /** Where Access Server's stand-ins keep their installation. */
   public readonly asDir: string;
+  /** What the stand-ins did (stub-log). */
+  public readonly log: string;
 
-  constructor(public readonly scriptText: string) {
+  constructor(public readonly world: ServerWorld, public readonly instance: ServerInstance = world.instance) {
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'openvpn-test-'));
     this.script = path.join(this.root, 'openvpn-guarded');
-    this.store = path.join(this.root, 'secrets');
     this.serverDir = path.join(this.root, 'server');
     this.asDir = path.join(this.root, 'openvpn_as');
-    fs.mkdirSync(path.join(this.root, 'bin'));
-    fs.mkdirSync(this.store);
-    fs.writeFileSync(this.script, scriptText, { mode: 0o700 });
-    fs.copyFileSync(path.join(__dirname, 'aws-stub.sh'), path.join(this.root, 'bin', 'aws'));
-    fs.chmodSync(path.join(this.root, 'bin', 'aws'), 0o755);
-    this.putSecret(PKI_SECRET, PLACEHOLDER);
-    this.putSecret(ADMIN_SECRET, ADMIN_PASSWORD);
+    this.log = path.join(this.root, 'calls.log');
+    this.scriptText = world.userData;
+    const bin = path.join(this.root, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(this.script, this.scriptText, { mode: 0o700 });
+    fs.symlinkSync(realAwsCli(), path.join(bin, 'aws'));
+    fs.writeFileSync(path.join(bin, 'curl'), metadataStandIn(instance), { mode: 0o755 });
+    fs.copyFileSync(path.join(__dirname, 'stub-log.sh'), path.join(bin, 'stub-log'));
+    fs.chmodSync(path.join(bin, 'stub-log'), 0o755);
+    fs.writeFileSync(this.log, '');
   }
 
-  /** The environment the script runs in: the stand-in first on PATH, the server directory here. */
+  /** The environment the script runs in: the stand-ins first on PATH, moto as AWS, the server directory here. */
   public get env(): NodeJS.ProcessEnv {
     return {
+      ...this.world.server.env(SERVER_ACCESS_KEY),
       PATH: `${path.join(this.root, 'bin')}:${process.env.PATH}`,
-      AWS_STUB_STORE: this.store,
+      STUB_LOG: this.log,
+      MOTO_RECORDING: this.world.server.recording,
       OVPN_DIR: this.serverDir,
       AS_DIR: this.asDir,
       OVPN_BIN: path.join(this.root, 'bin', 'openvpn-guarded'),
@@ -121,21 +106,69 @@ export class ServerSandbox {
   /** Runs a shell command line with the sandbox's environment, in a network namespace if named; bounded in time. */
   public run(command: string, netns?: string): SpawnSyncReturns<string> {
     const [program, args] = netns ? ['ip', ['netns', 'exec', netns, 'bash', '-c', command]] : ['bash', ['-c', command]];
-    return spawnSync(program as string, args as string[], { env: this.env, encoding: 'utf8', timeout: 240_000, cwd: this.root });
+    return spawnSync(program as string, args as string[], { env: this.env, encoding: 'utf8', timeout: 600_000, cwd: this.root });
   }
 
-  public secret(id: string): string | undefined {
-    const file = path.join(this.store, id.replace(/[/:]/g, '_'));
-    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  /**
+   * Everything that happened, in order: the stand-ins' calls (apt-get, systemctl, sacli, ...) and
+   * the server's AWS calls as moto received them (`ec2:AssociateAddress AllocationId=...`).
+   */
+  public timeline(): string[] {
+    // A stand-in's line says how many requests moto had recorded before it: it goes before the next one.
+    const stands = fs.readFileSync(this.log, 'utf8').split('\n').filter(Boolean).map((line) => {
+      const [, position, text] = /^(\d+) (.*)$/.exec(line)!;
+      return { at: Number(position), text };
+    });
+    const calls = this.world.serverCalls().map((call) => ({ at: call.sequence + 0.5, text: describeCall(call) }));
+    return [...stands, ...calls].sort((a, b) => a.at - b.at).map((e) => e.text);
   }
 
-  public putSecret(id: string, value: string): void {
-    fs.writeFileSync(path.join(this.store, id.replace(/[/:]/g, '_')), value);
+  /** Forgets what happened so far (the timeline starts again). */
+  public clearLog(): void {
+    fs.writeFileSync(this.log, '');
+    this.world.server.clearCalls();
   }
 
   public remove(): void {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** A recorded call as one line: the action and its parameters, secret values left out. */
+export function describeCall(call: RecordedCall): string {
+  const params = Object.entries(call.params)
+    .filter(([name]) => !['Action', 'Version', 'SecretString', 'ClientRequestToken'].includes(name))
+    .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return [call.action, ...params].join(' ');
+}
+
+/**
+ * A stand-in for the instance metadata service, which answers only on an EC2 instance (moto's own
+ * answers fixed values such as `i-fake`, no interfaces, and takes no session token): `curl` for
+ * http://169.254.169.254 answers with the moto instance the sandbox boots as, in version 2 only, as
+ * the launch template requires; every other URL goes to the real curl.
+ */
+function metadataStandIn(instance: ServerInstance): string {
+  const curl = spawnSync('bash', ['-c', 'command -v curl'], { encoding: 'utf8' }).stdout.trim();
+  return [
+    '#!/bin/bash',
+    '# The instance metadata service of the sandbox\'s moto instance (see metadataStandIn in script-harness.ts).',
+    'for arg; do case "$arg" in http://*|https://*) url=$arg ;; esac; done',
+    `case "$url" in http://169.254.169.254/*) ;; *) exec ${curl} "$@" ;; esac`,
+    // IMDSv2: a session token by PUT, then sent with every read.
+    'case "$url $*" in',
+    '  *"/api/token "*"-X PUT"*"X-aws-ec2-metadata-token-ttl-seconds: "*) echo token; exit ;;',
+    '  *"/meta-data/"*"X-aws-ec2-metadata-token: token"*) ;;',
+    '  *) echo "metadata stand-in: 401 Unauthorized, no IMDSv2 token: $*" >&2; exit 22 ;;',
+    'esac',
+    'case "$url" in',
+    `  */meta-data/instance-id) echo ${instance.id} ;;`,
+    `  */meta-data/mac) echo ${instance.mac} ;;`,
+    `  */meta-data/network/interfaces/macs/${instance.mac}/interface-id) echo ${instance.eni} ;;`,
+    '  *) echo "metadata stand-in: 404 $url" >&2; exit 22 ;;',
+    'esac',
+    '',
+  ].join('\n');
 }
 
 /** Fails loudly, naming the Debian packages, when a program a test runs is not on PATH. */
@@ -153,47 +186,35 @@ export function expectInOrder(log: string[], lines: string[]): void {
   expect([...order].sort((a, b) => a - b)).toEqual(order);
 }
 
+/** The server's calls that take the Elastic IP or the routes. */
+export const takesOver = (line: string) => /^ec2:(AssociateAddress|ReplaceRoute|CreateRoute|ModifyInstanceAttribute) /.test(line);
+
 /**
- * Asserts that a boot whose state secret held `value` (neither this server's data nor the
- * placeholder) failed closed: it said why, wrote nothing, signalled FAILURE, and left the secret as it was.
+ * Asserts that a boot whose state secret held something that is neither this server's data nor
+ * the placeholder failed closed: it said why, wrote nothing (the secret has the versions it had),
+ * took nothing over and signalled FAILURE.
  */
-export function expectFailedClosed(sandbox: ServerSandbox, result: SpawnSyncReturns<string>, secretId: string, value: string): void {
+export async function expectFailedClosed(sandbox: ServerSandbox, result: SpawnSyncReturns<string>, versions: string[]): Promise<void> {
+  const secretId = sandbox.world.pkiSecret;
   expect(result.status).not.toBe(0);
   expect(result.stderr).toContain(`the secret ${secretId} holds neither this server's data nor CloudFormation's first value`);
-  const log = sandbox.run(`cat ${sandbox.store}/calls.log`).stdout.trim().split('\n');
-  expect(log.filter((l) => l.startsWith('secretsmanager put-secret-value'))).toEqual([]);
-  expect(log[log.length - 1]).toMatch(/--status FAILURE$/);
-  expect(sandbox.secret(secretId)).toBe(value);
+  const log = sandbox.timeline();
+  expect(log.filter((l) => l.startsWith('secretsmanager:PutSecretValue'))).toEqual([]);
+  expect(log.filter(takesOver)).toEqual([]);
+  expect(log[log.length - 1]).toMatch(/^cloudformation:SignalResource .*Status=FAILURE/);
+  expect(await sandbox.world.secretVersions(secretId)).toEqual(versions);
 }
 
 /**
- * Stand-ins for what the first boot touches beyond the AWS CLI: apt-get, snap and systemctl
- * only log their calls (systemctl is-active fails when STUB_SERVICE_FAILS is set), and curl
- * answers the instance metadata service (version 2 only, as the launch template requires) with a
- * fixed instance, MAC and interface.
+ * Stand-ins for what the first boot touches beyond AWS and the metadata service: apt-get, snap
+ * and systemctl only log their calls (systemctl is-active fails when STUB_SERVICE_FAILS is set).
  */
 export function addBootStubs(sandbox: ServerSandbox): void {
   const bin = path.join(sandbox.root, 'bin');
-  const log = path.join(sandbox.store, 'calls.log');
   const stubs: Record<string, string> = {
-    'apt-get': `echo "apt-get $*" >> ${log}`,
-    'snap': `echo "snap $*" >> ${log}`,
-    'systemctl': `echo "systemctl $*" >> ${log}\nif [ "$1" = is-active ] && [ -n "$STUB_SERVICE_FAILS" ]; then exit 3; fi`,
-    'curl': [
-      'for arg; do case "$arg" in http://*) url=$arg ;; esac; done',
-      // IMDSv2, which the launch template requires: a session token by PUT, then sent with every read.
-      'case "$url $*" in',
-      '  *"/api/token "*"-X PUT"*"X-aws-ec2-metadata-token-ttl-seconds: "*) echo token; exit ;;',
-      '  *"/meta-data/"*"X-aws-ec2-metadata-token: token"*) ;;',
-      '  *) echo "stub curl: 401 Unauthorized, no IMDSv2 token: $*" >&2; exit 22 ;;',
-      'esac',
-      'case "$url" in',
-      '  */meta-data/instance-id) echo i-0123456789abcdef0 ;;',
-      '  */meta-data/mac) echo 0a:00:00:00:00:01 ;;',
-      '  */meta-data/network/interfaces/macs/0a:00:00:00:00:01/interface-id) echo eni-0123456789abcdef0 ;;',
-      '  *) echo "stub curl: unexpected $url" >&2; exit 22 ;;',
-      'esac',
-    ].join('\n'),
+    'apt-get': 'stub-log "apt-get $*"',
+    'snap': 'stub-log "snap $*"',
+    'systemctl': 'stub-log "systemctl $*"\nif [ "$1" = is-active ] && [ -n "$STUB_SERVICE_FAILS" ]; then exit 3; fi',
   };
   for (const [name, body] of Object.entries(stubs)) {
     fs.writeFileSync(path.join(bin, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
@@ -208,7 +229,6 @@ export function addBootStubs(sandbox: ServerSandbox): void {
  */
 export function addAccessServerStubs(sandbox: ServerSandbox, initialized = false): void {
   addBootStubs(sandbox);
-  const log = path.join(sandbox.store, 'calls.log');
   for (const dir of ['scripts', 'bin']) {
     fs.mkdirSync(path.join(sandbox.asDir, dir), { recursive: true });
   }
@@ -218,7 +238,7 @@ export function addAccessServerStubs(sandbox: ServerSandbox, initialized = false
   fs.chmodSync(path.join(sandbox.asDir, 'bin', 'ovpn-init'), 0o755);
   fs.writeFileSync(path.join(sandbox.root, 'bin', 'systemctl'), [
     '#!/bin/bash',
-    `echo "systemctl $*" >> ${log}`,
+    'stub-log "systemctl $*"',
     `if [ "$*" = 'stop openvpnas' ]; then touch ${sandbox.asDir}/stopped; fi`,
     `if [ "$*" = 'start openvpnas' ]; then rm -f ${sandbox.asDir}/stopped; fi`,
     '',
@@ -227,4 +247,42 @@ export function addAccessServerStubs(sandbox: ServerSandbox, initialized = false
     const result = sandbox.run(`${sandbox.asDir}/bin/ovpn-init --batch --force`);
     expect(result.stderr).toBe('');
   }
+}
+
+/**
+ * A command-line prefix that points only Secrets Manager at a loopback port where nothing listens
+ * (port 1, tcpmux), so that the real CLI fails to connect; with the CLI's own retries off
+ * (AWS_MAX_ATTEMPTS=1) the script's ten attempts take seconds.
+ */
+export const SECRETS_MANAGER_UNREACHABLE = 'AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:1 AWS_MAX_ATTEMPTS=1';
+
+/**
+ * Asserts moto's state once `instance` has taken the server's place: the Elastic IP on it (its
+ * attached interface), and in routing mode every route table's route for the client block to
+ * that interface and its source/destination check off; in NAT mode no such route, the check on.
+ */
+export async function expectTakenOverBy(world: ServerWorld, instance: ServerInstance, clientCidr: string, routed: boolean): Promise<void> {
+  expect(await world.elasticIp()).toEqual({ instance: instance.id, eni: instance.eni });
+  expect(await world.attachment(instance.eni)).toEqual({ instance: instance.id, status: 'attached' });
+  const routes = await world.routesFor(clientCidr);
+  expect(Object.keys(routes)).toHaveLength(world.routeTables.length);
+  expect(Object.values(routes)).toEqual(world.routeTables.map(() => (routed ? instance.eni : undefined)));
+  expect(await world.sourceDestCheck(instance)).toBe(!routed);
+}
+
+/**
+ * IAM from both sides: boots the sandbox's server (its stand-ins added), issues and revokes a
+ * profile through the document, and asserts that the instance role's policies allow every call
+ * moto recorded, and that every statement is used but two whose calls no program here makes:
+ * SsmAgent (the SSM Agent's heartbeat and message channels) and Encryption (the calls Secrets
+ * Manager makes to KMS on the server's behalf, which moto's Secrets Manager does not make).
+ */
+export async function expectEveryStatementUsed(box: ServerSandbox): Promise<void> {
+  expect(box.run(`bash ${box.script}`).status).toBe(0);
+  for (const action of ['issue', 'revoke']) {
+    expect(box.run(documentCommand(box.world.template, box.script, action, 'alice')).status).toBe(0);
+  }
+  const decisions = await box.world.serverDecisions();
+  expectAllAllowed(decisions);
+  expect(box.world.unusedServerStatements(decisions)).toEqual(['SsmAgent', 'Encryption']);
 }
