@@ -148,9 +148,9 @@ export interface SecureFargateServiceProps {
    * The recycler is one per stack, shared by its services: an EventBridge rule, a Lambda function
    * (with its role, managed policy, log group, invoke configuration and permission), an SQS
    * dead-letter queue (and its policy) and a CloudWatch alarm on that queue, about $0.10 a month
-   * for the alarm, the rest by use. The alarm has no action: add one with
-   * `service.recycler.addAlarmAction()`. `false` adds none of it; then redeploy the service
-   * yourself after a rotation.
+   * for the alarm, the rest by use. The alarm has no action: add one with the pattern's
+   * `recycler.addAlarmAction()`. `false` adds none of it; then redeploy the service yourself
+   * after a rotation.
    *
    * @default - true when `secrets` holds any that is not pinned to a version
    */

@@ -59,27 +59,19 @@ function serviceArn(params: any, service: string): string {
   return `${arnPrefix('ecs')}:service/${clusterArn(params).split('/').pop()}/${service}`;
 }
 
-function secretArn(id: string, facts: RequestFacts): string {
-  if (isArn(id)) {
-    return id;
+/** The ARN of a resource a request names by name or ARN, from the facts given by name. */
+function arnOf(nameOrArn: string, byName: Record<string, string> | undefined, fact: keyof RequestFacts): string {
+  if (isArn(nameOrArn)) {
+    return nameOrArn;
   }
-  const arn = facts.secretArns?.[id];
+  const arn = byName?.[nameOrArn];
   if (!arn) {
-    throw new Error(`no ARN known for the secret named ${id}: give it in facts.secretArns`);
+    throw new Error(`no ARN known for ${nameOrArn}: give it in facts.${fact}`);
   }
   return arn;
 }
 
-function stackArn(name: string, facts: RequestFacts): string {
-  if (isArn(name)) {
-    return name;
-  }
-  const arn = facts.stackArns?.[name];
-  if (!arn) {
-    throw new Error(`no ID known for the stack named ${name}: give it in facts.stackArns`);
-  }
-  return arn;
-}
+const secretArn = (id: string, facts: RequestFacts) => arnOf(id, facts.secretArns, 'secretArns');
 
 /** Per operation: the resources IAM authorizes the request against, with their context. */
 type RequestOf = (params: any, facts: RequestFacts, call: RecordedCall) => Array<{ resource: string; context?: Record<string, string | string[]> }>;
@@ -109,7 +101,7 @@ const REQUESTS: Record<string, RequestOf> = {
   'secretsmanager:CreateSecret': (p, f) => [{ resource: secretArn(p.Name, f) }],
   'secretsmanager:DeleteSecret': (p, f) => [{ resource: secretArn(p.SecretId, f) }],
   // IAM authorizes it on the stack's ID, which ends in the stack's unique suffix.
-  'cloudformation:SignalResource': (p, f) => [{ resource: stackArn(p.StackName, f) }],
+  'cloudformation:SignalResource': (p, f) => [{ resource: arnOf(p.StackName, f.stackArns, 'stackArns') }],
   's3:PutObject': (p, _f, call) => {
     const url = new URL(call.url);
     // Path-style (http://host/bucket) as moto serves on loopback, or virtual-hosted (bucket.host).

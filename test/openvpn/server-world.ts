@@ -308,6 +308,9 @@ export class ServerWorld {
     const secretArns: Record<string, string> = {};
     for (const call of calls.filter((c) => c.service === 'secretsmanager')) {
       const name: string = call.params.SecretId ?? call.params.Name;
+      if (name.startsWith('arn:')) {
+        continue;
+      }
       // A name that no secret has (any more: a revoked profile's is deleted) is authorized as the
       // ARN that name gives, without the random suffix Secrets Manager appends to a new secret's.
       secretArns[name] = `arn:aws:secretsmanager:${MOTO_REGION}:${MOTO_ACCOUNT}:secret:${name}`;
