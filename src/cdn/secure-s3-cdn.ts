@@ -340,6 +340,7 @@ export class SecureS3Cdn extends Construct {
     const subject = `SecureS3Cdn '${this.node.path}'`;
     this.originAccess = props.originAccess ?? CdnOriginAccess.CONTROL;
     const errors = new PropErrors();
+    const removal = Removal.of(errors, subject, props.removalPolicy);
     errors.check(() => {
       if (!Object.values(CdnOriginAccess).includes(this.originAccess)) {
         throw new GuardedPatternsError(`${subject}: originAccess (${String(this.originAccess)}) is not a CdnOriginAccess; use CdnOriginAccess.CONTROL.`);
@@ -373,7 +374,6 @@ export class SecureS3Cdn extends Construct {
     });
     const uploads = props.uploads ? this.uploadSettings(errors, subject, props.uploads) : undefined;
     this.uploadKeyPrefix = uploads?.keyPrefix ?? DEFAULT_KEY_PREFIX;
-    const removal = Removal.of(subject, props.removalPolicy);
     errors.check(() => {
       if (props.logBucket && props.logRetention) {
         throw new GuardedPatternsError(`${subject}: logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.`);

@@ -37,7 +37,7 @@ import { endpointServicesFor } from '../checks/fargate/network';
 import { IAM_CHECKS } from '../checks/iam';
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { parseCidr } from '../private/cidr';
-import { GuardedPatternsError } from '../private/errors';
+import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
 import { SecretRotationRecycler } from '../recycler/secret-rotation-recycler';
@@ -390,75 +390,117 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     super(scope, id);
     const subject = `SecureFargateService '${this.node.path}'`;
     const stack = Stack.of(this);
-    const removal = Removal.of(subject, props.removalPolicy);
 
-    if ((props.vpc === undefined) === (props.cluster === undefined)) {
-      throw new GuardedPatternsError(`${subject}: give either vpc (a new cluster is created in it) or cluster (an existing one), ${props.vpc ? 'not both' : 'none was given'}.`);
-    }
-    const containerPort = port(subject, 'containerPort', props.containerPort ?? 8080);
-    checkPrivilegedPort(subject, containerPort, props.user);
-    const healthCheckPort = props.healthCheckPort === undefined ? undefined : port(subject, 'healthCheckPort', props.healthCheckPort);
+    const errors = new PropErrors();
+    const removal = Removal.of(errors, subject, props.removalPolicy);
+    errors.check(() => {
+      if ((props.vpc === undefined) === (props.cluster === undefined)) {
+        throw new GuardedPatternsError(`${subject}: give either vpc (a new cluster is created in it) or cluster (an existing one), ${props.vpc ? 'not both' : 'none was given'}.`);
+      }
+    });
+    const containerPort = props.containerPort ?? 8080;
+    errors.check(() => {
+      checkPort(subject, 'containerPort', containerPort);
+      checkPrivilegedPort(subject, containerPort, props.user);
+    });
+    const healthCheckPort = props.healthCheckPort;
+    errors.check(() => {
+      if (healthCheckPort !== undefined) {
+        checkPort(subject, 'healthCheckPort', healthCheckPort);
+      }
+    });
     const cpu = props.cpu ?? 256;
     const memoryLimitMiB = props.memoryLimitMiB ?? 512;
-    if (!Token.isUnresolved(cpu) && !Token.isUnresolved(memoryLimitMiB)) {
-      const problem = fargateSizeProblem(cpu, memoryLimitMiB);
+    errors.check(() => {
+      const problem = Token.isUnresolved(cpu) || Token.isUnresolved(memoryLimitMiB) ? undefined : fargateSizeProblem(cpu, memoryLimitMiB);
       if (problem) {
         throwFinding(FargateCpuMemory, `${subject}: ${problem.replace(/^memory /, 'memoryLimitMiB ')}.`);
       }
-    }
+    });
     const desiredCount = props.desiredCount ?? 2;
-    if (!Token.isUnresolved(desiredCount)) {
-      if (!Number.isInteger(desiredCount) || desiredCount < 1) {
+    errors.check(() => {
+      if (!Token.isUnresolved(desiredCount) && (!Number.isInteger(desiredCount) || desiredCount < 1)) {
         throw new GuardedPatternsError(`${subject}: desiredCount (${desiredCount}) must be a whole number of at least 1; use 2 or more so that the service survives the loss of a task or an AZ.`);
       }
-    }
+    });
     const healthCheckPath = props.healthCheckPath ?? '/';
-    if (!Token.isUnresolved(healthCheckPath) && !/^\/\S*$/.test(healthCheckPath)) {
-      throw new GuardedPatternsError(`${subject}: healthCheckPath '${healthCheckPath}' must start with / and contain no spaces, such as '/health'.`);
-    }
-    if (props.logGroup && props.logRetention !== undefined) {
-      throw new GuardedPatternsError(`${subject}: logRetention applies only to the log group the pattern creates; set the retention on logGroup instead, or leave logGroup out.`);
-    }
-    if ((props.domainName === undefined) !== (props.hostedZone === undefined)) {
-      throw new GuardedPatternsError(`${subject}: domainName and hostedZone go together (the pattern adds the record, and the certificate unless one is given); `
-        + `${props.domainName === undefined ? 'give domainName, a name in the zone' : 'give hostedZone, the public zone that holds it'}.`);
-    }
-    const allowedCidrs = props.allowedCidrs ?? ['0.0.0.0/0'];
-    if (allowedCidrs.length === 0) {
-      throw new GuardedPatternsError(`${subject}: allowedCidrs is empty, so nothing could reach the load balancer; give the networks that may, such as ['0.0.0.0/0'] or ['10.0.0.0/8'].`);
-    }
-    for (const cidr of allowedCidrs) {
-      if (!Token.isUnresolved(cidr) && !parseCidr(cidr)) {
-        throw new GuardedPatternsError(`${subject}: allowedCidrs holds '${cidr}', which is not an IPv4 CIDR block with its host bits clear, such as '203.0.113.0/24'.`);
+    errors.check(() => {
+      if (!Token.isUnresolved(healthCheckPath) && !/^\/\S*$/.test(healthCheckPath)) {
+        throw new GuardedPatternsError(`${subject}: healthCheckPath '${healthCheckPath}' must start with / and contain no spaces, such as '/health'.`);
       }
+    });
+    errors.check(() => {
+      if (props.logGroup && props.logRetention !== undefined) {
+        throw new GuardedPatternsError(`${subject}: logRetention applies only to the log group the pattern creates; set the retention on logGroup instead, or leave logGroup out.`);
+      }
+    });
+    errors.check(() => {
+      if ((props.domainName === undefined) !== (props.hostedZone === undefined)) {
+        throw new GuardedPatternsError(`${subject}: domainName and hostedZone go together (the pattern adds the record, and the certificate unless one is given); `
+          + `${props.domainName === undefined ? 'give domainName, a name in the zone' : 'give hostedZone, the public zone that holds it'}.`);
+      }
+    });
+    const allowedCidrs = props.allowedCidrs ?? ['0.0.0.0/0'];
+    errors.check(() => {
+      if (allowedCidrs.length === 0) {
+        throw new GuardedPatternsError(`${subject}: allowedCidrs is empty, so nothing could reach the load balancer; give the networks that may, such as ['0.0.0.0/0'] or ['10.0.0.0/8'].`);
+      }
+    });
+    for (const cidr of allowedCidrs) {
+      errors.check(() => {
+        if (!Token.isUnresolved(cidr) && !parseCidr(cidr)) {
+          throw new GuardedPatternsError(`${subject}: allowedCidrs holds '${cidr}', which is not an IPv4 CIDR block with its host bits clear, such as '203.0.113.0/24'.`);
+        }
+      });
     }
     const https = props.certificate !== undefined || props.hostedZone !== undefined;
-    if (!https && allowedCidrs.includes('0.0.0.0/0')) {
-      throwFinding(AlbHttpOpen, httpOpenMessage(subject));
-    }
-    if (props.accessLogBucket) {
-      checkAccessLogBucket(subject, props.accessLogBucket);
-    }
+    errors.check(() => {
+      if (!https && allowedCidrs.includes('0.0.0.0/0')) {
+        throwFinding(AlbHttpOpen, httpOpenMessage(subject));
+      }
+    });
+    errors.check(() => {
+      if (props.accessLogBucket) {
+        checkAccessLogBucket(subject, props.accessLogBucket);
+      }
+    });
     const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
     const writableTmp = props.writableTmp ?? WritableTmp.initContainer();
     const initMemoryMiB = readonlyRootFilesystem ? writableTmp._initMemoryMiB : 0;
     const containerMemoryLimitMiB = props.containerMemoryLimitMiB
       ?? (Token.isUnresolved(memoryLimitMiB) ? undefined : memoryLimitMiB - initMemoryMiB);
-    if (props.containerMemoryLimitMiB !== undefined && !Token.isUnresolved(props.containerMemoryLimitMiB) && !Token.isUnresolved(memoryLimitMiB)) {
-      const most = memoryLimitMiB - initMemoryMiB;
-      const limit = props.containerMemoryLimitMiB;
-      if (!Number.isInteger(limit) || limit < 6 || limit > most) {
-        throw new GuardedPatternsError(`${subject}: containerMemoryLimitMiB (${limit}) must be a whole number from 6 to ${most}, `
-          + `the task's ${memoryLimitMiB} MiB${initMemoryMiB ? ` less the init container's ${initMemoryMiB} MiB` : ''}; leave it out to use all of that.`);
+    errors.check(() => {
+      if (props.containerMemoryLimitMiB !== undefined && !Token.isUnresolved(props.containerMemoryLimitMiB) && !Token.isUnresolved(memoryLimitMiB)) {
+        const most = memoryLimitMiB - initMemoryMiB;
+        const limit = props.containerMemoryLimitMiB;
+        if (!Number.isInteger(limit) || limit < 6 || limit > most) {
+          throw new GuardedPatternsError(`${subject}: containerMemoryLimitMiB (${limit}) must be a whole number from 6 to ${most}, `
+            + `the task's ${memoryLimitMiB} MiB${initMemoryMiB ? ` less the init container's ${initMemoryMiB} MiB` : ''}; leave it out to use all of that.`);
+        }
       }
-    }
+    });
+    // A secret pinned to a version never changes, so only unpinned ones are worth recycling on.
+    const refreshable = Object.values(props.secrets ?? {}).some((secret) => watchedValue(secret.arn)?.pinned === undefined);
+    errors.check(() => {
+      if (props.recycleOnSecretChange === true && !refreshable) {
+        throw new GuardedPatternsError(`${subject}: recycleOnSecretChange is true but no secret in secrets can change (there are none, or each is pinned to a version); `
+          + 'pass secrets from ecs.Secret.fromSecretsManager() or ecs.Secret.fromSsmParameter(), or leave recycleOnSecretChange unset.');
+      }
+    });
+    const givenVpc = props.cluster?.vpc ?? props.vpc;
+    let taskSubnets: ec2.SubnetSelection = {};
+    errors.check(() => {
+      if (givenVpc) {
+        taskSubnets = this.selectTaskSubnets(subject, givenVpc, props.taskSubnets);
+      }
+    });
+    errors.throwIfAny();
 
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
     const vpc = this.cluster.vpc;
-    const taskSubnets = this.selectTaskSubnets(subject, vpc, props.taskSubnets);
 
     // The task role: what the application may do. Empty; users grant to it.
     this.taskRole = new ManagedPolicyRole(this, 'TaskRole', {
@@ -543,12 +585,6 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     // Tasks start only once the execution role's policy is attached, or the first ones fail to pull.
     service.node.addDependency(this.executionRole);
     this.service = service;
-    // A secret pinned to a version never changes, so only unpinned ones are worth recycling on.
-    const refreshable = Object.values(props.secrets ?? {}).some((secret) => watchedValue(secret.arn)?.pinned === undefined);
-    if (props.recycleOnSecretChange === true && !refreshable) {
-      throw new GuardedPatternsError(`${subject}: recycleOnSecretChange is true but no secret in secrets can change (there are none, or each is pinned to a version); `
-        + 'pass secrets from ecs.Secret.fromSecretsManager() or ecs.Secret.fromSsmParameter(), or leave recycleOnSecretChange unset.');
-    }
     if (props.recycleOnSecretChange ?? refreshable) {
       this.recycler = SecretRotationRecycler.ofStack(this);
       this.recycler.addService(service);
@@ -799,9 +835,8 @@ function checkPrivilegedPort(subject: string, containerPort: number, user: Conta
 }
 
 /** Checks a port prop. */
-function port(subject: string, name: string, value: number): number {
+function checkPort(subject: string, name: string, value: number): void {
   if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < 1 || value > 65535)) {
     throw new GuardedPatternsError(`${subject}: ${name} (${value}) must be a whole number from 1 to 65535, such as 8080.`);
   }
-  return value;
 }

@@ -322,11 +322,11 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   constructor(scope: Construct, id: string, props: OpenVpnAccessServerProps) {
     super(scope, id);
     const subject = `OpenVpnAccessServer '${this.node.path}'`;
-    const removal = Removal.of(subject, props.removalPolicy);
     const stack = Stack.of(this);
     const vpc = props.vpc;
 
     const errors = new PropErrors();
+    const removal = Removal.of(errors, subject, props.removalPolicy);
     const port = props.port ?? 1194;
     errors.check(() => {
       if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, aws_s3 as s3 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { GuardedPatternsError } from './errors';
+import { PropErrors } from './errors';
 
 /** The child that `autoDeleteObjects` adds to a bucket (aws-cdk-lib aws-s3 BucketAutoDeleteObjects). */
 const AUTO_DELETE_ID = 'AutoDeleteObjectsCustomResource';
@@ -14,11 +14,15 @@ const KEY_PENDING_WINDOW = Duration.days(7);
  * first, keys wait the shortest pending window, and load balancers lose their deletion protection.
  */
 export class Removal {
-  /** Reads the prop; `subject` names the construct in the error. */
-  public static of(subject: string, policy: RemovalPolicy | undefined): Removal {
+  /**
+   * Reads the prop; `subject` names the construct in the error, which joins the construct's other
+   * prop errors (the default, RETAIN, stands in for a wrong policy until they are thrown).
+   */
+  public static of(errors: PropErrors, subject: string, policy: RemovalPolicy | undefined): Removal {
     if (policy === RemovalPolicy.SNAPSHOT) {
-      throw new GuardedPatternsError(`${subject}: removalPolicy is SNAPSHOT, which none of what the pattern keeps (log groups, buckets, keys, secrets) supports; `
+      errors.add(`${subject}: removalPolicy is SNAPSHOT, which none of what the pattern keeps (log groups, buckets, keys, secrets) supports; `
         + 'use RemovalPolicy.RETAIN (the default) to keep them, or RemovalPolicy.DESTROY for a trial that `cdk destroy` removes.');
+      return new Removal(RemovalPolicy.RETAIN);
     }
     return new Removal(policy ?? RemovalPolicy.RETAIN);
   }

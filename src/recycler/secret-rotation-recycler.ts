@@ -33,7 +33,7 @@ import { EcsCodeDeployWithSecrets } from '../checks/recycler/ecs-code-deploy-wit
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { EVENT_PATTERN_QUOTA, RecyclerEventPatternSize, eventPatternSizeMessage } from '../checks/recycler/recycler-event-pattern-size';
 import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/recycler/recycler-unused-secret';
-import { GuardedPatternsError } from '../private/errors';
+import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
 
@@ -214,14 +214,19 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     super(scope, id);
     this.props = props;
     this.subject = `SecretRotationRecycler '${this.node.path}'`;
-    const removal = Removal.of(this.subject, props.removalPolicy);
+    const errors = new PropErrors();
+    const removal = Removal.of(errors, this.subject, props.removalPolicy);
     const stack = Stack.of(this);
     const concurrency = props.reservedConcurrentExecutions;
     if (concurrency !== undefined && !Token.isUnresolved(concurrency) && (!Number.isInteger(concurrency) || concurrency < 1)) {
       const why = concurrency === 0 ? ': a reservation of 0 throttles every invocation, so no change would ever be recycled' : '';
-      throw new GuardedPatternsError(`${this.subject}: reservedConcurrentExecutions (${concurrency}) must be a whole number of at least 1${why}; `
+      errors.add(`${this.subject}: reservedConcurrentExecutions (${concurrency}) must be a whole number of at least 1${why}; `
         + 'leave it unset for no reservation, or use 1 or more where the account\'s unreserved concurrency allows it.');
     }
+    for (const cluster of props.clusters ?? []) {
+      errors.check(() => this.checkClusterEnv(cluster, 'clusters'));
+    }
+    errors.throwIfAny();
 
     if (props.encryptionKey) {
       this.letServicesUse(props.encryptionKey);
@@ -392,10 +397,8 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     });
   }
 
-  private watchCluster(cluster: ecs.ICluster, where: string): void {
-    if (this.watchedClusters.includes(cluster)) {
-      return;
-    }
+  /** Refuses a cluster in another account or region: the function calls ECS in its own. */
+  private checkClusterEnv(cluster: ecs.ICluster, where: string): void {
     const stack = Stack.of(this);
     for (const [field, theirs, ours] of [['account', cluster.env.account, stack.account], ['region', cluster.env.region, stack.region]] as const) {
       if (!Token.isUnresolved(theirs) && !Token.isUnresolved(ours) && theirs !== ours) {
@@ -403,6 +406,13 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
           + `The function calls ECS in its own ${field}: create a SecretRotationRecycler in the cluster's stack (SecretRotationRecycler.ofStack).`);
       }
     }
+  }
+
+  private watchCluster(cluster: ecs.ICluster, where: string): void {
+    if (this.watchedClusters.includes(cluster)) {
+      return;
+    }
+    this.checkClusterEnv(cluster, where);
     this.watchedClusters.push(cluster);
     const id = this.watchedClusters.length;
     this.managedPolicy.addStatements(
@@ -416,7 +426,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       new iam.PolicyStatement({
         sid: `RedeployServices${id}`,
         actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
-        resources: [stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+        resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
       }),
     );
   }

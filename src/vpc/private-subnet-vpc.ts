@@ -166,7 +166,6 @@ export class PrivateSubnetVpc extends Construct {
   constructor(scope: Construct, id: string, props: PrivateSubnetVpcProps = {}) {
     super(scope, id);
     const subject = `PrivateSubnetVpc '${this.node.path}'`;
-    const removal = Removal.of(subject, props.removalPolicy);
     const stack = Stack.of(this);
 
     const cidr = props.cidr ?? '10.0.0.0/16';
@@ -174,6 +173,7 @@ export class PrivateSubnetVpc extends Construct {
     // First the props that others are computed from, then what is computed from them: all of a
     // stage's wrong props in one error.
     const errors = new PropErrors();
+    const removal = Removal.of(errors, subject, props.removalPolicy);
     for (const [prop, value] of [['maxAzs', props.maxAzs], ['natGateways', props.natGateways]] as const) {
       // How many subnets and gateways exist is fixed in the template: a parameter cannot count them.
       errors.check(() => {

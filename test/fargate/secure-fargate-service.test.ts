@@ -1,6 +1,7 @@
 import {
   App,
   CfnParameter,
+  RemovalPolicy,
   Stack,
   Validations,
   aws_certificatemanager as acm,
@@ -827,6 +828,25 @@ describe('SecureFargateService', () => {
       expect(() => synth({ healthCheckPath: 'health' })).toThrow(/healthCheckPath 'health' must start with \//);
       expect(() => synth({ allowedCidrs: ['10.0.0.1/8'] })).toThrow(/allowedCidrs holds '10.0.0.1\/8', which is not an IPv4 CIDR block/);
       expect(() => synth({ allowedCidrs: [] })).toThrow(/allowedCidrs is empty/);
+    });
+
+    test('several props are wrong: one error lists each', () => {
+      const { stack, network, image } = setup();
+      expect(() => new SecureFargateService(stack, 'Web', {
+        vpc: network.vpc,
+        image,
+        containerPort: 70000,
+        desiredCount: 0,
+        removalPolicy: RemovalPolicy.SNAPSHOT,
+        taskSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      })).toThrow(new RegExp([
+        '^5 props are wrong:',
+        "- SecureFargateService 'TestStack/Web': removalPolicy is SNAPSHOT",
+        "- SecureFargateService 'TestStack/Web': containerPort \\(70000\\) must be a whole number",
+        "- SecureFargateService 'TestStack/Web': desiredCount \\(0\\) must be a whole number",
+        "- SecureFargateService 'TestStack/Web': without a certificate the load balancer would serve plain HTTP",
+        "- SecureFargateService 'TestStack/Web': taskSubnets selects public subnets",
+      ].join('.*\\n')));
     });
 
     test('fails when containerPort is below 1024 for a non-root user, naming both props and the fix', () => {

@@ -1,4 +1,4 @@
-import { CfnParameter, Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
+import { CfnParameter, RemovalPolicy, Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
@@ -412,6 +412,19 @@ describe('SecretRotationRecycler', () => {
       const stack = testStack(app);
       expect(() => new SecretRotationRecycler(stack, 'Recycler', { clusters: [farCluster] })).toThrow(
         /clusters: cluster 'Far\/Cluster' is in region eu-west-1, the recycler in us-east-1\. .*SecretRotationRecycler\.ofStack/);
+    });
+
+    test('several props are wrong: one error lists each', () => {
+      const app = testApp();
+      const far = new Stack(app, 'Far', { env: { account: '111111111111', region: 'eu-west-1' } });
+      const farCluster = ecs.Cluster.fromClusterArn(far, 'Cluster', 'arn:aws:ecs:eu-west-1:111111111111:cluster/far');
+      const stack = testStack(app);
+      expect(() => new SecretRotationRecycler(stack, 'Recycler', { clusters: [farCluster], reservedConcurrentExecutions: 0, removalPolicy: RemovalPolicy.SNAPSHOT })).toThrow(new RegExp([
+        '^3 props are wrong:',
+        "- SecretRotationRecycler 'TestStack/Recycler': removalPolicy is SNAPSHOT",
+        "- SecretRotationRecycler 'TestStack/Recycler': reservedConcurrentExecutions \\(0\\)",
+        "- SecretRotationRecycler 'TestStack/Recycler': clusters: cluster 'Far/Cluster' is in region eu-west-1",
+      ].join('.*\\n')));
     });
 
     test('warns about a pinned secret version in a watched task definition (GuardedPatterns-EcsSecretVersionPinned)', () => {
