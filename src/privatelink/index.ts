@@ -1,2 +1,5 @@
 export * from './private-link-consumer';
 export * from './private-link-dns';
+export * from './dns-hosted-zones';
+export * from './dns-resolver-endpoints';
+export * from './dns-forwarder-instances';

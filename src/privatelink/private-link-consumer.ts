@@ -1,19 +1,15 @@
 import {
   Aws,
   Stack,
-  Tags,
   Token,
-  Validations,
   aws_autoscaling as autoscaling,
   aws_ec2 as ec2,
   aws_iam as iam,
   aws_route53 as route53,
-  aws_route53_targets as targets,
   aws_route53resolver as resolver,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { ForwarderInstancesOptions, PrivateLinkDns, PrivateLinkDnsKind } from './private-link-dns';
-import { UNBOUND_CONF_PATH, VPC_RESOLVER_ADDRESS, renderUnboundConfig } from './unbound-config';
+import { PrivateLinkDns, PrivateLinkDnsPeer, PrivateLinkDnsZone } from './private-link-dns';
 import { embedChecks, throwFinding } from '../checks/embed';
 import { PrivateLinkEndpointPeerIngress } from '../checks/privatelink/private-link-endpoint-peer-ingress';
 import { PrivateLinkPeerDnsMissing } from '../checks/privatelink/private-link-peer-dns-missing';
@@ -22,15 +18,9 @@ import { dnsSuffixOf } from '../checks/privatelink/topology';
 import { VpcPeeringDnsDisabled } from '../checks/privatelink/vpc-peering-dns-disabled';
 import { VpcPeeringRoutesMissing } from '../checks/privatelink/vpc-peering-routes-missing';
 import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
-import { Ipv4Cidr, blockSize, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
-import { DnsZoneNeed, knownEndpointServices, relativeDnsNamesOf, zonesOf } from '../private/endpoint-dns-names';
+import { cidrsOverlap, formatCidr, literalVpcCidr } from '../private/cidr';
+import { knownEndpointServices, relativeDnsNamesOf, zonesOf } from '../private/endpoint-dns-names';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
-
-/** The tag the forwarders' launch templates put on their instances, which scopes their attach permission. */
-const FORWARDER_TAG = 'guarded-patterns:dns-forwarder';
-
-/** DNS over UDP and TCP. */
-const DNS_PORTS = [ec2.Port.udp(53), ec2.Port.tcp(53)];
 
 /**
  * Properties of a PrivateLinkConsumer.
@@ -165,10 +155,13 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
    * endpoints by name: the inbound Resolver endpoint's or the forwarders' addresses (tokens for
    * the forwarders). Empty with hosted zones, which only VPCs' own resolvers answer.
    */
-  public readonly dnsServers: string[] = [];
+  public readonly dnsServers: string[];
+
+  /** The DNS strategy, bound to this consumer: it holds what it created. */
+  public readonly dns: PrivateLinkDns;
 
   /** The private hosted zones, one per DNS zone of the services (hosted-zone DNS). */
-  public readonly hostedZones: route53.IPrivateHostedZone[] = [];
+  public readonly hostedZones: route53.IPrivateHostedZone[];
 
   /** The inbound Resolver endpoint (resolver-endpoint DNS). */
   public readonly inboundResolverEndpoint?: resolver.CfnResolverEndpoint;
@@ -177,13 +170,13 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   public readonly outboundResolverEndpoint?: resolver.CfnResolverEndpoint;
 
   /** The forwarding rules, one per DNS zone of the services (resolver-endpoint DNS with peers). */
-  public readonly resolverRules: resolver.CfnResolverRule[] = [];
+  public readonly resolverRules: resolver.CfnResolverRule[];
 
   /** The forwarders' auto-scaling groups, one per AZ (forwarder DNS). */
-  public readonly forwarderGroups: autoscaling.IAutoScalingGroup[] = [];
+  public readonly forwarderGroups: autoscaling.IAutoScalingGroup[];
 
   /** The forwarders' fixed network interfaces, whose addresses are `dnsServers` (forwarder DNS). */
-  public readonly forwarderInterfaces: ec2.CfnNetworkInterface[] = [];
+  public readonly forwarderInterfaces: ec2.CfnNetworkInterface[];
 
   /** The forwarders' security group (forwarder DNS). */
   public readonly forwarderSecurityGroup?: ec2.ISecurityGroup;
@@ -211,7 +204,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     const services = this.planServices(errors, props.services, props.endpointServiceDnsNames ?? {}, props.servicePrivateDnsNames ?? {}, `${region}.${suffix}`);
     const peerVpcs = props.peerVpcs ?? [];
     const peers = [...peerVpcs, ...(props.existingPeerVpcs ?? [])];
-    this.checkPeers(errors, vpc, peerVpcs, peers, dns);
+    this.checkPeers(errors, vpc, peerVpcs, peers);
 
     const selection = vpc.selectSubnets({ ...props.subnets, onePerAz: true });
     errors.check(() => {
@@ -234,14 +227,14 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       peers.forEach((peer, i) => this.connections.allowFrom(ec2.Peer.ipv4(cidrOf(peer)), ec2.Port.tcp(port), `HTTPS from peer ${this.peerName(peer, i)}`));
     }
 
-    const privateDns = dns.kind !== PrivateLinkDnsKind.HOSTED_ZONES;
+    // Private DNS on: a strategy that answers the names itself turns it off when it binds.
     const endpoints = services.map((planned) => new ec2.InterfaceVpcEndpoint(this, planned.id, {
       vpc,
       service: planned.service,
       subnets: { subnets },
       securityGroups: [this.securityGroup],
       open: false,
-      privateDnsEnabled: privateDns,
+      privateDnsEnabled: true,
     }));
     this.endpoints = endpoints;
     this.serviceHostNames = services.map((planned) => planned.host);
@@ -249,38 +242,35 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
 
     peerVpcs.forEach((peer, i) => this.peer(vpc, peer, this.peerName(peer, i)));
 
-    switch (dns.kind) {
-      case PrivateLinkDnsKind.HOSTED_ZONES:
-        services.forEach((planned, i) => this.addHostedZones(vpc, peers, planned, endpoints[i]));
-        break;
-      case PrivateLinkDnsKind.RESOLVER_ENDPOINTS: {
-        const endpointsOf = this.resolverEndpoints(vpc, peers, subnets.slice(0, 2), services);
-        this.inboundResolverEndpoint = endpointsOf.inbound;
-        this.outboundResolverEndpoint = endpointsOf.outbound;
-        break;
-      }
-      case PrivateLinkDnsKind.FORWARDER_INSTANCES: {
-        const forwarderSubnets = subnets.slice(0, 2);
-        const options = dns.forwarderOptions ?? {};
-        const isolated = forwarderSubnets.filter((subnet) => vpc.isolatedSubnets.some((s) => s.subnetId === subnet.subnetId));
-        const hasEc2 = services.some((planned) => planned.service instanceof ec2.InterfaceVpcEndpointAwsService && planned.service.shortName === 'ec2');
-        // Forwarders attach their interface through the EC2 API, which isolated subnets reach only through an endpoint.
-        if ((options.ec2Endpoint ?? isolated.length > 0) && !hasEc2) {
-          this.forwarderEc2Endpoint = new ec2.InterfaceVpcEndpoint(this, 'ForwarderEc2Endpoint', {
-            vpc,
-            service: ec2.InterfaceVpcEndpointAwsService.EC2,
-            subnets: { subnets },
-            securityGroups: [this.securityGroup],
-            open: false,
-            privateDnsEnabled: true,
-          });
-        }
-        const forwarders = this.forwarders(vpc, peers, forwarderSubnets, options);
-        this.forwarderSecurityGroup = forwarders.securityGroup;
-        this.forwarderRole = forwarders.role;
-        break;
-      }
-    }
+    const bound = dns.bind(this, {
+      vpc,
+      vpcCidr: cidrOf(vpc),
+      subnets,
+      securityGroup: this.securityGroup,
+      endpoints: services.map((planned, i) => ({
+        endpoint: endpoints[i],
+        service: planned.service,
+        label: planned.label,
+        zones: planned.zones,
+      })),
+      peers: peers.map((peer, i): PrivateLinkDnsPeer => ({
+        vpc: peer,
+        cidr: cidrOf(peer),
+        name: this.peerName(peer, i),
+        description: i < peerVpcs.length ? `peerVpcs[${i}]` : `existingPeerVpcs[${i - peerVpcs.length}]`,
+      })),
+    });
+    this.dns = dns;
+    this.dnsServers = bound.dnsServers ?? [];
+    this.hostedZones = bound.hostedZones ?? [];
+    this.inboundResolverEndpoint = bound.inboundResolverEndpoint;
+    this.outboundResolverEndpoint = bound.outboundResolverEndpoint;
+    this.resolverRules = bound.resolverRules ?? [];
+    this.forwarderGroups = bound.forwarderGroups ?? [];
+    this.forwarderInterfaces = bound.forwarderInterfaces ?? [];
+    this.forwarderSecurityGroup = bound.forwarderSecurityGroup;
+    this.forwarderRole = bound.forwarderRole;
+    this.forwarderEc2Endpoint = bound.forwarderEc2Endpoint;
 
     embedChecks(this, [
       PrivateLinkPeerDnsMissing,
@@ -340,7 +330,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       names = relative.map((name) => `${name}.${regionDomain}`);
       zoneIds = zonesOf(relative).map((zone) => pascalCase(zone.zone));
     }
-    const zones = zonesOf(names).map((zone, k) => ({ ...zone, id: k === 0 ? id : `${id}${zoneIds[k]}` }));
+    const zones = zonesOf(names).map(({ zone, apex, wildcard }, k) => ({ zoneName: zone, apex, wildcard, idPrefix: k === 0 ? id : `${id}${zoneIds[k]}` }));
     const host = names.find((name) => !name.startsWith('*.')) ?? names[0]?.replace(/^\*\./, '');
     return { service, id, host, label: shortName, names, zones };
   }
@@ -353,7 +343,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     }
     // The provider's verified name, and the names under it that some services answer on.
     const planned = (id: string, name: string, label: string): PlannedService => ({
-      service, id, host: name, label, names: [name, `*.${name}`], zones: [{ zone: name, apex: true, wildcard: true, id }],
+      service, id, host: name, label, names: [name, `*.${name}`], zones: [{ zoneName: name, apex: true, wildcard: true, idPrefix: id }],
     });
     if (Token.isUnresolved(host)) {
       return planned(`EndpointService${i + 1}`, host, service.name);
@@ -364,7 +354,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     return planned(pascalCase(host), host.toLowerCase(), host);
   }
 
-  private checkPeers(errors: PropErrors, vpc: ec2.IVpc, peerVpcs: ec2.IVpc[], peers: ec2.IVpc[], dns: PrivateLinkDns): void {
+  private checkPeers(errors: PropErrors, vpc: ec2.IVpc, peerVpcs: ec2.IVpc[], peers: ec2.IVpc[]): void {
     const seen = new Set<ec2.IVpc>([vpc]);
     peers.forEach((peer, i) => errors.check(() => {
       if (seen.has(peer)) {
@@ -376,16 +366,10 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         const theirs = (peer.env as any)[key] as string;
         return !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
       });
+      // The DNS strategy checks the environments of the peers it must serve when it binds.
       if (otherEnv && i < peerVpcs.length) {
         throw new GuardedPatternsError(`${this.subject}: peerVpcs[${i}] ('${peer.node.path}') is in ${otherEnv} ${(peer.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}. `
           + 'The construct creates routes on both sides, which it can do only in one account and region: peer it (accept it, add its routes) yourself and pass it in existingPeerVpcs.');
-      }
-      // Zone associations, rule associations and DHCP options of a VPC are made in its own account;
-      // Resolver rules and DHCP options also only in its own region.
-      if (otherEnv === 'account' || (otherEnv === 'region' && dns.kind !== PrivateLinkDnsKind.HOSTED_ZONES)) {
-        throw new GuardedPatternsError(`${this.subject}: existingPeerVpcs[${i - peerVpcs.length}] ('${peer.node.path}') is in ${otherEnv} ${(peer.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}, `
-          + `where the construct cannot make its DNS (${dns.kind}) answer. Make the service names resolve there yourself (a Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts), `
-          + 'and let its CIDR block in with consumer.connections.allowFrom(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443)).');
       }
     }));
     for (const candidate of [vpc, ...peers]) {
@@ -444,209 +428,6 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       vpcPeeringConnectionId: peering.ref,
     }));
   }
-
-  private addHostedZones(vpc: ec2.IVpc, peers: ec2.IVpc[], { label, zones }: PlannedService, endpoint: ec2.InterfaceVpcEndpoint): void {
-    const target = route53.RecordTarget.fromAlias(new targets.InterfaceVpcEndpointTarget(endpoint));
-    for (const { id, zone: zoneName, apex, wildcard } of zones) {
-      const zone = new route53.PrivateHostedZone(this, `${id}Zone`, { zoneName, vpc, comment: `Answers ${label} with the endpoint of ${this.node.path}` });
-      peers.forEach((peer) => zone.addVpc(peer));
-      if (apex) {
-        new route53.ARecord(this, `${id}Alias`, { zone, target });
-      }
-      if (wildcard) {
-        // The names under the zone: account-ID.dkr.ecr..., account-ID.data-kinesis...
-        new route53.ARecord(this, `${id}WildcardAlias`, { zone, recordName: '*', target });
-      }
-      this.hostedZones.push(zone);
-    }
-  }
-
-  private resolverEndpoints(vpc: ec2.IVpc, peers: ec2.IVpc[], subnets: ec2.ISubnet[], services: PlannedService[]) {
-    const addresses = subnets.map((subnet, i) => {
-      const cidr = knownBlock(subnet);
-      if (!cidr) {
-        throw new GuardedPatternsError(`${this.subject}: the CIDR block of subnet ${i + 1} ('${subnet.node.path}') is not known at synth time, `
-          + 'so the inbound Resolver endpoint cannot get the fixed addresses its forwarding rules need. Use a VPC defined in the app or imported with Vpc.fromLookup.');
-      }
-      // The last usable address (AWS keeps the last one): the least likely to be taken already.
-      return formatCidr({ network: cidr.network + blockSize(cidr.mask) - 2, mask: 32 }).replace(/\/32$/, '');
-    });
-    const inboundGroup = new ec2.SecurityGroup(this, 'InboundResolverSecurityGroup', {
-      vpc,
-      description: `Inbound Resolver endpoint of ${this.node.path}: DNS from the VPC and its peers`,
-      allowAllOutbound: false,
-    });
-    for (const port of DNS_PORTS) {
-      inboundGroup.addIngressRule(ec2.Peer.ipv4(cidrOf(vpc)), port, 'DNS from the endpoint VPC (and the outbound endpoint)');
-      peers.forEach((peer, i) => inboundGroup.addIngressRule(ec2.Peer.ipv4(cidrOf(peer)), port, `DNS from peer ${this.peerName(peer, i)}`));
-    }
-    const inbound = new resolver.CfnResolverEndpoint(this, 'InboundResolverEndpoint', {
-      direction: 'INBOUND',
-      name: `${this.node.id}-inbound`,
-      securityGroupIds: [inboundGroup.securityGroupId],
-      ipAddresses: subnets.map((subnet, i) => ({ subnetId: subnet.subnetId, ip: addresses[i] })),
-    });
-    this.dnsServers.push(...addresses);
-    if (peers.length === 0) {
-      return { inbound, outbound: undefined };
-    }
-    const outboundGroup = new ec2.SecurityGroup(this, 'OutboundResolverSecurityGroup', {
-      vpc,
-      description: `Outbound Resolver endpoint of ${this.node.path}: DNS to the inbound endpoint only`,
-      allowAllOutbound: false,
-    });
-    for (const port of DNS_PORTS) {
-      addresses.forEach((address) => outboundGroup.addEgressRule(ec2.Peer.ipv4(`${address}/32`), port, 'DNS to the inbound Resolver endpoint'));
-    }
-    const outbound = new resolver.CfnResolverEndpoint(this, 'OutboundResolverEndpoint', {
-      direction: 'OUTBOUND',
-      name: `${this.node.id}-outbound`,
-      securityGroupIds: [outboundGroup.securityGroupId],
-      ipAddresses: subnets.map((subnet) => ({ subnetId: subnet.subnetId })),
-    });
-    services.flatMap((planned) => planned.zones).forEach(({ id, zone }) => {
-      const rule = new resolver.CfnResolverRule(this, `${id}ResolverRule`, {
-        ruleType: 'FORWARD',
-        domainName: zone,
-        resolverEndpointId: outbound.attrResolverEndpointId,
-        targetIps: addresses.map((ip) => ({ ip, port: '53' })),
-      });
-      this.resolverRules.push(rule);
-      peers.forEach((peer, i) => new resolver.CfnResolverRuleAssociation(this, `${id}ResolverRule${this.peerName(peer, i)}`, {
-        resolverRuleId: rule.attrResolverRuleId,
-        vpcId: peer.vpcId,
-      }));
-    });
-    return { inbound, outbound };
-  }
-
-  private forwarders(vpc: ec2.IVpc, peers: ec2.IVpc[], subnets: ec2.ISubnet[], options: ForwarderInstancesOptions) {
-    const stack = Stack.of(this);
-    const instanceType = options.instanceType ?? new ec2.InstanceType('t4g.nano');
-    const arm = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
-    // An SSM public parameter: resolved at deploy time, no lookup at synth.
-    const machineImage = ec2.MachineImage.latestAmazonLinux2023({ cpuType: arm ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64 });
-    const securityGroup = new ec2.SecurityGroup(this, 'ForwarderSecurityGroup', {
-      vpc,
-      description: `DNS forwarders of ${this.node.path}: DNS from the VPC and its peers`,
-      // Package installation and the EC2 API (to attach the fixed interface) over HTTPS.
-      allowAllOutbound: true,
-    });
-    for (const port of DNS_PORTS) {
-      securityGroup.addIngressRule(ec2.Peer.ipv4(cidrOf(vpc)), port, 'DNS from the endpoint VPC');
-      peers.forEach((peer, i) => securityGroup.addIngressRule(ec2.Peer.ipv4(cidrOf(peer)), port, `DNS from peer ${this.peerName(peer, i)}`));
-    }
-    const role = new iam.Role(this, 'ForwarderRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: `DNS forwarders of ${this.node.path}: attach their fixed network interfaces`,
-    });
-    const config = renderUnboundConfig({ allowedCidrs: [cidrOf(vpc), ...peers.map(cidrOf)], forwardTo: VPC_RESOLVER_ADDRESS });
-    subnets.forEach((subnet, i) => {
-      const n = i + 1;
-      // A network interface that outlives the instances: its address stays the peers' DNS server
-      // while the auto-scaling group replaces the instance behind it.
-      const eni = new ec2.CfnNetworkInterface(this, `Forwarder${n}Interface`, {
-        subnetId: subnet.subnetId,
-        groupSet: [securityGroup.securityGroupId],
-        description: `DNS forwarder ${n} of ${this.node.path}`,
-      });
-      this.forwarderInterfaces.push(eni);
-      this.dnsServers.push(eni.attrPrimaryPrivateIpAddress);
-      const userData = ec2.UserData.forLinux();
-      userData.addCommands(
-        'set -euo pipefail',
-        // A boot that fails anywhere (a package, the configuration, instance metadata, the attach)
-        // leaves a forwarder nobody can reach: stop, and the group replaces it. shutdown returns once
-        // the halt is scheduled; the boot still failed, and says so (cloud-init).
-        'on_exit() { local status=$?; if [ "$status" -ne 0 ]; then echo "forwarder boot failed ($status): shutting down" >&2; shutdown -h now; fi; }',
-        'trap on_exit EXIT',
-        'dnf install -y unbound',
-        `cat > ${UNBOUND_CONF_PATH} <<'UNBOUND_CONF'`,
-        config + 'UNBOUND_CONF',
-        `unbound-checkconf ${UNBOUND_CONF_PATH}`,
-        // The group replaces a failed instance, not a failed process: systemd restarts that.
-        'mkdir -p /etc/systemd/system/unbound.service.d',
-        'printf "[Service]\\nRestart=always\\nRestartSec=2\\n" > /etc/systemd/system/unbound.service.d/restart.conf',
-        'systemctl daemon-reload',
-        'systemctl enable --now unbound',
-        'TOKEN=$(curl -sf -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
-        'INSTANCE=$(curl -sf -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
-        // The interface stays attached to a terminating instance for a little while: retry for ten
-        // minutes. Amazon Linux 2023's amazon-ec2-net-utils routes replies from a second interface out of it.
-        'ATTACH_ATTEMPTS=60',
-        'ATTACH_RETRY_SECONDS=10',
-        'ATTACHED=no',
-        'for _ in $(seq 1 "$ATTACH_ATTEMPTS"); do',
-        `  if aws ec2 attach-network-interface --region ${stack.region} --network-interface-id ${eni.ref} --instance-id "$INSTANCE" --device-index 1; then ATTACHED=yes; break; fi`,
-        '  sleep "$ATTACH_RETRY_SECONDS"',
-        'done',
-        'if [ "$ATTACHED" != yes ]; then echo "could not attach ' + eni.ref + ' after $ATTACH_ATTEMPTS attempts" >&2; exit 1; fi',
-      );
-      const launchTemplate = new ec2.LaunchTemplate(this, `Forwarder${n}LaunchTemplate`, {
-        machineImage,
-        instanceType,
-        securityGroup,
-        role,
-        userData,
-        requireImdsv2: true,
-        detailedMonitoring: true,
-        blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
-      });
-      // On the instances from their launch: their attach permission is scoped by it.
-      Tags.of(launchTemplate).add(FORWARDER_TAG, this.node.addr);
-      this.forwarderGroups.push(new autoscaling.AutoScalingGroup(this, `Forwarder${n}`, {
-        vpc,
-        vpcSubnets: { subnets: [subnet] },
-        launchTemplate,
-        minCapacity: 1,
-        maxCapacity: 1,
-        notifications: options.notificationTopic ? [{ topic: options.notificationTopic }] : undefined,
-      }));
-    });
-    // Named by the interfaces and the launch template's tag, not by the groups, so that it exists
-    // before the groups start their first instances.
-    const policy = new iam.ManagedPolicy(this, 'ForwarderPolicy', {
-      roles: [role],
-      description: `Lets the DNS forwarders of ${this.node.path} attach their fixed network interfaces`,
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['ec2:AttachNetworkInterface'],
-          resources: this.forwarderInterfaces.map((eni) => stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: eni.ref })),
-        }),
-        new iam.PolicyStatement({
-          actions: ['ec2:AttachNetworkInterface'],
-          resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-          conditions: { StringEquals: { [`ec2:ResourceTag/${FORWARDER_TAG}`]: this.node.addr } },
-        }),
-      ],
-    });
-    for (const group of this.forwarderGroups) {
-      group.node.addDependency(policy);
-      if (this.forwarderEc2Endpoint) {
-        group.node.addDependency(this.forwarderEc2Endpoint);
-      }
-    }
-    // cdk-nag names the finding by the resource as the template has it, with tokens in <>.
-    const shown = (value: string, token: string) => (Token.isUnresolved(value) ? `<${token}>` : value);
-    Validations.of(this).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${shown(stack.region, 'AWS::Region')}:${shown(stack.account, 'AWS::AccountId')}:instance/*]`,
-      reason: 'The forwarders\' instance IDs exist only once their auto-scaling groups launch them; the statement is limited to instances carrying the tag their launch templates set.',
-    });
-
-    if (options.peerDhcpOptions !== false && peers.length > 0) {
-      const region = stack.region;
-      const dhcpOptions = new ec2.CfnDHCPOptions(this, 'PeerDhcpOptions', {
-        domainNameServers: this.dnsServers,
-        domainName: Token.isUnresolved(region) ? undefined : region === 'us-east-1' ? 'ec2.internal' : `${region}.compute.internal`,
-        tags: [{ key: 'Name', value: `${this.node.path}: DNS through the forwarders` }],
-      });
-      peers.forEach((peer, i) => new ec2.CfnVPCDHCPOptionsAssociation(this, `PeerDhcpOptions${this.peerName(peer, i)}`, {
-        vpcId: peer.vpcId,
-        dhcpOptionsId: dhcpOptions.ref,
-      }));
-    }
-    return { securityGroup, role };
-  }
 }
 
 /** A service with its endpoint's construct ID, the DNS names it answers for, and how messages name it. */
@@ -659,7 +440,7 @@ interface PlannedService {
   /** Every private DNS name (`*.x`: the names under x). */
   readonly names: string[];
   /** The zones (and Resolver rules) the names need, each with the construct ID its resources start with. */
-  readonly zones: Array<DnsZoneNeed & { readonly id: string }>;
+  readonly zones: PrivateLinkDnsZone[];
 }
 
 /** A DNS name, or a wildcard name `*.` followed by one. */
@@ -680,17 +461,6 @@ function pascalCase(name: string): string {
 function cidrOf(vpc: ec2.IVpc): string {
   const literal = literalVpcCidr(vpc);
   return literal ? formatCidr(literal) : vpc.vpcCidrBlock;
-}
-
-/** A subnet's block where the app knows it (an imported subnet without one throws on access). */
-function knownBlock(subnet: ec2.ISubnet): Ipv4Cidr | undefined {
-  let text: string | undefined;
-  try {
-    text = subnet.ipv4CidrBlock;
-  } catch {
-    return undefined;
-  }
-  return text === undefined || Token.isUnresolved(text) ? undefined : parseCidr(text);
 }
 
 /** Every route table of a VPC's subnets, once each. */

@@ -1,75 +1,180 @@
-import { aws_ec2 as ec2, aws_sns as sns } from 'aws-cdk-lib';
+import {
+  aws_autoscaling as autoscaling,
+  aws_ec2 as ec2,
+  aws_iam as iam,
+  aws_route53 as route53,
+  aws_route53resolver as resolver,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 
 /**
- * The ways PrivateLinkConsumer makes its endpoints' names resolve in peered VPCs.
+ * A DNS zone that one service's private DNS names need resolved to its endpoint.
  */
-export enum PrivateLinkDnsKind {
-  /** Private DNS off; a private hosted zone per service, associated with the VPC and every peer. */
-  HOSTED_ZONES = 'HostedZones',
-  /** Private DNS on; a Route 53 Resolver inbound endpoint, and forwarding rules for the peers. */
-  RESOLVER_ENDPOINTS = 'ResolverEndpoints',
-  /** Private DNS on; unbound forwarders in the VPC, set as the peers' DNS servers. */
-  FORWARDER_INSTANCES = 'ForwarderInstances',
+export interface PrivateLinkDnsZone {
+  /** The zone's name, such as `data-kinesis.us-east-1.amazonaws.com` (may be a token). */
+  readonly zoneName: string;
+
+  /** Whether the zone's own name is one of the service's names. */
+  readonly apex: boolean;
+
+  /** Whether the names under the zone (`*.zoneName`) are. */
+  readonly wildcard: boolean;
+
+  /** The prefix of the construct IDs of what a strategy creates for this zone, stable and unique in the consumer. */
+  readonly idPrefix: string;
 }
 
 /**
- * Options of `PrivateLinkDns.forwarderInstances()`.
+ * An interface endpoint of the consumer, with the DNS zones its service's names need.
  */
-export interface ForwarderInstancesOptions {
+export interface PrivateLinkDnsEndpoint {
+  /** The endpoint, created with private DNS on. */
+  readonly endpoint: ec2.InterfaceVpcEndpoint;
+
+  /** Its service. */
+  readonly service: ec2.IInterfaceVpcEndpointService;
+
+  /** How descriptions name the service: its short name, or its DNS name. */
+  readonly label: string;
+
+  /** The zones of its private DNS names, in the order of the names. */
+  readonly zones: PrivateLinkDnsZone[];
+}
+
+/**
+ * A VPC peered with the consumer's VPC, in which the endpoints' names must resolve.
+ */
+export interface PrivateLinkDnsPeer {
+  /** The peer VPC. */
+  readonly vpc: ec2.IVpc;
+
+  /** Its CIDR block: a literal where the app knows it, otherwise its `CidrBlock` attribute. */
+  readonly cidr: string;
+
+  /** A name for it in construct IDs: stable, and unique among the peers. */
+  readonly name: string;
+
+  /** How messages name it: the prop that lists it, such as `existingPeerVpcs[0]`. */
+  readonly description: string;
+}
+
+/**
+ * What `PrivateLinkConsumer` gives the DNS strategy it binds.
+ */
+export interface PrivateLinkDnsBindOptions {
+  /** The VPC the endpoints live in. */
+  readonly vpc: ec2.IVpc;
+
+  /** The VPC's CIDR block: a literal where the app knows it, otherwise its `CidrBlock` attribute. */
+  readonly vpcCidr: string;
+
+  /** The endpoints' subnets, one per AZ (at least two). */
+  readonly subnets: ec2.ISubnet[];
+
+  /** The endpoints' security group. */
+  readonly securityGroup: ec2.ISecurityGroup;
+
+  /** The interface endpoints, in the order of the consumer's `services`. */
+  readonly endpoints: PrivateLinkDnsEndpoint[];
+
+  /** The peers, those the consumer peers first, then those already peered. */
+  readonly peers: PrivateLinkDnsPeer[];
+}
+
+/**
+ * What a DNS strategy created when it bound, for the consumer to expose. Each strategy fills in
+ * its own resources and leaves the others out.
+ */
+export interface PrivateLinkDnsConfig {
   /**
-   * The forwarders' instance type. Amazon DNS answers at most 1024 packets a second per network
-   * interface, which a nano instance's unbound cache keeps well below.
+   * The addresses other DNS clients (VPN users, on-premises resolvers) should query to reach the
+   * endpoints by name (may hold tokens).
    *
-   * @default - t4g.nano (Graviton)
+   * @default - none: only VPCs' own resolvers answer
    */
-  readonly instanceType?: ec2.InstanceType;
+  readonly dnsServers?: string[];
 
   /**
-   * Whether to create an interface endpoint for the EC2 API, through which the forwarders attach
-   * their network interfaces. Without a route to the internet they cannot reach the API otherwise,
-   * never attach, and are replaced every ten minutes while the peers send all their DNS to them.
-   * Turn it off when the VPC already has an EC2 endpoint with private DNS (a second one fails to
-   * deploy); it is never created when `services` holds the EC2 endpoint.
+   * The private hosted zones, one per DNS zone of the services.
    *
-   * @default - created when a forwarder subnet is isolated (no route to the internet)
+   * @default - none
    */
-  readonly ec2Endpoint?: boolean;
+  readonly hostedZones?: route53.IPrivateHostedZone[];
 
   /**
-   * Whether to give each peer a DHCP options set whose DNS servers are the forwarders. The peer
-   * then resolves every name through them (the endpoint VPC's resolver answers), which replaces
-   * any DHCP options the peer had. Turn it off to point the peers at `dnsServers` yourself (a
-   * Resolver rule, DHCP options of your own); without either, synth fails with
-   * `GuardedPatterns-PrivateLinkPeerDnsMissing`.
+   * The inbound Resolver endpoint.
    *
-   * @default true
+   * @default - none
    */
-  readonly peerDhcpOptions?: boolean;
+  readonly inboundResolverEndpoint?: resolver.CfnResolverEndpoint;
 
   /**
-   * An SNS topic that each forwarder's auto-scaling group tells of every launch, termination and
-   * failure of its instance, that is of every replacement (cdk-nag's AwsSolutions-AS3 asks for
-   * one), as OpenVpnAccessServer's `notificationTopic` does.
+   * The outbound Resolver endpoint.
    *
-   * @default - no notifications
+   * @default - none
    */
-  readonly notificationTopic?: sns.ITopic;
+  readonly outboundResolverEndpoint?: resolver.CfnResolverEndpoint;
+
+  /**
+   * The Resolver forwarding rules, one per DNS zone of the services.
+   *
+   * @default - none
+   */
+  readonly resolverRules?: resolver.CfnResolverRule[];
+
+  /**
+   * The DNS forwarders' auto-scaling groups.
+   *
+   * @default - none
+   */
+  readonly forwarderGroups?: autoscaling.IAutoScalingGroup[];
+
+  /**
+   * The DNS forwarders' fixed network interfaces.
+   *
+   * @default - none
+   */
+  readonly forwarderInterfaces?: ec2.CfnNetworkInterface[];
+
+  /**
+   * The DNS forwarders' security group.
+   *
+   * @default - none
+   */
+  readonly forwarderSecurityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * The DNS forwarders' instance role.
+   *
+   * @default - none
+   */
+  readonly forwarderRole?: iam.IRole;
+
+  /**
+   * The EC2 API endpoint the DNS forwarders attach their interfaces through.
+   *
+   * @default - none
+   */
+  readonly forwarderEc2Endpoint?: ec2.InterfaceVpcEndpoint;
 }
 
 /**
  * How the endpoints' names resolve outside their own VPC: the private DNS an interface endpoint
  * creates answers only inside that VPC.
  *
+ * A strategy binds to one `PrivateLinkConsumer` and owns what it creates there; binding the same
+ * instance to a second consumer fails: create one per consumer.
+ *
  * @see https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html
  */
-export class PrivateLinkDns {
+export abstract class PrivateLinkDns {
   /**
    * Private DNS off on the endpoints; one private hosted zone per service name with alias records
    * to its endpoint, associated with the endpoint VPC and every peer. About $0.50 a zone a month.
    * Peers resolve with their own VPC resolver; there is no address for clients outside AWS VPCs.
    */
-  public static hostedZones(): PrivateLinkDns {
-    return new PrivateLinkDns(PrivateLinkDnsKind.HOSTED_ZONES);
+  public static hostedZones(): HostedZonesDns {
+    return new HostedZonesDns();
   }
 
   /**
@@ -78,8 +183,8 @@ export class PrivateLinkDns {
    * endpoint with a forwarding rule per service name, associated with each peer.
    * $0.125 per endpoint address and hour: two addresses each.
    */
-  public static resolverEndpoints(): PrivateLinkDns {
-    return new PrivateLinkDns(PrivateLinkDnsKind.RESOLVER_ENDPOINTS);
+  public static resolverEndpoints(): ResolverEndpointsDns {
+    return new ResolverEndpointsDns();
   }
 
   /**
@@ -87,13 +192,22 @@ export class PrivateLinkDns {
    * of one, answering on a network interface whose address outlives the instance, and forwarding
    * to the VPC's own resolver. Those addresses become the peers' DNS servers.
    */
-  public static forwarderInstances(options: ForwarderInstancesOptions = {}): PrivateLinkDns {
-    return new PrivateLinkDns(PrivateLinkDnsKind.FORWARDER_INSTANCES, options);
+  public static forwarderInstances(options: ForwarderInstancesOptions = {}): ForwarderInstancesDns {
+    return new ForwarderInstancesDns(options);
   }
 
   /**
-   * @param kind which strategy
-   * @param forwarderOptions the forwarders' options, for `FORWARDER_INSTANCES`
+   * Called by `PrivateLinkConsumer` to make the endpoints' names resolve in the peers: creates the
+   * strategy's resources in `scope` and tells the consumer what they are. Don't call it directly.
+   * A strategy binds once.
+   *
+   * @param scope the consumer, under which the strategy's resources go
+   * @param options the endpoints, their names and the peers
    */
-  private constructor(public readonly kind: PrivateLinkDnsKind, public readonly forwarderOptions?: ForwarderInstancesOptions) {}
+  public abstract bind(scope: Construct, options: PrivateLinkDnsBindOptions): PrivateLinkDnsConfig;
 }
+
+// Imported last: the strategies extend PrivateLinkDns, which must be defined when they load.
+import { ForwarderInstancesDns, ForwarderInstancesOptions } from './dns-forwarder-instances';
+import { HostedZonesDns } from './dns-hosted-zones';
+import { ResolverEndpointsDns } from './dns-resolver-endpoints';
