@@ -33,6 +33,7 @@ import { CdnOaiLegacy } from '../checks/cdn/cdn-oai-legacy';
 import { CdnOaiWithKms } from '../checks/cdn/cdn-oai-with-kms';
 import { embedChecks, throwFinding } from '../checks/embed';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Removal } from '../private/removal';
 
 /**
@@ -728,9 +729,10 @@ export class SecureS3Cdn extends Construct {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: removal.policy,
     });
-    const role = new iam.Role(this, 'UploadRole', {
+    const role = new ManagedPolicyRole(this, 'UploadRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Signs uploads to ${this.node.path}/Bucket under ${uploads.keyPrefix}`,
+      policyId: 'UploadPolicy',
     });
     const statements = [
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
@@ -740,8 +742,7 @@ export class SecureS3Cdn extends Construct {
     if (key) {
       statements.push(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
     }
-    // A customer managed policy rather than the role's inline default policy (NIST/HIPAA/PCI IAMNoInlinePolicy).
-    const policy = new iam.ManagedPolicy(this, 'UploadPolicy', { roles: [role], statements });
+    const policy = role.addToManagedPolicy(...statements);
     const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${uploads.keyPrefix}*]`,
@@ -749,9 +750,7 @@ export class SecureS3Cdn extends Construct {
     });
     const fn = new SignUploadFunction(this, 'UploadFunction', {
       description: `Returns presigned POSTs for uploads to ${this.node.path}/Bucket under ${uploads.keyPrefix}`,
-      // Taken by ARN: the function's GetAtt of the role already orders it after the role, and a
-      // dependency on the role construct would add a DependsOn that repeats it (cfn-lint W3005).
-      role: iam.Role.fromRoleArn(this, 'UploadFunctionRole', role.roleArn, { mutable: false }),
+      role: role.byArn(this, 'UploadFunctionRole'),
       logGroup,
       memorySize: 256,
       timeout: Duration.seconds(10),

@@ -16,7 +16,6 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ContainerUser } from './container-user';
-import { ManagedPolicyRole } from './managed-policy-role';
 import { TMP_VOLUME, WritableTmp } from './writable-tmp';
 import { embedChecks, pathOf, throwFinding, warnFinding } from '../checks/embed';
 import { AlbAccessLogKmsBucket, bucketKmsAlgorithm } from '../checks/fargate/alb-access-log-kms-bucket';
@@ -38,6 +37,7 @@ import { IAM_CHECKS } from '../checks/iam';
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
 import { SecretRotationRecycler } from '../recycler/secret-rotation-recycler';

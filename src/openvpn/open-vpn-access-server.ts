@@ -34,6 +34,7 @@ import { vpcCidrs } from '../checks/vpc/topology';
 import { Ipv4Cidr, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { limitGrantsToAwsServices } from '../private/kms';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Removal } from '../private/removal';
 import { ResourceIndex, referencedResource } from '../private/resource-index';
 
@@ -431,9 +432,10 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       peer: mode === OpenVpnRoutingMode.ROUTED ? ec2.Peer.ipv4(this.clientCidr) : undefined,
     });
 
-    this.role = props.role ?? new iam.Role(this, 'Role', {
+    this.role = props.role ?? new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `OpenVPN server ${this.node.path}`,
+      ...this.serverPolicy(),
     });
     this.grantPrincipal = this.role;
 
@@ -532,8 +534,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       },
     });
 
-    this.grantServerPermissions(routeTables, mode);
-    group.node.addDependency(this.node.findChild('ServerPolicy'));
+    group.node.addDependency(this.grantServerPermissions(routeTables, mode));
     this.acknowledgeInherent(allowedCidrs);
 
     embedChecks(this, [
@@ -590,7 +591,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   }
 
   /** What the server does with AWS: a managed policy, scoped to this server's resources. */
-  private grantServerPermissions(routeTables: string[], mode: OpenVpnRoutingMode): void {
+  private grantServerPermissions(routeTables: string[], mode: OpenVpnRoutingMode): iam.ManagedPolicy {
     const stack = Stack.of(this);
     const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
     const statements = [
@@ -657,11 +658,13 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
         }));
       }
     }
-    new iam.ManagedPolicy(this, 'ServerPolicy', {
-      description: `What the OpenVPN server ${this.node.path} does with AWS`,
-      roles: [this.role],
-      statements,
-    });
+    // In the role's own policy, or beside a role the user brought.
+    return ManagedPolicyRole.addToManagedPolicyOf(this, this.role, this.serverPolicy(), ...statements);
+  }
+
+  /** The managed policy that holds the server's permissions, and the user's grants to a role the pattern made. */
+  private serverPolicy() {
+    return { policyId: 'ServerPolicy', policyDescription: `What the OpenVPN server ${this.node.path} does with AWS` };
   }
 
   /** Acknowledges the compliance findings that the design implies, each with its reason. */

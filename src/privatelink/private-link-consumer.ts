@@ -25,6 +25,7 @@ import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
 import { Ipv4Cidr, blockSize, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
 import { DnsZoneNeed, knownEndpointServices, relativeDnsNamesOf, zonesOf } from '../private/endpoint-dns-names';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
 
 /** The tag the forwarders' launch templates put on their instances, which scopes their attach permission. */
 const FORWARDER_TAG = 'guarded-patterns:dns-forwarder';
@@ -536,9 +537,11 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       securityGroup.addIngressRule(ec2.Peer.ipv4(cidrOf(vpc)), port, 'DNS from the endpoint VPC');
       peers.forEach((peer, i) => securityGroup.addIngressRule(ec2.Peer.ipv4(cidrOf(peer)), port, `DNS from peer ${this.peerName(peer, i)}`));
     }
-    const role = new iam.Role(this, 'ForwarderRole', {
+    const role = new ManagedPolicyRole(this, 'ForwarderRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `DNS forwarders of ${this.node.path}: attach their fixed network interfaces`,
+      policyId: 'ForwarderPolicy',
+      policyDescription: `Lets the DNS forwarders of ${this.node.path} attach their fixed network interfaces`,
     });
     const config = renderUnboundConfig({ allowedCidrs: [cidrOf(vpc), ...peers.map(cidrOf)], forwardTo: VPC_RESOLVER_ADDRESS });
     subnets.forEach((subnet, i) => {
@@ -605,21 +608,17 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     });
     // Named by the interfaces and the launch template's tag, not by the groups, so that it exists
     // before the groups start their first instances.
-    const policy = new iam.ManagedPolicy(this, 'ForwarderPolicy', {
-      roles: [role],
-      description: `Lets the DNS forwarders of ${this.node.path} attach their fixed network interfaces`,
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['ec2:AttachNetworkInterface'],
-          resources: this.forwarderInterfaces.map((eni) => stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: eni.ref })),
-        }),
-        new iam.PolicyStatement({
-          actions: ['ec2:AttachNetworkInterface'],
-          resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-          conditions: { StringEquals: { [`ec2:ResourceTag/${FORWARDER_TAG}`]: this.node.addr } },
-        }),
-      ],
-    });
+    const policy = role.addToManagedPolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:AttachNetworkInterface'],
+        resources: this.forwarderInterfaces.map((eni) => stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: eni.ref })),
+      }),
+      new iam.PolicyStatement({
+        actions: ['ec2:AttachNetworkInterface'],
+        resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+        conditions: { StringEquals: { [`ec2:ResourceTag/${FORWARDER_TAG}`]: this.node.addr } },
+      }),
+    );
     for (const group of this.forwarderGroups) {
       group.node.addDependency(policy);
       if (this.forwarderEc2Endpoint) {

@@ -34,6 +34,7 @@ import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pi
 import { EVENT_PATTERN_QUOTA, RecyclerEventPatternSize, eventPatternSizeMessage } from '../checks/recycler/recycler-event-pattern-size';
 import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/recycler/recycler-unused-secret';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
 
@@ -249,22 +250,19 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       removalPolicy: removal.policy,
     });
 
-    const role = new iam.Role(this, 'Role', {
+    const role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Lets ${this.node.path} redeploy the ECS services that read a changed secret`,
+      policyId: 'Policy',
     });
     this.role = role;
     this.grantPrincipal = role;
-    // A managed policy rather than the role's inline default policy (NIST/HIPAA/PCI IAMNoInlinePolicy).
-    this.managedPolicy = new iam.ManagedPolicy(this, 'Policy', {
-      roles: [role],
-      statements: [
-        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
-        // DescribeTaskDefinition has no resource-level permissions.
-        new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
-      ],
-    });
+    this.managedPolicy = role.addToManagedPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+      // DescribeTaskDefinition has no resource-level permissions.
+      new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
+    );
     this.policy = this.managedPolicy;
     if (props.encryptionKey) {
       this.managedPolicy.addStatements(new iam.PolicyStatement({
@@ -275,10 +273,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
 
     const fn = new RecycleFunction(this, 'Function', {
       description: `Redeploys the ECS services that read a changed secret or parameter (${this.node.path})`,
-      // The role's permissions are in the managed policy above. Taken by ARN: the function's GetAtt
-      // of the role already orders it after the role, and a dependency on the role construct would
-      // add a DependsOn that repeats it (cfn-lint W3005).
-      role: iam.Role.fromRoleArn(this, 'FunctionRole', role.roleArn, { mutable: false }),
+      role: role.byArn(this, 'FunctionRole'),
       timeout: Duration.minutes(5),
       memorySize: 256,
       logGroup: this.logGroup,

@@ -23,6 +23,7 @@ import { VpcNatInstanceNoPublicIp } from '../checks/vpc/vpc-nat-instance-no-publ
 import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
 import { Ipv4Cidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Removal } from '../private/removal';
 
 /** The compliance-pack rules that flag any route to an internet gateway, which a public subnet is for. */
@@ -249,20 +250,17 @@ export class PrivateSubnetVpc extends Construct {
       encryptionKey: props.flowLogEncryptionKey,
       removalPolicy: removal.policy,
     });
-    // A managed policy rather than the role's inline default policy (NIST/HIPAA/PCI IAMNoInlinePolicy).
-    const flowLogRole = new iam.Role(this, 'FlowLogRole', {
+    const flowLogRole = new ManagedPolicyRole(this, 'FlowLogRole', {
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
       description: `Lets VPC Flow Logs write to ${this.node.path}/FlowLogGroup`,
+      policyId: 'FlowLogPolicy',
     });
-    new iam.ManagedPolicy(this, 'FlowLogPolicy', {
-      roles: [flowLogRole],
-      statements: [new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [this.flowLogGroup.logGroupArn],
-      })],
-    });
+    flowLogRole.addToManagedPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [this.flowLogGroup.logGroupArn],
+    }));
     this.flowLog = vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup, flowLogRole.withoutPolicyUpdates()),
       trafficType: props.flowLogTrafficType ?? ec2.FlowLogTrafficType.ALL,
