@@ -34,6 +34,7 @@ import { CdnOaiWithKms } from '../checks/cdn/cdn-oai-with-kms';
 import { embedChecks, throwFinding } from '../checks/embed';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { HIPAA_SECURITY, NIST_800_53_R5, acknowledgeAll, complianceRuleIds, iam5ResourceId } from '../private/nag';
 import { Removal } from '../private/removal';
 
 /**
@@ -294,8 +295,8 @@ function checkWholeDays(subject: string, prop: string, duration: Duration): void
 }
 
 /** The compliance-pack rules about a Lambda function that a signing function behind a URL cannot use. */
-const SIGNER_VPC_RULES = ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC'];
-const SIGNER_DLQ_RULES = ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'];
+const SIGNER_VPC_RULES = complianceRuleIds('LambdaInsideVPC');
+const SIGNER_DLQ_RULES = complianceRuleIds('LambdaDLQ', [NIST_800_53_R5, HIPAA_SECURITY]);
 
 /**
  * Files in a private S3 bucket served only through CloudFront, over TLS, optionally on your own
@@ -650,11 +651,9 @@ export class SecureS3Cdn extends Construct {
       ...removal.bucket,
     });
     const kmsReason = 'S3 server access logs can be delivered only to a bucket encrypted with SSE-S3, not SSE-KMS; this bucket receives them.';
-    Validations.of(logBucket).acknowledge(...['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']
-      .map((rule) => ({ id: rule, reason: kmsReason })));
+    acknowledgeAll(logBucket, complianceRuleIds('S3DefaultEncryptionKMS'), kmsReason);
     const reason = 'This bucket is where the content bucket and the distribution write their access logs; logging it to itself would log its own log writes without end.';
-    Validations.of(logBucket).acknowledge(...['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'HIPAA.Security-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled']
-      .map((rule) => ({ id: rule, reason })));
+    acknowledgeAll(logBucket, ['AwsSolutions-S1', ...complianceRuleIds('S3BucketLoggingEnabled')], reason);
     return logBucket;
   }
 
@@ -745,7 +744,7 @@ export class SecureS3Cdn extends Construct {
     const policy = role.addToManagedPolicy(...statements);
     const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
     Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${uploads.keyPrefix}*]`,
+      id: iam5ResourceId(`<${bucketId}.Arn>/${uploads.keyPrefix}*`),
       reason: `The signing role may put any key under ${uploads.keyPrefix}, the upload prefix; each presigned POST then pins one exact key, one content type and a size range.`,
     });
     const fn = new SignUploadFunction(this, 'UploadFunction', {
@@ -763,10 +762,8 @@ export class SecureS3Cdn extends Construct {
         EXPIRES_SECONDS: String(uploads.expiresSeconds),
       },
     });
-    Validations.of(fn).acknowledge(
-      ...SIGNER_VPC_RULES.map((id) => ({ id, reason: 'The function signs the POST policy locally and calls no AWS API or private resource; a VPC would only add cold-start time and NAT cost.' })),
-      ...SIGNER_DLQ_RULES.map((id) => ({ id, reason: 'The function is invoked synchronously through its URL: the caller gets the error; a dead-letter queue applies only to asynchronous invocations.' })),
-    );
+    acknowledgeAll(fn, SIGNER_VPC_RULES, 'The function signs the POST policy locally and calls no AWS API or private resource; a VPC would only add cold-start time and NAT cost.');
+    acknowledgeAll(fn, SIGNER_DLQ_RULES, 'The function is invoked synchronously through its URL: the caller gets the error; a dead-letter queue applies only to asynchronous invocations.');
     return fn;
   }
 }

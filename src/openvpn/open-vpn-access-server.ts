@@ -35,6 +35,7 @@ import { Ipv4Cidr, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '.
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { limitGrantsToAwsServices } from '../private/kms';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { acknowledgeAll, complianceRuleIds, iam5ResourceId, nagArn } from '../private/nag';
 import { Removal } from '../private/removal';
 import { ResourceIndex, referencedResource } from '../private/resource-index';
 
@@ -670,39 +671,31 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   /** Acknowledges the compliance findings that the design implies, each with its reason. */
   private acknowledgeInherent(allowedCidrs: string[]): void {
     const stack = Stack.of(this);
-    // How cdk-nag writes an ARN of this stack in a finding ID.
-    const nagArn = (service: string, resource: string) => `arn:<AWS::Partition>:${service}:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:`
-      + `${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:${resource}`;
     Validations.of(this).acknowledge(
       {
-        id: 'AwsSolutions-IAM5[Resource::*]',
+        id: iam5ResourceId('*'),
         reason: 'Only the SSM Agent\'s own calls for Session Manager and Run Command, the only way to administer the server (no SSH): its heartbeat (ssm:UpdateInstanceInformation) '
           + 'and its message channels (ssmmessages, ec2messages), which take no resource type in the Service Authorization Reference; AWS documents them on every resource.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::${nagArn('ec2', 'instance/*')}]`,
+        id: iam5ResourceId(nagArn(stack, 'ec2', 'instance/*')),
         reason: 'The instance and its network interface exist only after the auto-scaling group launches them; the Elastic IP it may associate is named exactly, and routing-mode source/destination changes are limited to instances tagged as this server.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::${nagArn('ec2', 'network-interface/*')}]`,
+        id: iam5ResourceId(nagArn(stack, 'ec2', 'network-interface/*')),
         reason: 'AssociateAddress authorizes the instance\'s network interface, which exists only after launch; the Elastic IP is named exactly.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${this.clientProfilePrefix}/*`)}]`,
+        id: iam5ResourceId(nagArn(stack, 'secretsmanager', `secret:${this.clientProfilePrefix}/*`)),
         reason: 'The server creates one secret per client profile, named after the client when it is issued; the prefix is this server\'s own.',
       },
     );
-    const rotationRules = ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled',
-      'HIPAA.Security-SecretsManagerRotationEnabled', 'PCI.DSS.321-SecretsManagerRotationEnabled'];
-    Validations.of(this.pkiSecret).acknowledge(...rotationRules.map((id) => ({
-      id,
-      reason: 'The secret holds a CA and its issued-certificate index, which a rotation Lambda cannot replace without invalidating every client profile; keys change by revoking and reissuing profiles through the client profile document.',
-    })));
+    const rotationRules = ['AwsSolutions-SMG4', ...complianceRuleIds('SecretsManagerRotationEnabled')];
+    acknowledgeAll(this.pkiSecret, rotationRules,
+      'The secret holds a CA and its issued-certificate index, which a rotation Lambda cannot replace without invalidating every client profile; keys change by revoking and reissuing profiles through the client profile document.');
     if (this.adminPasswordSecret) {
-      Validations.of(this.adminPasswordSecret).acknowledge(...rotationRules.map((id) => ({
-        id,
-        reason: 'Access Server keeps the admin password in its own user database on the instance, which a rotation Lambda cannot reach; each boot sets it from this secret, so a new value takes effect when the instance is replaced.',
-      })));
+      acknowledgeAll(this.adminPasswordSecret, rotationRules,
+        'Access Server keeps the admin password in its own user database on the instance, which a rotation Lambda cannot reach; each boot sets it from this secret, so a new value takes effect when the instance is replaced.');
     }
     if (allowedCidrs.some((c) => c === '0.0.0.0/0')) {
       Validations.of(this.securityGroup).acknowledge({

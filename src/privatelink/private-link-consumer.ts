@@ -26,6 +26,7 @@ import { Ipv4Cidr, blockSize, cidrsOverlap, formatCidr, literalVpcCidr, parseCid
 import { DnsZoneNeed, knownEndpointServices, relativeDnsNamesOf, zonesOf } from '../private/endpoint-dns-names';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { iam5ResourceId, nagArn } from '../private/nag';
 
 /** The tag the forwarders' launch templates put on their instances, which scopes their attach permission. */
 const FORWARDER_TAG = 'guarded-patterns:dns-forwarder';
@@ -625,10 +626,8 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         group.node.addDependency(this.forwarderEc2Endpoint);
       }
     }
-    // cdk-nag names the finding by the resource as the template has it, with tokens in <>.
-    const shown = (value: string, token: string) => (Token.isUnresolved(value) ? `<${token}>` : value);
     Validations.of(this).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${shown(stack.region, 'AWS::Region')}:${shown(stack.account, 'AWS::AccountId')}:instance/*]`,
+      id: iam5ResourceId(nagArn(stack, 'ec2', 'instance/*')),
       reason: 'The forwarders\' instance IDs exist only once their auto-scaling groups launch them; the statement is limited to instances carrying the tag their launch templates set.',
     });
 

@@ -23,7 +23,6 @@ import { Construct } from 'constructs';
 import {
   API_CALL, LABEL_UPDATED, PARAMETER_CHANGE, PARAMETER_WRITES, ROTATION_SUCCEEDED, SECRETS_MANAGER_SOURCE, SECRET_WRITES, SERVICE_EVENT, SSM_SOURCE,
 } from './change-event';
-import { flattenForAcknowledgement } from './nag-names';
 import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
 import { WatchedValue, cfnServiceOf, estimatedLength, servicesIn, taskDefinitionOf, valueFromsOfTaskDefinition, watchedValue } from './watch-list';
@@ -34,7 +33,9 @@ import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pi
 import { EVENT_PATTERN_QUOTA, RecyclerEventPatternSize, eventPatternSizeMessage } from '../checks/recycler/recycler-event-pattern-size';
 import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/recycler/recycler-unused-secret';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { CLOUDWATCH_LOGS_KEY_ACTIONS, cloudWatchLogsPrincipal, letCloudWatchLogsUse } from '../private/kms';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { acknowledgeAll, complianceRuleIds, flattenForAcknowledgement, iam5ResourceId } from '../private/nag';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
 
@@ -289,17 +290,13 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     });
     fn.node.addDependency(this.managedPolicy);
     this.function = fn;
-    Validations.of(fn).acknowledge(...['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC'].map((rule) => ({
-      id: rule,
-      reason: 'The function only calls the ECS control-plane API and touches no data in a VPC; inside one it would need a NAT gateway or an ECS interface endpoint and gain nothing.',
-    })));
+    acknowledgeAll(fn, complianceRuleIds('LambdaInsideVPC'),
+      'The function only calls the ECS control-plane API and touches no data in a VPC; inside one it would need a NAT gateway or an ECS interface endpoint and gain nothing.');
 
     if (concurrency === undefined) {
-      Validations.of(fn).acknowledge(...['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency', 'PCI.DSS.321-LambdaConcurrency'].map((rule) => ({
-        id: rule,
-        reason: 'No reservation by default: Lambda refuses one that leaves the account\'s unreserved concurrency under its minimum, which fails the deployment in new and low-quota accounts. '
-          + 'The function caps its own ECS calls and backs off when ECS throttles; set reservedConcurrentExecutions where the account allows it.',
-      })));
+      acknowledgeAll(fn, complianceRuleIds('LambdaConcurrency'),
+        'No reservation by default: Lambda refuses one that leaves the account\'s unreserved concurrency under its minimum, which fails the deployment in new and low-quota accounts. '
+        + 'The function caps its own ECS calls and backs off when ECS throttles; set reservedConcurrentExecutions where the account allows it.');
     }
 
     const rule = new events.Rule(this, 'Rule', {
@@ -574,7 +571,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.keys(m.data ?? {})));
     for (const [flat, why] of reasons) {
-      const id = `AwsSolutions-IAM5[Resource::${flat}]`;
+      const id = iam5ResourceId(flat);
       if (![...acknowledged].some((k) => k.endsWith(id))) {
         Validations.of(this.managedPolicy).acknowledge({ id, reason: why.join(' ') });
       }
@@ -584,23 +581,16 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   /** Without these statements in the key policy, EventBridge cannot write to the queue, nor CloudWatch Logs create the log group. */
   private letServicesUse(key: kms.IKey): void {
     const stack = Stack.of(this);
-    const logs_ = key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
+    const logs_ = letCloudWatchLogsUse(this, key);
     const events_ = key.addToResourcePolicy(new iam.PolicyStatement({
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
-    if (!logs_.statementAdded || !events_.statementAdded) {
+    if (!logs_ || !events_.statementAdded) {
       Annotations.of(this).addWarningV2('cdk-guarded-patterns:RecyclerKeyPolicy',
-        `${this.subject}: encryptionKey is imported, so its key policy cannot be changed here. Let logs.${stack.region}.amazonaws.com (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*) `
+        `${this.subject}: encryptionKey is imported, so its key policy cannot be changed here. Let ${cloudWatchLogsPrincipal(this)} (${CLOUDWATCH_LOGS_KEY_ACTIONS.join(', ')}) `
         + 'and events.amazonaws.com (kms:Decrypt, kms:GenerateDataKey) use it, or creating the log group and writing to the dead-letter queue fail.');
     }
   }

@@ -1,10 +1,8 @@
 import {
   Annotations,
-  ArnFormat,
   RemovalPolicy,
   Stack,
   Token,
-  Validations,
   aws_ec2 as ec2,
   aws_iam as iam,
   aws_kms as kms,
@@ -23,15 +21,13 @@ import { VpcNatInstanceNoPublicIp } from '../checks/vpc/vpc-nat-instance-no-publ
 import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
 import { Ipv4Cidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { CLOUDWATCH_LOGS_KEY_ACTIONS, cloudWatchLogsPrincipal, letCloudWatchLogsUse } from '../private/kms';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { acknowledgeAll, complianceRuleIds } from '../private/nag';
 import { Removal } from '../private/removal';
 
 /** The compliance-pack rules that flag any route to an internet gateway, which a public subnet is for. */
-const PUBLIC_ROUTE_RULES = [
-  'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
-  'HIPAA.Security-VPCNoUnrestrictedRouteToIGW',
-  'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW',
-];
+const PUBLIC_ROUTE_RULES = complianceRuleIds('VPCNoUnrestrictedRouteToIGW');
 
 /**
  * Properties of a PrivateSubnetVpc.
@@ -242,8 +238,10 @@ export class PrivateSubnetVpc extends Construct {
       provider.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.allTraffic(), 'Traffic to forward from the VPC');
     }
 
-    if (props.flowLogEncryptionKey) {
-      this.letCloudWatchLogsUse(props.flowLogEncryptionKey);
+    if (props.flowLogEncryptionKey && !letCloudWatchLogsUse(this, props.flowLogEncryptionKey)) {
+      Annotations.of(this).addWarningV2('cdk-guarded-patterns:FlowLogKeyPolicy',
+        `PrivateSubnetVpc '${this.node.path}': flowLogEncryptionKey is imported, so its key policy cannot be changed here. `
+        + `Let the service principal ${cloudWatchLogsPrincipal(this)} use it (${CLOUDWATCH_LOGS_KEY_ACTIONS.join(', ')}), or creating the flow log group fails.`);
     }
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -267,10 +265,8 @@ export class PrivateSubnetVpc extends Construct {
     });
 
     for (const subnet of vpc.publicSubnets) {
-      Validations.of(subnet).acknowledge(...PUBLIC_ROUTE_RULES.map((rule) => ({
-        id: rule,
-        reason: 'A public subnet routes 0.0.0.0/0 to the internet gateway by design: it holds NAT gateways and load balancers, and workloads run in the private subnets.',
-      })));
+      acknowledgeAll(subnet, PUBLIC_ROUTE_RULES,
+        'A public subnet routes 0.0.0.0/0 to the internet gateway by design: it holds NAT gateways and load balancers, and workloads run in the private subnets.');
     }
 
     embedChecks(this, [
@@ -282,24 +278,6 @@ export class PrivateSubnetVpc extends Construct {
       VpcFlowLogsMissing,
       VpcPeeringCidrOverlap,
     ]);
-  }
-
-  /** Without this statement in the key policy, creating the log group fails at deploy time. */
-  private letCloudWatchLogsUse(key: kms.IKey): void {
-    const stack = Stack.of(this);
-    const { statementAdded } = key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }), false);
-    if (!statementAdded) {
-      Annotations.of(this).addWarningV2('cdk-guarded-patterns:FlowLogKeyPolicy',
-        `PrivateSubnetVpc '${this.node.path}': flowLogEncryptionKey is imported, so its key policy cannot be changed here. `
-        + `Let the service principal logs.${stack.region}.amazonaws.com use it (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*), or creating the flow log group fails.`);
-    }
   }
 
   private natGatewayCount(subject: string, requested: number | undefined, azs: number, regional: boolean): number {
