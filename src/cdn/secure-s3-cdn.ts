@@ -225,16 +225,23 @@ export interface SecureS3CdnProps {
    * stay disabled: both deliveries write through the bucket policy, to which the pattern adds
    * their statements (for a bucket of the app; an imported bucket's policy must allow them).
    *
-   * @default - a new bucket with ACLs disabled, logs kept for `logRetention`
+   * @default - a new bucket with ACLs disabled, logs kept for `logExpiration`
    */
   readonly logBucket?: s3.IBucket;
 
   /**
-   * How long the new log bucket keeps logs.
+   * How long the new log bucket keeps logs (its lifecycle rule's expiration), in whole days.
    *
    * @default Duration.days(365)
    */
-  readonly logRetention?: Duration;
+  readonly logExpiration?: Duration;
+
+  /**
+   * How long the upload function's logs are kept (with `uploads`).
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
 
   /**
    * How long replaced and deleted versions of files are kept.
@@ -377,12 +384,17 @@ export class SecureS3Cdn extends Construct {
     const uploads = props.uploads ? this.uploadSettings(errors, subject, props.uploads) : undefined;
     this.uploadKeyPrefix = uploads?.keyPrefix ?? DEFAULT_KEY_PREFIX;
     errors.check(() => {
-      if (props.logBucket && props.logRetention) {
-        throw new GuardedPatternsError(`${subject}: logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.`);
+      if (props.logBucket && props.logExpiration) {
+        throw new GuardedPatternsError(`${subject}: logExpiration applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logExpiration unset.`);
       }
     });
-    const logRetention = props.logRetention ?? Duration.days(365);
-    errors.check(() => checkWholeDays(subject, 'logRetention', logRetention));
+    const logExpiration = props.logExpiration ?? Duration.days(365);
+    errors.check(() => checkWholeDays(subject, 'logExpiration', logExpiration));
+    errors.check(() => {
+      if (!props.uploads && props.logRetention !== undefined) {
+        throw new GuardedPatternsError(`${subject}: logRetention applies only to the upload function's log group; set uploads, or leave logRetention unset.`);
+      }
+    });
     const accessLogging = props.accessLogging ?? true;
     const region = Stack.of(this).region;
     errors.check(() => {
@@ -396,7 +408,7 @@ export class SecureS3Cdn extends Construct {
     errors.check(() => checkWholeDays(subject, 'noncurrentVersionExpiration', noncurrentVersionExpiration));
     errors.throwIfAny();
 
-    this.logBucket = props.logBucket ?? this.createLogBucket(logRetention, removal);
+    this.logBucket = props.logBucket ?? this.createLogBucket(logExpiration, removal);
 
     const bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -473,7 +485,7 @@ export class SecureS3Cdn extends Construct {
     }
 
     if (uploads) {
-      const fn = this.createUploadFunction(uploads, props.encryptionKey, removal);
+      const fn = this.createUploadFunction(uploads, props.encryptionKey, removal, props.logRetention ?? logs.RetentionDays.ONE_YEAR);
       this.uploadFunction = fn;
       this.uploadFunctionUrl = fn.addFunctionUrl({
         authType: uploads.authType,
@@ -638,7 +650,7 @@ export class SecureS3Cdn extends Construct {
     };
   }
 
-  private createLogBucket(retention: Duration, removal: Removal): s3.IBucket {
+  private createLogBucket(expiration: Duration, removal: Removal): s3.IBucket {
     const logBucket = new s3.Bucket(this, 'LogBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       // Both deliveries write through the bucket policy: ACLs stay disabled.
@@ -647,7 +659,7 @@ export class SecureS3Cdn extends Construct {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
-      lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: Duration.days(1) }],
+      lifecycleRules: [{ expiration, noncurrentVersionExpiration: Duration.days(1) }],
       ...removal.bucket,
     });
     const kmsReason = 'S3 server access logs can be delivered only to a bucket encrypted with SSE-S3, not SSE-KMS; this bucket receives them.';
@@ -723,9 +735,10 @@ export class SecureS3Cdn extends Construct {
     return delivery;
   }
 
-  private createUploadFunction(uploads: ReturnType<SecureS3Cdn['uploadSettings']>, key: kms.IKey | undefined, removal: Removal): lambda.Function {
+  private createUploadFunction(uploads: ReturnType<SecureS3Cdn['uploadSettings']>, key: kms.IKey | undefined, removal: Removal,
+    retention: logs.RetentionDays): lambda.Function {
     const logGroup = new logs.LogGroup(this, 'UploadLogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
+      retention,
       removalPolicy: removal.policy,
     });
     const role = new ManagedPolicyRole(this, 'UploadRole', {

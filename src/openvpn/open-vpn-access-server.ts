@@ -44,9 +44,9 @@ import { ResourceIndex, referencedResource } from '../private/resource-index';
  */
 export enum OpenVpnProtocol {
   /** UDP: the fastest, and OpenVPN's default. */
-  UDP = 'udp',
+  UDP = 'UDP',
   /** TCP: gets through networks that allow only web traffic, on port 443. */
-  TCP = 'tcp',
+  TCP = 'TCP',
 }
 
 /**
@@ -57,14 +57,18 @@ export enum OpenVpnRoutingMode {
    * The server masquerades client traffic as its own address: nothing in the VPC changes, and
    * resources see connections from the server.
    */
-  NAT = 'nat',
+  NAT = 'NAT',
   /**
    * Client addresses stay visible in the VPC: the server turns off its source/destination check
    * and points a route for the client block at its network interface in every route table of the
    * VPC, at each boot (a replacement instance has a new interface).
    */
-  ROUTED = 'routed',
+  ROUTED = 'ROUTED',
 }
+
+/** How the server script spells each protocol and routing mode (OpenVPN's and Access Server's own words). */
+const SCRIPT_PROTOCOL: Record<OpenVpnProtocol, string> = { [OpenVpnProtocol.UDP]: 'udp', [OpenVpnProtocol.TCP]: 'tcp' };
+const SCRIPT_ROUTING_MODE: Record<OpenVpnRoutingMode, string> = { [OpenVpnRoutingMode.NAT]: 'nat', [OpenVpnRoutingMode.ROUTED]: 'routed' };
 
 /** Client pools tried in order for the default: the first that overlaps nothing known. */
 const DEFAULT_CLIENT_CIDRS = ['10.255.240.0/20', '192.168.240.0/20', '172.31.240.0/20'];
@@ -502,13 +506,13 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       OVPN_EIP_ALLOCATION_ID: this.elasticIp.attrAllocationId,
       OVPN_PUBLIC_ADDRESS: this.endpointAddress,
       OVPN_PORT: String(port),
-      OVPN_PROTOCOL: this.protocol,
+      OVPN_PROTOCOL: SCRIPT_PROTOCOL[this.protocol],
       OVPN_CLIENT_CIDR: this.clientCidr,
       OVPN_ROUTES: routes.join(' '),
       OVPN_DNS_SERVERS: dnsServers.join(' '),
       OVPN_PUSH_VPC_RESOLVER: props.dnsServers === undefined && mode === OpenVpnRoutingMode.NAT ? 'yes' : 'no',
       OVPN_VPC_CIDR: vpc.vpcCidrBlock,
-      OVPN_ROUTING_MODE: mode,
+      OVPN_ROUTING_MODE: SCRIPT_ROUTING_MODE[mode],
       OVPN_ROUTE_TABLES: routeTables.join(' '),
       OVPN_ADMIN_SECRET_ID: this.adminPasswordSecret?.secretArn,
     }, this.edition);
