@@ -23,6 +23,7 @@ import { Construct } from 'constructs';
 import {
   API_CALL, LABEL_UPDATED, PARAMETER_CHANGE, PARAMETER_WRITES, ROTATION_SUCCEEDED, SECRETS_MANAGER_SOURCE, SECRET_WRITES, SERVICE_EVENT, SSM_SOURCE,
 } from './change-event';
+import { RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES } from './metrics';
 import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
 import { WatchedValue, cfnServiceOf, estimatedLength, servicesIn, taskDefinitionOf, valueFromsOfTaskDefinition, watchedValue } from './watch-list';
@@ -41,9 +42,6 @@ import { ResourceIndex } from '../private/resource-index';
 
 /** The construct ID of the per-stack recycler that `SecretRotationRecycler.ofStack()` returns. */
 const STACK_RECYCLER_ID = 'SecretRotationRecycler';
-
-/** The CloudWatch namespace of the handler's metrics (Recycled, Skipped, Failed). */
-const RECYCLER_METRICS_NAMESPACE = 'GuardedPatterns/SecretRotationRecycler';
 
 /**
  * Properties of a SecretRotationRecycler.
@@ -377,13 +375,34 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   }
 
   /**
+   * The number of services redeployed, per period (from the handler's embedded metrics).
+   */
+  public metricRecycled(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric(RECYCLER_METRIC_NAMES.recycled, props);
+  }
+
+  /**
+   * The number of services that read the changed value and were left alone, per period: pinned to
+   * a version, or already running a deployment that started after the change (each with its reason
+   * in the function's log line).
+   */
+  public metricSkipped(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric(RECYCLER_METRIC_NAMES.skipped, props);
+  }
+
+  /**
    * The number of services that failed to redeploy, per period (from the handler's embedded metrics).
    */
   public metricFailed(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric(RECYCLER_METRIC_NAMES.failed, props);
+  }
+
+  /** One of the handler's metrics for this function, summed per period. */
+  private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: RECYCLER_METRICS_NAMESPACE,
-      metricName: 'Failed',
-      dimensionsMap: { FunctionName: this.function.functionName },
+      metricName,
+      dimensionsMap: { [RECYCLER_METRICS_DIMENSION]: this.function.functionName },
       statistic: 'Sum',
       ...props,
     });

@@ -1,4 +1,4 @@
-import { CfnParameter, RemovalPolicy, Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
@@ -348,13 +348,28 @@ describe('SecretRotationRecycler', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1 });
     });
 
-    test('metricFailed reads the handler\'s embedded metric for this function', () => {
+    test.each([
+      ['metricRecycled', (r: SecretRotationRecycler) => r.metricRecycled(), 'Recycled'],
+      ['metricSkipped', (r: SecretRotationRecycler) => r.metricSkipped(), 'Skipped'],
+      ['metricFailed', (r: SecretRotationRecycler) => r.metricFailed(), 'Failed'],
+    ])('%s reads the handler\'s embedded metric %s for this function', (_method, metricOf, name) => {
       const { recycler, stack } = recyclerFor();
-      const metric = recycler.metricFailed();
+      const metric = metricOf(recycler);
       expect(metric.namespace).toBe('GuardedPatterns/SecretRotationRecycler');
-      expect(metric.metricName).toBe('Failed');
+      expect(metric.metricName).toBe(name);
       expect(metric.statistic).toBe('Sum');
+      expect(Object.keys(metric.dimensions ?? {})).toEqual(['FunctionName']);
       expect(stack.resolve(metric.dimensions?.FunctionName)).toEqual({ Ref: expect.stringMatching(/^RecyclerFunction/) });
+      // The handler emits into the namespace the function is given.
+      Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ METRICS_NAMESPACE: metric.namespace }) },
+      });
+    });
+
+    test('metric options override the period and statistic', () => {
+      const metric = recyclerFor().recycler.metricSkipped({ period: Duration.hours(1), statistic: 'Maximum' });
+      expect(metric.period.toMinutes()).toBe(60);
+      expect(metric.statistic).toBe('Maximum');
     });
   });
 
