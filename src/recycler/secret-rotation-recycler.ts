@@ -17,7 +17,6 @@ import {
   aws_sqs as sqs,
   aws_ssm as ssm,
   ArnFormat,
-  Annotations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
@@ -32,6 +31,7 @@ import { IAM_CHECKS } from '../checks/iam';
 import { EcsCodeDeployWithSecrets } from '../checks/recycler/ecs-code-deploy-with-secrets';
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { EVENT_PATTERN_QUOTA, RecyclerEventPatternSize, eventPatternSizeMessage } from '../checks/recycler/recycler-event-pattern-size';
+import { RecyclerKeyPolicy, recyclerKeyPolicyMessage } from '../checks/recycler/recycler-key-policy';
 import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/recycler/recycler-unused-secret';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { CLOUDWATCH_LOGS_KEY_ACTIONS, cloudWatchLogsPrincipal, letCloudWatchLogsUse } from '../private/kms';
@@ -608,9 +608,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
     if (!logs_ || !events_.statementAdded) {
-      Annotations.of(this).addWarningV2('cdk-guarded-patterns:RecyclerKeyPolicy',
-        `${this.subject}: encryptionKey is imported, so its key policy cannot be changed here. Let ${cloudWatchLogsPrincipal(this)} (${CLOUDWATCH_LOGS_KEY_ACTIONS.join(', ')}) `
-        + 'and events.amazonaws.com (kms:Decrypt, kms:GenerateDataKey) use it, or creating the log group and writing to the dead-letter queue fail.');
+      warnFinding(this, RecyclerKeyPolicy, recyclerKeyPolicyMessage(this.subject, cloudWatchLogsPrincipal(this), CLOUDWATCH_LOGS_KEY_ACTIONS));
     }
   }
 }

@@ -1,5 +1,4 @@
 import {
-  Annotations,
   RemovalPolicy,
   Stack,
   Token,
@@ -13,6 +12,7 @@ import { SubnetSize } from './subnet-size';
 import { embedChecks, throwFinding, warnFinding } from '../checks/embed';
 import { VpcCidrSize, cidrProblem, subnetsFit, SubnetDemand } from '../checks/vpc/vpc-cidr-size';
 import { VpcEnvAgnosticAzs, envAgnosticAzsMessage } from '../checks/vpc/vpc-env-agnostic-azs';
+import { VpcFlowLogKeyPolicy, flowLogKeyPolicyMessage } from '../checks/vpc/vpc-flow-log-key-policy';
 import { VpcFlowLogsMissing } from '../checks/vpc/vpc-flow-logs-missing';
 import { VpcNatCrossAz } from '../checks/vpc/vpc-nat-cross-az';
 import { VpcNatGatewaysExceedAzs, natGatewaysExceedAzsMessage } from '../checks/vpc/vpc-nat-gateways-exceed-azs';
@@ -239,9 +239,7 @@ export class PrivateSubnetVpc extends Construct {
     }
 
     if (props.flowLogEncryptionKey && !letCloudWatchLogsUse(this, props.flowLogEncryptionKey)) {
-      Annotations.of(this).addWarningV2('cdk-guarded-patterns:FlowLogKeyPolicy',
-        `PrivateSubnetVpc '${this.node.path}': flowLogEncryptionKey is imported, so its key policy cannot be changed here. `
-        + `Let the service principal ${cloudWatchLogsPrincipal(this)} use it (${CLOUDWATCH_LOGS_KEY_ACTIONS.join(', ')}), or creating the flow log group fails.`);
+      warnFinding(this, VpcFlowLogKeyPolicy, flowLogKeyPolicyMessage(subject, cloudWatchLogsPrincipal(this), CLOUDWATCH_LOGS_KEY_ACTIONS));
     }
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,

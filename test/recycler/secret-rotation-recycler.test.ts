@@ -318,11 +318,33 @@ describe('SecretRotationRecycler', () => {
       });
     });
 
-    test('an imported encryptionKey warns that its policy must be changed by hand', () => {
+    test('an imported encryptionKey warns that its policy must be changed by hand (GuardedPatterns-RecyclerKeyPolicy), acknowledgeable', () => {
+      const build = (acknowledge: boolean) => {
+        const env = setup();
+        const key = kms.Key.fromKeyArn(env.stack, 'Key', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+        const recycler = new SecretRotationRecycler(env.stack, 'Recycler', { encryptionKey: key });
+        recycler.addService(env.api);
+        if (acknowledge) {
+          Validations.of(recycler).acknowledge({ id: 'GuardedPatterns-RecyclerKeyPolicy', reason: 'The key policy allows both services' });
+        }
+        return Annotations.fromStack(env.stack).findWarning('/TestStack/Recycler', Match.stringLikeRegexp('RecyclerKeyPolicy'));
+      };
+      const warnings = build(false);
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0].entry.data)).toMatch(/^SecretRotationRecycler 'TestStack\/Recycler': encryptionKey is imported, so its key policy cannot be changed here\. Let logs\.us-east-1\.amazonaws\.com \(kms:Encrypt\*, .*\) and events\.amazonaws\.com/);
+      expect(build(true)).toEqual([]);
+    });
+
+    test('an encryptionKey of the app gets both statements and no RecyclerKeyPolicy warning', () => {
       const env = setup();
-      const key = kms.Key.fromKeyArn(env.stack, 'Key', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
-      new SecretRotationRecycler(env.stack, 'Recycler', { encryptionKey: key }).addService(env.api);
-      Annotations.fromStack(env.stack).hasWarning('/TestStack/Recycler', Match.stringLikeRegexp('encryptionKey is imported.*events.amazonaws.com'));
+      new SecretRotationRecycler(env.stack, 'Recycler', { encryptionKey: new kms.Key(env.stack, 'Key', { enableKeyRotation: true }) }).addService(env.api);
+      expect(Annotations.fromStack(env.stack).findWarning('*', Match.stringLikeRegexp('RecyclerKeyPolicy'))).toEqual([]);
+      Template.fromStack(env.stack).hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: { Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' }, Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'] }),
+          Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+        ]) },
+      });
     });
 
     test('logRetention and reservedConcurrentExecutions', () => {
