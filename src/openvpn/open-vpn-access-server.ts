@@ -668,7 +668,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   }
 
   /** The managed policy that holds the server's permissions, and the user's grants to a role the pattern made. */
-  private serverPolicy() {
+  private serverPolicy(): { policyId: string; policyDescription: string } {
     return { policyId: 'ServerPolicy', policyDescription: `What the OpenVPN server ${this.node.path} does with AWS` };
   }
 

@@ -22,6 +22,14 @@ export function limitGrantsToAwsServices<K extends kms.Key>(key: K): K {
   return key;
 }
 
+/** The key actions CloudWatch Logs needs on a log group's key. */
+export const CLOUDWATCH_LOGS_KEY_ACTIONS: readonly string[] = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'];
+
+/** CloudWatch Logs' regional service principal, `logs.<region>.amazonaws.com`. */
+export function cloudWatchLogsPrincipal(scope: IConstruct): string {
+  return `logs.${Stack.of(scope).region}.amazonaws.com`;
+}
+
 /**
  * Adds to a key's policy the statement that lets CloudWatch Logs of the scope's region use it for
  * the log groups of the scope's account and region: without it, creating a log group encrypted
@@ -40,12 +48,4 @@ export function letCloudWatchLogsUse(scope: IConstruct, key: kms.IKey): boolean 
       ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
     },
   })).statementAdded;
-}
-
-/** The key actions CloudWatch Logs needs on a log group's key. */
-export const CLOUDWATCH_LOGS_KEY_ACTIONS: readonly string[] = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'];
-
-/** CloudWatch Logs' regional service principal, `logs.<region>.amazonaws.com`. */
-export function cloudWatchLogsPrincipal(scope: IConstruct): string {
-  return `logs.${Stack.of(scope).region}.amazonaws.com`;
 }
