@@ -340,10 +340,12 @@ describe('SecretRotationRecycler', () => {
       new SecretRotationRecycler(env.stack, 'Recycler', { encryptionKey: new kms.Key(env.stack, 'Key', { enableKeyRotation: true }) }).addService(env.api);
       expect(Annotations.fromStack(env.stack).findWarning('*', Match.stringLikeRegexp('RecyclerKeyPolicy'))).toEqual([]);
       Template.fromStack(env.stack).hasResourceProperties('AWS::KMS::Key', {
-        KeyPolicy: { Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' }, Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'] }),
-          Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
-        ]) },
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' }, Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'] }),
+            Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+          ]),
+        },
       });
     });
 

@@ -264,10 +264,12 @@ describe('PrivateSubnetVpc', () => {
       const { template } = synth({ flowLogEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }, stack);
       expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('VpcFlowLogKeyPolicy'))).toEqual([]);
       template.hasResourceProperties('AWS::KMS::Key', {
-        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-          Principal: { Service: 'logs.us-east-1.amazonaws.com' },
-          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:111111111111:log-group:*']] } } },
-        })]) },
+        KeyPolicy: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+            Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:111111111111:log-group:*']] } } },
+          })]),
+        },
       });
     });
 
