@@ -33,6 +33,8 @@ import { CdnOaiLegacy } from '../checks/cdn/cdn-oai-legacy';
 import { CdnOaiWithKms } from '../checks/cdn/cdn-oai-with-kms';
 import { embedChecks, throwFinding } from '../checks/embed';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { HIPAA_SECURITY, NIST_800_53_R5, acknowledgeAll, complianceRuleIds, iam5ResourceId } from '../private/nag';
 import { Removal } from '../private/removal';
 
 /**
@@ -223,16 +225,23 @@ export interface SecureS3CdnProps {
    * stay disabled: both deliveries write through the bucket policy, to which the pattern adds
    * their statements (for a bucket of the app; an imported bucket's policy must allow them).
    *
-   * @default - a new bucket with ACLs disabled, logs kept for `logRetention`
+   * @default - a new bucket with ACLs disabled, logs kept for `logExpiration`
    */
   readonly logBucket?: s3.IBucket;
 
   /**
-   * How long the new log bucket keeps logs.
+   * How long the new log bucket keeps logs (its lifecycle rule's expiration), in whole days.
    *
    * @default Duration.days(365)
    */
-  readonly logRetention?: Duration;
+  readonly logExpiration?: Duration;
+
+  /**
+   * How long the upload function's logs are kept (with `uploads`).
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
 
   /**
    * How long replaced and deleted versions of files are kept.
@@ -293,8 +302,8 @@ function checkWholeDays(subject: string, prop: string, duration: Duration): void
 }
 
 /** The compliance-pack rules about a Lambda function that a signing function behind a URL cannot use. */
-const SIGNER_VPC_RULES = ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC'];
-const SIGNER_DLQ_RULES = ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'];
+const SIGNER_VPC_RULES = complianceRuleIds('LambdaInsideVPC');
+const SIGNER_DLQ_RULES = complianceRuleIds('LambdaDLQ', [NIST_800_53_R5, HIPAA_SECURITY]);
 
 /**
  * Files in a private S3 bucket served only through CloudFront, over TLS, optionally on your own
@@ -375,12 +384,17 @@ export class SecureS3Cdn extends Construct {
     const uploads = props.uploads ? this.uploadSettings(errors, subject, props.uploads) : undefined;
     this.uploadKeyPrefix = uploads?.keyPrefix ?? DEFAULT_KEY_PREFIX;
     errors.check(() => {
-      if (props.logBucket && props.logRetention) {
-        throw new GuardedPatternsError(`${subject}: logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.`);
+      if (props.logBucket && props.logExpiration) {
+        throw new GuardedPatternsError(`${subject}: logExpiration applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logExpiration unset.`);
       }
     });
-    const logRetention = props.logRetention ?? Duration.days(365);
-    errors.check(() => checkWholeDays(subject, 'logRetention', logRetention));
+    const logExpiration = props.logExpiration ?? Duration.days(365);
+    errors.check(() => checkWholeDays(subject, 'logExpiration', logExpiration));
+    errors.check(() => {
+      if (!props.uploads && props.logRetention !== undefined) {
+        throw new GuardedPatternsError(`${subject}: logRetention applies only to the upload function's log group; set uploads, or leave logRetention unset.`);
+      }
+    });
     const accessLogging = props.accessLogging ?? true;
     const region = Stack.of(this).region;
     errors.check(() => {
@@ -394,7 +408,7 @@ export class SecureS3Cdn extends Construct {
     errors.check(() => checkWholeDays(subject, 'noncurrentVersionExpiration', noncurrentVersionExpiration));
     errors.throwIfAny();
 
-    this.logBucket = props.logBucket ?? this.createLogBucket(logRetention, removal);
+    this.logBucket = props.logBucket ?? this.createLogBucket(logExpiration, removal);
 
     const bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -471,7 +485,7 @@ export class SecureS3Cdn extends Construct {
     }
 
     if (uploads) {
-      const fn = this.createUploadFunction(uploads, props.encryptionKey, removal);
+      const fn = this.createUploadFunction(uploads, props.encryptionKey, removal, props.logRetention ?? logs.RetentionDays.ONE_YEAR);
       this.uploadFunction = fn;
       this.uploadFunctionUrl = fn.addFunctionUrl({
         authType: uploads.authType,
@@ -636,7 +650,7 @@ export class SecureS3Cdn extends Construct {
     };
   }
 
-  private createLogBucket(retention: Duration, removal: Removal): s3.IBucket {
+  private createLogBucket(expiration: Duration, removal: Removal): s3.IBucket {
     const logBucket = new s3.Bucket(this, 'LogBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       // Both deliveries write through the bucket policy: ACLs stay disabled.
@@ -645,15 +659,13 @@ export class SecureS3Cdn extends Construct {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
-      lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: Duration.days(1) }],
+      lifecycleRules: [{ expiration, noncurrentVersionExpiration: Duration.days(1) }],
       ...removal.bucket,
     });
     const kmsReason = 'S3 server access logs can be delivered only to a bucket encrypted with SSE-S3, not SSE-KMS; this bucket receives them.';
-    Validations.of(logBucket).acknowledge(...['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']
-      .map((rule) => ({ id: rule, reason: kmsReason })));
+    acknowledgeAll(logBucket, complianceRuleIds('S3DefaultEncryptionKMS'), kmsReason);
     const reason = 'This bucket is where the content bucket and the distribution write their access logs; logging it to itself would log its own log writes without end.';
-    Validations.of(logBucket).acknowledge(...['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'HIPAA.Security-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled']
-      .map((rule) => ({ id: rule, reason })));
+    acknowledgeAll(logBucket, ['AwsSolutions-S1', ...complianceRuleIds('S3BucketLoggingEnabled')], reason);
     return logBucket;
   }
 
@@ -723,14 +735,16 @@ export class SecureS3Cdn extends Construct {
     return delivery;
   }
 
-  private createUploadFunction(uploads: ReturnType<SecureS3Cdn['uploadSettings']>, key: kms.IKey | undefined, removal: Removal): lambda.Function {
+  private createUploadFunction(uploads: ReturnType<SecureS3Cdn['uploadSettings']>, key: kms.IKey | undefined, removal: Removal,
+    retention: logs.RetentionDays): lambda.Function {
     const logGroup = new logs.LogGroup(this, 'UploadLogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
+      retention,
       removalPolicy: removal.policy,
     });
-    const role = new iam.Role(this, 'UploadRole', {
+    const role = new ManagedPolicyRole(this, 'UploadRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Signs uploads to ${this.node.path}/Bucket under ${uploads.keyPrefix}`,
+      policyId: 'UploadPolicy',
     });
     const statements = [
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
@@ -740,18 +754,15 @@ export class SecureS3Cdn extends Construct {
     if (key) {
       statements.push(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
     }
-    // A customer managed policy rather than the role's inline default policy (NIST/HIPAA/PCI IAMNoInlinePolicy).
-    const policy = new iam.ManagedPolicy(this, 'UploadPolicy', { roles: [role], statements });
+    const policy = role.addToManagedPolicy(...statements);
     const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
     Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${uploads.keyPrefix}*]`,
+      id: iam5ResourceId(`<${bucketId}.Arn>/${uploads.keyPrefix}*`),
       reason: `The signing role may put any key under ${uploads.keyPrefix}, the upload prefix; each presigned POST then pins one exact key, one content type and a size range.`,
     });
     const fn = new SignUploadFunction(this, 'UploadFunction', {
       description: `Returns presigned POSTs for uploads to ${this.node.path}/Bucket under ${uploads.keyPrefix}`,
-      // Taken by ARN: the function's GetAtt of the role already orders it after the role, and a
-      // dependency on the role construct would add a DependsOn that repeats it (cfn-lint W3005).
-      role: iam.Role.fromRoleArn(this, 'UploadFunctionRole', role.roleArn, { mutable: false }),
+      role: role.byArn(this, 'UploadFunctionRole'),
       logGroup,
       memorySize: 256,
       timeout: Duration.seconds(10),
@@ -764,10 +775,8 @@ export class SecureS3Cdn extends Construct {
         EXPIRES_SECONDS: String(uploads.expiresSeconds),
       },
     });
-    Validations.of(fn).acknowledge(
-      ...SIGNER_VPC_RULES.map((id) => ({ id, reason: 'The function signs the POST policy locally and calls no AWS API or private resource; a VPC would only add cold-start time and NAT cost.' })),
-      ...SIGNER_DLQ_RULES.map((id) => ({ id, reason: 'The function is invoked synchronously through its URL: the caller gets the error; a dead-letter queue applies only to asynchronous invocations.' })),
-    );
+    acknowledgeAll(fn, SIGNER_VPC_RULES, 'The function signs the POST policy locally and calls no AWS API or private resource; a VPC would only add cold-start time and NAT cost.');
+    acknowledgeAll(fn, SIGNER_DLQ_RULES, 'The function is invoked synchronously through its URL: the caller gets the error; a dead-letter queue applies only to asynchronous invocations.');
     return fn;
   }
 }

@@ -16,7 +16,6 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ContainerUser } from './container-user';
-import { ManagedPolicyRole } from './managed-policy-role';
 import { TMP_VOLUME, WritableTmp } from './writable-tmp';
 import { embedChecks, pathOf, throwFinding, warnFinding } from '../checks/embed';
 import { AlbAccessLogKmsBucket, bucketKmsAlgorithm } from '../checks/fargate/alb-access-log-kms-bucket';
@@ -38,6 +37,8 @@ import { IAM_CHECKS } from '../checks/iam';
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { HIPAA_SECURITY, NIST_800_53_R5, acknowledgeAll, complianceRuleIds, iam5ResourceId } from '../private/nag';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
 import { SecretRotationRecycler } from '../recycler/secret-rotation-recycler';
@@ -55,15 +56,15 @@ const INTERFACE_ENDPOINTS: Record<string, { id: string; service: ec2.InterfaceVp
 /** Compliance-pack rules about the access log bucket that ALB access logging rules out. */
 const ACCESS_LOG_BUCKET_RULES: Array<{ ids: string[]; reason: string }> = [
   {
-    ids: ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS'],
+    ids: complianceRuleIds('S3DefaultEncryptionKMS'),
     reason: 'Elastic Load Balancing writes access logs only to buckets encrypted with S3 managed keys (SSE-S3); a KMS key would stop the logs.',
   },
   {
-    ids: ['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'HIPAA.Security-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled'],
+    ids: ['AwsSolutions-S1', ...complianceRuleIds('S3BucketLoggingEnabled')],
     reason: 'This bucket holds the load balancer\'s access logs; logging access to it into another bucket would only repeat the pattern one level down.',
   },
   {
-    ids: ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled'],
+    ids: complianceRuleIds('S3BucketReplicationEnabled'),
     reason: 'Access logs are versioned and retained in their own region; cross-region replication of request logs is a cost few services need, and a user who needs it can add it on accessLogBucket.',
   },
 ];
@@ -607,10 +608,8 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     });
     this.loadBalancer = loadBalancer;
     if (removal.destroy && props.deletionProtection === undefined) {
-      Validations.of(loadBalancer).acknowledge(...['NIST.800.53.R5-ELBDeletionProtectionEnabled', 'HIPAA.Security-ELBDeletionProtectionEnabled'].map((rule) => ({
-        id: rule,
-        reason: 'removalPolicy is DESTROY: the stack is meant to be removed by cdk destroy, which deletion protection on the load balancer would stop.',
-      })));
+      acknowledgeAll(loadBalancer, complianceRuleIds('ELBDeletionProtectionEnabled', [NIST_800_53_R5, HIPAA_SECURITY]),
+        'removalPolicy is DESTROY: the stack is meant to be removed by cdk destroy, which deletion protection on the load balancer would stop.');
     }
     this.accessLogBucket = props.accessLogBucket ?? this.createAccessLogBucket(removal);
     loadBalancer.logAccessLogs(this.accessLogBucket);
@@ -769,7 +768,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       ...removal.bucket,
     });
     for (const { ids, reason } of ACCESS_LOG_BUCKET_RULES) {
-      Validations.of(bucket).acknowledge(...ids.map((rule) => ({ id: rule, reason })));
+      acknowledgeAll(bucket, ids, reason);
     }
     return bucket;
   }
@@ -777,16 +776,14 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
   /** Acknowledges the compliance findings that the pattern's design answers. */
   private acknowledgeDesign(allowedCidrs: string[]): void {
     Validations.of(this.executionRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
+      id: iam5ResourceId('*'),
       reason: 'ecr:GetAuthorizationToken, which ECS calls to pull the image, accepts no resource but *; every other statement of the execution role names its repository, log group or secret.',
     });
     if (this.certificate) {
       const redirect = this.loadBalancer.node.tryFindChild('Redirect80To443');
       if (redirect) {
-        Validations.of(redirect).acknowledge(...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
-          id: `${pack}-ELBv2ACMCertificateRequired`,
-          reason: 'This HTTP listener serves nothing: it only redirects to the HTTPS listener, which presents the certificate.',
-        })));
+        acknowledgeAll(redirect, complianceRuleIds('ELBv2ACMCertificateRequired'),
+          'This HTTP listener serves nothing: it only redirects to the HTTPS listener, which presents the certificate.');
       }
       if (allowedCidrs.includes('0.0.0.0/0')) {
         Validations.of(this.loadBalancerSecurityGroup).acknowledge({

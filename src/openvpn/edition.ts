@@ -6,7 +6,7 @@ export enum OpenVpnEdition {
    * Community OpenVPN from Ubuntu's packages, with its own easy-rsa PKI. No licence; clients
    * connect with certificate-only profiles.
    */
-  COMMUNITY = 'community',
+  COMMUNITY = 'COMMUNITY',
   /**
    * OpenVPN Access Server from its AWS Marketplace image: the admin web UI, its own user
    * database and the OpenVPN Connect integration. Without a licence it admits 2 concurrent
@@ -14,5 +14,5 @@ export enum OpenVpnEdition {
    *
    * @see https://openvpn.net/as-docs/
    */
-  ACCESS_SERVER = 'access-server',
+  ACCESS_SERVER = 'ACCESS_SERVER',
 }

@@ -34,6 +34,8 @@ import { vpcCidrs } from '../checks/vpc/topology';
 import { Ipv4Cidr, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { limitGrantsToAwsServices } from '../private/kms';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { acknowledgeAll, complianceRuleIds, iam5ResourceId, nagArn } from '../private/nag';
 import { Removal } from '../private/removal';
 import { ResourceIndex, referencedResource } from '../private/resource-index';
 
@@ -42,9 +44,9 @@ import { ResourceIndex, referencedResource } from '../private/resource-index';
  */
 export enum OpenVpnProtocol {
   /** UDP: the fastest, and OpenVPN's default. */
-  UDP = 'udp',
+  UDP = 'UDP',
   /** TCP: gets through networks that allow only web traffic, on port 443. */
-  TCP = 'tcp',
+  TCP = 'TCP',
 }
 
 /**
@@ -55,14 +57,18 @@ export enum OpenVpnRoutingMode {
    * The server masquerades client traffic as its own address: nothing in the VPC changes, and
    * resources see connections from the server.
    */
-  NAT = 'nat',
+  NAT = 'NAT',
   /**
    * Client addresses stay visible in the VPC: the server turns off its source/destination check
    * and points a route for the client block at its network interface in every route table of the
    * VPC, at each boot (a replacement instance has a new interface).
    */
-  ROUTED = 'routed',
+  ROUTED = 'ROUTED',
 }
+
+/** How the server script spells each protocol and routing mode (OpenVPN's and Access Server's own words). */
+const SCRIPT_PROTOCOL: Record<OpenVpnProtocol, string> = { [OpenVpnProtocol.UDP]: 'udp', [OpenVpnProtocol.TCP]: 'tcp' };
+const SCRIPT_ROUTING_MODE: Record<OpenVpnRoutingMode, string> = { [OpenVpnRoutingMode.NAT]: 'nat', [OpenVpnRoutingMode.ROUTED]: 'routed' };
 
 /** Client pools tried in order for the default: the first that overlaps nothing known. */
 const DEFAULT_CLIENT_CIDRS = ['10.255.240.0/20', '192.168.240.0/20', '172.31.240.0/20'];
@@ -431,9 +437,10 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       peer: mode === OpenVpnRoutingMode.ROUTED ? ec2.Peer.ipv4(this.clientCidr) : undefined,
     });
 
-    this.role = props.role ?? new iam.Role(this, 'Role', {
+    this.role = props.role ?? new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `OpenVPN server ${this.node.path}`,
+      ...this.serverPolicy(),
     });
     this.grantPrincipal = this.role;
 
@@ -499,13 +506,13 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       OVPN_EIP_ALLOCATION_ID: this.elasticIp.attrAllocationId,
       OVPN_PUBLIC_ADDRESS: this.endpointAddress,
       OVPN_PORT: String(port),
-      OVPN_PROTOCOL: this.protocol,
+      OVPN_PROTOCOL: SCRIPT_PROTOCOL[this.protocol],
       OVPN_CLIENT_CIDR: this.clientCidr,
       OVPN_ROUTES: routes.join(' '),
       OVPN_DNS_SERVERS: dnsServers.join(' '),
       OVPN_PUSH_VPC_RESOLVER: props.dnsServers === undefined && mode === OpenVpnRoutingMode.NAT ? 'yes' : 'no',
       OVPN_VPC_CIDR: vpc.vpcCidrBlock,
-      OVPN_ROUTING_MODE: mode,
+      OVPN_ROUTING_MODE: SCRIPT_ROUTING_MODE[mode],
       OVPN_ROUTE_TABLES: routeTables.join(' '),
       OVPN_ADMIN_SECRET_ID: this.adminPasswordSecret?.secretArn,
     }, this.edition);
@@ -532,8 +539,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       },
     });
 
-    this.grantServerPermissions(routeTables, mode);
-    group.node.addDependency(this.node.findChild('ServerPolicy'));
+    group.node.addDependency(this.grantServerPermissions(routeTables, mode));
     this.acknowledgeInherent(allowedCidrs);
 
     embedChecks(this, [
@@ -590,7 +596,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   }
 
   /** What the server does with AWS: a managed policy, scoped to this server's resources. */
-  private grantServerPermissions(routeTables: string[], mode: OpenVpnRoutingMode): void {
+  private grantServerPermissions(routeTables: string[], mode: OpenVpnRoutingMode): iam.ManagedPolicy {
     const stack = Stack.of(this);
     const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
     const statements = [
@@ -657,49 +663,43 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
         }));
       }
     }
-    new iam.ManagedPolicy(this, 'ServerPolicy', {
-      description: `What the OpenVPN server ${this.node.path} does with AWS`,
-      roles: [this.role],
-      statements,
-    });
+    // In the role's own policy, or beside a role the user brought.
+    return ManagedPolicyRole.addToManagedPolicyOf(this, this.role, this.serverPolicy(), ...statements);
+  }
+
+  /** The managed policy that holds the server's permissions, and the user's grants to a role the pattern made. */
+  private serverPolicy(): { policyId: string; policyDescription: string } {
+    return { policyId: 'ServerPolicy', policyDescription: `What the OpenVPN server ${this.node.path} does with AWS` };
   }
 
   /** Acknowledges the compliance findings that the design implies, each with its reason. */
   private acknowledgeInherent(allowedCidrs: string[]): void {
     const stack = Stack.of(this);
-    // How cdk-nag writes an ARN of this stack in a finding ID.
-    const nagArn = (service: string, resource: string) => `arn:<AWS::Partition>:${service}:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:`
-      + `${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:${resource}`;
     Validations.of(this).acknowledge(
       {
-        id: 'AwsSolutions-IAM5[Resource::*]',
+        id: iam5ResourceId('*'),
         reason: 'Only the SSM Agent\'s own calls for Session Manager and Run Command, the only way to administer the server (no SSH): its heartbeat (ssm:UpdateInstanceInformation) '
           + 'and its message channels (ssmmessages, ec2messages), which take no resource type in the Service Authorization Reference; AWS documents them on every resource.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::${nagArn('ec2', 'instance/*')}]`,
+        id: iam5ResourceId(nagArn(stack, 'ec2', 'instance/*')),
         reason: 'The instance and its network interface exist only after the auto-scaling group launches them; the Elastic IP it may associate is named exactly, and routing-mode source/destination changes are limited to instances tagged as this server.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::${nagArn('ec2', 'network-interface/*')}]`,
+        id: iam5ResourceId(nagArn(stack, 'ec2', 'network-interface/*')),
         reason: 'AssociateAddress authorizes the instance\'s network interface, which exists only after launch; the Elastic IP is named exactly.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${this.clientProfilePrefix}/*`)}]`,
+        id: iam5ResourceId(nagArn(stack, 'secretsmanager', `secret:${this.clientProfilePrefix}/*`)),
         reason: 'The server creates one secret per client profile, named after the client when it is issued; the prefix is this server\'s own.',
       },
     );
-    const rotationRules = ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled',
-      'HIPAA.Security-SecretsManagerRotationEnabled', 'PCI.DSS.321-SecretsManagerRotationEnabled'];
-    Validations.of(this.pkiSecret).acknowledge(...rotationRules.map((id) => ({
-      id,
-      reason: 'The secret holds a CA and its issued-certificate index, which a rotation Lambda cannot replace without invalidating every client profile; keys change by revoking and reissuing profiles through the client profile document.',
-    })));
+    const rotationRules = ['AwsSolutions-SMG4', ...complianceRuleIds('SecretsManagerRotationEnabled')];
+    acknowledgeAll(this.pkiSecret, rotationRules,
+      'The secret holds a CA and its issued-certificate index, which a rotation Lambda cannot replace without invalidating every client profile; keys change by revoking and reissuing profiles through the client profile document.');
     if (this.adminPasswordSecret) {
-      Validations.of(this.adminPasswordSecret).acknowledge(...rotationRules.map((id) => ({
-        id,
-        reason: 'Access Server keeps the admin password in its own user database on the instance, which a rotation Lambda cannot reach; each boot sets it from this secret, so a new value takes effect when the instance is replaced.',
-      })));
+      acknowledgeAll(this.adminPasswordSecret, rotationRules,
+        'Access Server keeps the admin password in its own user database on the instance, which a rotation Lambda cannot reach; each boot sets it from this secret, so a new value takes effect when the instance is replaced.');
     }
     if (allowedCidrs.some((c) => c === '0.0.0.0/0')) {
       Validations.of(this.securityGroup).acknowledge({

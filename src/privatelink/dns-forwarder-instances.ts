@@ -9,6 +9,8 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { iam5ResourceId, nagArn } from '../private/nag';
 import { DNS_PORTS, bindOnce, checkPeerEnvironments } from './dns-common';
 import { PrivateLinkDns, PrivateLinkDnsBindOptions, PrivateLinkDnsConfig } from './private-link-dns';
 import { UNBOUND_CONF_PATH, VPC_RESOLVER_ADDRESS, renderUnboundConfig } from './unbound-config';
@@ -157,9 +159,11 @@ export class ForwarderInstancesDns extends PrivateLinkDns {
       securityGroup.addIngressRule(ec2.Peer.ipv4(vpcCidr), port, 'DNS from the endpoint VPC');
       peers.forEach((peer) => securityGroup.addIngressRule(ec2.Peer.ipv4(peer.cidr), port, `DNS from peer ${peer.name}`));
     }
-    const role = new iam.Role(scope, 'ForwarderRole', {
+    const role = new ManagedPolicyRole(scope, 'ForwarderRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `DNS forwarders of ${scope.node.path}: attach their fixed network interfaces`,
+      policyId: 'ForwarderPolicy',
+      policyDescription: `Lets the DNS forwarders of ${scope.node.path} attach their fixed network interfaces`,
     });
     this.securityGroup = securityGroup;
     this.role = role;
@@ -228,31 +232,25 @@ export class ForwarderInstancesDns extends PrivateLinkDns {
     });
     // Named by the interfaces and the launch template's tag, not by the groups, so that it exists
     // before the groups start their first instances.
-    const policy = new iam.ManagedPolicy(scope, 'ForwarderPolicy', {
-      roles: [role],
-      description: `Lets the DNS forwarders of ${scope.node.path} attach their fixed network interfaces`,
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['ec2:AttachNetworkInterface'],
-          resources: this.forwarderInterfaces.map((eni) => stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: eni.ref })),
-        }),
-        new iam.PolicyStatement({
-          actions: ['ec2:AttachNetworkInterface'],
-          resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-          conditions: { StringEquals: { [`ec2:ResourceTag/${FORWARDER_TAG}`]: scope.node.addr } },
-        }),
-      ],
-    });
+    const policy = role.addToManagedPolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:AttachNetworkInterface'],
+        resources: this.forwarderInterfaces.map((eni) => stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: eni.ref })),
+      }),
+      new iam.PolicyStatement({
+        actions: ['ec2:AttachNetworkInterface'],
+        resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+        conditions: { StringEquals: { [`ec2:ResourceTag/${FORWARDER_TAG}`]: scope.node.addr } },
+      }),
+    );
     for (const group of this.forwarderGroups) {
       group.node.addDependency(policy);
       if (this.ec2Endpoint) {
         group.node.addDependency(this.ec2Endpoint);
       }
     }
-    // cdk-nag names the finding by the resource as the template has it, with tokens in <>.
-    const shown = (value: string, token: string) => (Token.isUnresolved(value) ? `<${token}>` : value);
     Validations.of(scope).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${shown(stack.region, 'AWS::Region')}:${shown(stack.account, 'AWS::AccountId')}:instance/*]`,
+      id: iam5ResourceId(nagArn(stack, 'ec2', 'instance/*')),
       reason: 'The forwarders\' instance IDs exist only once their auto-scaling groups launch them; the statement is limited to instances carrying the tag their launch templates set.',
     });
   }

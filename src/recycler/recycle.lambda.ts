@@ -14,6 +14,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { ChangeEvent, parseChangeEvent } from './change-event';
+import { RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES } from './metrics';
 import { Decision, ServiceState, backoffMs, batches, decide, referencesOf } from './plan';
 import { Change, ContainerReferences, ValueReference } from './references';
 
@@ -122,14 +123,14 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
         Timestamp: Date.now(),
         CloudWatchMetrics: [{
           Namespace: config.metricsNamespace,
-          Dimensions: [['FunctionName']],
-          Metrics: [{ Name: 'Recycled', Unit: 'Count' }, { Name: 'Skipped', Unit: 'Count' }, { Name: 'Failed', Unit: 'Count' }],
+          Dimensions: [[RECYCLER_METRICS_DIMENSION]],
+          Metrics: Object.values(RECYCLER_METRIC_NAMES).map((name) => ({ Name: name, Unit: 'Count' })),
         }],
       },
-      FunctionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
-      Recycled: counts.recycled,
-      Skipped: counts.skipped,
-      Failed: counts.failed,
+      [RECYCLER_METRICS_DIMENSION]: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
+      [RECYCLER_METRIC_NAMES.recycled]: counts.recycled,
+      [RECYCLER_METRIC_NAMES.skipped]: counts.skipped,
+      [RECYCLER_METRIC_NAMES.failed]: counts.failed,
     });
     return summary;
   };
@@ -286,7 +287,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): Pick<RecycleConfi
     dryRun: env.DRY_RUN === 'true',
     region: env.AWS_REGION!,
     account: env.ACCOUNT_ID!,
-    metricsNamespace: env.METRICS_NAMESPACE || 'GuardedPatterns/SecretRotationRecycler',
+    metricsNamespace: env.METRICS_NAMESPACE || RECYCLER_METRICS_NAMESPACE,
   };
 }
 

@@ -17,13 +17,12 @@ import {
   aws_sqs as sqs,
   aws_ssm as ssm,
   ArnFormat,
-  Annotations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   API_CALL, LABEL_UPDATED, PARAMETER_CHANGE, PARAMETER_WRITES, ROTATION_SUCCEEDED, SECRETS_MANAGER_SOURCE, SECRET_WRITES, SERVICE_EVENT, SSM_SOURCE,
 } from './change-event';
-import { flattenForAcknowledgement } from './nag-names';
+import { RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES } from './metrics';
 import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
 import { WatchedValue, cfnServiceOf, estimatedLength, servicesIn, taskDefinitionOf, valueFromsOfTaskDefinition, watchedValue } from './watch-list';
@@ -32,16 +31,17 @@ import { IAM_CHECKS } from '../checks/iam';
 import { EcsCodeDeployWithSecrets } from '../checks/recycler/ecs-code-deploy-with-secrets';
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { EVENT_PATTERN_QUOTA, RecyclerEventPatternSize, eventPatternSizeMessage } from '../checks/recycler/recycler-event-pattern-size';
+import { RecyclerKeyPolicy, recyclerKeyPolicyMessage } from '../checks/recycler/recycler-key-policy';
 import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/recycler/recycler-unused-secret';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { CLOUDWATCH_LOGS_KEY_ACTIONS, cloudWatchLogsPrincipal, letCloudWatchLogsUse } from '../private/kms';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { acknowledgeAll, complianceRuleIds, flattenForAcknowledgement, iam5ResourceId } from '../private/nag';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
 
 /** The construct ID of the per-stack recycler that `SecretRotationRecycler.ofStack()` returns. */
 const STACK_RECYCLER_ID = 'SecretRotationRecycler';
-
-/** The CloudWatch namespace of the handler's metrics (Recycled, Skipped, Failed). */
-const RECYCLER_METRICS_NAMESPACE = 'GuardedPatterns/SecretRotationRecycler';
 
 /**
  * Properties of a SecretRotationRecycler.
@@ -249,22 +249,19 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       removalPolicy: removal.policy,
     });
 
-    const role = new iam.Role(this, 'Role', {
+    const role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Lets ${this.node.path} redeploy the ECS services that read a changed secret`,
+      policyId: 'Policy',
     });
     this.role = role;
     this.grantPrincipal = role;
-    // A managed policy rather than the role's inline default policy (NIST/HIPAA/PCI IAMNoInlinePolicy).
-    this.managedPolicy = new iam.ManagedPolicy(this, 'Policy', {
-      roles: [role],
-      statements: [
-        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
-        // DescribeTaskDefinition has no resource-level permissions.
-        new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
-      ],
-    });
+    this.managedPolicy = role.addToManagedPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+      // DescribeTaskDefinition has no resource-level permissions.
+      new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
+    );
     this.policy = this.managedPolicy;
     if (props.encryptionKey) {
       this.managedPolicy.addStatements(new iam.PolicyStatement({
@@ -275,10 +272,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
 
     const fn = new RecycleFunction(this, 'Function', {
       description: `Redeploys the ECS services that read a changed secret or parameter (${this.node.path})`,
-      // The role's permissions are in the managed policy above. Taken by ARN: the function's GetAtt
-      // of the role already orders it after the role, and a dependency on the role construct would
-      // add a DependsOn that repeats it (cfn-lint W3005).
-      role: iam.Role.fromRoleArn(this, 'FunctionRole', role.roleArn, { mutable: false }),
+      role: role.byArn(this, 'FunctionRole'),
       timeout: Duration.minutes(5),
       memorySize: 256,
       logGroup: this.logGroup,
@@ -294,17 +288,13 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     });
     fn.node.addDependency(this.managedPolicy);
     this.function = fn;
-    Validations.of(fn).acknowledge(...['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC'].map((rule) => ({
-      id: rule,
-      reason: 'The function only calls the ECS control-plane API and touches no data in a VPC; inside one it would need a NAT gateway or an ECS interface endpoint and gain nothing.',
-    })));
+    acknowledgeAll(fn, complianceRuleIds('LambdaInsideVPC'),
+      'The function only calls the ECS control-plane API and touches no data in a VPC; inside one it would need a NAT gateway or an ECS interface endpoint and gain nothing.');
 
     if (concurrency === undefined) {
-      Validations.of(fn).acknowledge(...['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency', 'PCI.DSS.321-LambdaConcurrency'].map((rule) => ({
-        id: rule,
-        reason: 'No reservation by default: Lambda refuses one that leaves the account\'s unreserved concurrency under its minimum, which fails the deployment in new and low-quota accounts. '
-          + 'The function caps its own ECS calls and backs off when ECS throttles; set reservedConcurrentExecutions where the account allows it.',
-      })));
+      acknowledgeAll(fn, complianceRuleIds('LambdaConcurrency'),
+        'No reservation by default: Lambda refuses one that leaves the account\'s unreserved concurrency under its minimum, which fails the deployment in new and low-quota accounts. '
+        + 'The function caps its own ECS calls and backs off when ECS throttles; set reservedConcurrentExecutions where the account allows it.');
     }
 
     const rule = new events.Rule(this, 'Rule', {
@@ -385,13 +375,34 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   }
 
   /**
+   * The number of services redeployed, per period (from the handler's embedded metrics).
+   */
+  public metricRecycled(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric(RECYCLER_METRIC_NAMES.recycled, props);
+  }
+
+  /**
+   * The number of services that read the changed value and were left alone, per period: pinned to
+   * a version, or already running a deployment that started after the change (each with its reason
+   * in the function's log line).
+   */
+  public metricSkipped(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric(RECYCLER_METRIC_NAMES.skipped, props);
+  }
+
+  /**
    * The number of services that failed to redeploy, per period (from the handler's embedded metrics).
    */
   public metricFailed(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric(RECYCLER_METRIC_NAMES.failed, props);
+  }
+
+  /** One of the handler's metrics for this function, summed per period. */
+  private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: RECYCLER_METRICS_NAMESPACE,
-      metricName: 'Failed',
-      dimensionsMap: { FunctionName: this.function.functionName },
+      metricName,
+      dimensionsMap: { [RECYCLER_METRICS_DIMENSION]: this.function.functionName },
       statistic: 'Sum',
       ...props,
     });
@@ -579,7 +590,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.keys(m.data ?? {})));
     for (const [flat, why] of reasons) {
-      const id = `AwsSolutions-IAM5[Resource::${flat}]`;
+      const id = iam5ResourceId(flat);
       if (![...acknowledged].some((k) => k.endsWith(id))) {
         Validations.of(this.managedPolicy).acknowledge({ id, reason: why.join(' ') });
       }
@@ -589,24 +600,15 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   /** Without these statements in the key policy, EventBridge cannot write to the queue, nor CloudWatch Logs create the log group. */
   private letServicesUse(key: kms.IKey): void {
     const stack = Stack.of(this);
-    const logs_ = key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
+    const logs_ = letCloudWatchLogsUse(this, key);
     const events_ = key.addToResourcePolicy(new iam.PolicyStatement({
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
-    if (!logs_.statementAdded || !events_.statementAdded) {
-      Annotations.of(this).addWarningV2('cdk-guarded-patterns:RecyclerKeyPolicy',
-        `${this.subject}: encryptionKey is imported, so its key policy cannot be changed here. Let logs.${stack.region}.amazonaws.com (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*) `
-        + 'and events.amazonaws.com (kms:Decrypt, kms:GenerateDataKey) use it, or creating the log group and writing to the dead-letter queue fail.');
+    if (!logs_ || !events_.statementAdded) {
+      warnFinding(this, RecyclerKeyPolicy, recyclerKeyPolicyMessage(this.subject, cloudWatchLogsPrincipal(this), CLOUDWATCH_LOGS_KEY_ACTIONS));
     }
   }
 }

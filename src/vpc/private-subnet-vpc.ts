@@ -1,10 +1,7 @@
 import {
-  Annotations,
-  ArnFormat,
   RemovalPolicy,
   Stack,
   Token,
-  Validations,
   aws_ec2 as ec2,
   aws_iam as iam,
   aws_kms as kms,
@@ -15,6 +12,7 @@ import { SubnetSize } from './subnet-size';
 import { embedChecks, throwFinding, warnFinding } from '../checks/embed';
 import { VpcCidrSize, cidrProblem, subnetsFit, SubnetDemand } from '../checks/vpc/vpc-cidr-size';
 import { VpcEnvAgnosticAzs, envAgnosticAzsMessage } from '../checks/vpc/vpc-env-agnostic-azs';
+import { VpcFlowLogKeyPolicy, flowLogKeyPolicyMessage } from '../checks/vpc/vpc-flow-log-key-policy';
 import { VpcFlowLogsMissing } from '../checks/vpc/vpc-flow-logs-missing';
 import { VpcNatCrossAz } from '../checks/vpc/vpc-nat-cross-az';
 import { VpcNatGatewaysExceedAzs, natGatewaysExceedAzsMessage } from '../checks/vpc/vpc-nat-gateways-exceed-azs';
@@ -23,14 +21,13 @@ import { VpcNatInstanceNoPublicIp } from '../checks/vpc/vpc-nat-instance-no-publ
 import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
 import { Ipv4Cidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { CLOUDWATCH_LOGS_KEY_ACTIONS, cloudWatchLogsPrincipal, letCloudWatchLogsUse } from '../private/kms';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { acknowledgeAll, complianceRuleIds } from '../private/nag';
 import { Removal } from '../private/removal';
 
 /** The compliance-pack rules that flag any route to an internet gateway, which a public subnet is for. */
-const PUBLIC_ROUTE_RULES = [
-  'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
-  'HIPAA.Security-VPCNoUnrestrictedRouteToIGW',
-  'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW',
-];
+const PUBLIC_ROUTE_RULES = complianceRuleIds('VPCNoUnrestrictedRouteToIGW');
 
 /**
  * Properties of a PrivateSubnetVpc.
@@ -241,38 +238,33 @@ export class PrivateSubnetVpc extends Construct {
       provider.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.allTraffic(), 'Traffic to forward from the VPC');
     }
 
-    if (props.flowLogEncryptionKey) {
-      this.letCloudWatchLogsUse(props.flowLogEncryptionKey);
+    if (props.flowLogEncryptionKey && !letCloudWatchLogsUse(this, props.flowLogEncryptionKey)) {
+      warnFinding(this, VpcFlowLogKeyPolicy, flowLogKeyPolicyMessage(subject, cloudWatchLogsPrincipal(this), CLOUDWATCH_LOGS_KEY_ACTIONS));
     }
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: props.flowLogEncryptionKey,
       removalPolicy: removal.policy,
     });
-    // A managed policy rather than the role's inline default policy (NIST/HIPAA/PCI IAMNoInlinePolicy).
-    const flowLogRole = new iam.Role(this, 'FlowLogRole', {
+    const flowLogRole = new ManagedPolicyRole(this, 'FlowLogRole', {
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
       description: `Lets VPC Flow Logs write to ${this.node.path}/FlowLogGroup`,
+      policyId: 'FlowLogPolicy',
     });
-    new iam.ManagedPolicy(this, 'FlowLogPolicy', {
-      roles: [flowLogRole],
-      statements: [new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [this.flowLogGroup.logGroupArn],
-      })],
-    });
+    flowLogRole.addToManagedPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [this.flowLogGroup.logGroupArn],
+    }));
     this.flowLog = vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup, flowLogRole.withoutPolicyUpdates()),
       trafficType: props.flowLogTrafficType ?? ec2.FlowLogTrafficType.ALL,
     });
 
     for (const subnet of vpc.publicSubnets) {
-      Validations.of(subnet).acknowledge(...PUBLIC_ROUTE_RULES.map((rule) => ({
-        id: rule,
-        reason: 'A public subnet routes 0.0.0.0/0 to the internet gateway by design: it holds NAT gateways and load balancers, and workloads run in the private subnets.',
-      })));
+      acknowledgeAll(subnet, PUBLIC_ROUTE_RULES,
+        'A public subnet routes 0.0.0.0/0 to the internet gateway by design: it holds NAT gateways and load balancers, and workloads run in the private subnets.');
     }
 
     embedChecks(this, [
@@ -284,24 +276,6 @@ export class PrivateSubnetVpc extends Construct {
       VpcFlowLogsMissing,
       VpcPeeringCidrOverlap,
     ]);
-  }
-
-  /** Without this statement in the key policy, creating the log group fails at deploy time. */
-  private letCloudWatchLogsUse(key: kms.IKey): void {
-    const stack = Stack.of(this);
-    const { statementAdded } = key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }), false);
-    if (!statementAdded) {
-      Annotations.of(this).addWarningV2('cdk-guarded-patterns:FlowLogKeyPolicy',
-        `PrivateSubnetVpc '${this.node.path}': flowLogEncryptionKey is imported, so its key policy cannot be changed here. `
-        + `Let the service principal logs.${stack.region}.amazonaws.com use it (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*), or creating the flow log group fails.`);
-    }
   }
 
   private natGatewayCount(subject: string, requested: number | undefined, azs: number, regional: boolean): number {

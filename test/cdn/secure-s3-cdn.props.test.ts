@@ -66,7 +66,7 @@ const choice = fc.record({
   root: fc.option(fc.constantFrom('index.html', '/index.html', ''), { nil: undefined, freq: 2 }),
   webAcl: fc.option(fc.constantFrom<WebAcl>('global', 'regional-elsewhere', 'regional-here', 'classic'), { nil: undefined, freq: 2 }),
   logBucket: fc.constantFrom<'created' | 'acls' | 'owner-enforced'>('created', 'created', 'acls', 'owner-enforced'),
-  logRetentionHours: fc.option(fc.constantFrom(24, 24 * 90, 36, 0), { nil: undefined, freq: 2 }),
+  logExpirationHours: fc.option(fc.constantFrom(24, 24 * 90, 36, 0), { nil: undefined, freq: 2 }),
   uploads: fc.option(fc.record({
     keyPrefix: fc.option(prefix, { nil: undefined, freq: 2 }),
     maxMiB: fc.option(fc.integer({ min: 0, max: 6 * 1024 }), { nil: undefined, freq: 2 }),
@@ -93,8 +93,8 @@ function model(c: Choice) {
   verdict.refuse(c.policy !== undefined && !modernPolicy(c.policy), 'minimumProtocolVersion');
   verdict.refuse(c.root !== undefined && (c.root === '' || c.root.startsWith('/')), 'defaultRootObject');
   verdict.refuse(c.webAcl !== undefined && !cloudFrontWebAcl(WEB_ACLS[c.webAcl]), 'webAclId');
-  verdict.refuse(c.logBucket !== 'created' && c.logRetentionHours !== undefined, 'logRetention');
-  verdict.refuse(c.logRetentionHours !== undefined && (c.logRetentionHours % 24 !== 0 || c.logRetentionHours < 24), 'logRetention');
+  verdict.refuse(c.logBucket !== 'created' && c.logExpirationHours !== undefined, 'logExpiration');
+  verdict.refuse(c.logExpirationHours !== undefined && (c.logExpirationHours % 24 !== 0 || c.logExpirationHours < 24), 'logExpiration');
   const u = c.uploads;
   if (u) {
     verdict.refuse(u.keyPrefix !== undefined && !safePrefix(u.keyPrefix), 'uploads.keyPrefix');
@@ -116,17 +116,17 @@ const VALID: Choice = {
   root: 'index.html',
   webAcl: 'global',
   logBucket: 'acls',
-  logRetentionHours: undefined,
+  logExpirationHours: undefined,
   uploads: { keyPrefix: 'uploads/', maxMiB: 10, types: ['image/png'], expiresSeconds: 300, origins: ['https://app.example.com'] },
 };
 const EXAMPLES: Choice[] = [
   VALID,
-  { ...VALID, webAcl: 'classic', logBucket: 'created', logRetentionHours: 24 * 30 },
+  { ...VALID, webAcl: 'classic', logBucket: 'created', logExpirationHours: 24 * 30 },
   { ...VALID, webAcl: 'regional-elsewhere' },
   { ...VALID, webAcl: 'regional-here' },
   { ...VALID, logBucket: 'owner-enforced' },
-  { ...VALID, logRetentionHours: 24 },
-  { ...VALID, logBucket: 'created', logRetentionHours: 36 },
+  { ...VALID, logExpirationHours: 24 },
+  { ...VALID, logBucket: 'created', logExpirationHours: 36 },
   { ...VALID, domain: { names: ['cdn.example.com', 'www.example.org'], certificate: 'other-names' } },
   { ...VALID, uploads: { ...VALID.uploads!, maxMiB: 5 * 1024 + 1 } },
 ];
@@ -158,7 +158,7 @@ describe('SecureS3Cdn with random props', () => {
           defaultRootObject: c.root,
           webAclId: c.webAcl === undefined ? undefined : WEB_ACLS[c.webAcl],
           logBucket,
-          logRetention: c.logRetentionHours === undefined ? undefined : Duration.hours(c.logRetentionHours),
+          logExpiration: c.logExpirationHours === undefined ? undefined : Duration.hours(c.logExpirationHours),
           uploads: c.uploads && {
             keyPrefix: c.uploads.keyPrefix,
             maxSize: c.uploads.maxMiB === undefined ? undefined : Size.mebibytes(c.uploads.maxMiB),
@@ -181,6 +181,6 @@ describe('SecureS3Cdn with random props', () => {
     }), propertyParameters<[Choice]>('SecureS3Cdn', 30, EXAMPLES.map((e) => [e])));
     expect(outcomes.synthesized).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
-    expectReached(outcomes, ['webAclId', 'logRetention', 'domainNames', 'uploads.maxSize']);
+    expectReached(outcomes, ['webAclId', 'logExpiration', 'domainNames', 'uploads.maxSize']);
   });
 });

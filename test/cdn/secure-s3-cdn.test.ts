@@ -1,5 +1,6 @@
 import { App, Duration, RemovalPolicy, Size, Stack, Validations, aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_route53 as route53, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CdnOriginAccess, CdnUploadKeyNaming, SecureS3Cdn, SecureS3CdnProps } from '../../src';
 import { TEST_ENV, testApp, testStack } from '../util';
 
@@ -415,7 +416,7 @@ describe('SecureS3Cdn', () => {
       });
     });
 
-    test('logBucket, logRetention, noncurrentVersionExpiration and removalPolicy', () => {
+    test('logBucket, logExpiration, noncurrentVersionExpiration and removalPolicy', () => {
       const stack = testStack();
       const logs = new s3.Bucket(stack, 'Logs', { enforceSSL: true });
       const { template } = cdn({ logBucket: logs, noncurrentVersionExpiration: Duration.days(7), removalPolicy: RemovalPolicy.DESTROY }, stack);
@@ -432,15 +433,24 @@ describe('SecureS3Cdn', () => {
         DeletionPolicy: 'Delete',
       });
       const other = testStack(testApp(), 'Other');
-      cdn({ logRetention: Duration.days(90) }, other).template.hasResourceProperties('AWS::S3::Bucket', {
+      cdn({ logExpiration: Duration.days(90) }, other).template.hasResourceProperties('AWS::S3::Bucket', {
         LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
       });
     });
 
+    test('logRetention keeps the upload function\'s logs (one year by default)', () => {
+      const retention = (props: SecureS3CdnProps) => Object.values(cdn(props).template.findResources('AWS::Logs::LogGroup'))
+        .map((g: any) => g.Properties.RetentionInDays);
+      expect(retention({ uploads: {} })).toEqual([365]);
+      expect(retention({ uploads: {}, logRetention: RetentionDays.ONE_WEEK })).toEqual([7]);
+    });
+
     test.each([
-      ['logRetention with logBucket', (stack: Stack) => ({ logBucket: new s3.Bucket(stack, 'Logs'), logRetention: Duration.days(30) }),
-        'logRetention applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logRetention unset.'],
-      ['a logRetention in hours', () => ({ logRetention: Duration.hours(36) }), 'logRetention (1 day 12 hours) must be a whole number of days, at least 1; use Duration.days(n).'],
+      ['logExpiration with logBucket', (stack: Stack) => ({ logBucket: new s3.Bucket(stack, 'Logs'), logExpiration: Duration.days(30) }),
+        'logExpiration applies only to the log bucket the pattern creates; with logBucket, set its lifecycle on that bucket and leave logExpiration unset.'],
+      ['a logExpiration in hours', () => ({ logExpiration: Duration.hours(36) }), 'logExpiration (1 day 12 hours) must be a whole number of days, at least 1; use Duration.days(n).'],
+      ['logRetention without uploads', () => ({ logRetention: RetentionDays.ONE_WEEK }),
+        'logRetention applies only to the upload function\'s log group; set uploads, or leave logRetention unset.'],
       ['a noncurrentVersionExpiration under a day', () => ({ noncurrentVersionExpiration: Duration.hours(1) }),
         'noncurrentVersionExpiration (1 hour) must be a whole number of days, at least 1; use Duration.days(n).'],
     ])('fails when given %s', (_name, props, message) => {

@@ -5,8 +5,10 @@ import {
   clusterArn, container, fakeEcs, fleet, prng, serviceArn,
 } from './fake-ecs';
 import { withEnvironment } from './handler-env';
+import { SecretRotationRecycler } from '../../src';
 import { ChangeEvent } from '../../src/recycler/change-event';
-import { RecycleConfig, handler, recycle } from '../../src/recycler/recycle.lambda';
+import { RecycleConfig, configFromEnvironment, handler, recycle } from '../../src/recycler/recycle.lambda';
+import { testStack } from '../util';
 
 const CLUSTERS = ['web', 'workers'];
 
@@ -278,6 +280,35 @@ describe('recycle handler', () => {
       },
     });
     expect(summary.FunctionName).toEqual(expect.any(String));
+  });
+
+  test.each([
+    ['metricRecycled', (r: SecretRotationRecycler) => r.metricRecycled(), 3],
+    ['metricSkipped', (r: SecretRotationRecycler) => r.metricSkipped(), 0],
+    ['metricFailed', (r: SecretRotationRecycler) => r.metricFailed(), 0],
+  ])('GIVEN the metric of SecretRotationRecycler.%s WHEN a run ends THEN the handler emits it by that name, namespace and dimension', async (_method, metricOf, count) => {
+    // GIVEN
+    const metric = metricOf(new SecretRotationRecycler(testStack(), 'Recycler'));
+    ecs = fakeEcs(fleet(CLUSTERS, 30, READERS));
+    const run = config({ metricsNamespace: metric.namespace });
+    // WHEN
+    await recycle(labelUpdated(), run);
+    // THEN
+    const summary = run.lines[run.lines.length - 1];
+    const [directive] = summary._aws.CloudWatchMetrics;
+    expect(directive.Namespace).toBe(metric.namespace);
+    expect(directive.Metrics).toContainEqual({ Name: metric.metricName, Unit: 'Count' });
+    expect(directive.Dimensions).toEqual([Object.keys(metric.dimensions ?? {})]);
+    expect(summary[metric.metricName]).toBe(count);
+    for (const dimension of Object.keys(metric.dimensions ?? {})) {
+      expect(summary[dimension]).toEqual(expect.any(String));
+    }
+  });
+
+  test('GIVEN no METRICS_NAMESPACE WHEN the handler reads its environment THEN it emits into the namespace the construct\'s metrics read', () => {
+    const metric = new SecretRotationRecycler(testStack(), 'Recycler').metricFailed();
+    const settings = configFromEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT });
+    expect(settings.metricsNamespace).toBe(metric.namespace);
   });
 
   test('GIVEN a cluster that cannot be listed WHEN the secret changes THEN the other cluster is still handled and the run fails', async () => {

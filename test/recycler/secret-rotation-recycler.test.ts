@@ -1,4 +1,4 @@
-import { CfnParameter, RemovalPolicy, Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
@@ -318,11 +318,35 @@ describe('SecretRotationRecycler', () => {
       });
     });
 
-    test('an imported encryptionKey warns that its policy must be changed by hand', () => {
+    test('an imported encryptionKey warns that its policy must be changed by hand (GuardedPatterns-RecyclerKeyPolicy), acknowledgeable', () => {
+      const build = (acknowledge: boolean) => {
+        const env = setup();
+        const key = kms.Key.fromKeyArn(env.stack, 'Key', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+        const recycler = new SecretRotationRecycler(env.stack, 'Recycler', { encryptionKey: key });
+        recycler.addService(env.api);
+        if (acknowledge) {
+          Validations.of(recycler).acknowledge({ id: 'GuardedPatterns-RecyclerKeyPolicy', reason: 'The key policy allows both services' });
+        }
+        return Annotations.fromStack(env.stack).findWarning('/TestStack/Recycler', Match.stringLikeRegexp('RecyclerKeyPolicy'));
+      };
+      const warnings = build(false);
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0].entry.data)).toMatch(/^SecretRotationRecycler 'TestStack\/Recycler': encryptionKey is imported, so its key policy cannot be changed here\. Let logs\.us-east-1\.amazonaws\.com \(kms:Encrypt\*, .*\) and events\.amazonaws\.com/);
+      expect(build(true)).toEqual([]);
+    });
+
+    test('an encryptionKey of the app gets both statements and no RecyclerKeyPolicy warning', () => {
       const env = setup();
-      const key = kms.Key.fromKeyArn(env.stack, 'Key', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
-      new SecretRotationRecycler(env.stack, 'Recycler', { encryptionKey: key }).addService(env.api);
-      Annotations.fromStack(env.stack).hasWarning('/TestStack/Recycler', Match.stringLikeRegexp('encryptionKey is imported.*events.amazonaws.com'));
+      new SecretRotationRecycler(env.stack, 'Recycler', { encryptionKey: new kms.Key(env.stack, 'Key', { enableKeyRotation: true }) }).addService(env.api);
+      expect(Annotations.fromStack(env.stack).findWarning('*', Match.stringLikeRegexp('RecyclerKeyPolicy'))).toEqual([]);
+      Template.fromStack(env.stack).hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' }, Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'] }),
+            Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+          ]),
+        },
+      });
     });
 
     test('logRetention and reservedConcurrentExecutions', () => {
@@ -348,13 +372,28 @@ describe('SecretRotationRecycler', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1 });
     });
 
-    test('metricFailed reads the handler\'s embedded metric for this function', () => {
+    test.each([
+      ['metricRecycled', (r: SecretRotationRecycler) => r.metricRecycled(), 'Recycled'],
+      ['metricSkipped', (r: SecretRotationRecycler) => r.metricSkipped(), 'Skipped'],
+      ['metricFailed', (r: SecretRotationRecycler) => r.metricFailed(), 'Failed'],
+    ])('%s reads the handler\'s embedded metric %s for this function', (_method, metricOf, name) => {
       const { recycler, stack } = recyclerFor();
-      const metric = recycler.metricFailed();
+      const metric = metricOf(recycler);
       expect(metric.namespace).toBe('GuardedPatterns/SecretRotationRecycler');
-      expect(metric.metricName).toBe('Failed');
+      expect(metric.metricName).toBe(name);
       expect(metric.statistic).toBe('Sum');
+      expect(Object.keys(metric.dimensions ?? {})).toEqual(['FunctionName']);
       expect(stack.resolve(metric.dimensions?.FunctionName)).toEqual({ Ref: expect.stringMatching(/^RecyclerFunction/) });
+      // The handler emits into the namespace the function is given.
+      Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ METRICS_NAMESPACE: metric.namespace }) },
+      });
+    });
+
+    test('metric options override the period and statistic', () => {
+      const metric = recyclerFor().recycler.metricSkipped({ period: Duration.hours(1), statistic: 'Maximum' });
+      expect(metric.period.toMinutes()).toBe(60);
+      expect(metric.statistic).toBe('Maximum');
     });
   });
 

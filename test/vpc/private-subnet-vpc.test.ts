@@ -243,6 +243,36 @@ describe('PrivateSubnetVpc', () => {
       template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
     });
 
+    test('an imported flowLogEncryptionKey warns that its policy must be changed by hand (GuardedPatterns-VpcFlowLogKeyPolicy), acknowledgeable', () => {
+      const build = (acknowledge: boolean) => {
+        const stack = testStack();
+        const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+        const network = new PrivateSubnetVpc(stack, 'Network', { flowLogEncryptionKey: key });
+        if (acknowledge) {
+          Validations.of(network).acknowledge({ id: 'GuardedPatterns-VpcFlowLogKeyPolicy', reason: 'The key policy allows CloudWatch Logs' });
+        }
+        return Annotations.fromStack(stack).findWarning('/TestStack/Network', Match.stringLikeRegexp('VpcFlowLogKeyPolicy'));
+      };
+      const warnings = build(false);
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0].entry.data)).toMatch(/^PrivateSubnetVpc 'TestStack\/Network': flowLogEncryptionKey is imported, so its key policy cannot be changed here\. Let the service principal logs\.us-east-1\.amazonaws\.com use it/);
+      expect(build(true)).toEqual([]);
+    });
+
+    test('a flowLogEncryptionKey of the app lets CloudWatch Logs use it, with no VpcFlowLogKeyPolicy warning', () => {
+      const stack = testStack();
+      const { template } = synth({ flowLogEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }, stack);
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('VpcFlowLogKeyPolicy'))).toEqual([]);
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+            Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:111111111111:log-group:*']] } } },
+          })]),
+        },
+      });
+    });
+
     test('fails synth when the flow log is removed', () => {
       const app = new App({ context: { ['availability-zones:account=111111111111:region=us-east-1']: ['us-east-1a', 'us-east-1b', 'us-east-1c'] } });
       const stack = testStack(app);

@@ -1,6 +1,7 @@
 import { EcsCodeDeployWithSecrets } from './ecs-code-deploy-with-secrets';
 import { EcsSecretVersionPinned } from './ecs-secret-version-pinned';
 import { RecyclerEventPatternSize } from './recycler-event-pattern-size';
+import { RecyclerKeyPolicy } from './recycler-key-policy';
 import { RecyclerUnusedSecret } from './recycler-unused-secret';
 import { Check } from '../check';
 
@@ -8,6 +9,7 @@ import { Check } from '../check';
 export const RECYCLER_CHECKS: Check[] = [
   RecyclerUnusedSecret,
   RecyclerEventPatternSize,
+  RecyclerKeyPolicy,
   EcsSecretVersionPinned,
   EcsCodeDeployWithSecrets,
 ];

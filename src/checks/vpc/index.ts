@@ -1,6 +1,7 @@
 import { Check } from '../check';
 import { VpcCidrSize } from './vpc-cidr-size';
 import { VpcEnvAgnosticAzs } from './vpc-env-agnostic-azs';
+import { VpcFlowLogKeyPolicy } from './vpc-flow-log-key-policy';
 import { VpcFlowLogsMissing } from './vpc-flow-logs-missing';
 import { VpcNatCrossAz } from './vpc-nat-cross-az';
 import { VpcNatGatewaysExceedAzs } from './vpc-nat-gateways-exceed-azs';
@@ -17,5 +18,6 @@ export const VPC_CHECKS: Check[] = [
   VpcNatInstanceNoPublicIp,
   VpcEnvAgnosticAzs,
   VpcFlowLogsMissing,
+  VpcFlowLogKeyPolicy,
   VpcPeeringCidrOverlap,
 ];

@@ -1,0 +1,20 @@
+/**
+ * The metrics SecretRotationRecycler's handler emits once per change in CloudWatch Embedded Metric
+ * Format, and that the construct's `metricXxx()` methods read: one place for both spellings.
+ */
+
+/** The CloudWatch namespace of the handler's metrics (the handler reads it from METRICS_NAMESPACE). */
+export const RECYCLER_METRICS_NAMESPACE = 'GuardedPatterns/SecretRotationRecycler';
+
+/** The one dimension of every metric: the function's name. */
+export const RECYCLER_METRICS_DIMENSION = 'FunctionName';
+
+/** The metric names, by the outcome they count. */
+export const RECYCLER_METRIC_NAMES = {
+  /** Services redeployed (forced new deployment). */
+  recycled: 'Recycled',
+  /** Services that read the changed value and were left alone, each with a reason in its log line. */
+  skipped: 'Skipped',
+  /** Services that could not be redeployed; the change goes to the dead-letter queue. */
+  failed: 'Failed',
+} as const;
