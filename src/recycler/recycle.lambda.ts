@@ -15,7 +15,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ChangeEvent, parseChangeEvent } from './change-event';
 import { Decision, ServiceState, backoffMs, batches, decide, referencesOf } from './plan';
-import { Change, ContainerReferences, ValueReference } from './references';
+import { Change, ValueReference } from './references';
+import { ContainerReferences } from '../private/template/container-secrets';
 
 /** DescribeServices takes at most 10 services per call. */
 const DESCRIBE_BATCH = 10;

@@ -26,7 +26,7 @@ import {
 import { flattenForAcknowledgement } from './nag-names';
 import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
-import { WatchedValue, cfnServiceOf, estimatedLength, servicesIn, taskDefinitionOf, valueFromsOfTaskDefinition, watchedValue } from './watch-list';
+import { cfnServiceOf, estimatedLength, servicesIn } from './watch-list';
 import { embedChecks, pathOf, warnFinding } from '../checks/embed';
 import { IAM_CHECKS } from '../checks/iam';
 import { EcsCodeDeployWithSecrets } from '../checks/recycler/ecs-code-deploy-with-secrets';
@@ -36,6 +36,8 @@ import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/recycler/re
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
+import { taskDefinitionOf, valueFromsOfTaskDefinition } from '../private/template/ecs';
+import { WatchedValue, watchedValue } from '../private/template/value-from';
 
 /** The construct ID of the per-stack recycler that `SecretRotationRecycler.ofStack()` returns. */
 const STACK_RECYCLER_ID = 'SecretRotationRecycler';

@@ -16,7 +16,7 @@ import {
 } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { GuardedPatternsChecks, PrivateSubnetVpc, SecureFargateService } from '../../src';
-import { flatText } from '../../src/checks/fargate/refs';
+import { flatText } from '../../src/private/template/json';
 import { STAR_RESOURCE, deployTimeMark, patternsIntersect, resourcePattern, templatePattern } from '../../src/private/arn-pattern';
 import { loadExamples } from '../scanners/examples';
 import { buildVariants } from '../scanners/variants';

@@ -3,7 +3,8 @@ import { literalString, resolved } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { asList, referencedOfType } from './refs';
+import { asList } from '../../private/template/json';
+import { referencedOfType } from '../../private/template/refs';
 
 /** The SSE algorithms that use AWS KMS, which ALB access log delivery refuses. */
 const KMS_ALGORITHMS = ['aws:kms', 'aws:kms:dsse'];

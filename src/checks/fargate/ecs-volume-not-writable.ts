@@ -3,8 +3,9 @@ import { resolved } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { asList } from './refs';
-import { isRootUser, requiresFargate } from './task-definition';
+import { requiresFargate } from '../../private/template/ecs';
+import { asList } from '../../private/template/json';
+import { isRootUser } from './task-definition';
 
 /**
  * The names of the task's volumes that Fargate creates empty, owned by root with mode 0755: no

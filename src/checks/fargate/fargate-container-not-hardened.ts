@@ -3,8 +3,9 @@ import { resolved } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { asList } from './refs';
-import { isRootUser, requiresFargate } from './task-definition';
+import { requiresFargate } from '../../private/template/ecs';
+import { asList } from '../../private/template/json';
+import { isRootUser } from './task-definition';
 
 /**
  * The non-essential containers another container of the task waits for until they have exited

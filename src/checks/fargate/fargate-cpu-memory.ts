@@ -3,7 +3,7 @@ import { literalString } from '../../private/resource-index';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { requiresFargate } from './task-definition';
+import { requiresFargate } from '../../private/template/ecs';
 
 /** Fargate's memory sizes (MiB) for each CPU size (units), as AWS lists them. */
 const FARGATE_SIZES: ReadonlyArray<readonly [number, number, number, number]> = [

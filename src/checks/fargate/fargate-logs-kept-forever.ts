@@ -2,7 +2,7 @@ import { aws_ecs as ecs, aws_logs as logs } from 'aws-cdk-lib';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { referencedOfType } from './refs';
+import { referencedOfType } from '../../private/template/refs';
 
 /**
  * Container logs sent to a log group with no retention.

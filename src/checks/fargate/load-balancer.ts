@@ -1,6 +1,7 @@
 import { aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { admits, fromAnywhere, ingressRules } from '../security-group-rules';
-import { asList, referencedOfType } from './refs';
+import { asList } from '../../private/template/json';
+import { referencedOfType } from '../../private/template/refs';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 
 /**

@@ -2,7 +2,7 @@ import { CfnResource, aws_iam as iam } from 'aws-cdk-lib';
 import { ResourceIndex, resolved } from '../../private/resource-index';
 import { L1Class } from '../check';
 import { pathOf } from '../embed';
-import { asList } from '../fargate/refs';
+import { asList } from '../../private/template/json';
 
 /**
  * The statements of IAM identity policies, read from their L1 resources. Shared by the IAM checks
