@@ -6,6 +6,7 @@
 import { CfnResource, Stack, aws_ecs as ecs, aws_secretsmanager as secretsmanager, aws_ssm as ssm } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ResourceIndex, literalString, referencedResource } from '../private/resource-index';
+import { templateLogicalId } from '../private/template/refs';
 
 /** Whether a service's `cluster` property names this cluster. */
 export function inCluster(service: ecs.CfnService, cluster: ecs.ICluster): boolean {
@@ -52,7 +53,7 @@ export function estimatedLength(resolved: unknown, stack: Stack): number {
   const byLogicalId = new Map<string, CfnResource>();
   for (const construct of stack.node.findAll()) {
     if (CfnResource.isCfnResource(construct) && Stack.of(construct) === stack) {
-      byLogicalId.set(stack.resolve(construct.logicalId), construct);
+      byLogicalId.set(templateLogicalId(construct), construct);
     }
   }
   const refLength = (id: string): number => {

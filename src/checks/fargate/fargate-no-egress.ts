@@ -1,13 +1,12 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { ResourceIndex } from '../../private/resource-index';
-import { defineCheck } from '../check';
-import { CheckLevel } from '../check-info';
-import { pathOf } from '../embed';
-import { SecretStore, secretStore } from './task-definition';
-import { awsVpcOf, containersOf, runsOnFargate, taskDefinitionOf } from '../../private/template/ecs';
+import { SecretStore, awsVpcOf, containersOf, runsOnFargate, secretStore, taskDefinitionOf } from '../../private/template/ecs';
 import { endpointServicesFor } from '../../private/template/endpoints';
 import { flatText } from '../../private/template/json';
 import { defaultRoutes, isInternetGatewayRoute } from '../../private/template/routes';
+import { defineCheck } from '../check';
+import { CheckLevel } from '../check-info';
+import { pathOf } from '../embed';
 
 /** The VPC endpoints a Fargate task definition needs when its subnets have no route to the internet. */
 export function neededEndpoints(task: ecs.CfnTaskDefinition, index: ResourceIndex): { services: string[]; externalImages: string[] } {

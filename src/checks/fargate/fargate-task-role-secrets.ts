@@ -1,7 +1,8 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
-import { roleStatements, secretKey, taskRoleSubject } from './task-definition';
+import { roleStatements, taskRoleSubject } from './task-definition';
+import { secretKey } from '../../private/template/container-secrets';
 import { containersOf } from '../../private/template/ecs';
 
 /** What ECS calls with the execution role to pull an image from ECR. */

@@ -1,6 +1,5 @@
 import { CfnResource, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import { ResourceIndex, referencedResource, resolved } from '../../private/resource-index';
-import { ContainerSecret, secretId } from '../../private/template/container-secrets';
 import { asList, flatText } from '../../private/template/json';
 import { mentions, referencedOfType } from '../../private/template/refs';
 import { pathOf } from '../embed';
@@ -14,52 +13,6 @@ import { policyDocumentsOf, statementsOf } from '../iam/policy-statements';
 /** Whether a container definition's `user` is root: `root`, `0`, or either with a group. */
 export function isRootUser(user: string): boolean {
   return /^(root|0)(:.*)?$/.test(user);
-}
-
-/** Where an injected secret lives. */
-export enum SecretStore {
-  SECRETS_MANAGER = 'secretsmanager',
-  PARAMETER_STORE = 'ssm',
-}
-
-/** Which store a secret reference points to. */
-export function secretStore(task: ecs.CfnTaskDefinition, secret: ContainerSecret, index: ResourceIndex): SecretStore {
-  const text = flatText(secret.valueFrom);
-  if (text.includes(':secretsmanager:') || referencedOfType(task, secret.valueFrom, 'AWS::SecretsManager::Secret', index).length > 0) {
-    return SecretStore.SECRETS_MANAGER;
-  }
-  return SecretStore.PARAMETER_STORE;
-}
-
-/**
- * The part of a Secrets Manager reference after the secret ARN, `[jsonKey, versionStage,
- * versionId]`: ECS reads `arn:…:secret:name:json-key:version-stage:version-id`.
- */
-export function secretSuffix(valueFrom: unknown): string[] {
-  if (typeof valueFrom === 'string') {
-    return valueFrom.split(':').slice(7);
-  }
-  const join = (valueFrom as any)?.['Fn::Join'];
-  if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) {
-    const last = join[1][join[1].length - 1];
-    if (typeof last === 'string' && last.startsWith(':') && join[1].length > 1) {
-      return last.split(':').slice(1);
-    }
-  }
-  return [];
-}
-
-/** What identifies a secret in a reference or a policy resource: the ARN without the suffix. */
-export function secretKey(value: unknown): string {
-  if (typeof value === 'string') {
-    return value.startsWith('arn:') ? secretId(value) : value;
-  }
-  const join = (value as any)?.['Fn::Join'];
-  if (secretSuffix(value).length > 0 && Array.isArray(join)) {
-    const parts = join[1].slice(0, -1);
-    return JSON.stringify(parts.length === 1 ? parts[0] : { 'Fn::Join': ['', parts] });
-  }
-  return JSON.stringify(value);
 }
 
 /** The task definition's task role, where it is a role of the app. */

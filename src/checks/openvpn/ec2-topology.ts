@@ -58,7 +58,6 @@ export function instanceZone(instance: ec2.CfnInstance): ZoneRef | undefined {
   return subnet instanceof ec2.CfnSubnet ? zoneOf(subnet, subnet.availabilityZone) : undefined;
 }
 
-/** One ingress rule, from a group's inline rules or a separate AWS::EC2::SecurityGroupIngress. */
 /** The security groups (in the app, same stack) that a list of group IDs of `resource` refers to. */
 export function groupsOf(resource: CfnResource, ids: unknown, index: ResourceIndex): ec2.CfnSecurityGroup[] {
   const list = resolved(resource, ids);

@@ -82,7 +82,7 @@ export function parseValueFrom(valueFrom: string): ValueReference | undefined {
     const [jsonKey, stage, versionId] = fields.slice(7);
     return {
       kind: 'secret',
-      id: fields.slice(0, 7).join(':'),
+      id: secretId(valueFrom),
       jsonKey: jsonKey || undefined,
       pinned: pinnedVersion(stage, versionId),
     };
@@ -116,4 +116,38 @@ export function parameterId(name: string): string {
 /** The first seven fields of a secret ARN; the whole string when it has fewer. */
 export function secretId(arn: string): string {
   return arn.split(':').slice(0, 7).join(':');
+}
+
+/**
+ * The part of a Secrets Manager reference after the secret ARN, `[jsonKey, versionStage,
+ * versionId]`: ECS reads `arn:…:secret:name:json-key:version-stage:version-id`.
+ */
+export function secretSuffix(valueFrom: unknown): string[] {
+  if (typeof valueFrom === 'string') {
+    return valueFrom.split(':').slice(7);
+  }
+  const join = (valueFrom as any)?.['Fn::Join'];
+  if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) {
+    const last = join[1][join[1].length - 1];
+    if (typeof last === 'string' && last.startsWith(':') && join[1].length > 1) {
+      return last.split(':').slice(1);
+    }
+  }
+  return [];
+}
+
+/**
+ * What identifies a secret in a resolved reference or policy resource: the ARN without the
+ * JSON key, stage and version, so that a policy statement and the reference it serves compare equal.
+ */
+export function secretKey(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.startsWith('arn:') ? secretId(value) : value;
+  }
+  const join = (value as any)?.['Fn::Join'];
+  if (secretSuffix(value).length > 0 && Array.isArray(join)) {
+    const parts = join[1].slice(0, -1);
+    return JSON.stringify(parts.length === 1 ? parts[0] : { 'Fn::Join': ['', parts] });
+  }
+  return JSON.stringify(value);
 }

@@ -1,6 +1,6 @@
 import { Stack, Token, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { ContainerReferences, ContainerSecret, secretsOf, valueFromsOf } from './container-secrets';
-import { asList } from './json';
+import { asList, flatText } from './json';
 import { referencedOfType } from './refs';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../resource-index';
 
@@ -113,4 +113,22 @@ export function containersOf(task: ecs.CfnTaskDefinition): ContainerView[] {
     const name = typeof c.name === 'string' ? c.name : '?';
     return { name, image: c.image, logDriver: c.logConfiguration?.logDriver, secrets: secretsOf(c) };
   });
+}
+
+/** Where an injected secret lives. */
+export enum SecretStore {
+  SECRETS_MANAGER = 'secretsmanager',
+  PARAMETER_STORE = 'ssm',
+}
+
+/**
+ * Which store a resolved secret reference reads from: a Secrets Manager ARN or a secret of the
+ * app; anything else is a parameter (by name or ARN). Decides which endpoint the task needs.
+ */
+export function secretStore(task: ecs.CfnTaskDefinition, secret: ContainerSecret, index: ResourceIndex): SecretStore {
+  const text = flatText(secret.valueFrom);
+  if (text.includes(':secretsmanager:') || referencedOfType(task, secret.valueFrom, 'AWS::SecretsManager::Secret', index).length > 0) {
+    return SecretStore.SECRETS_MANAGER;
+  }
+  return SecretStore.PARAMETER_STORE;
 }

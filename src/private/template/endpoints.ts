@@ -17,7 +17,8 @@ import { ResourceIndex, literalString, referencedResource, resolved } from '../r
 export function endpointShortName(endpoint: ec2.CfnVPCEndpoint): string | undefined {
   const value = resolved(endpoint, endpoint.serviceName);
   if (typeof value === 'string') {
-    return /^com\.amazonaws\.[a-z]{2}(?:-[a-z]+)+-\d\.(.+)$/.exec(value)?.[1];
+    // Any region name (`us-east-1`, `eusc-de-east-1`); `vpce.<region>.vpce-svc-…` is an endpoint service, not an AWS service.
+    return /^com\.amazonaws\.[a-z]+(?:-[a-z]+)+-\d+\.(.+)$/.exec(value)?.[1];
   }
   const join = (value as any)?.['Fn::Join'];
   if (Array.isArray(join) && Array.isArray(join[1])) {

@@ -43,10 +43,11 @@ export function resourceAt<T extends CfnResource>(owner: CfnResource, resolvedVa
     return direct.cfnResourceType === type ? direct as T : undefined;
   }
   const id = logicalIdOf(resolvedValue);
-  if (id === undefined) {
-    return undefined;
-  }
-  const stack = Stack.of(owner);
+  return id === undefined ? undefined : resourceWithLogicalId<T>(Stack.of(owner), id, type, index);
+}
+
+/** The resource of `type` that has this logical ID in the template of `stack`. */
+export function resourceWithLogicalId<T extends CfnResource>(stack: Stack, id: string, type: string, index: ResourceIndex): T | undefined {
   return (index.ofType(type) as T[]).find((r) => Stack.of(r) === stack && templateLogicalId(r) === id);
 }
 
