@@ -1,10 +1,10 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { resolved } from '../../private/resource-index';
+import { requiresFargate } from '../../private/template/ecs';
+import { asList } from '../../private/template/json';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { requiresFargate } from '../../private/template/ecs';
-import { asList } from '../../private/template/json';
 import { isRootUser } from './task-definition';
 
 /**

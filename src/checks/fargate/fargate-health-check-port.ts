@@ -1,12 +1,12 @@
 import { aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { literalString, resolved } from '../../private/resource-index';
+import { awsVpcOf } from '../../private/template/ecs';
+import { asList } from '../../private/template/json';
+import { resourcesNamedIn } from '../../private/template/refs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { awsVpcOf } from '../../private/template/ecs';
 import { admits, ingressRules } from '../security-group-rules';
-import { asList } from '../../private/template/json';
-import { resourcesNamedIn } from '../../private/template/refs';
 
 /**
  * A target group whose health checks the tasks' security groups do not let in.

@@ -1,9 +1,9 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
+import { awsVpcOf, runsOnFargate } from '../../private/template/ecs';
+import { defaultRoutes, isInternetGatewayRoute } from '../../private/template/routes';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { awsVpcOf, runsOnFargate } from '../../private/template/ecs';
-import { defaultRoutes, isInternetGatewayRoute } from '../../private/template/routes';
 
 /**
  * Fargate tasks with a public IP address, or in public subnets.

@@ -62,7 +62,9 @@ export function endpointServicesFor(subnet: ec2.CfnSubnet, index: ResourceIndex)
   const table = routeTableOf(subnet, index);
   for (const endpoint of index.referencing<ec2.CfnVPCEndpoint>('AWS::EC2::VPCEndpoint', vpc, 'vpcId')) {
     const service = endpointShortName(endpoint);
-    const reached = isInterfaceEndpoint(endpoint) ? privateDnsOn(endpoint) : isGatewayEndpoint(endpoint) && table !== undefined && mentions(endpoint, endpoint.routeTableIds, table);
+    const reached = isInterfaceEndpoint(endpoint)
+      ? privateDnsOn(endpoint)
+      : isGatewayEndpoint(endpoint) && table !== undefined && mentions(endpoint, endpoint.routeTableIds, table);
     if (service !== undefined && reached) {
       result.add(service);
     }

@@ -37,7 +37,9 @@ export function referencedOfType<T extends CfnResource>(owner: CfnResource, valu
  * for values read out of a resolved structure, where the token that led to the resource is gone.
  * `raw`, the same value unresolved, is tried first: its token also follows references across stacks.
  */
-export function resourceAt<T extends CfnResource>(owner: CfnResource, resolvedValue: unknown, type: string, index: ResourceIndex, raw?: unknown): T | undefined {
+export function resourceAt<T extends CfnResource>(
+  owner: CfnResource, resolvedValue: unknown, type: string, index: ResourceIndex, raw?: unknown,
+): T | undefined {
   const direct = referencedResource(raw);
   if (direct) {
     return direct.cfnResourceType === type ? direct as T : undefined;
