@@ -97,6 +97,23 @@ project.addPackageIgnore('cdk.out');
 // The compiled files' inline source maps name src/: ship it, so that a stack trace opens a file that exists.
 project.npmignore?.removePatterns('/src/');
 
+// The checks read templates through src/private/ (src/private/template/ holds the one reader of
+// references, routes and task definitions), never through a pattern's folder: a check that did
+// would tie the pack to a construct, and let two readers of the same thing disagree (issue 16).
+// The rule matches import strings, so each depth of src/checks/ gets the number of `../` that
+// leaves src/checks/ (`../vpc/topology` from src/checks/openvpn/ is the VPC checks' own file).
+const PATTERN_FOLDERS = ['cdn', 'fargate', 'openvpn', 'privatelink', 'recycler', 'vpc'];
+const noPatternImports = (levelsUp: number) => ({
+  'no-restricted-imports': ['error', {
+    patterns: [{
+      regex: `^(\\.\\./){${levelsUp}}(${PATTERN_FOLDERS.join('|')})(/|$)`,
+      message: 'A check must not import a pattern folder: read the template with src/private/ (src/private/template/), moving there what the check needs.',
+    }],
+  }],
+});
+project.eslint?.addOverride({ files: ['src/checks/*.ts'], rules: noPatternImports(1) });
+project.eslint?.addOverride({ files: ['src/checks/*/*.ts'], rules: noPatternImports(2) });
+
 // unrs-resolver 1.13.0 (eslint and jest resolvers) is published without some platforms' bindings,
 // which leaves them out of the lock file and makes `npm ci` refuse it.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });

@@ -32,7 +32,6 @@ import { FargateNoEgress, neededEndpoints } from '../checks/fargate/fargate-no-e
 import { FargatePublicTasks } from '../checks/fargate/fargate-public-tasks';
 import { FargateTaskRoleSecrets } from '../checks/fargate/fargate-task-role-secrets';
 import { FargateTaskRoleWildcard } from '../checks/fargate/fargate-task-role-wildcard';
-import { endpointServicesFor } from '../checks/fargate/network';
 import { IAM_CHECKS } from '../checks/iam';
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { parseCidr } from '../private/cidr';
@@ -41,8 +40,9 @@ import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { HIPAA_SECURITY, NIST_800_53_R5, acknowledgeAll, complianceRuleIds, iam5ResourceId } from '../private/nag';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
+import { endpointServicesFor } from '../private/template/endpoints';
+import { watchedValue } from '../private/template/value-from';
 import { SecretRotationRecycler } from '../recycler/secret-rotation-recycler';
-import { watchedValue } from '../recycler/watch-list';
 
 /** The interface endpoints the pattern can add, by the service name's ending. */
 const INTERFACE_ENDPOINTS: Record<string, { id: string; service: ec2.InterfaceVpcEndpointAwsService }> = {

@@ -6,6 +6,7 @@
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
  */
 import { CURRENT_STAGE, Change } from './references';
+import { asList } from '../private/template/json';
 
 /** The EventBridge envelope, as far as the handler reads it. */
 export interface ChangeEvent {
@@ -33,11 +34,9 @@ export const ROTATION_SUCCEEDED = 'RotationSucceeded';
 /** Parameter operations after which a task that starts reads a new value. */
 export const PARAMETER_WRITES = ['Create', 'Update'];
 
-function asList(value: unknown): string[] {
-  if (Array.isArray(value)) {
-    return value.filter((v): v is string => typeof v === 'string');
-  }
-  return typeof value === 'string' ? [value] : [];
+/** The strings of an event field that may hold one string or a list. */
+function stringsOf(value: unknown): string[] {
+  return asList(value).filter((v): v is string => typeof v === 'string');
 }
 
 function firstString(...values: unknown[]): string | undefined {
@@ -58,7 +57,7 @@ function parseChange(event: ChangeEvent): ParsedChange {
   const detail = event.detail ?? {};
   const type = event['detail-type'];
   if (event.source === SECRETS_MANAGER_SOURCE && type === LABEL_UPDATED) {
-    const labels = asList(detail.labelUpdated ?? detail.labelsUpdated);
+    const labels = stringsOf(detail.labelUpdated ?? detail.labelsUpdated);
     if (!labels.includes(CURRENT_STAGE)) {
       return { ignored: `label ${labels.join(', ') || '(none)'} updated, not ${CURRENT_STAGE}` };
     }
@@ -73,7 +72,7 @@ function parseChange(event: ChangeEvent): ParsedChange {
     if (detail.errorCode) {
       return { ignored: `${name} failed (${detail.errorCode})` };
     }
-    const stages = asList(detail.requestParameters?.versionStages);
+    const stages = stringsOf(detail.requestParameters?.versionStages);
     if (stages.length > 0 && !stages.includes(CURRENT_STAGE)) {
       // Rotation's createSecret step writes the new value as AWSPENDING: tasks started now would read the old one.
       return { ignored: `${name} wrote version stage ${stages.join(', ')}, not ${CURRENT_STAGE}` };

@@ -2,7 +2,8 @@
  * Decides, per ECS service, whether a change calls for a new deployment. Pure functions, bundled
  * into the handler.
  */
-import { Change, ValueReference, parseValueFrom, referenceMatches, valueFromsOf, ContainerReferences } from './references';
+import { Change, ValueReference, parseValueFrom, referenceMatches } from './references';
+import { ContainerReferences, valueFromsOf } from '../private/template/container-secrets';
 
 /** One of a service's deployments, as DescribeServices reports it. */
 export interface DeploymentState {

@@ -16,7 +16,8 @@ import {
 import { ChangeEvent, parseChangeEvent } from './change-event';
 import { RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES } from './metrics';
 import { Decision, ServiceState, backoffMs, batches, decide, referencesOf } from './plan';
-import { Change, ContainerReferences, ValueReference } from './references';
+import { Change, ValueReference } from './references';
+import { ContainerReferences } from '../private/template/container-secrets';
 
 /** DescribeServices takes at most 10 services per call. */
 const DESCRIBE_BATCH = 10;

@@ -25,7 +25,7 @@ import {
 import { RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES } from './metrics';
 import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
-import { WatchedValue, cfnServiceOf, estimatedLength, servicesIn, taskDefinitionOf, valueFromsOfTaskDefinition, watchedValue } from './watch-list';
+import { cfnServiceOf, estimatedLength, servicesIn } from './watch-list';
 import { embedChecks, pathOf, warnFinding } from '../checks/embed';
 import { IAM_CHECKS } from '../checks/iam';
 import { EcsCodeDeployWithSecrets } from '../checks/recycler/ecs-code-deploy-with-secrets';
@@ -39,6 +39,8 @@ import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { acknowledgeAll, complianceRuleIds, flattenForAcknowledgement, iam5ResourceId } from '../private/nag';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
+import { taskDefinitionOf, valueFromsOfTaskDefinition } from '../private/template/ecs';
+import { WatchedValue, watchedValue } from '../private/template/value-from';
 
 /** The construct ID of the per-stack recycler that `SecretRotationRecycler.ofStack()` returns. */
 const STACK_RECYCLER_ID = 'SecretRotationRecycler';

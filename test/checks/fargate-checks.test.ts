@@ -163,6 +163,15 @@ describe('GuardedPatternsChecks: Fargate and load balancer checks on plain aws-c
       expect(severities(stack, 'FargatePublicTasks')).toEqual(['warning', 'warning']);
     });
 
+    // References resolve to the logical ID overrideLogicalId sets: the template kernel compares with that one.
+    test('public subnets whose logical IDs are overridden are found', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
+      vpc.publicSubnets.forEach((s, i) => (s.node.defaultChild as ec2.CfnSubnet).overrideLogicalId(`Public${i}`));
+      plainService(stack, vpc, plainTask(stack), { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+      expect(ruleHits(stack, 'FargatePublicTasks')).toEqual([expect.stringContaining('runs tasks in public subnets (TestStack/Vpc/PublicSubnet1/Subnet, TestStack/Vpc/PublicSubnet2/Subnet)')]);
+    });
+
     test('a plain service in private subnets passes', () => {
       const stack = testStack();
       const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 2 });
@@ -229,6 +238,16 @@ describe('GuardedPatternsChecks: Fargate and load balancer checks on plain aws-c
       const stack = testStack();
       plainService(stack, new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }), plainTask(stack));
       expect(ruleHits(stack, 'FargateNoEgress')).toEqual([]);
+    });
+
+    // aws-cdk-lib names the task definition by family, not by reference, for a CODE_DEPLOY service:
+    // the check finds it as SecretRotationRecycler does (it used to skip such services).
+    test('a service deployed by CodeDeploy, whose task definition is named by family, is checked too', () => {
+      const stack = testStack();
+      plainService(stack, isolatedVpc(stack), plainTask(stack), { deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY } });
+      expect(ruleHits(stack, 'FargateNoEgress')).toEqual([1, 2].map((n) =>
+        `TestStack/Service/Service: Service 'TestStack/Service/Service': subnet 'TestStack/Vpc/IsolatedSubnet${n}/Subnet' has no route to the internet and no VPC endpoint for ecr.api, ecr.dkr, s3, logs; `
+        + "its tasks could not pull their image, send their logs or read their secrets. Add the endpoints (vpc.addInterfaceEndpoint, and vpc.addGatewayEndpoint for s3 on the subnet's route table) or a NAT gateway."));
     });
   });
 

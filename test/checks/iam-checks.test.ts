@@ -16,8 +16,8 @@ import {
 } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { GuardedPatternsChecks, PrivateSubnetVpc, SecureFargateService } from '../../src';
-import { flatText } from '../../src/checks/fargate/refs';
 import { STAR_RESOURCE, deployTimeMark, patternsIntersect, resourcePattern, templatePattern } from '../../src/private/arn-pattern';
+import { flatText } from '../../src/private/template/json';
 import { loadExamples } from '../scanners/examples';
 import { buildVariants } from '../scanners/variants';
 import { findings, testApp, testStack } from '../util';

@@ -193,6 +193,13 @@ describe('GuardedPatternsChecks: OpenVPN and EC2 checks on plain aws-cdk-lib res
       expect(ruleHits(stack, 'Ec2UserDataSecrets')).toEqual([expect.stringContaining("Instance 'TestStack/Raw' has an AWS access key ID (line 2) in its user data")]);
     });
 
+    // The template kernel's one flattener reads the template of an Fn::Sub (it used to read as a deploy-time value).
+    test('a raw L1 instance with Fn::Sub user data holding a password', () => {
+      const stack = testStack();
+      new ec2.CfnInstance(stack, 'Raw', { imageId: 'ami-0123456789abcdef0', userData: Fn.base64(Fn.sub('#!/bin/sh\nREGION=${AWS::Region}\nADMIN_PASSWORD=hunter2hunter2\n')) });
+      expect(ruleHits(stack, 'Ec2UserDataSecrets')).toEqual([expect.stringContaining("Instance 'TestStack/Raw' has a password or secret assigned to a variable (line 3) in its user data")]);
+    });
+
     test('secrets read at boot, deploy-time values and passwords from variables pass', () => {
       const stack = testStack();
       const network = vpc(stack);

@@ -1,5 +1,7 @@
 import { Stack, aws_s3 as s3 } from 'aws-cdk-lib';
 import { ResourceIndex, literalString, resolved } from '../../private/resource-index';
+import { asList, logicalIdOf } from '../../private/template/json';
+import { resourceWithLogicalId } from '../../private/template/refs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
@@ -14,10 +16,6 @@ const READABLE_ACLS = ['PublicRead', 'PublicReadWrite', 'AuthenticatedRead'];
 const PINNING_OPERATORS = ['stringequals', 'stringequalsignorecase', 'stringlike', 'arnequals', 'arnlike'];
 /** A distribution's ARN with nothing left open: partition, account and distribution id all literal. */
 const DISTRIBUTION_ARN = /^arn:aws(-[a-z]+)*:cloudfront::\d{12}:distribution\/[A-Za-z0-9]+$/;
-
-function asList(value: unknown): unknown[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
 
 /** Whether an IAM action pattern (`*` and `?` wildcards, any case) matches an action. */
 function actionMatches(pattern: unknown, action: string): boolean {
@@ -55,10 +53,9 @@ export function pinsDistribution(value: unknown, stack: Stack, index: ResourceIn
       node.forEach(walk);
     } else if (typeof node === 'object' && node !== null) {
       const record = node as Record<string, unknown>;
-      const target = typeof record.Ref === 'string' ? record.Ref
-        : Array.isArray(record['Fn::GetAtt']) && typeof record['Fn::GetAtt'][0] === 'string' ? record['Fn::GetAtt'][0] : undefined;
+      const target = logicalIdOf(record);
       if (target !== undefined) {
-        references ||= index.ofType('AWS::CloudFront::Distribution').some((d) => Stack.of(d) === stack && stack.resolve(d.logicalId) === target);
+        references ||= resourceWithLogicalId(stack, target, 'AWS::CloudFront::Distribution', index) !== undefined;
         return;
       }
       if (record['Fn::ImportValue'] !== undefined) {

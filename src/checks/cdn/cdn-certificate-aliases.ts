@@ -1,9 +1,10 @@
 import { aws_certificatemanager as acm, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { literalString, resolved } from '../../private/resource-index';
+import { resourceAt } from '../../private/template/refs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { configOf, rawField, resourceNamed } from './distribution';
+import { configOf, rawField } from './distribution';
 
 /**
  * Whether a certificate name covers a host name: exactly, or as a wildcard for one label
@@ -42,7 +43,7 @@ export const CdnCertificateAliases = defineCheck({
     if (!Array.isArray(aliases) || aliases.length === 0 || value === undefined || aliases.some((a) => typeof a !== 'string')) {
       return [];
     }
-    const certificate = resourceNamed<acm.CfnCertificate>(index, distribution, 'AWS::CertificateManager::Certificate', value,
+    const certificate = resourceAt<acm.CfnCertificate>(distribution, value, 'AWS::CertificateManager::Certificate', index,
       rawField(distribution, 'viewerCertificate', 'acmCertificateArn'));
     if (!certificate) {
       return [];

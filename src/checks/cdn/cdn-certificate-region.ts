@@ -1,9 +1,10 @@
 import { Stack, Token, aws_certificatemanager as acm, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { literalString } from '../../private/resource-index';
+import { resourceAt } from '../../private/template/refs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { configOf, rawField, resourceNamed } from './distribution';
+import { configOf, rawField } from './distribution';
 
 /** The region of a literal ARN (`arn:partition:service:region:account:resource`); `undefined` when it is not one. */
 export function arnRegion(arn: string): string | undefined {
@@ -40,7 +41,7 @@ export const CdnCertificateRegion = defineCheck({
       const region = arnRegion(arn);
       return region !== undefined && region !== 'us-east-1' ? [certificateRegionMessage(subject, arn, region)] : [];
     }
-    const certificate = resourceNamed<acm.CfnCertificate>(index, distribution, 'AWS::CertificateManager::Certificate', value,
+    const certificate = resourceAt<acm.CfnCertificate>(distribution, value, 'AWS::CertificateManager::Certificate', index,
       rawField(distribution, 'viewerCertificate', 'acmCertificateArn'));
     const region = certificate ? Stack.of(certificate).region : undefined;
     if (certificate === undefined || region === undefined || Token.isUnresolved(region) || region === 'us-east-1') {

@@ -1,9 +1,10 @@
 import { aws_cloudfront as cloudfront, aws_s3 as s3 } from 'aws-cdk-lib';
 import { resolved } from '../../private/resource-index';
+import { resourceAt } from '../../private/template/refs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { configOf, rawField, resourceNamed } from './distribution';
+import { configOf, rawField } from './distribution';
 
 /** The object ownership a bucket's template gives; S3 enforces bucket ownership (ACLs off) when none is given. */
 export function objectOwnership(bucket: s3.CfnBucket): string | undefined {
@@ -32,7 +33,7 @@ export const CdnLogBucketAcls = defineCheck({
     if (value === undefined) {
       return [];
     }
-    const bucket = resourceNamed<s3.CfnBucket>(index, distribution, 'AWS::S3::Bucket', value, rawField(distribution, 'logging', 'bucket'));
+    const bucket = resourceAt<s3.CfnBucket>(distribution, value, 'AWS::S3::Bucket', index, rawField(distribution, 'logging', 'bucket'));
     if (!bucket || objectOwnership(bucket) !== 'BucketOwnerEnforced') {
       return [];
     }

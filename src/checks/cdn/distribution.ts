@@ -1,5 +1,6 @@
-import { CfnResource, Stack, Token, aws_cloudfront as cloudfront, aws_s3 as s3 } from 'aws-cdk-lib';
-import { ResourceIndex, referencedResource, resolved } from '../../private/resource-index';
+import { Token, aws_cloudfront as cloudfront, aws_s3 as s3 } from 'aws-cdk-lib';
+import { ResourceIndex, resolved } from '../../private/resource-index';
+import { resourceAt } from '../../private/template/refs';
 
 /**
  * What the CDN checks read from a CloudFront distribution, from its L1 resource. Shared by the
@@ -51,38 +52,6 @@ export function rawField(distribution: cloudfront.CfnDistribution, ...path: stri
   return value;
 }
 
-/**
- * The resource of type `type` that a value names: through its token when the unresolved value is
- * one (this also follows references to other stacks and regions), otherwise through the `Ref` or
- * `Fn::GetAtt` of the resolved value, in the stack of `from`.
- */
-export function resourceNamed<T extends CfnResource>(
-  index: ResourceIndex, from: CfnResource, type: string, value: unknown, raw?: unknown,
-): T | undefined {
-  const direct = referencedResource(raw);
-  if (direct) {
-    return direct.cfnResourceType === type ? direct as T : undefined;
-  }
-  const logicalId = logicalIdIn(value);
-  if (logicalId === undefined) {
-    return undefined;
-  }
-  const stack = Stack.of(from);
-  return (index.ofType(type) as T[]).find((r) => Stack.of(r) === stack && stack.resolve(r.logicalId) === logicalId);
-}
-
-function logicalIdIn(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) {
-    return undefined;
-  }
-  const ref = (value as any).Ref;
-  if (typeof ref === 'string') {
-    return ref;
-  }
-  const getAtt = (value as any)['Fn::GetAtt'];
-  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
-}
-
 /** An origin, with the bucket it reads from when it is an S3 bucket of the app. */
 export interface Origin {
   readonly id: string;
@@ -98,7 +67,7 @@ export function originsOf(distribution: cloudfront.CfnDistribution, config: Reco
     const oai = o?.s3OriginConfig?.originAccessIdentity;
     return {
       id: typeof o?.id === 'string' ? o.id : '?',
-      bucket: resourceNamed<s3.CfnBucket>(index, distribution, 'AWS::S3::Bucket', o?.domainName),
+      bucket: resourceAt<s3.CfnBucket>(distribution, o?.domainName, 'AWS::S3::Bucket', index),
       usesOai: oai !== undefined && oai !== '',
     };
   });

@@ -1,9 +1,10 @@
 import { aws_elasticloadbalancingv2 as elbv2, aws_s3 as s3 } from 'aws-cdk-lib';
 import { literalString, resolved } from '../../private/resource-index';
+import { asList } from '../../private/template/json';
+import { referencedOfType } from '../../private/template/refs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { asList, referencedOfType } from './refs';
 
 /** The SSE algorithms that use AWS KMS, which ALB access log delivery refuses. */
 const KMS_ALGORITHMS = ['aws:kms', 'aws:kms:dsse'];

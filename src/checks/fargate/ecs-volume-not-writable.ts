@@ -1,10 +1,11 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { resolved } from '../../private/resource-index';
+import { requiresFargate } from '../../private/template/ecs';
+import { asList } from '../../private/template/json';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { asList } from './refs';
-import { isRootUser, requiresFargate } from './task-definition';
+import { isRootUser } from './task-definition';
 
 /**
  * The names of the task's volumes that Fargate creates empty, owned by root with mode 0755: no

@@ -1,10 +1,11 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { resolved } from '../../private/resource-index';
+import { requiresFargate } from '../../private/template/ecs';
+import { asList } from '../../private/template/json';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { asList } from './refs';
-import { isRootUser, requiresFargate } from './task-definition';
+import { isRootUser } from './task-definition';
 
 /**
  * The non-essential containers another container of the task waits for until they have exited

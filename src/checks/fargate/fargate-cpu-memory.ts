@@ -1,9 +1,9 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { literalString } from '../../private/resource-index';
+import { requiresFargate } from '../../private/template/ecs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { requiresFargate } from './task-definition';
 
 /** Fargate's memory sizes (MiB) for each CPU size (units), as AWS lists them. */
 const FARGATE_SIZES: ReadonlyArray<readonly [number, number, number, number]> = [

@@ -1,11 +1,12 @@
-import { Stack, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
+import { aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { literalString, resolved } from '../../private/resource-index';
+import { awsVpcOf } from '../../private/template/ecs';
+import { asList } from '../../private/template/json';
+import { resourcesNamedIn } from '../../private/template/refs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { awsVpcOf } from './network';
 import { admits, ingressRules } from '../security-group-rules';
-import { asList, logicalIdsIn } from './refs';
 
 /**
  * A target group whose health checks the tasks' security groups do not let in.
@@ -23,13 +24,10 @@ export const FargateHealthCheckPort = defineCheck({
     if (!network || network.securityGroups.length === 0) {
       return [];
     }
-    const stack = Stack.of(service);
-    const groups = (index.ofType('AWS::ElasticLoadBalancingV2::TargetGroup') as elbv2.CfnTargetGroup[]).filter((g) => Stack.of(g) === stack);
     const rules = network.securityGroups.flatMap((sg) => ingressRules(sg, index));
     const messages: string[] = [];
     for (const mapping of asList(resolved(service, service.loadBalancers))) {
-      const ids = logicalIdsIn((mapping as any)?.targetGroupArn);
-      const group = groups.find((g) => ids.has(stack.getLogicalId(g)));
+      const group = resourcesNamedIn<elbv2.CfnTargetGroup>(service, (mapping as any)?.targetGroupArn, 'AWS::ElasticLoadBalancingV2::TargetGroup', index)[0];
       const containerPort = (mapping as any)?.containerPort;
       if (!group || typeof containerPort !== 'number') {
         continue;

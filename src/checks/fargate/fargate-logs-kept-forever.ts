@@ -1,8 +1,8 @@
 import { aws_ecs as ecs, aws_logs as logs } from 'aws-cdk-lib';
+import { referencedOfType } from '../../private/template/refs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { referencedOfType } from './refs';
 
 /**
  * Container logs sent to a log group with no retention.

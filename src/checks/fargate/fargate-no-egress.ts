@@ -1,11 +1,12 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { ResourceIndex } from '../../private/resource-index';
+import { SecretStore, awsVpcOf, containersOf, runsOnFargate, secretStore, taskDefinitionOf } from '../../private/template/ecs';
+import { endpointServicesFor } from '../../private/template/endpoints';
+import { flatText } from '../../private/template/json';
+import { defaultRoutes, isInternetGatewayRoute } from '../../private/template/routes';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { awsVpcOf, defaultRoutes, endpointServicesFor, isInternetGatewayRoute, runsOnFargate, taskDefinitionOf } from './network';
-import { flatText } from './refs';
-import { SecretStore, containersOf, secretStore } from './task-definition';
 
 /** The VPC endpoints a Fargate task definition needs when its subnets have no route to the internet. */
 export function neededEndpoints(task: ecs.CfnTaskDefinition, index: ResourceIndex): { services: string[]; externalImages: string[] } {
@@ -41,8 +42,8 @@ export const FargateNoEgress = defineCheck({
   appliesTo: [ecs.CfnService],
   inspect(service, index) {
     const network = awsVpcOf(service, index);
-    const task = taskDefinitionOf(service);
-    if (!network || !task || !runsOnFargate(service)) {
+    const task = taskDefinitionOf(service, index);
+    if (!network || !task || !runsOnFargate(service, index)) {
       return [];
     }
     const { services, externalImages } = neededEndpoints(task, index);

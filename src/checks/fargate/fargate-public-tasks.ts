@@ -1,8 +1,9 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
+import { awsVpcOf, runsOnFargate } from '../../private/template/ecs';
+import { defaultRoutes, isInternetGatewayRoute } from '../../private/template/routes';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { awsVpcOf, defaultRoutes, isInternetGatewayRoute, runsOnFargate } from './network';
 
 /**
  * Fargate tasks with a public IP address, or in public subnets.
@@ -18,7 +19,7 @@ export const FargatePublicTasks = defineCheck({
   appliesTo: [ecs.CfnService],
   inspect(service, index) {
     const network = awsVpcOf(service, index);
-    if (!network || !runsOnFargate(service)) {
+    if (!network || !runsOnFargate(service, index)) {
       return [];
     }
     const messages: string[] = [];

@@ -1,7 +1,9 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
-import { containersOf, roleStatements, secretKey, taskRoleSubject } from './task-definition';
+import { roleStatements, taskRoleSubject } from './task-definition';
+import { secretKey } from '../../private/template/container-secrets';
+import { containersOf } from '../../private/template/ecs';
 
 /** What ECS calls with the execution role to pull an image from ECR. */
 const IMAGE_PULL = ['ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];

@@ -1,7 +1,8 @@
 import { aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
-import { admits, fromAnywhere, ingressRules } from '../security-group-rules';
-import { asList, referencedOfType } from './refs';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
+import { asList } from '../../private/template/json';
+import { referencedOfType } from '../../private/template/refs';
+import { admits, fromAnywhere, ingressRules } from '../security-group-rules';
 
 /**
  * What an HTTP listener serves and who can reach it. Shared by the load balancer checks; not a

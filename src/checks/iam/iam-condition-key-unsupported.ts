@@ -3,7 +3,7 @@ import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { IAM_CHECK_SCOPE, dataNote, firstOf, knownActionEntries, statementSubject } from './named-actions';
 import { PolicyStatementView, identityStatementsOf, isIntrinsic } from './policy-statements';
-import { asList } from '../fargate/refs';
+import { asList } from '../../private/template/json';
 
 const ID = 'GuardedPatterns-IamConditionKeyUnsupported';
 

@@ -4,7 +4,7 @@ import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { IAM_CHECK_SCOPE, SERVICE_AUTHORIZATION_REFERENCE, dataNote, firstOf, knownActionEntries, statementSubject } from './named-actions';
 import { PolicyStatementView, identityStatementsOf } from './policy-statements';
-import { flatText } from '../fargate/refs';
+import { flatText } from '../../private/template/json';
 
 const ID = 'GuardedPatterns-IamResourceTypeMismatch';
 

@@ -1,8 +1,8 @@
 import { CfnResource, aws_iam as iam } from 'aws-cdk-lib';
 import { ResourceIndex, resolved } from '../../private/resource-index';
+import { asList } from '../../private/template/json';
 import { L1Class } from '../check';
 import { pathOf } from '../embed';
-import { asList } from '../fargate/refs';
 
 /**
  * The statements of IAM identity policies, read from their L1 resources. Shared by the IAM checks

@@ -1,5 +1,6 @@
 import { CfnResource, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { referencedResource } from '../../private/resource-index';
+import { interfacesOf } from '../../private/template/routes';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
@@ -36,7 +37,6 @@ export const Ec2NetworkInterfaceAzMismatch = defineCheck<CfnResource>({
       return instance instanceof ec2.CfnInstance ? mismatch(referencedResource(resource.networkInterfaceId), instance, resource) : [];
     }
     const instance = resource as ec2.CfnInstance;
-    const nics = Array.isArray(instance.networkInterfaces) ? instance.networkInterfaces as ec2.CfnInstance.NetworkInterfaceProperty[] : [];
-    return nics.flatMap((n) => mismatch(referencedResource(n.networkInterfaceId), instance, instance));
+    return interfacesOf(instance).flatMap((n) => mismatch(referencedResource(n.networkInterfaceId), instance, instance));
   },
 });

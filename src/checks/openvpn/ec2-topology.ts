@@ -1,11 +1,14 @@
 import { CfnResource, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { parseCidr } from '../../private/cidr';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
+import { flatText } from '../../private/template/json';
+import { resourceAt } from '../../private/template/refs';
+import { interfacesOf } from '../../private/template/routes';
 import { ZoneRef } from '../vpc/topology';
 
 /**
- * What the EC2 and OpenVPN checks read from L1 resources: user data, zones, security group rules
- * and internet routes. Shared by the checks; not a check itself.
+ * What the EC2 and OpenVPN checks read from L1 resources: user data, zones, security groups and
+ * the servers that forward traffic. Shared by the checks; not a check itself.
  */
 
 /** How user data text shows a value known only at deploy time. */
@@ -23,20 +26,9 @@ export function userDataText(resource: CfnResource, value: unknown): string | un
     return decoded.toString('base64').replace(/=+$/, '') === data.replace(/=+$/, '') ? decoded.toString('utf8') : data;
   }
   if (data && typeof data === 'object' && 'Fn::Base64' in data) {
-    return flatten((data as Record<string, unknown>)['Fn::Base64']);
+    return flatText((data as Record<string, unknown>)['Fn::Base64'], () => DEPLOY_TIME_VALUE);
   }
   return undefined;
-}
-
-function flatten(value: unknown): string {
-  if (typeof value === 'string') {
-    return value;
-  }
-  const join = value && typeof value === 'object' ? (value as Record<string, unknown>)['Fn::Join'] : undefined;
-  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-    return (join[1] as unknown[]).map(flatten).join(join[0]);
-  }
-  return DEPLOY_TIME_VALUE;
 }
 
 /**
@@ -61,57 +53,17 @@ export function instanceZone(instance: ec2.CfnInstance): ZoneRef | undefined {
   if (instance.availabilityZone !== undefined) {
     return zoneOf(instance, instance.availabilityZone);
   }
-  const nics = instance.networkInterfaces;
-  const first = Array.isArray(nics) ? (nics[0] as ec2.CfnInstance.NetworkInterfaceProperty | undefined) : undefined;
+  const first = interfacesOf(instance)[0] as ec2.CfnInstance.NetworkInterfaceProperty | undefined;
   const subnet = referencedResource(instance.subnetId) ?? referencedResource(first?.subnetId);
   return subnet instanceof ec2.CfnSubnet ? zoneOf(subnet, subnet.availabilityZone) : undefined;
 }
 
-/** One ingress rule, from a group's inline rules or a separate AWS::EC2::SecurityGroupIngress. */
 /** The security groups (in the app, same stack) that a list of group IDs of `resource` refers to. */
 export function groupsOf(resource: CfnResource, ids: unknown, index: ResourceIndex): ec2.CfnSecurityGroup[] {
   const list = resolved(resource, ids);
   return (Array.isArray(list) ? list : [])
-    .map((id) => resolvedReference(resource, id, 'AWS::EC2::SecurityGroup', index))
+    .map((id) => resourceAt<ec2.CfnSecurityGroup>(resource, id, 'AWS::EC2::SecurityGroup', index))
     .filter((g): g is ec2.CfnSecurityGroup => g instanceof ec2.CfnSecurityGroup);
-}
-
-/**
- * Whether a subnet routes 0.0.0.0/0 to an internet gateway; `undefined` when the app does not
- * show its route table.
- */
-export function routesToInternet(subnet: ec2.CfnSubnet, index: ResourceIndex): boolean | undefined {
-  const tables = index.referencing<ec2.CfnSubnetRouteTableAssociation>('AWS::EC2::SubnetRouteTableAssociation', subnet, 'subnetId')
-    .map((association) => referencedResource(association.routeTableId))
-    .filter((t): t is ec2.CfnRouteTable => t instanceof ec2.CfnRouteTable);
-  if (tables.length === 0) {
-    return undefined;
-  }
-  return tables.some((table) => index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, 'routeTableId').some((route) => {
-    if (literalString(route, route.destinationCidrBlock) !== '0.0.0.0/0' || route.gatewayId === undefined) {
-      return false;
-    }
-    const gateway = referencedResource(route.gatewayId);
-    return gateway instanceof ec2.CfnInternetGateway || (literalString(route, route.gatewayId) ?? '').startsWith('igw-');
-  }));
-}
-
-/**
- * The resource a resolved `{ Ref }` or `{ 'Fn::GetAtt' }` names in the same stack as `from`,
- * among the resources of `type`.
- */
-export function resolvedReference(from: CfnResource, json: unknown, type: string, index: ResourceIndex): CfnResource | undefined {
-  if (!json || typeof json !== 'object') {
-    return undefined;
-  }
-  const record = json as Record<string, unknown>;
-  const getAtt = record['Fn::GetAtt'];
-  const id = typeof record.Ref === 'string' ? record.Ref : Array.isArray(getAtt) ? getAtt[0] : undefined;
-  if (typeof id !== 'string') {
-    return undefined;
-  }
-  const stack = from.stack;
-  return index.ofType(type).find((r) => r.stack === stack && stack.resolve(r.logicalId) === id);
 }
 
 /** What the checks need to know about a server: an instance, or an auto-scaling group's launch template. */
@@ -134,8 +86,7 @@ function publicAtLaunch(associatePublicIpAddress: unknown, subnets: ec2.CfnSubne
 
 /** The facts of an instance. */
 export function instanceFacts(instance: ec2.CfnInstance, index: ResourceIndex): ServerFacts {
-  const nics = instance.networkInterfaces;
-  const first = Array.isArray(nics) ? (nics[0] as ec2.CfnInstance.NetworkInterfaceProperty | undefined) : undefined;
+  const first = interfacesOf(instance)[0] as ec2.CfnInstance.NetworkInterfaceProperty | undefined;
   const subnets = [referencedResource(instance.subnetId) ?? referencedResource(first?.subnetId)]
     .filter((s): s is ec2.CfnSubnet => s instanceof ec2.CfnSubnet);
   const elasticIp = index.referencing<ec2.CfnEIP>('AWS::EC2::EIP', instance, 'instanceId').length > 0

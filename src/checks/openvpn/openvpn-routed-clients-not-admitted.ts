@@ -1,7 +1,8 @@
 import { CfnResource, aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { RoutedServer, resolvedReference, routedServers } from './ec2-topology';
+import { RoutedServer, routedServers } from './ec2-topology';
 import { cidrContains, parseCidr } from '../../private/cidr';
 import { ResourceIndex, referencedResource, resolved } from '../../private/resource-index';
+import { resourceAt } from '../../private/template/refs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
@@ -23,13 +24,13 @@ export function sourceGroupRules(resource: CfnResource, index: ResourceIndex): G
     // ingressRules lists the inline rules first, in order.
     const rules = ingressRules(resource, index);
     return inline.flatMap((raw, i) => {
-      const source = resolvedReference(resource, raw?.sourceSecurityGroupId, 'AWS::EC2::SecurityGroup', index);
+      const source = resourceAt(resource, raw?.sourceSecurityGroupId, 'AWS::EC2::SecurityGroup', index);
       return source instanceof ec2.CfnSecurityGroup ? [{ rule: rules[i], source }] : [];
     });
   }
   if (resource instanceof ec2.CfnSecurityGroupIngress) {
-    const source = referencedResource(resource.sourceSecurityGroupId)
-      ?? resolvedReference(resource, resolved(resource, resource.sourceSecurityGroupId), 'AWS::EC2::SecurityGroup', index);
+    const value = resource.sourceSecurityGroupId;
+    const source = resourceAt(resource, resolved(resource, value), 'AWS::EC2::SecurityGroup', index, value);
     return source instanceof ec2.CfnSecurityGroup ? [{ rule: standaloneIngressRule(resource), source }] : [];
   }
   return [];

@@ -1,9 +1,10 @@
 import { aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { ResourceIndex } from '../../private/resource-index';
+import { routesToInternet } from '../../private/template/routes';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { ServerFacts, autoScalingGroupFacts, instanceFacts, routesToInternet } from './ec2-topology';
+import { ServerFacts, autoScalingGroupFacts, instanceFacts } from './ec2-topology';
 import { admits, ingressRules } from '../security-group-rules';
 
 /** OpenVPN's registered port. */

@@ -1,10 +1,11 @@
 import { CfnResource, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { cidrContains, parseCidr } from '../../private/cidr';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
+import { endpointShortName, isInterfaceEndpoint } from '../../private/template/endpoints';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { endpointShortName, isInterfaceEndpoint, peeringsOf, vpcOf } from './topology';
+import { peeringsOf, vpcOf } from './topology';
 
 /** The port AWS services listen on behind their interface endpoints. */
 const HTTPS = 443;

@@ -1,11 +1,10 @@
 import { CfnResource, aws_ec2 as ec2, aws_route53 as route53, aws_route53resolver as resolver } from 'aws-cdk-lib';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
+import { refersTo } from '../../private/template/refs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import {
-  namesService, peeringsOf, privateDnsEndpoint, refersTo, zoneAssociatedWith, zoneName,
-} from './topology';
+import { namesService, peeringsOf, privateDnsEndpoint, zoneAssociatedWith, zoneName } from './topology';
 
 /** A domain that a forwarding rule sends every AWS service name of a region (or all names) under. */
 const BROAD_DOMAIN = /^(|amazonaws\.com(\.cn)?|[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?)$/;

@@ -1,6 +1,8 @@
-import { CfnResource, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { CfnResource, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { relativeDnsNamesOf, zonesOf } from '../../private/endpoint-dns-names';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
+import { endpointShortName, isInterfaceEndpoint, privateDnsOn } from '../../private/template/endpoints';
+import { refersTo } from '../../private/template/refs';
 
 /**
  * What the PrivateLink checks read from L1 resources: who is peered with whom, and which DNS
@@ -13,54 +15,11 @@ export function dnsSuffixOf(region: string): string {
   return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
-/**
- * The short name (`kinesis-streams`) of the AWS service an interface endpoint connects to, read
- * from its ServiceName (`com.amazonaws.<region>.<short name>`, literal or joined with the region);
- * `undefined` for endpoint services by name and anything else.
- */
-export function endpointShortName(endpoint: ec2.CfnVPCEndpoint): string | undefined {
-  const value = resolved(endpoint, endpoint.serviceName);
-  if (typeof value === 'string') {
-    return /^com\.amazonaws\.[a-z]{2}(?:-[a-z]+)+-\d\.(.+)$/.exec(value)?.[1];
-  }
-  const join = (value as any)?.['Fn::Join'];
-  if (Array.isArray(join) && Array.isArray(join[1])) {
-    const parts: unknown[] = join[1];
-    const last = parts[parts.length - 1];
-    if (parts[0] === 'com.amazonaws.' && typeof last === 'string' && last.startsWith('.') && !last.startsWith('.vpce')) {
-      return last.substring(1);
-    }
-  }
-  return undefined;
-}
-
 /** Whether a DNS zone or domain name is the name an AWS service with this host label answers for. */
 export function namesService(name: string, hostLabel: string): boolean {
   const normalized = name.toLowerCase().replace(/\.$/, '');
   return normalized.startsWith(`${hostLabel}.`) && /\.amazonaws\.com(\.cn)?$/.test(normalized)
     && normalized.split('.').length === hostLabel.split('.').length + (normalized.endsWith('.cn') ? 4 : 3);
-}
-
-/**
- * Whether `value`, a property of `owner`, refers to `target`: a reference token to it, or a value
- * that resolves to the same thing as `expected` (by default `target`'s Ref). `undefined` where
- * that cannot be known before deployment (an unresolvable cross-stack value).
- */
-export function refersTo(owner: CfnResource, value: unknown, target: CfnResource, expected: unknown = target.ref): boolean | undefined {
-  const referenced = referencedResource(value);
-  if (referenced !== undefined) {
-    return referenced === target;
-  }
-  if (Stack.of(owner) !== Stack.of(target)) {
-    // A resolved reference names a logical ID, which another stack may use for something else.
-    return undefined;
-  }
-  try {
-    const stack = Stack.of(owner);
-    return JSON.stringify(stack.resolve(value)) === JSON.stringify(stack.resolve(expected));
-  } catch {
-    return undefined;
-  }
 }
 
 /** A VPC peering connection in the app, and the VPC on the other side of it. */
@@ -88,16 +47,6 @@ export function peeringsOf(vpc: ec2.CfnVPC, index: ResourceIndex): PeeringOf[] {
 export function vpcOf(value: unknown): ec2.CfnVPC | undefined {
   const target = referencedResource(value);
   return target instanceof ec2.CfnVPC ? target : undefined;
-}
-
-/** Whether an interface endpoint has private DNS on (CloudFormation's default is off). */
-export function privateDnsOn(endpoint: ec2.CfnVPCEndpoint): boolean {
-  return resolved(endpoint, endpoint.privateDnsEnabled) === true;
-}
-
-/** Whether an endpoint is an interface endpoint (CloudFormation's default type is Gateway). */
-export function isInterfaceEndpoint(endpoint: ec2.CfnVPCEndpoint): boolean {
-  return literalString(endpoint, endpoint.vpcEndpointType) === 'Interface';
 }
 
 /** The literal name of a hosted zone, or `undefined` where it is known only at deploy time. */

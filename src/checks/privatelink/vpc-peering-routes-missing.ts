@@ -1,8 +1,9 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { refersTo } from '../../private/template/refs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { refersTo, vpcOf } from './topology';
+import { vpcOf } from './topology';
 
 /**
  * A VPC peering connection that one side has no route through.

@@ -1,6 +1,6 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { literalString } from '../../private/resource-index';
-import { taskDefinitionOf, valueFromsOfTaskDefinition } from '../../recycler/watch-list';
+import { taskDefinitionOf, valueFromsOfTaskDefinition } from '../../private/template/ecs';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';

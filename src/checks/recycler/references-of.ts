@@ -1,5 +1,6 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
-import { WatchedValue, valueFromsOfTaskDefinition, watchedValue } from '../../recycler/watch-list';
+import { valueFromsOfTaskDefinition } from '../../private/template/ecs';
+import { WatchedValue, watchedValue } from '../../private/template/value-from';
 
 /** The references of a task definition that pin a secret version. */
 export function pinnedReferences(taskDefinition: ecs.CfnTaskDefinition): WatchedValue[] {

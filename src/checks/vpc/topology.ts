@@ -1,11 +1,12 @@
 import { CfnResource, Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Ipv4Cidr, parseCidr } from '../../private/cidr';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
+import { interfacesOf } from '../../private/template/routes';
 import { pathOf } from '../embed';
 
 /**
- * Where a VPC's subnets send traffic for 0.0.0.0/0, read from its L1 resources. Shared by the
- * VPC checks; not a check itself.
+ * A VPC's subnets, zones, NAT gateways and CIDR blocks, read from its L1 resources (where its
+ * subnets send traffic is src/private/template/routes.ts). Shared by the VPC checks; not a check itself.
  */
 
 /** An availability zone as the template names it: a literal, or an expression such as Fn::Select. */
@@ -47,28 +48,6 @@ export function zonalNatsOf(vpc: ec2.CfnVPC, index: ResourceIndex): ec2.CfnNatGa
     .filter((nat) => isZonalNat(nat) && subnets.has(referencedResource(nat.subnetId) as CfnResource));
 }
 
-/** One route table's default route, and the subnets that use it. */
-export interface DefaultRoute {
-  readonly route: ec2.CfnRoute;
-  readonly subnets: ec2.CfnSubnet[];
-}
-
-/** The 0.0.0.0/0 routes of a VPC's route tables. */
-export function defaultRoutesOf(vpc: ec2.CfnVPC, index: ResourceIndex): DefaultRoute[] {
-  const result: DefaultRoute[] = [];
-  for (const table of index.referencing<ec2.CfnRouteTable>('AWS::EC2::RouteTable', vpc, 'vpcId')) {
-    const subnets = index.referencing<ec2.CfnSubnetRouteTableAssociation>('AWS::EC2::SubnetRouteTableAssociation', table, 'routeTableId')
-      .map((association) => referencedResource(association.subnetId))
-      .filter((subnet): subnet is ec2.CfnSubnet => subnet instanceof ec2.CfnSubnet);
-    for (const route of index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, 'routeTableId')) {
-      if (literalString(route, route.destinationCidrBlock) === '0.0.0.0/0') {
-        result.push({ route, subnets });
-      }
-    }
-  }
-  return result;
-}
-
 /** The literal IPv4 CIDR blocks of a VPC (primary and secondary). */
 export function vpcCidrs(vpc: ec2.CfnVPC, index: ResourceIndex): Ipv4Cidr[] {
   const texts = [literalString(vpc, vpc.cidrBlock)];
@@ -76,36 +55,6 @@ export function vpcCidrs(vpc: ec2.CfnVPC, index: ResourceIndex): Ipv4Cidr[] {
     texts.push(literalString(block, block.cidrBlock));
   }
   return texts.map((t) => (t === undefined ? undefined : parseCidr(t))).filter((c): c is Ipv4Cidr => c !== undefined);
-}
-
-/**
- * The instance a route sends traffic to: its InstanceId, or the instance its NetworkInterfaceId
- * belongs to (listed in the instance's NetworkInterfaces or attached by a NetworkInterfaceAttachment).
- * `undefined` where the target is not an instance of the app.
- */
-export function routeInstance(route: ec2.CfnRoute, index: ResourceIndex): ec2.CfnInstance | undefined {
-  const direct = referencedResource(route.instanceId);
-  if (direct instanceof ec2.CfnInstance) {
-    return direct;
-  }
-  const eni = referencedResource(route.networkInterfaceId);
-  if (!(eni instanceof ec2.CfnNetworkInterface)) {
-    return undefined;
-  }
-  const owner = (index.ofType('AWS::EC2::Instance') as ec2.CfnInstance[])
-    .find((instance) => interfacesOf(instance).some((item) => referencedResource(item.networkInterfaceId) === eni));
-  if (owner) {
-    return owner;
-  }
-  const attachment = index.referencing<ec2.CfnNetworkInterfaceAttachment>('AWS::EC2::NetworkInterfaceAttachment', eni, 'networkInterfaceId')[0];
-  const attached = attachment ? referencedResource(attachment.instanceId) : undefined;
-  return attached instanceof ec2.CfnInstance ? attached : undefined;
-}
-
-/** The NetworkInterfaces of an instance as aws-cdk-lib holds them (camelCase; tokens unresolved). */
-export function interfacesOf(instance: ec2.CfnInstance): ec2.CfnInstance.NetworkInterfaceProperty[] {
-  const value = instance.networkInterfaces;
-  return Array.isArray(value) ? value.filter((item) => item !== undefined && typeof item === 'object') as ec2.CfnInstance.NetworkInterfaceProperty[] : [];
 }
 
 /** Why an instance has no public IPv4 address, or `undefined` when it has one or the template cannot tell. */

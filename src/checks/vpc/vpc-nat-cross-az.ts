@@ -1,10 +1,11 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { NAT_GATEWAY_HOURLY_USD, monthlyUsd } from '../../private/pricing';
 import { referencedResource } from '../../private/resource-index';
+import { defaultRoutesOf, routeNatGateway } from '../../private/template/routes';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { ZoneRef, defaultRoutesOf, isZonalNat, subnetZone } from './topology';
+import { ZoneRef, isZonalNat, subnetZone } from './topology';
 
 /**
  * A private subnet whose default route goes to a NAT gateway in another AZ.
@@ -21,8 +22,8 @@ export const VpcNatCrossAz = defineCheck({
     const crossings = new Map<string, { subnetZone: ZoneRef; natZones: Set<string> }>();
     const natZoneKeys = new Set<string>();
     for (const { route, subnets } of defaultRoutesOf(vpc, index)) {
-      const nat = referencedResource(route.natGatewayId);
-      if (!(nat instanceof ec2.CfnNatGateway) || !isZonalNat(nat)) {
+      const nat = routeNatGateway(route);
+      if (!nat || !isZonalNat(nat)) {
         continue;
       }
       const natSubnet = referencedResource(nat.subnetId);

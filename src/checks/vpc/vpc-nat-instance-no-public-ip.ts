@@ -1,8 +1,9 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { defaultRoutesOf, routeInstance } from '../../private/template/routes';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { defaultRoutesOf, noPublicAddressReason, routeInstance } from './topology';
+import { noPublicAddressReason } from './topology';
 
 /**
  * A NAT instance with no public IPv4 address: the private subnets routed to it have no way out.

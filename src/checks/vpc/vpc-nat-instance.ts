@@ -1,8 +1,8 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { defaultRoutesOf } from '../../private/template/routes';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { defaultRoutesOf } from './topology';
 
 /**
  * Private subnets that reach the internet through NAT instances.
