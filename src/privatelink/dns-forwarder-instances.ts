@@ -9,11 +9,11 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ManagedPolicyRole } from '../private/managed-policy-role';
-import { iam5ResourceId, nagArn } from '../private/nag';
 import { DNS_PORTS, bindOnce, checkPeerEnvironments } from './dns-common';
 import { PrivateLinkDns, PrivateLinkDnsBindOptions, PrivateLinkDnsConfig } from './private-link-dns';
 import { UNBOUND_CONF_PATH, VPC_RESOLVER_ADDRESS, renderUnboundConfig } from './unbound-config';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { iam5ResourceId, nagArn } from '../private/nag';
 
 const STRATEGY = 'ForwarderInstances';
 
