@@ -97,6 +97,10 @@ project.addPackageIgnore('cdk.out');
 // The compiled files' inline source maps name src/: ship it, so that a stack trace opens a file that exists.
 project.npmignore?.removePatterns('/src/');
 
+// jsii compiles only the TypeScript: the OpenVPN server's shell scripts, which the construct reads
+// beside its compiled module at synth, are copied into lib/, and so into the package.
+project.postCompileTask.prependExec('mkdir -p lib/openvpn/scripts && cp src/openvpn/scripts/*.sh lib/openvpn/scripts/');
+
 // unrs-resolver 1.13.0 (eslint and jest resolvers) is published without some platforms' bindings,
 // which leaves them out of the lock file and makes `npm ci` refuse it.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
