@@ -1,9 +1,9 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { requireInstalled } from './script-harness';
 import { OpenVpnEdition } from '../../src';
 import { ACCESS_SERVER_MARKER, PKI_MARKER, SERVER_SCRIPT_PATH, ServerScriptSettings, serverScript } from '../../src/openvpn/server-script';
-import { requireInstalled } from './script-harness';
 
 /** Where the server script's files are, as the package ships them (the build copies them into lib/). */
 const SCRIPTS_DIR = path.join(__dirname, '..', '..', 'src', 'openvpn', 'scripts');
@@ -78,7 +78,7 @@ describe('serverScript', () => {
   test('a setting is single-quoted for the shell, whatever it holds', () => {
     const odd = 'it\'s "quoted" $(true) `x` \\ $HOME ;|&';
     const script = serverScript({ ...SETTINGS, OVPN_STACK_NAME: odd });
-    expect(script).toContain(`OVPN_STACK_NAME='it'\\''s "quoted" $(true) \`x\` \\ $HOME ;|&'\n`);
+    expect(script).toContain('OVPN_STACK_NAME=\'it\'\\\'\'s "quoted" $(true) `x` \\ $HOME ;|&\'\n');
     expect(assignedValues(script, ['OVPN_STACK_NAME'])).toEqual([`OVPN_STACK_NAME=${odd}`]);
   });
 
