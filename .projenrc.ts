@@ -99,7 +99,7 @@ project.npmignore?.removePatterns('/src/');
 
 // The checks read templates through src/private/ (src/private/template/ holds the one reader of
 // references, routes and task definitions), never through a pattern's folder: a check that did
-// would tie the pack to a construct, and let two readers of the same thing disagree (issue 16).
+// would tie the pack to a construct, and let two readers of the same thing disagree.
 // The rule matches import strings, so each depth of src/checks/ gets the number of `../` that
 // leaves src/checks/ (`../vpc/topology` from src/checks/openvpn/ is the VPC checks' own file).
 const PATTERN_FOLDERS = ['cdn', 'fargate', 'openvpn', 'privatelink', 'recycler', 'vpc'];
@@ -113,6 +113,10 @@ const noPatternImports = (levelsUp: number) => ({
 });
 project.eslint?.addOverride({ files: ['src/checks/*.ts'], rules: noPatternImports(1) });
 project.eslint?.addOverride({ files: ['src/checks/*/*.ts'], rules: noPatternImports(2) });
+
+// jsii compiles only the TypeScript: the OpenVPN server's shell scripts, which the construct reads
+// beside its compiled module at synth, are copied into lib/, and so into the package.
+project.postCompileTask.prependExec('mkdir -p lib/openvpn/scripts && cp src/openvpn/scripts/*.sh lib/openvpn/scripts/');
 
 // unrs-resolver 1.13.0 (eslint and jest resolvers) is published without some platforms' bindings,
 // which leaves them out of the lock file and makes `npm ci` refuse it.

@@ -125,6 +125,10 @@ describe('the npm package', () => {
       expect(fs.existsSync(path.join(installed, 'examples'))).toBe(false);
       // The sources the compiled files' source maps name are there too.
       expect(fs.existsSync(path.join(installed, 'src', 'private', 'errors.ts'))).toBe(true);
+      // The OpenVPN server's script files lie beside the compiled construct, which reads them at synth.
+      expect(fs.readdirSync(path.join(installed, 'lib', 'openvpn', 'scripts')).sort()).toEqual(['access-server.sh', 'community.sh', 'shared.sh']);
+      const templates = stacks.map((stack) => fs.readFileSync(path.join(outdir, stack), 'utf8')).join('\n');
+      expect(templates).toContain('revoke-client) revoke_client \\"$2\\" ;;');
       // The reference ships inside the package (a bundled dependency), and the IAM checks read it there.
       expect(fs.existsSync(path.join(installed, 'node_modules', '@cloud-copilot', 'iam-data', 'data', 'actions', 's3.json'))).toBe(true);
       fs.writeFileSync(path.join(app, 'iam.js'), IAM_APP);
