@@ -36,35 +36,49 @@ export function isEmbeddedAbove(resource: IConstruct, check: Check): boolean {
 }
 
 /**
- * Runs `checks` over the L1 resources under `scope` once the tree is complete (after Aspects,
- * before templates are written): error findings fail synth together, the others become
- * acknowledgeable warnings on the resource.
+ * Resources outside a pattern's subtree that belong to it all the same (a security group the user
+ * brought, the services a recycler watches), and the embedded checks that inspect them.
  */
-export function embedChecks(scope: Construct, checks: Check[]): void {
+export interface ResourcesBeyond {
+  readonly checks: Check[];
+  /** Finds the resources in the complete app. */
+  find(index: ResourceIndex): Iterable<CfnResource>;
+}
+
+/**
+ * Runs `checks` over the L1 resources under `scope`, and each of `beyond`'s checks over the
+ * resources it finds, once the tree is complete (after Aspects, before templates are written):
+ * error findings fail synth together, the others become acknowledgeable warnings on the resource.
+ */
+export function embedChecks(scope: Construct, checks: Check[], ...beyond: ResourcesBeyond[]): void {
   const embedded: Set<string> = (scope as any)[EMBEDDED_CHECKS] ??= new Set<string>();
   checks.forEach((check) => embedded.add(check.id));
   scope.node.addValidation({
     validate: () => {
       const index = ResourceIndex.ofCompleteTree(scope.node.root);
-      const errors: string[] = [];
-      for (const construct of scope.node.findAll()) {
-        if (!CfnResource.isCfnResource(construct)) {
-          continue;
-        }
-        for (const check of checks) {
-          if (!check.resourceTypes.includes(construct.cfnResourceType)) {
-            continue;
-          }
-          for (const message of check.inspect(construct, index)) {
-            if (check.patternLevel === CheckLevel.ERROR) {
-              errors.push(`${message} (${check.id})`);
-            } else {
-              warnFinding(construct, check, message);
-            }
-          }
-        }
-      }
-      return errors;
+      const own = scope.node.findAll().filter(CfnResource.isCfnResource);
+      const isOwn = new Set(own);
+      return [
+        ...inspectAll(own, checks, index),
+        ...beyond.flatMap((b) => inspectAll([...new Set(b.find(index))].filter((r) => !isOwn.has(r)), b.checks, index)),
+      ];
     },
   });
+}
+
+/** Runs `checks` over `resources`: returns the error findings, and adds the others as warnings. */
+function inspectAll(resources: CfnResource[], checks: Check[], index: ResourceIndex): string[] {
+  const errors: string[] = [];
+  for (const resource of resources) {
+    for (const check of checks.filter((c) => c.resourceTypes.includes(resource.cfnResourceType))) {
+      for (const message of check.inspect(resource, index)) {
+        if (check.patternLevel === CheckLevel.ERROR) {
+          errors.push(`${message} (${check.id})`);
+        } else {
+          warnFinding(resource, check, message);
+        }
+      }
+    }
+  }
+  return errors;
 }

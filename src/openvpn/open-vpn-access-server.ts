@@ -20,7 +20,7 @@ import {
 import { Construct } from 'constructs';
 import { OpenVpnEdition } from './edition';
 import { SERVER_SCRIPT_PATH, serverScript } from './server-script';
-import { embedChecks, pathOf, throwFinding, warnFinding } from '../checks/embed';
+import { embedChecks, pathOf, throwFinding } from '../checks/embed';
 import { IAM_CHECKS } from '../checks/iam';
 import { Ec2NetworkInterfaceAzMismatch } from '../checks/openvpn/ec2-network-interface-az-mismatch';
 import { Ec2UserDataSecrets } from '../checks/openvpn/ec2-user-data-secrets';
@@ -546,11 +546,21 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       OpenVpnServerNotPublic,
       OpenVpnSourceDestCheck,
       OpenVpnAdminPortsOpen,
+      OpenVpnRoutedClientsNotAdmitted,
       Ec2UserDataSecrets,
       Ec2VolumeAzMismatch,
       Ec2NetworkInterfaceAzMismatch,
       ...IAM_CHECKS,
-    ]);
+    ], {
+      // A security group brought from outside the pattern is the server's all the same.
+      checks: [OpenVpnAdminPortsOpen],
+      find: () => [this.securityGroup.node.defaultChild].filter((g): g is ec2.CfnSecurityGroup => g instanceof ec2.CfnSecurityGroup),
+    }, {
+      // Rules elsewhere in the app that admit the server's group, which in routing mode misses the clients.
+      checks: [OpenVpnRoutedClientsNotAdmitted],
+      find: (index) => [...index.ofType('AWS::EC2::SecurityGroup'), ...index.ofType('AWS::EC2::SecurityGroupIngress')]
+        .filter((rule) => sourceGroupRules(rule, index).some((r) => r.source === this.securityGroup.node.defaultChild)),
+    });
     this.node.addValidation({ validate: () => this.validateTree(subject, client, vpc.node.defaultChild) });
   }
 
@@ -713,19 +723,6 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   private validateTree(subject: string, client: Ipv4Cidr | undefined, vpcL1: unknown): string[] {
     const index = ResourceIndex.ofCompleteTree(this.node.root);
     const errors: string[] = [];
-    // A security group brought from outside the pattern is the server's all the same.
-    const group = this.securityGroup.node.defaultChild;
-    if (group instanceof ec2.CfnSecurityGroup && !group.node.path.startsWith(`${this.node.path}/`)) {
-      errors.push(...OpenVpnAdminPortsOpen.inspect(group, index).map((m) => `${m} (${OpenVpnAdminPortsOpen.id})`));
-    }
-    // Rules elsewhere in the app that admit the server's group, which in routing mode misses the clients.
-    if (group instanceof ec2.CfnSecurityGroup) {
-      for (const resource of [...index.ofType('AWS::EC2::SecurityGroup'), ...index.ofType('AWS::EC2::SecurityGroupIngress')]) {
-        if (sourceGroupRules(resource, index).some((r) => r.source === group)) {
-          OpenVpnRoutedClientsNotAdmitted.inspect(resource, index).forEach((m) => warnFinding(resource, OpenVpnRoutedClientsNotAdmitted, m));
-        }
-      }
-    }
     if (!client || !(vpcL1 instanceof ec2.CfnVPC)) {
       return errors;
     }
