@@ -4,7 +4,7 @@
 import { Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PrivateLinkDnsPeer } from './private-link-dns';
-import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { GuardedPatternsError } from '../private/errors';
 
 /** DNS over UDP and TCP. */
 export const DNS_PORTS = [ec2.Port.udp(53), ec2.Port.tcp(53)];
@@ -27,25 +27,20 @@ export function bindOnce(strategy: string, boundTo: Construct | undefined, scope
 }
 
 /**
- * Fails on each peer whose DNS the strategy cannot wire from the consumer's environment: zone
+ * One message per peer whose DNS a strategy cannot wire from the consumer's environment: zone
  * associations, rule associations and DHCP options of a VPC are made in its own account;
  * Resolver rules and DHCP options also only in its own region (`sameRegion`).
  */
-export function checkPeerEnvironments(scope: Construct, vpc: ec2.IVpc, peers: PrivateLinkDnsPeer[], strategy: string, sameRegion: boolean): void {
-  const errors = new PropErrors();
-  for (const peer of peers) {
-    errors.check(() => {
-      const otherEnv = ['account', ...(sameRegion ? ['region'] : [])].find((key) => {
-        const mine = (vpc.env as any)[key] as string;
-        const theirs = (peer.vpc.env as any)[key] as string;
-        return !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
-      });
-      if (otherEnv) {
-        throw new GuardedPatternsError(`${consumerSubject(scope)}: ${peer.description} ('${peer.vpc.node.path}') is in ${otherEnv} ${(peer.vpc.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}, `
-          + `where the construct cannot make its DNS (${strategy}) answer. Make the service names resolve there yourself (a Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts), `
-          + 'and let its CIDR block in with consumer.connections.allowFrom(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443)).');
-      }
+export function peerEnvironmentProblems(scope: Construct, vpc: ec2.IVpc, peers: PrivateLinkDnsPeer[],
+  strategy: string, sameRegion: boolean): string[] {
+  return peers.flatMap((peer) => {
+    const otherEnv = ['account', ...(sameRegion ? ['region'] : [])].find((key) => {
+      const mine = (vpc.env as any)[key] as string;
+      const theirs = (peer.vpc.env as any)[key] as string;
+      return !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
     });
-  }
-  errors.throwIfAny();
+    return otherEnv ? [`${consumerSubject(scope)}: ${peer.description} ('${peer.vpc.node.path}') is in ${otherEnv} ${(peer.vpc.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}, `
+      + `where the construct cannot make its DNS (${strategy}) answer. Make the service names resolve there yourself (a Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts), `
+      + 'and let its CIDR block in with consumer.connections.allowFrom(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443)).'] : [];
+  });
 }

@@ -9,8 +9,8 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DNS_PORTS, bindOnce, checkPeerEnvironments } from './dns-common';
-import { PrivateLinkDns, PrivateLinkDnsBindOptions, PrivateLinkDnsConfig } from './private-link-dns';
+import { DNS_PORTS, bindOnce, peerEnvironmentProblems } from './dns-common';
+import { PrivateLinkDns, PrivateLinkDnsBindOptions, PrivateLinkDnsConfig, PrivateLinkDnsPeer } from './private-link-dns';
 import { UNBOUND_CONF_PATH, VPC_RESOLVER_ADDRESS, renderUnboundConfig } from './unbound-config';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { iam5ResourceId, nagArn } from '../private/nag';
@@ -110,11 +110,15 @@ export class ForwarderInstancesDns extends PrivateLinkDns {
     return this.ec2Endpoint;
   }
 
+  /** Peers in another account and region, whose DNS this strategy cannot wire. */
+  public peerProblems(scope: Construct, vpc: ec2.IVpc, peers: PrivateLinkDnsPeer[]): string[] {
+    return peerEnvironmentProblems(scope, vpc, peers, STRATEGY, true);
+  }
+
   /** Creates the forwarders, and the peers' DHCP options, in the consumer. */
   public bind(scope: Construct, options: PrivateLinkDnsBindOptions): PrivateLinkDnsConfig {
     this.boundTo = bindOnce(STRATEGY, this.boundTo, scope);
     const { vpc, subnets } = options;
-    checkPeerEnvironments(scope, vpc, options.peers, STRATEGY, true);
     const forwarderSubnets = subnets.slice(0, 2);
     const isolated = forwarderSubnets.filter((subnet) => vpc.isolatedSubnets.some((s) => s.subnetId === subnet.subnetId));
     const hasEc2 = options.endpoints.some(({ service }) => service instanceof ec2.InterfaceVpcEndpointAwsService && service.shortName === 'ec2');

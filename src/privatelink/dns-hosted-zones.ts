@@ -1,6 +1,6 @@
 import { aws_ec2 as ec2, aws_route53 as route53, aws_route53_targets as targets } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { bindOnce, checkPeerEnvironments } from './dns-common';
+import { bindOnce, peerEnvironmentProblems } from './dns-common';
 import { PrivateLinkDns, PrivateLinkDnsBindOptions, PrivateLinkDnsConfig, PrivateLinkDnsEndpoint, PrivateLinkDnsPeer } from './private-link-dns';
 
 const STRATEGY = 'HostedZones';
@@ -19,10 +19,14 @@ export class HostedZonesDns extends PrivateLinkDns {
 
   private boundTo?: Construct;
 
+  /** Peers in another account, whose DNS this strategy cannot wire. */
+  public peerProblems(scope: Construct, vpc: ec2.IVpc, peers: PrivateLinkDnsPeer[]): string[] {
+    return peerEnvironmentProblems(scope, vpc, peers, STRATEGY, false);
+  }
+
   /** Turns private DNS off on the endpoints, and creates the zones in the consumer. */
   public bind(scope: Construct, options: PrivateLinkDnsBindOptions): PrivateLinkDnsConfig {
     this.boundTo = bindOnce(STRATEGY, this.boundTo, scope);
-    checkPeerEnvironments(scope, options.vpc, options.peers, STRATEGY, false);
     options.endpoints.forEach((endpoint) => this.addZones(scope, options.vpc, options.peers, endpoint));
     return { hostedZones: this.zones };
   }

@@ -1,7 +1,7 @@
 import { Token, aws_ec2 as ec2, aws_route53resolver as resolver } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DNS_PORTS, bindOnce, checkPeerEnvironments, consumerSubject } from './dns-common';
-import { PrivateLinkDns, PrivateLinkDnsBindOptions, PrivateLinkDnsConfig } from './private-link-dns';
+import { DNS_PORTS, bindOnce, consumerSubject, peerEnvironmentProblems } from './dns-common';
+import { PrivateLinkDns, PrivateLinkDnsBindOptions, PrivateLinkDnsConfig, PrivateLinkDnsPeer } from './private-link-dns';
 import { Ipv4Cidr, blockSize, formatCidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError } from '../private/errors';
 
@@ -34,11 +34,15 @@ export class ResolverEndpointsDns extends PrivateLinkDns {
     return this.outbound;
   }
 
+  /** Peers in another account and region, whose DNS this strategy cannot wire. */
+  public peerProblems(scope: Construct, vpc: ec2.IVpc, peers: PrivateLinkDnsPeer[]): string[] {
+    return peerEnvironmentProblems(scope, vpc, peers, STRATEGY, true);
+  }
+
   /** Creates the Resolver endpoints and rules in the consumer. */
   public bind(scope: Construct, options: PrivateLinkDnsBindOptions): PrivateLinkDnsConfig {
     this.boundTo = bindOnce(STRATEGY, this.boundTo, scope);
     const { vpc, peers } = options;
-    checkPeerEnvironments(scope, vpc, peers, STRATEGY, true);
     const subnets = options.subnets.slice(0, 2);
     const addresses = subnets.map((subnet, i) => {
       const cidr = knownBlock(subnet);

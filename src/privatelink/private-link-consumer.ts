@@ -205,6 +205,13 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     const peerVpcs = props.peerVpcs ?? [];
     const peers = [...peerVpcs, ...(props.existingPeerVpcs ?? [])];
     this.checkPeers(errors, vpc, peerVpcs, peers);
+    const dnsPeers = peers.map((peer, i): PrivateLinkDnsPeer => ({
+      vpc: peer,
+      cidr: cidrOf(peer),
+      name: this.peerName(peer, i),
+      description: i < peerVpcs.length ? `peerVpcs[${i}]` : `existingPeerVpcs[${i - peerVpcs.length}]`,
+    }));
+    dns.peerProblems(this, vpc, dnsPeers).forEach((problem) => errors.add(problem));
 
     const selection = vpc.selectSubnets({ ...props.subnets, onePerAz: true });
     errors.check(() => {
@@ -253,12 +260,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         label: planned.label,
         zones: planned.zones,
       })),
-      peers: peers.map((peer, i): PrivateLinkDnsPeer => ({
-        vpc: peer,
-        cidr: cidrOf(peer),
-        name: this.peerName(peer, i),
-        description: i < peerVpcs.length ? `peerVpcs[${i}]` : `existingPeerVpcs[${i - peerVpcs.length}]`,
-      })),
+      peers: dnsPeers,
     });
     this.dns = dns;
     this.dnsServers = bound.dnsServers ?? [];

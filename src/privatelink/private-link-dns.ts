@@ -205,6 +205,19 @@ export abstract class PrivateLinkDns {
    * @param options the endpoints, their names and the peers
    */
   public abstract bind(scope: Construct, options: PrivateLinkDnsBindOptions): PrivateLinkDnsConfig;
+
+  /**
+   * Called by `PrivateLinkConsumer` before it creates anything, so that what keeps the strategy
+   * from serving a peer is reported with the consumer's other prop errors. Don't call it directly.
+   *
+   * @param scope the consumer
+   * @param vpc the VPC the endpoints live in
+   * @param peers the VPCs whose names the strategy is to answer
+   * @returns one message per peer the strategy cannot serve; none by default
+   */
+  public peerProblems(_scope: Construct, _vpc: ec2.IVpc, _peers: PrivateLinkDnsPeer[]): string[] {
+    return [];
+  }
 }
 
 // Imported last: the strategies extend PrivateLinkDns, which must be defined when they load.

@@ -1,4 +1,4 @@
-import { App, Stack, aws_ec2 as ec2, aws_sns as sns } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, aws_ec2 as ec2, aws_sns as sns } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateSubnetVpc } from '../../src';
 import { testApp, testStack } from '../util';
@@ -533,6 +533,20 @@ describe('PrivateLinkConsumer', () => {
       const peer = new ec2.Vpc(other, 'Peer', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'), natGateways: 0 });
       expect(() => new PrivateLinkConsumer(stack, 'Endpoints', { vpc: shared, services: [KINESIS], existingPeerVpcs: [peer] }))
         .toThrow(/existingPeerVpcs\[0\] \('Other\/Peer'\) is in account 222222222222, the VPC in 111111111111, where the construct cannot make its DNS \(HostedZones\) answer/);
+    });
+
+    test('an existing peer in another account is reported with the other prop errors', () => {
+      const app = testApp();
+      const stack = testStack(app);
+      const other = testStack(app, 'Other', { env: { account: '222222222222', region: 'us-east-1' } });
+      const shared = new ec2.Vpc(stack, 'Shared', { natGateways: 0 });
+      const peer = new ec2.Vpc(other, 'Peer', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'), natGateways: 0 });
+      expect(() => new PrivateLinkConsumer(stack, 'Endpoints', { vpc: shared, services: [], existingPeerVpcs: [peer], dns: PrivateLinkDns.resolverEndpoints() }))
+        .toThrow(expect.objectContaining({
+          message: expect.stringMatching(/services is empty[\s\S]*existingPeerVpcs\[0\] \('Other\/Peer'\) is in account 222222222222, the VPC in 111111111111, where the construct cannot make its DNS \(ResolverEndpoints\) answer/),
+        }));
+      // Nothing was created before the errors were thrown.
+      expect(stack.node.tryFindChild('Endpoints')?.node.findAll().filter(CfnResource.isCfnResource) ?? []).toEqual([]);
     });
 
     test('the blocks overlap (GuardedPatterns-VpcPeeringCidrOverlap)', () => {
