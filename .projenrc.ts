@@ -153,6 +153,10 @@ const rosetta = project.addTask('rosetta', {
   description: 'Compile every README and API example with jsii-rosetta (strict)',
   exec: 'jsii-rosetta extract --strict --cache rosetta/translations.tabl.json --trim-cache',
 });
+// Rosetta writes the snippets in the order it met them, which differs between a run that reads
+// them from the cache and one that translates: sorted, the file changes only when they do.
+rosetta.exec('node -e "const fs = require(\'fs\'), f = \'rosetta/translations.tabl.json\', t = JSON.parse(fs.readFileSync(f, \'utf8\')); '
+  + 't.snippets = Object.fromEntries(Object.entries(t.snippets).sort(([a], [b]) => (a < b ? -1 : 1))); fs.writeFileSync(f, JSON.stringify(t));"');
 project.gitignore.include('/rosetta/translations.tabl.json');
 // The examples synthesize with ts-node in transpile-only mode (`npm run example`); they are
 // type-checked here, with the tests, the scripts and the benchmark.
