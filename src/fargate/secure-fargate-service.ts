@@ -1,5 +1,4 @@
 import {
-  Duration,
   RemovalPolicy,
   Stack,
   Token,
@@ -11,15 +10,15 @@ import {
   aws_iam as iam,
   aws_logs as logs,
   aws_route53 as route53,
-  aws_route53_targets as targets,
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ContainerUser } from './container-user';
+import { FargateFrontEnd, LoadBalancerFrontEnd } from './load-balancer-front-end';
 import { TMP_VOLUME, WritableTmp } from './writable-tmp';
-import { embedChecks, pathOf, throwFinding, warnFinding } from '../checks/embed';
-import { AlbAccessLogKmsBucket, bucketKmsAlgorithm } from '../checks/fargate/alb-access-log-kms-bucket';
-import { AlbHttpOpen, httpOpenMessage } from '../checks/fargate/alb-http-open';
+import { embedChecks, throwFinding, warnFinding } from '../checks/embed';
+import { AlbAccessLogKmsBucket } from '../checks/fargate/alb-access-log-kms-bucket';
+import { AlbHttpOpen } from '../checks/fargate/alb-http-open';
 import { AlbPlainHttp } from '../checks/fargate/alb-plain-http';
 import { EcsSingleTask } from '../checks/fargate/ecs-single-task';
 import { EcsVolumeNotWritable } from '../checks/fargate/ecs-volume-not-writable';
@@ -34,10 +33,9 @@ import { FargateTaskRoleSecrets } from '../checks/fargate/fargate-task-role-secr
 import { FargateTaskRoleWildcard } from '../checks/fargate/fargate-task-role-wildcard';
 import { IAM_CHECKS } from '../checks/iam';
 import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
-import { parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
-import { HIPAA_SECURITY, NIST_800_53_R5, acknowledgeAll, complianceRuleIds, iam5ResourceId } from '../private/nag';
+import { iam5ResourceId } from '../private/nag';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
 import { endpointServicesFor } from '../private/template/endpoints';
@@ -52,22 +50,6 @@ const INTERFACE_ENDPOINTS: Record<string, { id: string; service: ec2.InterfaceVp
   'secretsmanager': { id: 'SecretsManagerEndpoint', service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER },
   'ssm': { id: 'SsmEndpoint', service: ec2.InterfaceVpcEndpointAwsService.SSM },
 };
-
-/** Compliance-pack rules about the access log bucket that ALB access logging rules out. */
-const ACCESS_LOG_BUCKET_RULES: Array<{ ids: string[]; reason: string }> = [
-  {
-    ids: complianceRuleIds('S3DefaultEncryptionKMS'),
-    reason: 'Elastic Load Balancing writes access logs only to buckets encrypted with S3 managed keys (SSE-S3); a KMS key would stop the logs.',
-  },
-  {
-    ids: ['AwsSolutions-S1', ...complianceRuleIds('S3BucketLoggingEnabled')],
-    reason: 'This bucket holds the load balancer\'s access logs; logging access to it into another bucket would only repeat the pattern one level down.',
-  },
-  {
-    ids: complianceRuleIds('S3BucketReplicationEnabled'),
-    reason: 'Access logs are versioned and retained in their own region; cross-region replication of request logs is a cost few services need, and a user who needs it can add it on accessLogBucket.',
-  },
-];
 
 /**
  * Properties of a SecureFargateService.
@@ -322,7 +304,7 @@ export interface SecureFargateServiceProps {
  */
 export class SecureFargateService extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The ECS service. */
-  public readonly service: ecs.IFargateService;
+  public readonly service: ecs.FargateService;
 
   /**
    * The stack's recycler that redeploys this service when its secrets change, if any
@@ -349,19 +331,19 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
   public readonly cluster: ecs.ICluster;
 
   /** The role the application's AWS calls use; empty until something is granted to it. */
-  public readonly taskRole: iam.IRole;
+  public readonly taskRole: iam.Role;
 
   /** The role ECS uses to pull the image, write the logs and read the injected secrets. */
-  public readonly executionRole: iam.IRole;
+  public readonly executionRole: iam.Role;
 
   /** The load balancer. */
-  public readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
 
   /** The listener that serves the application: HTTPS with a certificate, plain HTTP without. */
-  public readonly listener: elbv2.IApplicationListener;
+  public readonly listener: elbv2.ApplicationListener;
 
   /** The target group of the tasks. */
-  public readonly targetGroup: elbv2.IApplicationTargetGroup;
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
 
   /** The certificate the HTTPS listener presents, when there is one. */
   public readonly certificate?: acm.ICertificate;
@@ -373,10 +355,10 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
   public readonly accessLogBucket: s3.IBucket;
 
   /** The tasks' security group. */
-  public readonly securityGroup: ec2.ISecurityGroup;
+  public readonly securityGroup: ec2.SecurityGroup;
 
   /** The load balancer's security group. */
-  public readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+  public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
 
   /** The tasks' network connections: open to the load balancer only. */
   public readonly connections: ec2.Connections;
@@ -391,111 +373,8 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     super(scope, id);
     const subject = `SecureFargateService '${this.node.path}'`;
     const stack = Stack.of(this);
-
-    const errors = new PropErrors();
-    const removal = Removal.of(errors, subject, props.removalPolicy);
-    errors.check(() => {
-      if ((props.vpc === undefined) === (props.cluster === undefined)) {
-        throw new GuardedPatternsError(`${subject}: give either vpc (a new cluster is created in it) or cluster (an existing one), ${props.vpc ? 'not both' : 'none was given'}.`);
-      }
-    });
-    const containerPort = props.containerPort ?? 8080;
-    errors.check(() => {
-      checkPort(subject, 'containerPort', containerPort);
-      checkPrivilegedPort(subject, containerPort, props.user);
-    });
-    const healthCheckPort = props.healthCheckPort;
-    errors.check(() => {
-      if (healthCheckPort !== undefined) {
-        checkPort(subject, 'healthCheckPort', healthCheckPort);
-      }
-    });
-    const cpu = props.cpu ?? 256;
-    const memoryLimitMiB = props.memoryLimitMiB ?? 512;
-    errors.check(() => {
-      const problem = Token.isUnresolved(cpu) || Token.isUnresolved(memoryLimitMiB) ? undefined : fargateSizeProblem(cpu, memoryLimitMiB);
-      if (problem) {
-        throwFinding(FargateCpuMemory, `${subject}: ${problem.replace(/^memory /, 'memoryLimitMiB ')}.`);
-      }
-    });
-    const desiredCount = props.desiredCount ?? 2;
-    errors.check(() => {
-      if (!Token.isUnresolved(desiredCount) && (!Number.isInteger(desiredCount) || desiredCount < 1)) {
-        throw new GuardedPatternsError(`${subject}: desiredCount (${desiredCount}) must be a whole number of at least 1; use 2 or more so that the service survives the loss of a task or an AZ.`);
-      }
-    });
-    const healthCheckPath = props.healthCheckPath ?? '/';
-    errors.check(() => {
-      if (!Token.isUnresolved(healthCheckPath) && !/^\/\S*$/.test(healthCheckPath)) {
-        throw new GuardedPatternsError(`${subject}: healthCheckPath '${healthCheckPath}' must start with / and contain no spaces, such as '/health'.`);
-      }
-    });
-    errors.check(() => {
-      if (props.logGroup && props.logRetention !== undefined) {
-        throw new GuardedPatternsError(`${subject}: logRetention applies only to the log group the pattern creates; set the retention on logGroup instead, or leave logGroup out.`);
-      }
-    });
-    errors.check(() => {
-      if ((props.domainName === undefined) !== (props.hostedZone === undefined)) {
-        throw new GuardedPatternsError(`${subject}: domainName and hostedZone go together (the pattern adds the record, and the certificate unless one is given); `
-          + `${props.domainName === undefined ? 'give domainName, a name in the zone' : 'give hostedZone, the public zone that holds it'}.`);
-      }
-    });
-    const allowedCidrs = props.allowedCidrs ?? ['0.0.0.0/0'];
-    errors.check(() => {
-      if (allowedCidrs.length === 0) {
-        throw new GuardedPatternsError(`${subject}: allowedCidrs is empty, so nothing could reach the load balancer; give the networks that may, such as ['0.0.0.0/0'] or ['10.0.0.0/8'].`);
-      }
-    });
-    for (const cidr of allowedCidrs) {
-      errors.check(() => {
-        if (!Token.isUnresolved(cidr) && !parseCidr(cidr)) {
-          throw new GuardedPatternsError(`${subject}: allowedCidrs holds '${cidr}', which is not an IPv4 CIDR block with its host bits clear, such as '203.0.113.0/24'.`);
-        }
-      });
-    }
-    const https = props.certificate !== undefined || props.hostedZone !== undefined;
-    errors.check(() => {
-      if (!https && allowedCidrs.includes('0.0.0.0/0')) {
-        throwFinding(AlbHttpOpen, httpOpenMessage(subject));
-      }
-    });
-    errors.check(() => {
-      if (props.accessLogBucket) {
-        checkAccessLogBucket(subject, props.accessLogBucket);
-      }
-    });
-    const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
-    const writableTmp = props.writableTmp ?? WritableTmp.initContainer();
-    const initMemoryMiB = readonlyRootFilesystem ? writableTmp._initMemoryMiB : 0;
-    const containerMemoryLimitMiB = props.containerMemoryLimitMiB
-      ?? (Token.isUnresolved(memoryLimitMiB) ? undefined : memoryLimitMiB - initMemoryMiB);
-    errors.check(() => {
-      if (props.containerMemoryLimitMiB !== undefined && !Token.isUnresolved(props.containerMemoryLimitMiB) && !Token.isUnresolved(memoryLimitMiB)) {
-        const most = memoryLimitMiB - initMemoryMiB;
-        const limit = props.containerMemoryLimitMiB;
-        if (!Number.isInteger(limit) || limit < 6 || limit > most) {
-          throw new GuardedPatternsError(`${subject}: containerMemoryLimitMiB (${limit}) must be a whole number from 6 to ${most}, `
-            + `the task's ${memoryLimitMiB} MiB${initMemoryMiB ? ` less the init container's ${initMemoryMiB} MiB` : ''}; leave it out to use all of that.`);
-        }
-      }
-    });
-    // A secret pinned to a version never changes, so only unpinned ones are worth recycling on.
-    const refreshable = Object.values(props.secrets ?? {}).some((secret) => watchedValue(secret.arn)?.pinned === undefined);
-    errors.check(() => {
-      if (props.recycleOnSecretChange === true && !refreshable) {
-        throw new GuardedPatternsError(`${subject}: recycleOnSecretChange is true but no secret in secrets can change (there are none, or each is pinned to a version); `
-          + 'pass secrets from ecs.Secret.fromSecretsManager() or ecs.Secret.fromSsmParameter(), or leave recycleOnSecretChange unset.');
-      }
-    });
-    const givenVpc = props.cluster?.vpc ?? props.vpc;
-    let taskSubnets: ec2.SubnetSelection = {};
-    errors.check(() => {
-      if (givenVpc) {
-        taskSubnets = this.selectTaskSubnets(subject, givenVpc, props.taskSubnets);
-      }
-    });
-    errors.throwIfAny();
+    const settings = checkProps(subject, props);
+    const { removal, containerPort, healthCheckPort } = settings;
 
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
@@ -519,6 +398,10 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: `Lets ECS pull the image, write the logs and read the secrets of ${this.node.path}`,
     });
+    Validations.of(this.executionRole).acknowledge({
+      id: iam5ResourceId('*'),
+      reason: 'ecr:GetAuthorizationToken, which ECS calls to pull the image, accepts no resource but *; every other statement of the execution role names its repository, log group or secret.',
+    });
     this.grantPrincipal = this.taskRole;
 
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
@@ -527,8 +410,8 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     });
 
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-      cpu,
-      memoryLimitMiB,
+      cpu: settings.cpu,
+      memoryLimitMiB: settings.memoryLimitMiB,
       taskRole: this.taskRole,
       executionRole: this.executionRole,
     });
@@ -539,20 +422,20 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       environment: props.environment,
       secrets: props.secrets,
       logging: ecs.LogDriver.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app' }),
-      readonlyRootFilesystem,
+      readonlyRootFilesystem: settings.readonlyRootFilesystem,
       user: (props.user ?? ContainerUser.nonRoot()).user,
-      memoryLimitMiB: containerMemoryLimitMiB,
+      memoryLimitMiB: settings.containerMemoryLimitMiB,
     });
-    if (readonlyRootFilesystem) {
+    if (settings.readonlyRootFilesystem) {
       // Most runtimes need somewhere to write temporary files.
       taskDefinition.addVolume({ name: TMP_VOLUME });
       this.container.addMountPoints({ sourceVolume: TMP_VOLUME, containerPath: '/tmp', readOnly: false });
-      this.initContainer = writableTmp._bind({
+      this.initContainer = settings.writableTmp._bind({
         taskDefinition,
         app: this.container,
         appImage: props.image,
         logGroup: this.logGroup,
-        isolated: isolatedSubnets(vpc, taskSubnets).length > 0,
+        isolated: isolatedSubnets(vpc, settings.taskSubnets).length > 0,
       });
       if (!this.initContainer) {
         Validations.of(taskDefinition).acknowledge({
@@ -567,14 +450,14 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       description: `Tasks of ${this.node.path}: reachable from the load balancer only`,
       allowAllOutbound: true,
     });
-    this.addVpcEndpoints(subject, vpc, taskSubnets, props.vpcEndpoints);
+    this.addVpcEndpoints(subject, vpc, settings.taskSubnets, props.vpcEndpoints);
 
-    const service = new ecs.FargateService(this, 'Service', {
+    this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition,
-      desiredCount,
+      desiredCount: settings.desiredCount,
       assignPublicIp: false,
-      vpcSubnets: taskSubnets,
+      vpcSubnets: settings.taskSubnets,
       securityGroups: [this.securityGroup],
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
@@ -584,89 +467,30 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
     // Tasks start only once the execution role's policy is attached, or the first ones fail to pull.
-    service.node.addDependency(this.executionRole);
-    this.service = service;
-    if (props.recycleOnSecretChange ?? refreshable) {
+    this.service.node.addDependency(this.executionRole);
+    this.connections = this.service.connections;
+
+    const frontEnd: FargateFrontEnd = new LoadBalancerFrontEnd(this, { ...props, vpc, removal });
+    this.loadBalancer = frontEnd.loadBalancer;
+    this.loadBalancerSecurityGroup = frontEnd.securityGroup;
+    this.listener = frontEnd.listener;
+    this.certificate = frontEnd.certificate;
+    this.accessLogBucket = frontEnd.accessLogBucket;
+    this.url = frontEnd.url;
+    this.targetGroup = frontEnd.addTarget({
+      service: this.service,
+      containerName: this.container.containerName,
+      containerPort,
+      healthCheckPath: settings.healthCheckPath,
+      healthCheckPort,
+    });
+
+    if (props.recycleOnSecretChange ?? settings.refreshable) {
       this.recycler = SecretRotationRecycler.ofStack(this);
-      this.recycler.addService(service);
+      this.recycler.addService(this.service);
       this.recycler._requestRemovalPolicy(removal.policy);
     }
-    this.connections = service.connections;
 
-    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-      vpc,
-      description: `Load balancer of ${this.node.path}: ${allowedCidrs.join(', ')} on its listener ports`,
-      allowAllOutbound: false,
-    });
-    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
-      securityGroup: this.loadBalancerSecurityGroup,
-      dropInvalidHeaderFields: true,
-      deletionProtection: props.deletionProtection ?? !removal.destroy,
-    });
-    this.loadBalancer = loadBalancer;
-    if (removal.destroy && props.deletionProtection === undefined) {
-      acknowledgeAll(loadBalancer, complianceRuleIds('ELBDeletionProtectionEnabled', [NIST_800_53_R5, HIPAA_SECURITY]),
-        'removalPolicy is DESTROY: the stack is meant to be removed by cdk destroy, which deletion protection on the load balancer would stop.');
-    }
-    this.accessLogBucket = props.accessLogBucket ?? this.createAccessLogBucket(removal);
-    loadBalancer.logAccessLogs(this.accessLogBucket);
-    if (!props.accessLogBucket) {
-      // The load balancer writes logs until it is gone.
-      removal.emptyAfter(this.accessLogBucket, loadBalancer);
-    }
-
-    this.certificate = props.certificate ?? (props.hostedZone && props.domainName ? new acm.Certificate(this, 'Certificate', {
-      domainName: props.domainName,
-      validation: acm.CertificateValidation.fromDns(props.hostedZone),
-    }) : undefined);
-    const listenerPort = this.certificate ? 443 : 80;
-    for (const cidr of allowedCidrs) {
-      const peer = ec2.Peer.ipv4(cidr);
-      this.loadBalancerSecurityGroup.addIngressRule(peer, ec2.Port.tcp(listenerPort), this.certificate ? 'HTTPS' : 'HTTP');
-      if (this.certificate) {
-        this.loadBalancerSecurityGroup.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
-      }
-    }
-    const listener = this.certificate
-      ? loadBalancer.addListener('Https', {
-        protocol: elbv2.ApplicationProtocol.HTTPS,
-        port: 443,
-        certificates: [this.certificate],
-        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-        open: false,
-      })
-      : loadBalancer.addListener('Http', { protocol: elbv2.ApplicationProtocol.HTTP, port: 80, open: false });
-    if (this.certificate) {
-      loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, open: false });
-    }
-    this.listener = listener;
-    this.targetGroup = listener.addTargets('Tasks', {
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      port: containerPort,
-      targets: [service.loadBalancerTarget({ containerName: this.container.containerName, containerPort })],
-      healthCheck: {
-        path: healthCheckPath,
-        port: healthCheckPort === undefined ? undefined : String(healthCheckPort),
-        healthyHttpCodes: '200-399',
-      },
-    });
-    if (healthCheckPort !== undefined && healthCheckPort !== containerPort) {
-      service.connections.allowFrom(loadBalancer, ec2.Port.tcp(healthCheckPort), 'Load balancer health checks');
-    }
-
-    if (props.hostedZone && props.domainName) {
-      new route53.ARecord(this, 'AliasRecord', {
-        zone: props.hostedZone,
-        recordName: props.domainName,
-        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(loadBalancer)),
-      });
-    }
-    this.url = `${this.certificate ? 'https' : 'http'}://${props.domainName ?? loadBalancer.loadBalancerDnsName}`;
-
-    this.acknowledgeDesign(allowedCidrs);
     embedChecks(this, [
       FargateCpuMemory,
       FargateTaskRoleWildcard,
@@ -684,33 +508,6 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       AlbAccessLogKmsBucket,
       ...IAM_CHECKS,
     ]);
-  }
-
-  /** The tasks' subnets: private ones by default, never public ones. */
-  private selectTaskSubnets(subject: string, vpc: ec2.IVpc, requested: ec2.SubnetSelection | undefined): ec2.SubnetSelection {
-    if (requested) {
-      let selected: ec2.ISubnet[];
-      try {
-        selected = vpc.selectSubnets(requested).subnets;
-      } catch (e) {
-        // ec2.Vpc throws when the VPC has no subnet group of the selected type.
-        throw new GuardedPatternsError(`${subject}: taskSubnets selects no subnet of this VPC (${(e as Error).message}); select subnets the VPC has, such as { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }.`);
-      }
-      const publicIds = new Set(vpc.publicSubnets.map((s) => s.node.path));
-      const inPublic = selected.filter((s) => publicIds.has(s.node.path));
-      if (inPublic.length > 0) {
-        throwFinding(FargatePublicTasks, `${subject}: taskSubnets selects public subnets (${inPublic.map((s) => s.node.path).join(', ')}); `
-          + 'tasks there would need public IPs to reach ECR and the internet. Select private subnets (ec2.SubnetType.PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED).');
-      }
-      return requested;
-    }
-    if (vpc.privateSubnets.length > 0) {
-      return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    }
-    if (vpc.isolatedSubnets.length > 0) {
-      return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-    }
-    throw new GuardedPatternsError(`${subject}: the VPC has no private subnets for the tasks; use a VPC with private subnets (PrivateSubnetVpc) or select some with taskSubnets.`);
   }
 
   /**
@@ -756,63 +553,150 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       }
     }
   }
-
-  private createAccessLogBucket(removal: Removal): s3.IBucket {
-    const bucket = new s3.Bucket(this, 'AccessLogBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-      ...removal.bucket,
-    });
-    for (const { ids, reason } of ACCESS_LOG_BUCKET_RULES) {
-      acknowledgeAll(bucket, ids, reason);
-    }
-    return bucket;
-  }
-
-  /** Acknowledges the compliance findings that the pattern's design answers. */
-  private acknowledgeDesign(allowedCidrs: string[]): void {
-    Validations.of(this.executionRole).acknowledge({
-      id: iam5ResourceId('*'),
-      reason: 'ecr:GetAuthorizationToken, which ECS calls to pull the image, accepts no resource but *; every other statement of the execution role names its repository, log group or secret.',
-    });
-    if (this.certificate) {
-      const redirect = this.loadBalancer.node.tryFindChild('Redirect80To443');
-      if (redirect) {
-        acknowledgeAll(redirect, complianceRuleIds('ELBv2ACMCertificateRequired'),
-          'This HTTP listener serves nothing: it only redirects to the HTTPS listener, which presents the certificate.');
-      }
-      if (allowedCidrs.includes('0.0.0.0/0')) {
-        Validations.of(this.loadBalancerSecurityGroup).acknowledge({
-          id: 'AwsSolutions-EC23',
-          reason: 'The internet-facing load balancer is the service\'s public entry point (allowedCidrs): it admits HTTPS, and HTTP that it only redirects to HTTPS; the tasks admit the load balancer alone.',
-        });
-      }
-    }
-  }
 }
+
+/** The props with their defaults, once checked. */
+interface Settings {
+  readonly removal: Removal;
+  readonly containerPort: number;
+  readonly healthCheckPort?: number;
+  readonly healthCheckPath: string;
+  readonly cpu: number;
+  readonly memoryLimitMiB: number;
+  readonly containerMemoryLimitMiB?: number;
+  readonly desiredCount: number;
+  readonly readonlyRootFilesystem: boolean;
+  readonly writableTmp: WritableTmp;
+  /** Whether a secret can change: only unpinned ones are worth recycling on. */
+  readonly refreshable: boolean;
+  readonly taskSubnets: ec2.SubnetSelection;
+}
+
+/** Checks every prop and throws all that are wrong together, before anything is built. */
+function checkProps(subject: string, props: SecureFargateServiceProps): Settings {
+  const errors = new PropErrors();
+  const removal = Removal.of(errors, subject, props.removalPolicy);
+  errors.check(() => {
+    if ((props.vpc === undefined) === (props.cluster === undefined)) {
+      throw new GuardedPatternsError(`${subject}: give either vpc (a new cluster is created in it) or cluster (an existing one), ${props.vpc ? 'not both' : 'none was given'}.`);
+    }
+  });
+  const containerPort = props.containerPort ?? 8080;
+  errors.check(() => {
+    checkPort(subject, 'containerPort', containerPort);
+    checkPrivilegedPort(subject, containerPort, props.user);
+  });
+  const healthCheckPort = props.healthCheckPort;
+  errors.check(() => {
+    if (healthCheckPort !== undefined) {
+      checkPort(subject, 'healthCheckPort', healthCheckPort);
+    }
+  });
+  const cpu = props.cpu ?? 256;
+  const memoryLimitMiB = props.memoryLimitMiB ?? 512;
+  errors.check(() => {
+    const problem = Token.isUnresolved(cpu) || Token.isUnresolved(memoryLimitMiB) ? undefined : fargateSizeProblem(cpu, memoryLimitMiB);
+    if (problem) {
+      throwFinding(FargateCpuMemory, `${subject}: ${problem.replace(/^memory /, 'memoryLimitMiB ')}.`);
+    }
+  });
+  const desiredCount = props.desiredCount ?? 2;
+  errors.check(() => {
+    if (!Token.isUnresolved(desiredCount) && (!Number.isInteger(desiredCount) || desiredCount < 1)) {
+      throw new GuardedPatternsError(`${subject}: desiredCount (${desiredCount}) must be a whole number of at least 1; use 2 or more so that the service survives the loss of a task or an AZ.`);
+    }
+  });
+  const healthCheckPath = props.healthCheckPath ?? '/';
+  errors.check(() => {
+    if (!Token.isUnresolved(healthCheckPath) && !/^\/\S*$/.test(healthCheckPath)) {
+      throw new GuardedPatternsError(`${subject}: healthCheckPath '${healthCheckPath}' must start with / and contain no spaces, such as '/health'.`);
+    }
+  });
+  errors.check(() => {
+    if (props.logGroup && props.logRetention !== undefined) {
+      throw new GuardedPatternsError(`${subject}: logRetention applies only to the log group the pattern creates; set the retention on logGroup instead, or leave logGroup out.`);
+    }
+  });
+  LoadBalancerFrontEnd.checkProps(errors, subject, props);
+  const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
+  const writableTmp = props.writableTmp ?? WritableTmp.initContainer();
+  const initMemoryMiB = readonlyRootFilesystem ? writableTmp._initMemoryMiB : 0;
+  const containerMemoryLimitMiB = props.containerMemoryLimitMiB
+    ?? (Token.isUnresolved(memoryLimitMiB) ? undefined : memoryLimitMiB - initMemoryMiB);
+  errors.check(() => {
+    if (props.containerMemoryLimitMiB !== undefined && !Token.isUnresolved(props.containerMemoryLimitMiB) && !Token.isUnresolved(memoryLimitMiB)) {
+      const most = memoryLimitMiB - initMemoryMiB;
+      const limit = props.containerMemoryLimitMiB;
+      if (!Number.isInteger(limit) || limit < 6 || limit > most) {
+        throw new GuardedPatternsError(`${subject}: containerMemoryLimitMiB (${limit}) must be a whole number from 6 to ${most}, `
+          + `the task's ${memoryLimitMiB} MiB${initMemoryMiB ? ` less the init container's ${initMemoryMiB} MiB` : ''}; leave it out to use all of that.`);
+      }
+    }
+  });
+  // A secret pinned to a version never changes, so only unpinned ones are worth recycling on.
+  const refreshable = Object.values(props.secrets ?? {}).some((secret) => watchedValue(secret.arn)?.pinned === undefined);
+  errors.check(() => {
+    if (props.recycleOnSecretChange === true && !refreshable) {
+      throw new GuardedPatternsError(`${subject}: recycleOnSecretChange is true but no secret in secrets can change (there are none, or each is pinned to a version); `
+        + 'pass secrets from ecs.Secret.fromSecretsManager() or ecs.Secret.fromSsmParameter(), or leave recycleOnSecretChange unset.');
+    }
+  });
+  const givenVpc = props.cluster?.vpc ?? props.vpc;
+  let taskSubnets: ec2.SubnetSelection = {};
+  errors.check(() => {
+    if (givenVpc) {
+      taskSubnets = selectTaskSubnets(subject, givenVpc, props.taskSubnets);
+    }
+  });
+  errors.throwIfAny();
+  return {
+    removal,
+    containerPort,
+    healthCheckPort,
+    healthCheckPath,
+    cpu,
+    memoryLimitMiB,
+    containerMemoryLimitMiB,
+    desiredCount,
+    readonlyRootFilesystem,
+    writableTmp,
+    refreshable,
+    taskSubnets,
+  };
+}
+
+/** The tasks' subnets: private ones by default, never public ones. */
+function selectTaskSubnets(subject: string, vpc: ec2.IVpc, requested: ec2.SubnetSelection | undefined): ec2.SubnetSelection {
+  if (requested) {
+    let selected: ec2.ISubnet[];
+    try {
+      selected = vpc.selectSubnets(requested).subnets;
+    } catch (e) {
+      // ec2.Vpc throws when the VPC has no subnet group of the selected type.
+      throw new GuardedPatternsError(`${subject}: taskSubnets selects no subnet of this VPC (${(e as Error).message}); select subnets the VPC has, such as { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }.`);
+    }
+    const publicIds = new Set(vpc.publicSubnets.map((s) => s.node.path));
+    const inPublic = selected.filter((s) => publicIds.has(s.node.path));
+    if (inPublic.length > 0) {
+      throwFinding(FargatePublicTasks, `${subject}: taskSubnets selects public subnets (${inPublic.map((s) => s.node.path).join(', ')}); `
+        + 'tasks there would need public IPs to reach ECR and the internet. Select private subnets (ec2.SubnetType.PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED).');
+    }
+    return requested;
+  }
+  if (vpc.privateSubnets.length > 0) {
+    return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  }
+  if (vpc.isolatedSubnets.length > 0) {
+    return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  }
+  throw new GuardedPatternsError(`${subject}: the VPC has no private subnets for the tasks; use a VPC with private subnets (PrivateSubnetVpc) or select some with taskSubnets.`);
+}
+
 
 /** The isolated subnets among those selected: no route to the internet, so no ECR Public either. */
 function isolatedSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection): ec2.ISubnet[] {
   const isolatedPaths = new Set(vpc.isolatedSubnets.map((s) => s.node.path));
   return vpc.selectSubnets(selection).subnets.filter((s) => isolatedPaths.has(s.node.path));
-}
-
-/**
- * Refuses an access log bucket encrypted with SSE-KMS, before aws-cdk-lib's own error (which
- * names neither the prop nor the fix, and sees only a key object, not KMS_MANAGED or DSSE).
- */
-function checkAccessLogBucket(subject: string, bucket: s3.IBucket): void {
-  const cfnBucket = bucket.node.defaultChild;
-  const algorithm = cfnBucket instanceof s3.CfnBucket ? bucketKmsAlgorithm(cfnBucket) : undefined;
-  if (bucket.encryptionKey || algorithm) {
-    throwFinding(AlbAccessLogKmsBucket, `${subject}: accessLogBucket '${pathOf(bucket)}' is encrypted with SSE-KMS (${algorithm ?? 'a KMS key'}); `
-      + 'Elastic Load Balancing writes access logs only to buckets encrypted with S3 managed keys. '
-      + 'Give a bucket with encryption: s3.BucketEncryption.S3_MANAGED, or leave accessLogBucket out and the pattern creates one.');
-  }
 }
 
 /**

@@ -127,7 +127,7 @@ export interface PrivateLinkConsumerProps {
  */
 export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   /** The interface endpoints, in the order of `services`. */
-  public readonly endpoints: ec2.IInterfaceVpcEndpoint[];
+  public readonly endpoints: ec2.InterfaceVpcEndpoint[];
 
   /**
    * The main DNS name of each endpoint's service, in the order of `services` (may hold tokens).

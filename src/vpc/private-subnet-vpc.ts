@@ -139,17 +139,17 @@ export interface PrivateSubnetVpcProps {
  *
  * @example
  * const network = new PrivateSubnetVpc(this, 'Network');
- * // network.vpc is an ec2.IVpc: pass it wherever aws-cdk-lib takes one.
+ * // network.vpc is an ec2.Vpc: pass it wherever aws-cdk-lib takes an ec2.IVpc.
  */
 export class PrivateSubnetVpc extends Construct {
   /** The VPC. */
-  public readonly vpc: ec2.IVpc;
+  public readonly vpc: ec2.Vpc;
 
   /** The log group the flow log writes to. */
-  public readonly flowLogGroup: logs.ILogGroup;
+  public readonly flowLogGroup: logs.LogGroup;
 
   /** The flow log. */
-  public readonly flowLog: ec2.IFlowLog;
+  public readonly flowLog: ec2.FlowLog;
 
   /** The number of availability zones the VPC spans. */
   public readonly availabilityZoneCount: number;

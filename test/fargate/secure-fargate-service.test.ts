@@ -650,6 +650,32 @@ describe('SecureFargateService', () => {
     });
   });
 
+  describe('escape hatches of the concrete type', () => {
+    test('service.autoScaleTaskCount() and taskDefinition.addContainer() compile and synthesize', () => {
+      // GIVEN the pattern with its defaults
+      const { stack, network, image, certificate } = setup();
+      const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, certificate });
+      // WHEN the user scales the service and adds a sidecar through what the pattern exposes (ts-jest
+      // compiles without type errors: the type-check of test/ is what fails if these become interfaces)
+      web.service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 4 }).scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+      web.taskDefinition.addContainer('Agent', { image, memoryLimitMiB: 32, user: '1000:1000', readonlyRootFilesystem: true });
+      web.targetGroup.setAttribute('deregistration_delay.timeout_seconds', '30');
+      // THEN the template holds the scaling target and policy, the sidecar and the attribute
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        MinCapacity: 2,
+        MaxCapacity: 4,
+        ScalableDimension: 'ecs:service:DesiredCount',
+        ResourceId: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [logicalId(template, 'AWS::ECS::Service', 'WebService'), 'Name'] }])] },
+      });
+      template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 1);
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'Agent' })]) });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
+      });
+    });
+  });
+
   describe('the access log bucket', () => {
     test('fails when accessLogBucket is encrypted with SSE-KMS, in the pattern\'s words rather than aws-cdk-lib\'s', () => {
       const cases: Array<[string, (stack: Stack) => s3.IBucket, string]> = [
