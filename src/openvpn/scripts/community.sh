@@ -192,28 +192,15 @@ revoke_client() {
   log "revoked $name: the server refuses its certificate from now on and has ended its session"
 }
 
-# shellcheck disable=SC2153 # OVPN_BIN is shared.sh's, not a misspelt OVPN_DIR
 install_units() {
-  cat > "$OVPN_SYSTEMD_DIR/openvpn-guarded-network.service" << EOF
-[Unit]
-Description=IP forwarding and NAT for the OpenVPN clients
-Before=openvpn-server@server.service
-After=network-online.target
-Wants=network-online.target
-
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=$OVPN_BIN network-up
-
-[Install]
-WantedBy=multi-user.target
-EOF
+  install_oneshot_unit openvpn-guarded-network.service 'IP forwarding and NAT for the OpenVPN clients' \
+    "$(printf 'Before=openvpn-server@server.service\nAfter=network-online.target')" network-up
   install_address_unit openvpn-server@server.service
   systemctl daemon-reload
 }
 
 # First boot of an instance (cloud-init runs this once per instance).
+# shellcheck disable=SC2153 # OVPN_BIN is shared.sh's, not a misspelt OVPN_DIR
 boot() {
   trap signal_failure_on_exit EXIT
   export DEBIAN_FRONTEND=noninteractive

@@ -103,22 +103,29 @@ take_over() {
   aws_retry ec2 associate-address --allocation-id "$OVPN_EIP_ALLOCATION_ID" --instance-id "$(imds instance-id)" --allow-reassociation > /dev/null
 }
 
-# $1: the unit the server runs as.
-install_address_unit() {
-  cat > "$OVPN_SYSTEMD_DIR/openvpn-guarded-address.service" << EOF
+# A oneshot systemd unit that stays active once its command ran. $1: its file name; $2: its
+# description; $3: its ordering lines; $4: the arguments of this script it runs.
+install_oneshot_unit() {
+  cat > "$OVPN_SYSTEMD_DIR/$1" << EOF
 [Unit]
-Description=Take the Elastic IP and the VPC routes of the OpenVPN server
-After=network-online.target $1
+Description=$2
+$3
 Wants=network-online.target
 
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=$OVPN_BIN take-over
+ExecStart=$OVPN_BIN $4
 
 [Install]
 WantedBy=multi-user.target
 EOF
+}
+
+# $1: the unit the server runs as.
+install_address_unit() {
+  install_oneshot_unit openvpn-guarded-address.service 'Take the Elastic IP and the VPC routes of the OpenVPN server' \
+    "After=network-online.target $1" take-over
 }
 
 # Reads the state secret into SECRET_VALUE and SECRET_STATE: "stored" when it starts with the
