@@ -310,7 +310,8 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       // Replaced below by the pattern computed when the app is complete.
       eventPattern: { source: [SECRETS_MANAGER_SOURCE, SSM_SOURCE] },
     });
-    // Read when the template is written, after validation: from the complete app, as it is then.
+    // Read from the app each time it is resolved (when the app is prepared, then when the template
+    // is written), never from what validation saw: uncached, so an early resolution cannot freeze it.
     (rule.node.defaultChild as events.CfnRule).eventPattern = Lazy.uncachedAny({
       produce: () => this.eventPattern(this.watchList(new ResourceIndex(this.node.root))),
     });
