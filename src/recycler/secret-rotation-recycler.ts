@@ -25,6 +25,7 @@ import {
 import { RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES } from './metrics';
 import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
+import { ScopedWildcard, acknowledgeScopedWildcards } from './scoped-wildcards';
 import { cfnServiceOf, estimatedLength, servicesIn } from './watch-list';
 import { embedChecks, pathOf, warnFinding } from '../checks/embed';
 import { IAM_CHECKS } from '../checks/iam';
@@ -36,7 +37,7 @@ import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/recycler/re
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { CLOUDWATCH_LOGS_KEY_ACTIONS, cloudWatchLogsPrincipal, letCloudWatchLogsUse } from '../private/kms';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
-import { acknowledgeAll, complianceRuleIds, flattenForAcknowledgement, iam5ResourceId } from '../private/nag';
+import { acknowledgeAll, complianceRuleIds } from '../private/nag';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
 import { taskDefinitionOf, valueFromsOfTaskDefinition } from '../private/template/ecs';
@@ -185,29 +186,34 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     return existing ?? new SecretRotationRecycler(stack, STACK_RECYCLER_ID);
   }
 
-  /** The function that redeploys the services. */
-  public readonly function: lambda.IFunction;
+  /**
+   * The function that redeploys the services. It runs as `role`, which it takes by ARN: grant to
+   * `role` (or to the recycler, an `iam.IGrantable`), not to the function.
+   */
+  public readonly function: lambda.Function;
   /** The function's role. */
-  public readonly role: iam.IRole;
+  public readonly role: iam.Role;
   /** The managed policy that holds the role's permissions. */
-  public readonly policy: iam.IManagedPolicy;
-  /** The rule that matches changes of the watched secrets and parameters. */
-  public readonly rule: events.IRule;
+  public readonly policy: iam.ManagedPolicy;
+  /**
+   * The rule that matches changes of the watched secrets and parameters. Its event pattern is
+   * computed from the complete app when the template is written.
+   */
+  public readonly rule: events.Rule;
   /** Where events go when the function fails for them (after its retries) or cannot be invoked. */
-  public readonly deadLetterQueue: sqs.IQueue;
+  public readonly deadLetterQueue: sqs.Queue;
   /** Alarms as soon as an event is in the dead-letter queue. */
   public readonly deadLetterAlarm: cloudwatch.Alarm;
   /** The function's log group: one JSON line per service and a summary per change. */
-  public readonly logGroup: logs.ILogGroup;
+  public readonly logGroup: logs.LogGroup;
   /** The principal that calls ECS. */
   public readonly grantPrincipal: iam.IPrincipal;
 
   private readonly props: SecretRotationRecyclerProps;
   private readonly watchedClusters: ecs.ICluster[] = [];
   private readonly services: ecs.BaseService[] = [];
-  /** What validation found the recycler watches, once the app was complete. */
-  private validatedWatch?: WatchList;
-  private readonly managedPolicy: iam.ManagedPolicy;
+  /** The statements whose wildcard resources are acknowledged, with the reason for each. */
+  private readonly scopedWildcards: ScopedWildcard[] = [];
   private readonly subject: string;
   /** The removal policies of the patterns that registered with this recycler. */
   private readonly requestedRemovalPolicies = new Set<RemovalPolicy>();
@@ -258,15 +264,15 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     });
     this.role = role;
     this.grantPrincipal = role;
-    this.managedPolicy = role.addToManagedPolicy(
+    this.policy = role.addToManagedPolicy(
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
-      // DescribeTaskDefinition has no resource-level permissions.
-      new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
     );
-    this.policy = this.managedPolicy;
+    acknowledgeScopedWildcards(this.policy, this.scopedWildcards);
+    this.addScopedWildcard(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
+      'ecs:DescribeTaskDefinition has no resource-level permissions in ECS.');
     if (props.encryptionKey) {
-      this.managedPolicy.addStatements(new iam.PolicyStatement({
+      this.policy.addStatements(new iam.PolicyStatement({
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [props.encryptionKey.keyArn],
       }));
@@ -288,7 +294,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
         METRICS_NAMESPACE: RECYCLER_METRICS_NAMESPACE,
       },
     });
-    fn.node.addDependency(this.managedPolicy);
+    fn.node.addDependency(this.policy);
     this.function = fn;
     acknowledgeAll(fn, complianceRuleIds('LambdaInsideVPC'),
       'The function only calls the ECS control-plane API and touches no data in a VPC; inside one it would need a NAT gateway or an ECS interface endpoint and gain nothing.');
@@ -304,7 +310,11 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       // Replaced below by the pattern computed when the app is complete.
       eventPattern: { source: [SECRETS_MANAGER_SOURCE, SSM_SOURCE] },
     });
-    (rule.node.defaultChild as events.CfnRule).eventPattern = Lazy.any({ produce: () => this.eventPattern() });
+    // Read from the app each time it is resolved (when the app is prepared, then when the template
+    // is written), never from what validation saw: uncached, so an early resolution cannot freeze it.
+    (rule.node.defaultChild as events.CfnRule).eventPattern = Lazy.uncachedAny({
+      produce: () => this.eventPattern(this.watchList(new ResourceIndex(this.node.root))),
+    });
     rule.addTarget(new targets.LambdaFunction(fn, {
       deadLetterQueue: queue,
       retryAttempts: 185,
@@ -327,8 +337,15 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       this.watchCluster(cluster, 'clusters');
     }
     this.node.addValidation({ validate: () => this.validateWatchList() });
-    // Its role's policies, grants to it included: the IAM checks as warnings.
-    embedChecks(this, IAM_CHECKS);
+    // Its role's policies, grants to it included: the IAM checks as warnings. The services it
+    // watches and their task definitions are the user's, outside this subtree, and its concern.
+    embedChecks(this, IAM_CHECKS, {
+      checks: [EcsSecretVersionPinned],
+      find: (index) => this.watchList(index).taskDefinitions,
+    }, {
+      checks: [EcsCodeDeployWithSecrets],
+      find: (index) => this.watchList(index).services,
+    });
   }
 
   /**
@@ -428,20 +445,23 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     this.checkClusterEnv(cluster, where);
     this.watchedClusters.push(cluster);
     const id = this.watchedClusters.length;
-    this.managedPolicy.addStatements(
-      // ListServices has no resource-level permissions; the condition key limits it to the cluster.
-      new iam.PolicyStatement({
-        sid: `ListServices${id}`,
-        actions: ['ecs:ListServices'],
-        resources: ['*'],
-        conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
-      }),
-      new iam.PolicyStatement({
-        sid: `RedeployServices${id}`,
-        actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
-        resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
-      }),
-    );
+    this.addScopedWildcard(new iam.PolicyStatement({
+      sid: `ListServices${id}`,
+      actions: ['ecs:ListServices'],
+      resources: ['*'],
+      conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
+    }), 'ecs:ListServices has no resource-level permissions in ECS, and the ecs:cluster condition limits it to a watched cluster.');
+    this.addScopedWildcard(new iam.PolicyStatement({
+      sid: `RedeployServices${id}`,
+      actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+      resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+    }), 'The services of one watched cluster, named in the ARN: the recycler must redeploy services created after it was deployed.');
+  }
+
+  /** Adds a statement whose wildcard resource is as narrow as it can be, and acknowledges it for that reason. */
+  private addScopedWildcard(statement: iam.PolicyStatement, reason: string): void {
+    this.policy.addStatements(statement);
+    this.scopedWildcards.push({ statement, reason });
   }
 
   /** Reads the complete app: the services in the watched clusters and what they inject. */
@@ -470,9 +490,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   }
 
   /** The rule's pattern: one branch per event shape, each listing exactly the watched ARNs or names. */
-  private eventPattern(): any {
-    // Validation read the complete app already; a resolution outside synth reads it afresh.
-    const { secrets, parameters } = this.validatedWatch ?? this.watchList(new ResourceIndex(this.node.root));
+  private eventPattern({ secrets, parameters }: WatchList): any {
     const secretMatchers = unique(secrets.flatMap((s) => s.matchers));
     const parameterNames = unique(parameters.flatMap((p) => p.matchers));
     const branches: any[] = [];
@@ -517,30 +535,17 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     if (this.watchedClusters.length === 0) {
       return [`${this.subject} watches no cluster: pass clusters, or register services with addService(service).`];
     }
-    const index = ResourceIndex.ofCompleteTree(this.node.root);
-    const watch = this.watchList(index);
-    this.validatedWatch = watch;
+    const watch = this.watchList(ResourceIndex.ofCompleteTree(this.node.root));
     if (watch.secrets.length + watch.parameters.length === 0) {
       const pinned = watch.referenced.length > 0 ? ` (the only ones they read are pinned to a version, which never refreshes: ${EcsSecretVersionPinned.id})` : '';
       return [`${this.subject} watches no secret or parameter: the task definitions of the ${watch.services.length} service(s) in its clusters inject none that can refresh${pinned}. `
         + 'Inject secrets with ecs.Secret.fromSecretsManager() or ecs.Secret.fromSsmParameter(), pass secrets or parameters, or remove the recycler.'];
     }
     this.warnUnused(watch);
-    const estimate = estimatedLength(Stack.of(this).resolve(this.eventPattern()), Stack.of(this));
+    const estimate = estimatedLength(Stack.of(this).resolve(this.eventPattern(watch)), Stack.of(this));
     if (estimate > EVENT_PATTERN_QUOTA) {
       warnFinding(this, RecyclerEventPatternSize, eventPatternSizeMessage(this.subject, estimate, watch.secrets.length, watch.parameters.length));
     }
-    for (const taskDefinition of watch.taskDefinitions) {
-      for (const message of EcsSecretVersionPinned.inspect(taskDefinition, index)) {
-        warnFinding(taskDefinition, EcsSecretVersionPinned, message);
-      }
-    }
-    for (const service of watch.services) {
-      for (const message of EcsCodeDeployWithSecrets.inspect(service, index)) {
-        warnFinding(service, EcsCodeDeployWithSecrets, message);
-      }
-    }
-    this.acknowledgeScopedWildcards();
     return [];
   }
 
@@ -565,38 +570,6 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     };
     check(watch.secrets, this.props.secrets !== undefined, 'secrets', (i) => `secret '${pathOf(this.props.secrets![i])}'`);
     check(watch.parameters, this.props.parameters !== undefined, 'parameters', (i) => `parameter '${pathOf(this.props.parameters![i])}'`);
-  }
-
-  /**
-   * The ECS statements end in `service/<cluster>/*`: every service of one watched cluster, which is
-   * as narrow as a recycler that must reach services created later can be. cdk-nag names each
-   * finding by the resolved resource, known only now.
-   */
-  private acknowledgeScopedWildcards(): void {
-    const document = Stack.of(this).resolve(this.managedPolicy.document.toJSON());
-    const reasons = new Map<string, string[]>();
-    for (const statement of document?.Statement ?? []) {
-      const resources: unknown[] = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
-      for (const resource of resources) {
-        const flat = flattenForAcknowledgement(resource);
-        if (!flat.includes('*')) {
-          continue;
-        }
-        const reason = flat === '*'
-          ? `${[statement.Action].flat().join(', ')} has no resource-level permissions in ECS${statement.Condition ? ', and the ecs:cluster condition limits it to a watched cluster' : ''}.`
-          : 'The services of one watched cluster, named in the ARN: the recycler must redeploy services created after it was deployed.';
-        reasons.set(flat, [...new Set([...(reasons.get(flat) ?? []), reason])]);
-      }
-    }
-    const acknowledged = new Set(this.managedPolicy.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.keys(m.data ?? {})));
-    for (const [flat, why] of reasons) {
-      const id = iam5ResourceId(flat);
-      if (![...acknowledged].some((k) => k.endsWith(id))) {
-        Validations.of(this.managedPolicy).acknowledge({ id, reason: why.join(' ') });
-      }
-    }
   }
 
   /** Without these statements in the key policy, EventBridge cannot write to the queue, nor CloudWatch Logs create the log group. */

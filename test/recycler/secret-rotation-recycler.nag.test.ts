@@ -1,7 +1,8 @@
-import { Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
+import { Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_iam as iam, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
-import { acknowledgedRules, acknowledgements, compliancePacks, findings, testStack } from '../util';
+import { acknowledgedRules, acknowledgements, compliancePacks, findings, testApp, testStack } from '../util';
 import { cluster, parameter, secret, service } from './fixtures';
 
 const LOG_ENCRYPTION_REASON = 'CloudWatch Logs encrypts every log group at rest; a customer managed key (encryptionKey) is for regimes that require key control, and is tested separately.';
@@ -69,6 +70,37 @@ describe('SecretRotationRecycler under AwsSolutions, NIST 800-53 rev 5, HIPAA, P
     recycler.addService(api);
     acknowledgeUserChoices(recycler, { key: false, alarm: false });
     expect(recyclerFindings(stack, recycler)).toEqual([]);
+  });
+
+  test('a cluster in another stack: the acknowledgement names the import that the template reads', () => {
+    const app = testApp();
+    const web = cluster(testStack(app, 'Platform'));
+    const stack = testStack(app, 'Services');
+    const api = service(stack, 'Api', web, { secrets: { DB: ecs.Secret.fromSecretsManager(secret(stack)) } });
+    const recycler = new SecretRotationRecycler(stack, 'Recycler');
+    recycler.addService(api);
+    acknowledgeUserChoices(recycler, { key: false, alarm: false });
+    expect(recyclerFindings(stack, recycler)).toEqual([]);
+    expect(acknowledgements(recycler.policy).map((a) => a.id)).toContain(
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/Platform:ExportsOutputRefClusterEB0386A796A0E3FE/*]');
+  });
+
+  test('acknowledges its scoped wildcards when it adds them, not while validating: a pack run before synthesis sees them', () => {
+    const { recycler } = build(() => ({}));
+    expect(acknowledgements(recycler.policy).map((a) => a.id)).toEqual([
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<ClusterEB0386A7>/*]',
+    ]);
+    expect(findings(new AwsSolutionsChecks(), recycler.policy)).toEqual([]);
+  });
+
+  test('a wildcard that the user grants to its role is the user\'s to acknowledge', () => {
+    const { stack, recycler } = build(() => ({}));
+    recycler.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::reports/*'] }));
+    acknowledgeUserChoices(recycler, { key: false, alarm: false });
+    expect(recyclerFindings(stack, recycler)).toEqual([
+      'AwsSolutions-IAM5[Resource::arn:aws:s3:::reports/*] at TestStack/Recycler/Policy/Resource',
+    ]);
   });
 
   test('every acknowledgement inside the pattern carries a reason', () => {

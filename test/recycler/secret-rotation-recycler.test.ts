@@ -1,4 +1,8 @@
-import { CfnParameter, Duration, RemovalPolicy, Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
+import {
+  CfnParameter, Duration, RemovalPolicy, Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_events as events,
+  aws_events_targets as targets, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns,
+  aws_sqs as sqs, aws_ssm as ssm,
+} from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
@@ -267,6 +271,45 @@ describe('SecretRotationRecycler', () => {
       new SecretRotationRecycler(recyclerStack, 'Recycler').addService(api);
       const pattern = JSON.stringify(eventPattern(Template.fromStack(recyclerStack)));
       expect(pattern).toMatch(/Fn::ImportValue.*Services:ExportsOutputRefDb/);
+    });
+
+    test('the pattern is read from the app when the template is written, even when something resolved it before the app was complete', () => {
+      const { stack, api } = setup();
+      const recycler = new SecretRotationRecycler(stack, 'Recycler');
+      // Resolved while the recycler watches nothing yet.
+      expect(JSON.stringify(stack.resolve((recycler.rule.node.defaultChild as events.CfnRule).eventPattern))).toMatch(/watches-nothing/);
+      recycler.addService(api);
+      const pattern = JSON.stringify(eventPattern(Template.fromStack(stack)));
+      expect(pattern).toMatch(/"Ref":"Db/);
+      expect(pattern).not.toMatch(/watches-nothing/);
+    });
+  });
+
+  describe('escape hatches', () => {
+    test('what it creates has its concrete type: the function takes environment variables, the rule more targets, the queue statements', () => {
+      const { stack, recycler } = recyclerFor();
+      recycler.function.addEnvironment('LOG_LEVEL', 'debug');
+      const audit = new sqs.Queue(stack, 'Audit', { enforceSSL: true });
+      recycler.rule.addTarget(new targets.SqsQueue(audit));
+      recycler.deadLetterQueue.addToResourcePolicy(new iam.PolicyStatement({
+        actions: ['sqs:ReceiveMessage'],
+        principals: [new iam.AccountPrincipal('111111111111')],
+        resources: [recycler.deadLetterQueue.queueArn],
+      }));
+      recycler.policy.addStatements(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [audit.queueArn] }));
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ LOG_LEVEL: 'debug' }) } });
+      template.hasResourceProperties('AWS::Events::Rule', {
+        Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Audit'), 'Arn'] } })]),
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: Match.stringLikeRegexp('^RecyclerDeadLetterQueue') }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:ReceiveMessage' })]) },
+      });
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^RecyclerRole') }],
+        PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Audit'), 'Arn'] } }]) },
+      });
     });
   });
 
