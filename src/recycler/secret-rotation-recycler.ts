@@ -25,7 +25,7 @@ import {
 import { RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES } from './metrics';
 import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
-import { ScopedWildcard, acknowledgeScopedWildcards } from './scoped-wildcards';
+import { ScopedWildcard, acknowledgeScopedWildcards } from '../private/scoped-wildcards';
 import { cfnServiceOf, estimatedLength, servicesIn } from './watch-list';
 import { embedChecks, pathOf, warnFinding } from '../checks/embed';
 import { IAM_CHECKS } from '../checks/iam';

@@ -1,6 +1,6 @@
 import { Stack, Validations, aws_iam as iam } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { flattenForAcknowledgement, iam5ResourceId } from '../private/nag';
+import { flattenForAcknowledgement, iam5ResourceId } from './nag';
 
 /** A statement of the pattern whose wildcard resources are as narrow as they can be, and why. */
 export interface ScopedWildcard {
