@@ -17,23 +17,15 @@ import {
 import { Construct } from 'constructs';
 import { ContainerUser } from './container-user';
 import { TMP_VOLUME, WritableTmp } from './writable-tmp';
+import { PATTERN_CHECKS } from '../checks/catalogue';
+import { EcsVolumeNotWritable } from '../checks/ecs/ecs-volume-not-writable';
+import { FargateCpuMemory, fargateSizeProblem } from '../checks/ecs/fargate-cpu-memory';
+import { FargateEndpointsUnverified, endpointsUnverifiedMessage } from '../checks/ecs/fargate-endpoints-unverified';
+import { FargateNoEgress, neededEndpoints } from '../checks/ecs/fargate-no-egress';
+import { FargatePublicTasks } from '../checks/ecs/fargate-public-tasks';
+import { AlbAccessLogKmsBucket, bucketKmsAlgorithm } from '../checks/elbv2/alb-access-log-kms-bucket';
+import { AlbHttpOpen, httpOpenMessage } from '../checks/elbv2/alb-http-open';
 import { embedChecks, pathOf, throwFinding, warnFinding } from '../checks/embed';
-import { AlbAccessLogKmsBucket, bucketKmsAlgorithm } from '../checks/fargate/alb-access-log-kms-bucket';
-import { AlbHttpOpen, httpOpenMessage } from '../checks/fargate/alb-http-open';
-import { AlbPlainHttp } from '../checks/fargate/alb-plain-http';
-import { EcsSingleTask } from '../checks/fargate/ecs-single-task';
-import { EcsVolumeNotWritable } from '../checks/fargate/ecs-volume-not-writable';
-import { FargateContainerNotHardened } from '../checks/fargate/fargate-container-not-hardened';
-import { FargateCpuMemory, fargateSizeProblem } from '../checks/fargate/fargate-cpu-memory';
-import { FargateEndpointsUnverified, endpointsUnverifiedMessage } from '../checks/fargate/fargate-endpoints-unverified';
-import { FargateHealthCheckPort } from '../checks/fargate/fargate-health-check-port';
-import { FargateLogsKeptForever } from '../checks/fargate/fargate-logs-kept-forever';
-import { FargateNoEgress, neededEndpoints } from '../checks/fargate/fargate-no-egress';
-import { FargatePublicTasks } from '../checks/fargate/fargate-public-tasks';
-import { FargateTaskRoleSecrets } from '../checks/fargate/fargate-task-role-secrets';
-import { FargateTaskRoleWildcard } from '../checks/fargate/fargate-task-role-wildcard';
-import { IAM_CHECKS } from '../checks/iam';
-import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
@@ -667,23 +659,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     this.url = `${this.certificate ? 'https' : 'http'}://${props.domainName ?? loadBalancer.loadBalancerDnsName}`;
 
     this.acknowledgeDesign(allowedCidrs);
-    embedChecks(this, [
-      FargateCpuMemory,
-      FargateTaskRoleWildcard,
-      FargateTaskRoleSecrets,
-      FargatePublicTasks,
-      FargateNoEgress,
-      FargateHealthCheckPort,
-      FargateLogsKeptForever,
-      FargateContainerNotHardened,
-      EcsSingleTask,
-      EcsVolumeNotWritable,
-      EcsSecretVersionPinned,
-      AlbHttpOpen,
-      AlbPlainHttp,
-      AlbAccessLogKmsBucket,
-      ...IAM_CHECKS,
-    ]);
+    embedChecks(this, PATTERN_CHECKS.SecureFargateService);
   }
 
   /** The tasks' subnets: private ones by default, never public ones. */
