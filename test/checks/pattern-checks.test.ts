@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Check } from '../../src/checks/check';
 import { ALL_CHECKS, PATTERN_CHECKS, PatternName } from '../../src/checks/catalogue';
+import { Check } from '../../src/checks/check';
 
 const SRC = path.join(__dirname, '..', '..', 'src');
 const CHECKS = path.join(SRC, 'checks');
@@ -32,7 +32,7 @@ function importedChecks(file: string): Check[] {
     if (!module.startsWith(`${CHECKS}${path.sep}`)) {
       continue;
     }
-    const exports = require(module);
+    const exports = jest.requireActual(module);
     for (const name of names.split(',').map((n) => n.trim()).filter((n) => n.length > 0)) {
       if (ALL_CHECKS.includes(exports[name])) {
         checks.push(exports[name]);
@@ -45,12 +45,8 @@ function importedChecks(file: string): Check[] {
 describe('PATTERN_CHECKS, the one declaration of which checks each pattern embeds', () => {
   const patterns = Object.keys(PATTERN_CHECKS) as PatternName[];
 
-  test('every check of a row is in the catalogue, once', () => {
-    expect(new Set(ALL_CHECKS).size).toBe(ALL_CHECKS.length);
+  test('a row holds a check once', () => {
     for (const pattern of patterns) {
-      for (const check of PATTERN_CHECKS[pattern]) {
-        expect(ALL_CHECKS).toContain(check);
-      }
       expect(new Set(PATTERN_CHECKS[pattern]).size).toBe(PATTERN_CHECKS[pattern].length);
     }
   });

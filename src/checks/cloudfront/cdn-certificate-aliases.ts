@@ -1,7 +1,6 @@
-import { aws_certificatemanager as acm, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
+import { aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { literalString, resolved } from '../../private/resource-index';
-import { configOf, rawField } from '../../private/template/distribution';
-import { resourceAt } from '../../private/template/refs';
+import { configOf, viewerCertificateOf } from '../../private/template/distribution';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
@@ -36,15 +35,9 @@ export const CdnCertificateAliases = defineCheck({
   source: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html',
   appliesTo: [cloudfront.CfnDistribution],
   inspect(distribution, index) {
-    const config = configOf(distribution);
-    const aliases: unknown = config.aliases;
-    const value = config.viewerCertificate?.acmCertificateArn;
-    if (!Array.isArray(aliases) || aliases.length === 0 || value === undefined || aliases.some((a) => typeof a !== 'string')) {
-      return [];
-    }
-    const certificate = resourceAt<acm.CfnCertificate>(distribution, value, 'AWS::CertificateManager::Certificate', index,
-      rawField(distribution, 'viewerCertificate', 'acmCertificateArn'));
-    if (!certificate) {
+    const aliases: unknown = configOf(distribution).aliases;
+    const certificate = viewerCertificateOf(distribution, index)?.certificate;
+    if (!Array.isArray(aliases) || aliases.length === 0 || aliases.some((a) => typeof a !== 'string') || !certificate) {
       return [];
     }
     const domain = literalString(certificate, certificate.domainName);

@@ -1,7 +1,5 @@
-import { Stack, Token, aws_certificatemanager as acm, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
-import { literalString } from '../../private/resource-index';
-import { configOf, rawField } from '../../private/template/distribution';
-import { resourceAt } from '../../private/template/refs';
+import { Stack, Token, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
+import { viewerCertificateOf } from '../../private/template/distribution';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
@@ -29,19 +27,16 @@ export const CdnCertificateRegion = defineCheck({
   source: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html',
   appliesTo: [cloudfront.CfnDistribution],
   inspect(distribution, index) {
-    const config = configOf(distribution);
-    const value = config.viewerCertificate?.acmCertificateArn;
-    if (value === undefined) {
+    const viewer = viewerCertificateOf(distribution, index);
+    if (!viewer) {
       return [];
     }
     const subject = `Distribution '${pathOf(distribution)}'`;
-    const arn = literalString(distribution, value);
-    if (arn !== undefined) {
-      const region = arnRegion(arn);
-      return region !== undefined && region !== 'us-east-1' ? [certificateRegionMessage(subject, arn, region)] : [];
+    if (viewer.arn !== undefined) {
+      const region = arnRegion(viewer.arn);
+      return region !== undefined && region !== 'us-east-1' ? [certificateRegionMessage(subject, viewer.arn, region)] : [];
     }
-    const certificate = resourceAt<acm.CfnCertificate>(distribution, value, 'AWS::CertificateManager::Certificate', index,
-      rawField(distribution, 'viewerCertificate', 'acmCertificateArn'));
+    const certificate = viewer.certificate;
     const region = certificate ? Stack.of(certificate).region : undefined;
     if (certificate === undefined || region === undefined || Token.isUnresolved(region) || region === 'us-east-1') {
       return [];

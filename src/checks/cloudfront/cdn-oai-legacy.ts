@@ -1,5 +1,5 @@
 import { aws_cloudfront as cloudfront } from 'aws-cdk-lib';
-import { configOf, originsOf } from '../../private/template/distribution';
+import { originsOf } from '../../private/template/distribution';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
@@ -15,7 +15,7 @@ export const CdnOaiLegacy = defineCheck({
   source: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html',
   appliesTo: [cloudfront.CfnDistribution],
   inspect(distribution, index) {
-    return originsOf(distribution, configOf(distribution), index)
+    return originsOf(distribution, index)
       .filter((o) => o.usesOai)
       .map((o) => `Distribution '${pathOf(distribution)}': origin ${o.id} reads S3 through an origin access identity, which is legacy. `
         + 'Use origin access control (S3BucketOrigin.withOriginAccessControl, or originAccess: CdnOriginAccess.CONTROL), or acknowledge this check.');

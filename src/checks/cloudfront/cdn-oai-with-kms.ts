@@ -1,5 +1,5 @@
 import { aws_cloudfront as cloudfront } from 'aws-cdk-lib';
-import { bucketSseAlgorithm, configOf, originsOf } from '../../private/template/distribution';
+import { bucketSseAlgorithm, originsOf } from '../../private/template/distribution';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
@@ -15,7 +15,7 @@ export const CdnOaiWithKms = defineCheck({
   source: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html',
   appliesTo: [cloudfront.CfnDistribution],
   inspect(distribution, index) {
-    return originsOf(distribution, configOf(distribution), index)
+    return originsOf(distribution, index)
       .filter((o) => o.usesOai && o.bucket !== undefined && (bucketSseAlgorithm(o.bucket) ?? '').startsWith('aws:kms'))
       .map((o) => `Distribution '${pathOf(distribution)}': origin ${o.id} reads bucket '${pathOf(o.bucket!)}', encrypted with SSE-KMS, through an origin access identity, which cannot decrypt it. `
         + 'Use origin access control (S3BucketOrigin.withOriginAccessControl) or S3-managed encryption.');

@@ -5,6 +5,7 @@ import { ResourceIndex, literalString, referencedResource, resolved } from '../.
 import { flatText } from '../../private/template/json';
 import { resourceAt } from '../../private/template/refs';
 import { interfacesOf } from '../../private/template/routes';
+import { pathOf } from '../embed';
 
 /**
  * What the EC2 and OpenVPN checks read from L1 resources: user data, zones, security groups and
@@ -56,6 +57,44 @@ export function instanceZone(instance: ec2.CfnInstance): ZoneRef | undefined {
   const first = interfacesOf(instance)[0] as ec2.CfnInstance.NetworkInterfaceProperty | undefined;
   const subnet = referencedResource(instance.subnetId) ?? referencedResource(first?.subnetId);
   return subnet instanceof ec2.CfnSubnet ? zoneOf(subnet, subnet.availabilityZone) : undefined;
+}
+
+/** A zonal resource (an EBS volume, a network interface) that attaches to an instance. */
+export interface ZonalAttachment<A extends CfnResource> {
+  /** The attachment resource, such as `ec2.CfnVolumeAttachment`. */
+  readonly attachmentClass: new (...args: any[]) => A;
+  /** The instance and the attached resource an attachment resource names. */
+  readonly ends: (attachment: A) => [instanceId: string, attachedId: string];
+  /** The attached resources an instance names in its own properties. */
+  readonly ofInstance: (instance: ec2.CfnInstance) => unknown[];
+  /** The zone of an attached resource; `undefined` when it is not of the kind or its zone is unknown. */
+  readonly zone: (attached: CfnResource) => ZoneRef | undefined;
+  /** How the message names the attached resource (`EBS volume`), and the rule it breaks (`a volume attaches`). */
+  readonly what: string;
+  readonly rule: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/**
+ * The findings on `resource` (an attachment resource or an instance) of resources attached to an
+ * instance in another availability zone; none where either zone is not known.
+ */
+export function attachedInOtherZone<A extends CfnResource>(resource: CfnResource, kind: ZonalAttachment<A>): string[] {
+  const links: Array<[instance: unknown, attached: unknown]> = resource instanceof kind.attachmentClass
+    ? [kind.ends(resource).map(referencedResource) as [unknown, unknown]]
+    : resource instanceof ec2.CfnInstance ? kind.ofInstance(resource).map((id) => [resource, referencedResource(id)]) : [];
+  return links.flatMap(([instance, attached]) => {
+    if (!(instance instanceof ec2.CfnInstance) || !(attached instanceof CfnResource)) {
+      return [];
+    }
+    const a = kind.zone(attached);
+    const b = instanceZone(instance);
+    if (!a || !b || a.key === b.key) {
+      return [];
+    }
+    return [`'${pathOf(resource)}' attaches ${kind.what} '${pathOf(attached)}' (${a.label}) to instance '${pathOf(instance)}' (${b.label}): ${kind.rule} only to an instance in its own availability zone. ${kind.fix}`];
+  });
 }
 
 /** The security groups (in the app, same stack) that a list of group IDs of `resource` refers to. */

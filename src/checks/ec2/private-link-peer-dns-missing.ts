@@ -1,7 +1,7 @@
 import { CfnResource, aws_ec2 as ec2, aws_route53 as route53, aws_route53resolver as resolver } from 'aws-cdk-lib';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 import { refersTo } from '../../private/template/refs';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { namesService, peeringsOf, privateDnsEndpoint, zoneAssociatedWith, zoneName } from './endpoint-topology';
@@ -22,12 +22,7 @@ export const PrivateLinkPeerDnsMissing = defineCheck({
     + 'so its traffic leaves through NAT or fails instead of reaching the endpoint, without any error.',
   source: 'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html',
   appliesTo: [ec2.CfnVPCEndpoint],
-  inspect(endpoint, index) {
-    const found = privateDnsEndpoint(endpoint);
-    if (!found) {
-      return [];
-    }
-    const { shortName, vpc, names, zones } = found;
+  inspect: ruleOver(privateDnsEndpoint, ({ shortName, vpc, names, zones }, index, endpoint) => {
     const messages: string[] = [];
     for (const { peering, other } of peeringsOf(vpc, index)) {
       if (other === undefined) {
@@ -44,7 +39,7 @@ export const PrivateLinkPeerDnsMissing = defineCheck({
         + `or associate a private hosted zone of ${missing.length === 1 ? 'that name' : 'each of those names'}, with an alias to the endpoint, with the peer.`);
     }
     return messages;
-  },
+  }),
 });
 
 /** Whether something in the app makes the service's name resolvable in the peer (or might: tokens count). */

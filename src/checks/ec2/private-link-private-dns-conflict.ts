@@ -1,5 +1,5 @@
 import { Stack, Token, aws_ec2 as ec2, aws_route53 as route53 } from 'aws-cdk-lib';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { dnsSuffixOf, namesService, privateDnsEndpoint, zoneAssociatedWith, zoneName } from './endpoint-topology';
@@ -16,12 +16,7 @@ export const PrivateLinkPrivateDnsConflict = defineCheck({
     + 'creating the endpoint fails with ConflictingDomainExists and the stack rolls back.',
   source: 'https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html',
   appliesTo: [ec2.CfnVPCEndpoint],
-  inspect(endpoint, index) {
-    const found = privateDnsEndpoint(endpoint);
-    if (!found) {
-      return [];
-    }
-    const { shortName, vpc, zones } = found;
+  inspect: ruleOver(privateDnsEndpoint, ({ shortName, vpc, zones }, index, endpoint) => {
     const region = Stack.of(endpoint).region;
     const messages: string[] = [];
     for (const zone of index.ofType('AWS::Route53::HostedZone') as route53.CfnHostedZone[]) {
@@ -35,5 +30,5 @@ export const PrivateLinkPrivateDnsConflict = defineCheck({
         + 'CloudFormation fails with ConflictingDomainExists. Turn private DNS off on the endpoint (privateDnsEnabled: false) and let the zone answer, with an alias to the endpoint, or remove the zone.');
     }
     return messages;
-  },
+  }),
 });

@@ -1,5 +1,5 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { roleStatements, taskRoleSubject } from './task-definition';
 import { secretKey } from '../../private/template/container-secrets';
@@ -27,12 +27,7 @@ export const FargateTaskRoleSecrets = defineCheck({
   reason: 'ECS pulls images and injects secrets with the execution role, before the application starts. The same permissions on the task role give the running application, and anyone who takes it over, access it never needs: to every image in the registry, or to secret values that are already in its environment.',
   source: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html',
   appliesTo: [ecs.CfnTaskDefinition],
-  inspect(task, index) {
-    const found = taskRoleSubject(task);
-    if (!found) {
-      return [];
-    }
-    const { role, subject } = found;
+  inspect: ruleOver(taskRoleSubject, ({ role, subject }, index, task) => {
     const injected = new Map<string, string>();
     for (const secret of containersOf(task).flatMap((c) => c.secrets)) {
       injected.set(secretKey(secret.valueFrom), `${secret.container}/${secret.name}`);
@@ -64,5 +59,5 @@ export const FargateTaskRoleSecrets = defineCheck({
         + 'ECS reads them with the execution role; remove the grant from the task role, or acknowledge this check if the application also reads them itself.');
     }
     return messages;
-  },
+  }),
 });

@@ -1,5 +1,5 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { awsManagedPoliciesOf, roleStatements, taskRoleSubject } from './task-definition';
 
@@ -47,12 +47,7 @@ export const FargateTaskRoleWildcard = defineCheck({
   reason: 'The task role is what the application, and anyone who takes it over, can do in the account. A wildcard turns one compromised container into a compromised account; each task role should allow only the calls its application makes, on its own resources.',
   source: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-iam-roles.html',
   appliesTo: [ecs.CfnTaskDefinition],
-  inspect(task, index) {
-    const found = taskRoleSubject(task);
-    if (!found) {
-      return [];
-    }
-    const { role, subject } = found;
+  inspect: ruleOver(taskRoleSubject, ({ role, subject }, index) => {
     const messages: string[] = [];
     for (const statement of roleStatements(role, index)) {
       if (statement.notAction) {
@@ -72,5 +67,5 @@ export const FargateTaskRoleWildcard = defineCheck({
       messages.push(`${subject}: the AWS managed policy ${name} grants whole services. Replace it with grants for the calls the application makes.`);
     }
     return messages;
-  },
+  }),
 });

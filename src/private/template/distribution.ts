@@ -1,5 +1,5 @@
-import { Token, aws_cloudfront as cloudfront, aws_s3 as s3 } from 'aws-cdk-lib';
-import { ResourceIndex, resolved } from '../resource-index';
+import { Token, aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_s3 as s3 } from 'aws-cdk-lib';
+import { ResourceIndex, literalString, resolved } from '../resource-index';
 import { resourceAt } from './refs';
 
 /**
@@ -61,7 +61,8 @@ export interface Origin {
 }
 
 /** The distribution's origins. */
-export function originsOf(distribution: cloudfront.CfnDistribution, config: Record<string, any>, index: ResourceIndex): Origin[] {
+export function originsOf(distribution: cloudfront.CfnDistribution, index: ResourceIndex): Origin[] {
+  const config = configOf(distribution);
   const origins = Array.isArray(config.origins) ? config.origins : [];
   return origins.map((o: any) => {
     const oai = o?.s3OriginConfig?.originAccessIdentity;
@@ -71,6 +72,25 @@ export function originsOf(distribution: cloudfront.CfnDistribution, config: Reco
       usesOai: oai !== undefined && oai !== '',
     };
   });
+}
+
+/** The viewer certificate a distribution names: a literal ARN, or a certificate of the app. */
+export interface ViewerCertificate {
+  readonly arn?: string;
+  readonly certificate?: acm.CfnCertificate;
+}
+
+/** The distribution's viewer certificate; `undefined` where it names no ACM certificate. */
+export function viewerCertificateOf(distribution: cloudfront.CfnDistribution, index: ResourceIndex): ViewerCertificate | undefined {
+  const value = configOf(distribution).viewerCertificate?.acmCertificateArn;
+  if (value === undefined) {
+    return undefined;
+  }
+  return {
+    arn: literalString(distribution, value),
+    certificate: resourceAt<acm.CfnCertificate>(distribution, value, 'AWS::CertificateManager::Certificate', index,
+      rawField(distribution, 'viewerCertificate', 'acmCertificateArn')),
+  };
 }
 
 /** The server-side encryption algorithm a bucket applies by default, when the template says. */
@@ -84,5 +104,5 @@ export function bucketSseAlgorithm(bucket: s3.CfnBucket): string | undefined {
 /** The distributions that use a bucket as an origin. */
 export function distributionsServing(bucket: s3.CfnBucket, index: ResourceIndex): cloudfront.CfnDistribution[] {
   return (index.ofType('AWS::CloudFront::Distribution') as cloudfront.CfnDistribution[])
-    .filter((d) => d instanceof cloudfront.CfnDistribution && originsOf(d, configOf(d), index).some((o) => o.bucket === bucket));
+    .filter((d) => d instanceof cloudfront.CfnDistribution && originsOf(d, index).some((o) => o.bucket === bucket));
 }
