@@ -101,7 +101,7 @@ project.npmignore?.removePatterns('/src/');
 // references, routes and task definitions), never through a pattern's folder: a check that did
 // would tie the pack to a construct, and let two readers of the same thing disagree.
 // The rule matches import strings, so each depth of src/checks/ gets the number of `../` that
-// leaves src/checks/ (`../vpc/topology` from src/checks/openvpn/ is the VPC checks' own file).
+// leaves src/checks/ (`../ecs/task-definition` from src/checks/elbv2/ is another service's checks, not a pattern).
 const PATTERN_FOLDERS = ['cdn', 'fargate', 'openvpn', 'privatelink', 'recycler', 'vpc'];
 const noPatternImports = (levelsUp: number) => ({
   'no-restricted-imports': ['error', {

@@ -12,8 +12,7 @@
 import { App, CfnResource, DefaultStackSynthesizer, Stack, Validations, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs, cloudformation_include as cfninc } from 'aws-cdk-lib';
 import { StartupStack } from '../examples/lib/startup-stack';
 import { GuardedPatternsChecks, PrivateSubnetVpc } from '../src';
-import { ALL_CHECKS } from '../src/checks/catalogue';
-import { IAM_CHECKS } from '../src/checks/iam';
+import { ALL_CHECKS, IAM_CHECKS } from '../src/checks/catalogue';
 
 export const APP_KINDS = ['vpc-guarded', 'vpc-baseline', 'startup-guarded', 'startup-guarded-without-iam', 'startup-unchecked', 'startup-plain'] as const;
 export type AppKind = typeof APP_KINDS[number];

@@ -23,14 +23,11 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SignUploadFunction } from './sign-upload-function';
-import { CdnBucketExposed } from '../checks/cdn/cdn-bucket-exposed';
-import { CdnCertificateAliases, uncoveredAliases } from '../checks/cdn/cdn-certificate-aliases';
-import { CdnCertificateRegion, arnRegion, certificateRegionMessage } from '../checks/cdn/cdn-certificate-region';
-import { CdnHttpAllowed } from '../checks/cdn/cdn-http-allowed';
-import { CdnLogBucketAcls } from '../checks/cdn/cdn-log-bucket-acls';
-import { CdnMinimumTls, MODERN_SECURITY_POLICIES, minimumTlsMessage } from '../checks/cdn/cdn-minimum-tls';
-import { CdnOaiLegacy } from '../checks/cdn/cdn-oai-legacy';
-import { CdnOaiWithKms } from '../checks/cdn/cdn-oai-with-kms';
+import { PATTERN_CHECKS } from '../checks/catalogue';
+import { CdnCertificateAliases, uncoveredAliases } from '../checks/cloudfront/cdn-certificate-aliases';
+import { CdnCertificateRegion, arnRegion, certificateRegionMessage } from '../checks/cloudfront/cdn-certificate-region';
+import { CdnMinimumTls, MODERN_SECURITY_POLICIES, minimumTlsMessage } from '../checks/cloudfront/cdn-minimum-tls';
+import { CdnOaiWithKms } from '../checks/cloudfront/cdn-oai-with-kms';
 import { embedChecks, throwFinding } from '../checks/embed';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
@@ -499,16 +496,7 @@ export class SecureS3Cdn extends Construct {
       this.uploadUrl = this.uploadFunctionUrl.url;
     }
 
-    embedChecks(this, [
-      CdnHttpAllowed,
-      CdnCertificateRegion,
-      CdnCertificateAliases,
-      CdnMinimumTls,
-      CdnOaiWithKms,
-      CdnOaiLegacy,
-      CdnBucketExposed,
-      CdnLogBucketAcls,
-    ]);
+    embedChecks(this, PATTERN_CHECKS.SecureS3Cdn);
   }
 
   /**

@@ -4,9 +4,10 @@ import { ResourceIndex } from '../private/resource-index';
 
 /**
  * A check with its rule. The rule returns one message per finding on one resource: each names
- * the resource, says what is wrong and how to fix it.
+ * the resource, says what is wrong and how to fix it. Which patterns embed it is declared in
+ * `PATTERN_CHECKS` (embedding.ts), not here.
  */
-export interface Check extends CheckInfo {
+export interface Check extends Omit<CheckInfo, 'patterns'> {
   inspect(resource: CfnResource, index: ResourceIndex): string[];
 }
 
@@ -20,7 +21,7 @@ export interface L1Class<T extends CfnResource> {
 }
 
 /** What a check file declares. */
-export interface CheckDefinition<T extends CfnResource> extends Omit<CheckInfo, 'id' | 'patternLevel' | 'resourceTypes'> {
+export interface CheckDefinition<T extends CfnResource> extends Omit<CheckInfo, 'id' | 'patternLevel' | 'resourceTypes' | 'patterns'> {
   /** The ID becomes `GuardedPatterns-<suffix>`. */
   readonly suffix: string;
   /** @default - the same as `level` */
@@ -50,7 +51,19 @@ export function defineCheck<T extends CfnResource>(definition: CheckDefinition<T
   });
 }
 
+/**
+ * A rule over what `read` finds on a resource (the task role of a task definition, the private
+ * DNS names of an endpoint): no finding where it finds nothing.
+ */
+export function ruleOver<T extends CfnResource, F>(read: (resource: T) => F | undefined,
+  rule: (found: F, index: ResourceIndex, resource: T) => string[]): (resource: T, index: ResourceIndex) => string[] {
+  return (resource, index) => {
+    const found = read(resource);
+    return found === undefined ? [] : rule(found, index, resource);
+  };
+}
+
 /** The part of a check ID after `GuardedPatterns-`. */
-export function checkSuffix(check: CheckInfo): string {
+export function checkSuffix(check: Pick<CheckInfo, 'id'>): string {
   return check.id.substring(PACK_NAME.length + 1);
 }

@@ -1,7 +1,7 @@
 import { CfnResource, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { IApplyRule, NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { ALL_CHECKS, PACK_CHECKS } from './catalogue';
+import { ALL_CHECKS, PACK_CHECKS, checkInfo } from './catalogue';
 import { Check, PACK_NAME, checkSuffix } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
 import { isEmbeddedAbove } from './embed';
@@ -47,7 +47,7 @@ export class GuardedPatternsChecks extends NagPack {
    * Every check, with its ID, levels, what it catches and why.
    */
   public static catalogue(): CheckInfo[] {
-    return ALL_CHECKS.map(({ inspect, ...info }) => info);
+    return ALL_CHECKS.map(checkInfo);
   }
 
   public readonly name: string = PACK_NAME;

@@ -16,23 +16,13 @@ import { Construct } from 'constructs';
 import { ContainerUser } from './container-user';
 import { FargateFrontEnd, LoadBalancerFrontEnd } from './load-balancer-front-end';
 import { TMP_VOLUME, WritableTmp } from './writable-tmp';
+import { PATTERN_CHECKS } from '../checks/catalogue';
+import { EcsVolumeNotWritable } from '../checks/ecs/ecs-volume-not-writable';
+import { FargateCpuMemory, fargateSizeProblem } from '../checks/ecs/fargate-cpu-memory';
+import { FargateEndpointsUnverified, endpointsUnverifiedMessage } from '../checks/ecs/fargate-endpoints-unverified';
+import { FargateNoEgress, neededEndpoints } from '../checks/ecs/fargate-no-egress';
+import { FargatePublicTasks } from '../checks/ecs/fargate-public-tasks';
 import { embedChecks, throwFinding, warnFinding } from '../checks/embed';
-import { AlbAccessLogKmsBucket } from '../checks/fargate/alb-access-log-kms-bucket';
-import { AlbHttpOpen } from '../checks/fargate/alb-http-open';
-import { AlbPlainHttp } from '../checks/fargate/alb-plain-http';
-import { EcsSingleTask } from '../checks/fargate/ecs-single-task';
-import { EcsVolumeNotWritable } from '../checks/fargate/ecs-volume-not-writable';
-import { FargateContainerNotHardened } from '../checks/fargate/fargate-container-not-hardened';
-import { FargateCpuMemory, fargateSizeProblem } from '../checks/fargate/fargate-cpu-memory';
-import { FargateEndpointsUnverified, endpointsUnverifiedMessage } from '../checks/fargate/fargate-endpoints-unverified';
-import { FargateHealthCheckPort } from '../checks/fargate/fargate-health-check-port';
-import { FargateLogsKeptForever } from '../checks/fargate/fargate-logs-kept-forever';
-import { FargateNoEgress, neededEndpoints } from '../checks/fargate/fargate-no-egress';
-import { FargatePublicTasks } from '../checks/fargate/fargate-public-tasks';
-import { FargateTaskRoleSecrets } from '../checks/fargate/fargate-task-role-secrets';
-import { FargateTaskRoleWildcard } from '../checks/fargate/fargate-task-role-wildcard';
-import { IAM_CHECKS } from '../checks/iam';
-import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { iam5ResourceId } from '../private/nag';
@@ -491,23 +481,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       this.recycler._requestRemovalPolicy(removal.policy);
     }
 
-    embedChecks(this, [
-      FargateCpuMemory,
-      FargateTaskRoleWildcard,
-      FargateTaskRoleSecrets,
-      FargatePublicTasks,
-      FargateNoEgress,
-      FargateHealthCheckPort,
-      FargateLogsKeptForever,
-      FargateContainerNotHardened,
-      EcsSingleTask,
-      EcsVolumeNotWritable,
-      EcsSecretVersionPinned,
-      AlbHttpOpen,
-      AlbPlainHttp,
-      AlbAccessLogKmsBucket,
-      ...IAM_CHECKS,
-    ]);
+    embedChecks(this, PATTERN_CHECKS.SecureFargateService);
   }
 
   /**

@@ -20,17 +20,13 @@ import {
 import { Construct } from 'constructs';
 import { OpenVpnEdition } from './edition';
 import { SERVER_SCRIPT_PATH, serverScript } from './server-script';
+import { PATTERN_CHECKS } from '../checks/catalogue';
+import { OpenVpnAdminPortsOpen } from '../checks/ec2/openvpn-admin-ports-open';
+import { OpenVpnClientCidrOverlap, clientCidrOverlapMessage } from '../checks/ec2/openvpn-client-cidr-overlap';
+import { OpenVpnRoutedClientsNotAdmitted, sourceGroupRules } from '../checks/ec2/openvpn-routed-clients-not-admitted';
+import { OpenVpnServerNotPublic } from '../checks/ec2/openvpn-server-not-public';
+import { vpcCidrs } from '../checks/ec2/vpc-topology';
 import { embedChecks, pathOf, throwFinding } from '../checks/embed';
-import { IAM_CHECKS } from '../checks/iam';
-import { Ec2NetworkInterfaceAzMismatch } from '../checks/openvpn/ec2-network-interface-az-mismatch';
-import { Ec2UserDataSecrets } from '../checks/openvpn/ec2-user-data-secrets';
-import { Ec2VolumeAzMismatch } from '../checks/openvpn/ec2-volume-az-mismatch';
-import { OpenVpnAdminPortsOpen } from '../checks/openvpn/openvpn-admin-ports-open';
-import { OpenVpnClientCidrOverlap, clientCidrOverlapMessage } from '../checks/openvpn/openvpn-client-cidr-overlap';
-import { OpenVpnRoutedClientsNotAdmitted, sourceGroupRules } from '../checks/openvpn/openvpn-routed-clients-not-admitted';
-import { OpenVpnServerNotPublic } from '../checks/openvpn/openvpn-server-not-public';
-import { OpenVpnSourceDestCheck } from '../checks/openvpn/openvpn-source-dest-check';
-import { vpcCidrs } from '../checks/vpc/topology';
 import { Ipv4Cidr, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { limitGrantsToAwsServices } from '../private/kms';
@@ -542,16 +538,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     group.node.addDependency(this.grantServerPermissions(routeTables, mode));
     this.acknowledgeInherent(allowedCidrs);
 
-    embedChecks(this, [
-      OpenVpnServerNotPublic,
-      OpenVpnSourceDestCheck,
-      OpenVpnAdminPortsOpen,
-      OpenVpnRoutedClientsNotAdmitted,
-      Ec2UserDataSecrets,
-      Ec2VolumeAzMismatch,
-      Ec2NetworkInterfaceAzMismatch,
-      ...IAM_CHECKS,
-    ], {
+    embedChecks(this, PATTERN_CHECKS.OpenVpnAccessServer, {
       // A security group brought from outside the pattern is the server's all the same.
       checks: [OpenVpnAdminPortsOpen],
       find: () => [this.securityGroup.node.defaultChild].filter((g): g is ec2.CfnSecurityGroup => g instanceof ec2.CfnSecurityGroup),

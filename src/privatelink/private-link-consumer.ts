@@ -10,14 +10,11 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { PrivateLinkDns, PrivateLinkDnsPeer, PrivateLinkDnsZone } from './private-link-dns';
+import { PATTERN_CHECKS } from '../checks/catalogue';
+import { dnsSuffixOf } from '../checks/ec2/endpoint-topology';
+import { VpcPeeringCidrOverlap } from '../checks/ec2/vpc-peering-cidr-overlap';
+import { VpcPeeringDnsDisabled } from '../checks/ec2/vpc-peering-dns-disabled';
 import { embedChecks, throwFinding } from '../checks/embed';
-import { PrivateLinkEndpointPeerIngress } from '../checks/privatelink/private-link-endpoint-peer-ingress';
-import { PrivateLinkPeerDnsMissing } from '../checks/privatelink/private-link-peer-dns-missing';
-import { PrivateLinkPrivateDnsConflict } from '../checks/privatelink/private-link-private-dns-conflict';
-import { dnsSuffixOf } from '../checks/privatelink/topology';
-import { VpcPeeringDnsDisabled } from '../checks/privatelink/vpc-peering-dns-disabled';
-import { VpcPeeringRoutesMissing } from '../checks/privatelink/vpc-peering-routes-missing';
-import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
 import { cidrsOverlap, formatCidr, literalVpcCidr } from '../private/cidr';
 import { knownEndpointServices, relativeDnsNamesOf, zonesOf } from '../private/endpoint-dns-names';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
@@ -274,13 +271,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     this.forwarderRole = bound.forwarderRole;
     this.forwarderEc2Endpoint = bound.forwarderEc2Endpoint;
 
-    embedChecks(this, [
-      PrivateLinkPeerDnsMissing,
-      VpcPeeringRoutesMissing,
-      VpcPeeringDnsDisabled,
-      PrivateLinkPrivateDnsConflict,
-      PrivateLinkEndpointPeerIngress,
-    ]);
+    embedChecks(this, PATTERN_CHECKS.PrivateLinkConsumer);
   }
 
   private planServices(errors: PropErrors, services: ec2.IInterfaceVpcEndpointService[], dnsNames: { [serviceName: string]: string },

@@ -27,13 +27,13 @@ import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
 import { ScopedWildcard, acknowledgeScopedWildcards } from '../private/scoped-wildcards';
 import { cfnServiceOf, estimatedLength, servicesIn } from './watch-list';
+import { PATTERN_CHECKS } from '../checks/catalogue';
+import { EcsCodeDeployWithSecrets } from '../checks/ecs/ecs-code-deploy-with-secrets';
+import { EcsSecretVersionPinned } from '../checks/ecs/ecs-secret-version-pinned';
 import { embedChecks, pathOf, warnFinding } from '../checks/embed';
-import { IAM_CHECKS } from '../checks/iam';
-import { EcsCodeDeployWithSecrets } from '../checks/recycler/ecs-code-deploy-with-secrets';
-import { EcsSecretVersionPinned } from '../checks/recycler/ecs-secret-version-pinned';
-import { EVENT_PATTERN_QUOTA, RecyclerEventPatternSize, eventPatternSizeMessage } from '../checks/recycler/recycler-event-pattern-size';
-import { RecyclerKeyPolicy, recyclerKeyPolicyMessage } from '../checks/recycler/recycler-key-policy';
-import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/recycler/recycler-unused-secret';
+import { EVENT_PATTERN_QUOTA, RecyclerEventPatternSize, eventPatternSizeMessage } from '../checks/events/recycler-event-pattern-size';
+import { RecyclerKeyPolicy, recyclerKeyPolicyMessage } from '../checks/kms/recycler-key-policy';
+import { RecyclerUnusedSecret, unusedSecretMessage } from '../checks/secretsmanager/recycler-unused-secret';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { CLOUDWATCH_LOGS_KEY_ACTIONS, cloudWatchLogsPrincipal, letCloudWatchLogsUse } from '../private/kms';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
@@ -339,7 +339,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     this.node.addValidation({ validate: () => this.validateWatchList() });
     // Its role's policies, grants to it included: the IAM checks as warnings. The services it
     // watches and their task definitions are the user's, outside this subtree, and its concern.
-    embedChecks(this, IAM_CHECKS, {
+    embedChecks(this, PATTERN_CHECKS.SecretRotationRecycler, {
       checks: [EcsSecretVersionPinned],
       find: (index) => this.watchList(index).taskDefinitions,
     }, {

@@ -9,16 +9,12 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SubnetSize } from './subnet-size';
+import { PATTERN_CHECKS } from '../checks/catalogue';
+import { VpcCidrSize, cidrProblem, subnetsFit, SubnetDemand } from '../checks/ec2/vpc-cidr-size';
+import { VpcEnvAgnosticAzs, envAgnosticAzsMessage } from '../checks/ec2/vpc-env-agnostic-azs';
+import { VpcNatGatewaysExceedAzs, natGatewaysExceedAzsMessage } from '../checks/ec2/vpc-nat-gateways-exceed-azs';
 import { embedChecks, throwFinding, warnFinding } from '../checks/embed';
-import { VpcCidrSize, cidrProblem, subnetsFit, SubnetDemand } from '../checks/vpc/vpc-cidr-size';
-import { VpcEnvAgnosticAzs, envAgnosticAzsMessage } from '../checks/vpc/vpc-env-agnostic-azs';
-import { VpcFlowLogKeyPolicy, flowLogKeyPolicyMessage } from '../checks/vpc/vpc-flow-log-key-policy';
-import { VpcFlowLogsMissing } from '../checks/vpc/vpc-flow-logs-missing';
-import { VpcNatCrossAz } from '../checks/vpc/vpc-nat-cross-az';
-import { VpcNatGatewaysExceedAzs, natGatewaysExceedAzsMessage } from '../checks/vpc/vpc-nat-gateways-exceed-azs';
-import { VpcNatInstance } from '../checks/vpc/vpc-nat-instance';
-import { VpcNatInstanceNoPublicIp } from '../checks/vpc/vpc-nat-instance-no-public-ip';
-import { VpcPeeringCidrOverlap } from '../checks/vpc/vpc-peering-cidr-overlap';
+import { VpcFlowLogKeyPolicy, flowLogKeyPolicyMessage } from '../checks/kms/vpc-flow-log-key-policy';
 import { Ipv4Cidr, parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { CLOUDWATCH_LOGS_KEY_ACTIONS, cloudWatchLogsPrincipal, letCloudWatchLogsUse } from '../private/kms';
@@ -267,15 +263,7 @@ export class PrivateSubnetVpc extends Construct {
         'A public subnet routes 0.0.0.0/0 to the internet gateway by design: it holds NAT gateways and load balancers, and workloads run in the private subnets.');
     }
 
-    embedChecks(this, [
-      VpcCidrSize,
-      VpcNatGatewaysExceedAzs,
-      VpcNatCrossAz,
-      VpcNatInstance,
-      VpcNatInstanceNoPublicIp,
-      VpcFlowLogsMissing,
-      VpcPeeringCidrOverlap,
-    ]);
+    embedChecks(this, PATTERN_CHECKS.PrivateSubnetVpc);
   }
 
   private natGatewayCount(subject: string, requested: number | undefined, azs: number, regional: boolean): number {

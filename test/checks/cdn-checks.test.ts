@@ -1,7 +1,7 @@
 import { App, Stack, aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_iam as iam, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { GuardedPatternsChecks, SecureS3Cdn } from '../../src';
-import { nameCovers } from '../../src/checks/cdn/cdn-certificate-aliases';
+import { nameCovers } from '../../src/checks/cloudfront/cdn-certificate-aliases';
 import { TEST_ENV, findings, testApp, testStack } from '../util';
 
 /** The pack's findings for one rule over a scope, as `path [severity]: message`. */

@@ -15,7 +15,7 @@ import {
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import { GuardedPatternsChecks, PrivateSubnetVpc, SecureFargateService } from '../../src';
-import { FargateCpuMemory } from '../../src/checks/fargate/fargate-cpu-memory';
+import { FargateCpuMemory } from '../../src/checks/ecs/fargate-cpu-memory';
 import { checkHits, findings, testStack } from '../util';
 
 /** The pack's findings for one check over a stack, as `path: message`. */

@@ -1,6 +1,6 @@
 import { App, Fn, Size, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { GuardedPatternsChecks, OpenVpnAccessServer, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
-import { secretsIn } from '../../src/checks/openvpn/ec2-user-data-secrets';
+import { secretsIn } from '../../src/checks/ec2/ec2-user-data-secrets';
 import { serverScript } from '../../src/openvpn/server-script';
 import { findings, testStack } from '../util';
 

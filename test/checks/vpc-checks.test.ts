@@ -1,6 +1,6 @@
 import { App, Stack, Validations, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { GuardedPatternsChecks, PrivateSubnetVpc } from '../../src';
-import { VpcFlowLogsMissing } from '../../src/checks/vpc/vpc-flow-logs-missing';
+import { VpcFlowLogsMissing } from '../../src/checks/ec2/vpc-flow-logs-missing';
 import { checkHits, findings, testStack } from '../util';
 
 /** The pack's findings over a stack, as `rule at path`. */

@@ -6,7 +6,7 @@ import {
 } from './script-harness';
 import { ADMIN_PASSWORD, FAKE_PUBLIC_ADDRESS, PLACEHOLDER, ServerWorld, TemplateJson } from './server-world';
 import { OpenVpnAccessServer, OpenVpnAccessServerProps, OpenVpnEdition, OpenVpnProtocol, OpenVpnRoutingMode, PrivateSubnetVpc } from '../../src';
-import { secretsIn } from '../../src/checks/openvpn/ec2-user-data-secrets';
+import { secretsIn } from '../../src/checks/ec2/ec2-user-data-secrets';
 import { ACCESS_SERVER_MARKER } from '../../src/openvpn/server-script';
 import { expectAllAllowed } from '../aws/iam';
 

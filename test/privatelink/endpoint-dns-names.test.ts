@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { dnsSuffixOf } from '../../src/checks/privatelink/topology';
+import { dnsSuffixOf } from '../../src/checks/ec2/endpoint-topology';
 import { knownEndpointServices, namesCover, relativeDnsNamesOf, zonesOf } from '../../src/private/endpoint-dns-names';
 
 /**

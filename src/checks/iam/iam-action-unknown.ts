@@ -1,7 +1,7 @@
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
-import { IAM_CHECK_SCOPE, SERVICE_AUTHORIZATION_REFERENCE, closestAction, dataNote, namedActions, statementSubject, verb } from './named-actions';
-import { PolicyStatementView, identityStatementsOf } from './policy-statements';
+import { SERVICE_AUTHORIZATION_REFERENCE, closestAction, dataNote, namedActions, statementSubject, verb } from './named-actions';
+import { IDENTITY_POLICY_CLASSES, PolicyStatementView, identityStatementsOf } from './policy-statements';
 
 const ID = 'GuardedPatterns-IamActionUnknown';
 
@@ -42,6 +42,6 @@ export const IamActionUnknown = defineCheck({
     + 'statement protects nothing, and in a NotAction the exclusion excludes nothing. The reference lists every action; the check reads it as bundled '
     + 'data, so an action newer than the data is reported too: acknowledge it.',
   source: SERVICE_AUTHORIZATION_REFERENCE,
-  ...IAM_CHECK_SCOPE,
+  appliesTo: IDENTITY_POLICY_CLASSES,
   inspect: (resource, index) => identityStatementsOf(resource, index).flatMap(unknownActions),
 });

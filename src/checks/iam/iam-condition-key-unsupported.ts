@@ -1,8 +1,8 @@
 import { iamActionSupportsKey } from '../../private/iam-data';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
-import { IAM_CHECK_SCOPE, dataNote, firstOf, knownActionEntries, statementSubject } from './named-actions';
-import { PolicyStatementView, identityStatementsOf, isIntrinsic } from './policy-statements';
+import { dataNote, firstOf, knownActionEntries, statementSubject } from './named-actions';
+import { IDENTITY_POLICY_CLASSES, PolicyStatementView, identityStatementsOf, isIntrinsic } from './policy-statements';
 import { asList } from '../../private/template/json';
 
 const ID = 'GuardedPatterns-IamConditionKeyUnsupported';
@@ -99,6 +99,6 @@ export const IamConditionKeyUnsupported = defineCheck({
     + 'except with ...IfExists, the negated operators, ForAllValues and Null: true, which hold, so an Allow is wider than it reads and a Deny applies to every call. '
     + 'The Service Authorization Reference lists the keys each action supports; the global aws: keys apply to all.',
   source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
-  ...IAM_CHECK_SCOPE,
+  appliesTo: IDENTITY_POLICY_CLASSES,
   inspect: (resource, index) => identityStatementsOf(resource, index).flatMap(unsupportedKeys),
 });

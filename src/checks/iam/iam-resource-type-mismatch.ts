@@ -2,8 +2,8 @@ import { ArnPattern, STAR_RESOURCE, deployTimeMark, patternsIntersect, resourceP
 import { IamAction } from '../../private/iam-data';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
-import { IAM_CHECK_SCOPE, SERVICE_AUTHORIZATION_REFERENCE, dataNote, firstOf, knownActionEntries, statementSubject } from './named-actions';
-import { PolicyStatementView, identityStatementsOf } from './policy-statements';
+import { SERVICE_AUTHORIZATION_REFERENCE, dataNote, firstOf, knownActionEntries, statementSubject } from './named-actions';
+import { IDENTITY_POLICY_CLASSES, PolicyStatementView, identityStatementsOf } from './policy-statements';
 import { flatText } from '../../private/template/json';
 
 const ID = 'GuardedPatterns-IamResourceTypeMismatch';
@@ -85,6 +85,6 @@ export const IamResourceTypeMismatch = defineCheck({
     + 'A statement whose resources are all of other types never matches the request, so an Allow fails with AccessDenied at run time and a Deny protects nothing. '
     + 'Statements that list several actions over several resources (as aws-cdk-lib grants do) are fine as long as each action applies to one of them.',
   source: SERVICE_AUTHORIZATION_REFERENCE,
-  ...IAM_CHECK_SCOPE,
+  appliesTo: IDENTITY_POLICY_CLASSES,
   inspect: (resource, index) => identityStatementsOf(resource, index).flatMap(mismatchedActions),
 });

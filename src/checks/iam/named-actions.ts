@@ -1,4 +1,4 @@
-import { IDENTITY_POLICY_CLASSES, PolicyStatementView } from './policy-statements';
+import { PolicyStatementView } from './policy-statements';
 import { IamAction, iamActionNames, iamActionsMatching, iamDataEdition } from '../../private/iam-data';
 
 /**
@@ -9,15 +9,6 @@ import { IamAction, iamActionNames, iamActionsMatching, iamDataEdition } from '.
 /** The page that lists each service's actions, resource types and condition keys. */
 export const SERVICE_AUTHORIZATION_REFERENCE = 'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html';
 
-/**
- * Where the IAM checks run: every identity policy in GuardedPatternsChecks, and in the patterns
- * whose roles take the user's grants (their `grantPrincipal`). The others' roles hold only the
- * patterns' own fixed policies, which the tests read.
- */
-export const IAM_CHECK_SCOPE = {
-  patterns: ['SecureFargateService', 'OpenVpnAccessServer', 'SecretRotationRecycler'],
-  appliesTo: IDENTITY_POLICY_CLASSES,
-};
 
 /** What one action entry names. */
 export type NamedActions =
