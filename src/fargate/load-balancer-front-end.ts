@@ -11,9 +11,9 @@ import {
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { pathOf, throwFinding } from '../checks/embed';
 import { AlbAccessLogKmsBucket, bucketKmsAlgorithm } from '../checks/elbv2/alb-access-log-kms-bucket';
 import { AlbHttpOpen, httpOpenMessage } from '../checks/elbv2/alb-http-open';
+import { pathOf, throwFinding } from '../checks/embed';
 import { parseCidr } from '../private/cidr';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { HIPAA_SECURITY, NIST_800_53_R5, acknowledgeAll, complianceRuleIds } from '../private/nag';

@@ -25,7 +25,6 @@ import {
 import { RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES } from './metrics';
 import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
-import { ScopedWildcard, acknowledgeScopedWildcards } from '../private/scoped-wildcards';
 import { cfnServiceOf, estimatedLength, servicesIn } from './watch-list';
 import { PATTERN_CHECKS } from '../checks/catalogue';
 import { EcsCodeDeployWithSecrets } from '../checks/ecs/ecs-code-deploy-with-secrets';
@@ -40,6 +39,7 @@ import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { acknowledgeAll, complianceRuleIds } from '../private/nag';
 import { Removal } from '../private/removal';
 import { ResourceIndex } from '../private/resource-index';
+import { ScopedWildcard, acknowledgeScopedWildcards } from '../private/scoped-wildcards';
 import { taskDefinitionOf, valueFromsOfTaskDefinition } from '../private/template/ecs';
 import { WatchedValue, watchedValue } from '../private/template/value-from';
 
