@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { renderControls } from '../scripts/controls';
 import { patternCosts, renderCosts } from '../scripts/cost-model';
-import { renderCatalogue } from '../src/checks/catalogue';
+import { PATTERN_CHECKS, PatternName, renderCatalogue, renderEmbedded } from '../src/checks/catalogue';
 import { HOURS_PER_MONTH } from '../src/private/pricing';
 
 const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -28,6 +28,10 @@ function patternSection(pattern: string): string {
 describe('README', () => {
   test('the check catalogue is the one the checks define', () => {
     expect(section('catalogue')).toBe(renderCatalogue());
+  });
+
+  test.each(Object.keys(PATTERN_CHECKS) as PatternName[])('the checks %s embeds are its row of PATTERN_CHECKS', (pattern) => {
+    expect(section(`checks-${pattern}`)).toBe(renderEmbedded(pattern));
   });
 
   test('the Control Tower table is the one the scanner test checks', () => {

@@ -1,4 +1,4 @@
-import { Check } from './check';
+import { Check, checkSuffix } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
 import { CdnCertificateAliases } from './cloudfront/cdn-certificate-aliases';
 import { CdnCertificateRegion } from './cloudfront/cdn-certificate-region';
@@ -175,6 +175,12 @@ const LEVEL_LABEL: Record<CheckLevel, string> = {
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** The checks a pattern embeds, as the README lists them under the pattern. */
+export function renderEmbedded(pattern: PatternName): string {
+  const ids = PATTERN_CHECKS[pattern].map((c, i) => (i === 0 ? `\`${c.id}\`` : `\`-${checkSuffix(c)}\``));
+  return `${ids.join(', ')}: see the catalogue below.`;
 }
 
 /**
