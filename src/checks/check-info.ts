@@ -3,11 +3,11 @@
  */
 export enum CheckLevel {
   /** Stops synth: CloudFormation would reject the template, or the deployment would not work. */
-  ERROR = 'error',
+  ERROR = 'ERROR',
   /** Legal but risky: acknowledge it by ID where the choice is deliberate. */
-  WARNING = 'warning',
+  WARNING = 'WARNING',
   /** Worth knowing; reported, never fatal in the patterns. */
-  INFO = 'info',
+  INFO = 'INFO',
 }
 
 /**
