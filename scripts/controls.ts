@@ -125,14 +125,14 @@ export const CONTROL_EXCEPTIONS: ControlException[] = [
   {
     control: 'CT.CLOUDWATCH.PR.3',
     pattern: 'SecureS3Cdn',
-    resources: ['UploadLogGroup'],
+    resources: ['UploadSigner/LogGroup'],
     reason: 'The upload signer\'s log group is encrypted by CloudWatch Logs, not with a customer managed KMS key.',
     toPass: 'Nothing in the pattern yet: exempt the log group from the control.',
   },
   {
     control: 'CT.LAMBDA.PR.3',
     pattern: 'SecureS3Cdn',
-    resources: ['UploadFunction'],
+    resources: ['UploadSigner/Function'],
     reason: 'The upload signer signs the POST policy locally and reaches no private resource; in a VPC it would only add cold-start time and NAT cost.',
     toPass: 'Nothing in the pattern: exempt the function from the control.',
   },

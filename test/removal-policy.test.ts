@@ -63,7 +63,7 @@ const PATTERNS: Array<[string, (stack: Stack, removalPolicy?: RemovalPolicy) => 
     'AWS::S3::Bucket at WebAccessLogBucketFF53D2BA (DeletionPolicy Retain, UpdateReplacePolicy Retain)',
   ]],
   ['SecureS3Cdn', (stack, removalPolicy) => new SecureS3Cdn(stack, 'Cdn', { uploads: {}, removalPolicy }), [
-    'AWS::Logs::LogGroup at CdnUploadLogGroupCBB64AD4 (DeletionPolicy Retain, UpdateReplacePolicy Retain)',
+    'AWS::Logs::LogGroup at CdnUploadSignerLogGroupFE580C08 (DeletionPolicy Retain, UpdateReplacePolicy Retain)',
     'AWS::S3::Bucket at CdnBucket0DC12795 (DeletionPolicy Retain, UpdateReplacePolicy Retain)',
     'AWS::S3::Bucket at CdnLogBucket75337C09 (DeletionPolicy Retain, UpdateReplacePolicy Retain)',
   ]],

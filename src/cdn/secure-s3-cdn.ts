@@ -5,8 +5,6 @@ import {
   Fn,
   Names,
   RemovalPolicy,
-  Size,
-  SizeRoundingBehavior,
   Stack,
   Token,
   Validations,
@@ -22,7 +20,9 @@ import {
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { SignUploadFunction } from './sign-upload-function';
+import { CdnUploadOptions } from './upload-options';
+import { DEFAULT_KEY_PREFIX, SAFE_KEY_PREFIX, resolveUploadSettings } from './upload-settings';
+import { UploadSigner } from './upload-signer';
 import { PATTERN_CHECKS } from '../checks/catalogue';
 import { CdnCertificateAliases, uncoveredAliases } from '../checks/cloudfront/cdn-certificate-aliases';
 import { CdnCertificateRegion, arnRegion, certificateRegionMessage } from '../checks/cloudfront/cdn-certificate-region';
@@ -30,8 +30,7 @@ import { CdnMinimumTls, MODERN_SECURITY_POLICIES, minimumTlsMessage } from '../c
 import { CdnOaiWithKms } from '../checks/cloudfront/cdn-oai-with-kms';
 import { embedChecks, throwFinding } from '../checks/embed';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
-import { ManagedPolicyRole } from '../private/managed-policy-role';
-import { HIPAA_SECURITY, NIST_800_53_R5, acknowledgeAll, complianceRuleIds, iam5ResourceId } from '../private/nag';
+import { acknowledgeAll, complianceRuleIds } from '../private/nag';
 import { Removal } from '../private/removal';
 
 /**
@@ -48,84 +47,6 @@ export enum CdnOriginAccess {
    * December 2022. Warns with `GuardedPatterns-CdnOaiLegacy`.
    */
   IDENTITY = 'IDENTITY',
-}
-
-/**
- * Who names an uploaded object.
- */
-export enum CdnUploadKeyNaming {
-  /**
-   * The signer: a random UUID under the prefix, keeping the extension of the client's `fileName`
-   * when it is plain (letters and digits, at most 10). Two uploads never overwrite each other.
-   */
-  GENERATED = 'GENERATED',
-  /**
-   * The client: any key under the prefix, for applications that manage names themselves. An
-   * upload to an existing key replaces it (the previous version is kept for
-   * `noncurrentVersionExpiration`).
-   */
-  CLIENT = 'CLIENT',
-}
-
-/**
- * How the upload-signing function hands out presigned POSTs.
- */
-export interface CdnUploadOptions {
-  /**
-   * Every upload's key starts with this prefix.
-   *
-   * @default 'uploads/'
-   */
-  readonly keyPrefix?: string;
-
-  /**
-   * Who names the object: the signer (a unique key under the prefix) or the client. The
-   * response tells the client the key either way.
-   *
-   * @default CdnUploadKeyNaming.GENERATED
-   */
-  readonly keyNaming?: CdnUploadKeyNaming;
-
-  /**
-   * The largest file accepted. S3 enforces it through the POST policy's `content-length-range`.
-   *
-   * @default Size.mebibytes(10)
-   */
-  readonly maxSize?: Size;
-
-  /**
-   * Content types accepted: exact (`image/png`) or a family (`image/*`). The signer checks the
-   * requested type and signs exactly that type, which S3 enforces through the POST policy.
-   * A family never admits active content, which a browser runs as script in the CDN's origin
-   * (XML types such as `image/svg+xml`, HTML, PDF, JavaScript): name such a type to accept it.
-   *
-   * @see https://mimesniff.spec.whatwg.org/#scriptable-mime-type
-   * @default ['image/jpeg', 'image/png', 'image/gif', 'image/webp']
-   */
-  readonly allowedContentTypes?: string[];
-
-  /**
-   * How long a presigned POST stays valid: at most one hour.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly expiresIn?: Duration;
-
-  /**
-   * Who may call the function URL. With `AWS_IAM`, callers sign requests with SigV4 and need
-   * `lambda:InvokeFunctionUrl` (`grantSignUpload`); `NONE` lets anyone ask for upload URLs.
-   *
-   * @default lambda.FunctionUrlAuthType.AWS_IAM
-   */
-  readonly authType?: lambda.FunctionUrlAuthType;
-
-  /**
-   * Browser origins (`https://app.example.com`) allowed to call the function URL and to POST
-   * the file to the bucket (CORS on both).
-   *
-   * @default - no CORS: for server-side clients
-   */
-  readonly allowedOrigins?: string[];
 }
 
 /**
@@ -269,26 +190,12 @@ export interface SecureS3CdnProps {
 /** CloudWatch Logs takes CloudFront delivery sources in this region only. */
 const LOG_DELIVERY_REGION = 'us-east-1';
 
-const DEFAULT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
-const DEFAULT_KEY_PREFIX = 'uploads/';
-
-/**
- * S3's safe key characters, less '*' (it would widen the grant) and parentheses (the prefix goes
- * into a validation rule ID, where brackets must balance).
- * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
- */
-const SAFE_KEY_PREFIX = /^[0-9A-Za-z!\-_.'/]+$/;
-
 const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
-const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/([a-z0-9][a-z0-9!#$&^_.+-]*|\*)$/;
 /**
  * What CloudFront's WebACLId takes: a WAFv2 web ACL of CloudFront scope (global, in us-east-1) by ARN, or a WAF Classic one by ID.
  * @see https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html
  */
 const CLOUDFRONT_WEB_ACL = /^(arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[^/]+\/[0-9a-f-]+|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
-const BROWSER_ORIGIN = /^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/;
-/** A presigned POST can carry at most 5 GB. */
-const MAX_POST_BYTES = 5 * 1024 ** 3;
 
 /** Lifecycle rules count in whole days. */
 function checkWholeDays(subject: string, prop: string, duration: Duration): void {
@@ -297,10 +204,6 @@ function checkWholeDays(subject: string, prop: string, duration: Duration): void
     throw new GuardedPatternsError(`${subject}: ${prop} (${duration.toHumanString()}) must be a whole number of days, at least 1; use Duration.days(n).`);
   }
 }
-
-/** The compliance-pack rules about a Lambda function that a signing function behind a URL cannot use. */
-const SIGNER_VPC_RULES = complianceRuleIds('LambdaInsideVPC');
-const SIGNER_DLQ_RULES = complianceRuleIds('LambdaDLQ', [NIST_800_53_R5, HIPAA_SECURITY]);
 
 /**
  * Files in a private S3 bucket served only through CloudFront, over TLS, optionally on your own
@@ -312,10 +215,10 @@ const SIGNER_DLQ_RULES = complianceRuleIds('LambdaDLQ', [NIST_800_53_R5, HIPAA_S
  */
 export class SecureS3Cdn extends Construct {
   /** The private bucket holding the files. */
-  public readonly bucket: s3.IBucket;
+  public readonly bucket: s3.Bucket;
 
   /** The distribution serving them. */
-  public readonly distribution: cloudfront.IDistribution;
+  public readonly distribution: cloudfront.Distribution;
 
   /** The name to serve files from: the first of `domainNames`, or the distribution's *.cloudfront.net name. */
   public readonly domainName: string;
@@ -329,11 +232,14 @@ export class SecureS3Cdn extends Construct {
   /** How CloudFront reads the bucket. */
   public readonly originAccess: CdnOriginAccess;
 
+  /** The upload signer, when uploads are on. */
+  public readonly uploadSigner?: UploadSigner;
+
   /** The upload-signing function, when uploads are on. */
-  public readonly uploadFunction?: lambda.IFunction;
+  public readonly uploadFunction?: lambda.Function;
 
   /** The upload-signing function URL, when uploads are on. */
-  public readonly uploadFunctionUrl?: lambda.IFunctionUrl;
+  public readonly uploadFunctionUrl?: lambda.FunctionUrl;
 
   /** The URL to POST upload requests to, when uploads are on. */
   public readonly uploadUrl?: string;
@@ -378,7 +284,7 @@ export class SecureS3Cdn extends Construct {
           + 'of scope CLOUDFRONT, which lives in us-east-1 (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), or the ID of a WAF Classic web ACL.');
       }
     });
-    const uploads = props.uploads ? this.uploadSettings(errors, subject, props.uploads) : undefined;
+    const uploads = props.uploads ? resolveUploadSettings(errors, subject, props.uploads, 'uploads.') : undefined;
     this.uploadKeyPrefix = uploads?.keyPrefix ?? DEFAULT_KEY_PREFIX;
     errors.check(() => {
       if (props.logBucket && props.logExpiration) {
@@ -420,12 +326,6 @@ export class SecureS3Cdn extends Construct {
         noncurrentVersionExpiration,
         abortIncompleteMultipartUploadAfter: Duration.days(7),
       }],
-      cors: uploads?.allowedOrigins ? [{
-        allowedMethods: [s3.HttpMethods.POST],
-        allowedOrigins: uploads.allowedOrigins,
-        allowedHeaders: ['*'],
-        maxAge: 3000,
-      }] : undefined,
       ...removal.bucket,
     });
     this.bucket = bucket;
@@ -481,19 +381,17 @@ export class SecureS3Cdn extends Construct {
       });
     }
 
-    if (uploads) {
-      const fn = this.createUploadFunction(uploads, props.encryptionKey, removal, props.logRetention ?? logs.RetentionDays.ONE_YEAR);
-      this.uploadFunction = fn;
-      this.uploadFunctionUrl = fn.addFunctionUrl({
-        authType: uploads.authType,
-        cors: uploads.allowedOrigins ? {
-          allowedOrigins: uploads.allowedOrigins,
-          allowedMethods: [lambda.HttpMethod.POST],
-          allowedHeaders: ['content-type', 'authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'],
-          maxAge: Duration.minutes(50),
-        } : undefined,
+    if (props.uploads) {
+      // With allowedOrigins, the signer adds the bucket's CORS rule for browser POSTs.
+      this.uploadSigner = new UploadSigner(this, 'UploadSigner', {
+        ...props.uploads,
+        bucket,
+        logRetention: props.logRetention,
+        removalPolicy: props.removalPolicy,
       });
-      this.uploadUrl = this.uploadFunctionUrl.url;
+      this.uploadFunction = this.uploadSigner.function;
+      this.uploadFunctionUrl = this.uploadSigner.functionUrl;
+      this.uploadUrl = this.uploadSigner.url;
     }
 
     embedChecks(this, PATTERN_CHECKS.SecureS3Cdn);
@@ -519,10 +417,10 @@ export class SecureS3Cdn extends Construct {
    * Lets `grantee` call the upload-signing function URL (with IAM auth, the default).
    */
   public grantSignUpload(grantee: iam.IGrantable): iam.Grant {
-    if (!this.uploadFunction) {
+    if (!this.uploadSigner) {
       throw new GuardedPatternsError(`SecureS3Cdn '${this.node.path}': grantSignUpload needs the upload function; set uploads (uploads: {} for the defaults).`);
     }
-    return this.uploadFunction.grantInvokeUrl(grantee);
+    return this.uploadSigner.grantSignUpload(grantee);
   }
 
   private checkDomain(errors: PropErrors, subject: string, props: SecureS3CdnProps, domainNames: string[]): void {
@@ -581,61 +479,6 @@ export class SecureS3Cdn extends Construct {
         }
       }
     });
-  }
-
-  private uploadSettings(errors: PropErrors, subject: string, options: CdnUploadOptions) {
-    const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-    errors.check(() => {
-      if (Token.isUnresolved(keyPrefix) || !SAFE_KEY_PREFIX.test(keyPrefix) || keyPrefix.startsWith('/')
-        || keyPrefix.split('/').some((part) => part === '..' || part === '.')) {
-        throw new GuardedPatternsError(`${subject}: uploads.keyPrefix ('${keyPrefix}') must be a literal, non-empty S3 key prefix of S3's safe characters `
-          + "(letters, digits, ! - _ . ' and /), without a leading '/' or '..', such as 'uploads/'.");
-      }
-    });
-    const maxSize = options.maxSize ?? Size.mebibytes(10);
-    const maxBytes = maxSize.toBytes({ rounding: SizeRoundingBehavior.NONE });
-    errors.check(() => {
-      if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_POST_BYTES) {
-        throw new GuardedPatternsError(`${subject}: uploads.maxSize (${maxBytes} bytes) must be a whole number of bytes from 1 to 5 GiB, the most a presigned POST carries; use Size.mebibytes(10) or similar.`);
-      }
-    });
-    const contentTypes = options.allowedContentTypes ?? DEFAULT_CONTENT_TYPES;
-    const badType = contentTypes.find((t) => Token.isUnresolved(t) || !CONTENT_TYPE.test(t));
-    errors.check(() => {
-      if (contentTypes.length === 0 || badType !== undefined) {
-        throw new GuardedPatternsError(`${subject}: uploads.allowedContentTypes ${contentTypes.length === 0 ? 'is empty' : `has '${badType}', not a lower-case type/subtype`}; `
-          + "list types such as 'image/png', or a family such as 'image/*'.");
-      }
-    });
-    const expiresIn = options.expiresIn ?? Duration.minutes(5);
-    const expiresSeconds = expiresIn.toSeconds({ integral: false });
-    errors.check(() => {
-      if (!Number.isInteger(expiresSeconds) || expiresSeconds < 1 || expiresSeconds > 3600) {
-        throw new GuardedPatternsError(`${subject}: uploads.expiresIn (${expiresSeconds} seconds) must be a whole number of seconds from 1 to 3600; a presigned POST should expire quickly (the default is 5 minutes).`);
-      }
-    });
-    const badOrigin = (options.allowedOrigins ?? []).find((o) => Token.isUnresolved(o) || !BROWSER_ORIGIN.test(o));
-    errors.check(() => {
-      if (badOrigin !== undefined || (options.allowedOrigins && options.allowedOrigins.length === 0)) {
-        throw new GuardedPatternsError(`${subject}: uploads.allowedOrigins ${badOrigin === undefined ? 'is empty' : `has '${badOrigin}'`}; `
-          + "list browser origins without a path, such as 'https://app.example.com', or leave allowedOrigins unset.");
-      }
-    });
-    const keyNaming = options.keyNaming ?? CdnUploadKeyNaming.GENERATED;
-    errors.check(() => {
-      if (!Object.values(CdnUploadKeyNaming).includes(keyNaming)) {
-        throw new GuardedPatternsError(`${subject}: uploads.keyNaming (${String(keyNaming)}) is not a CdnUploadKeyNaming; use CdnUploadKeyNaming.GENERATED (the default) or CLIENT.`);
-      }
-    });
-    return {
-      keyPrefix,
-      keyNaming,
-      maxBytes,
-      contentTypes,
-      expiresSeconds,
-      authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM,
-      allowedOrigins: options.allowedOrigins,
-    };
   }
 
   private createLogBucket(expiration: Duration, removal: Removal): s3.IBucket {
@@ -721,50 +564,5 @@ export class SecureS3Cdn extends Construct {
       reason: 'Access logs are delivered through CloudFront standard logging v2 (AWS::Logs::DeliverySource, DeliveryDestination and Delivery to the log bucket), which this rule, reading only the legacy Logging property, does not see.',
     });
     return delivery;
-  }
-
-  private createUploadFunction(uploads: ReturnType<SecureS3Cdn['uploadSettings']>, key: kms.IKey | undefined, removal: Removal,
-    retention: logs.RetentionDays): lambda.Function {
-    const logGroup = new logs.LogGroup(this, 'UploadLogGroup', {
-      retention,
-      removalPolicy: removal.policy,
-    });
-    const role = new ManagedPolicyRole(this, 'UploadRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Signs uploads to ${this.node.path}/Bucket under ${uploads.keyPrefix}`,
-      policyId: 'UploadPolicy',
-    });
-    const statements = [
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-      // The presigned POST carries the role's authority: only PutObject, only under the prefix.
-      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${uploads.keyPrefix}*`)] }),
-    ];
-    if (key) {
-      statements.push(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
-    }
-    const policy = role.addToManagedPolicy(...statements);
-    const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
-    Validations.of(policy).acknowledge({
-      id: iam5ResourceId(`<${bucketId}.Arn>/${uploads.keyPrefix}*`),
-      reason: `The signing role may put any key under ${uploads.keyPrefix}, the upload prefix; each presigned POST then pins one exact key, one content type and a size range.`,
-    });
-    const fn = new SignUploadFunction(this, 'UploadFunction', {
-      description: `Returns presigned POSTs for uploads to ${this.node.path}/Bucket under ${uploads.keyPrefix}`,
-      role: role.byArn(this, 'UploadFunctionRole'),
-      logGroup,
-      memorySize: 256,
-      timeout: Duration.seconds(10),
-      environment: {
-        BUCKET_NAME: this.bucket.bucketName,
-        KEY_PREFIX: uploads.keyPrefix,
-        KEY_NAMING: uploads.keyNaming === CdnUploadKeyNaming.CLIENT ? 'client' : 'generated',
-        MAX_BYTES: String(uploads.maxBytes),
-        CONTENT_TYPES: uploads.contentTypes.join(','),
-        EXPIRES_SECONDS: String(uploads.expiresSeconds),
-      },
-    });
-    acknowledgeAll(fn, SIGNER_VPC_RULES, 'The function signs the POST policy locally and calls no AWS API or private resource; a VPC would only add cold-start time and NAT cost.');
-    acknowledgeAll(fn, SIGNER_DLQ_RULES, 'The function is invoked synchronously through its URL: the caller gets the error; a dead-letter queue applies only to asynchronous invocations.');
-    return fn;
   }
 }

@@ -1,2 +1,4 @@
 export * from './open-vpn-access-server';
 export * from './edition';
+export * from './protocol';
+export * from './routing-mode';

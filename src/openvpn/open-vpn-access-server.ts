@@ -7,7 +7,6 @@ import {
   RemovalPolicy,
   Stack,
   Tags,
-  Token,
   Validations,
   aws_autoscaling as autoscaling,
   aws_ec2 as ec2,
@@ -19,82 +18,27 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OpenVpnEdition } from './edition';
+import { OpenVpnProtocol } from './protocol';
+import { OpenVpnRoutingMode } from './routing-mode';
+import { SERVER_TAG, grantServerPermissions, serverPolicy } from './server-policy';
 import { SERVER_SCRIPT_PATH, serverScript } from './server-script';
+import { OpenVpnSettings, resolveSettings } from './settings';
 import { PATTERN_CHECKS } from '../checks/catalogue';
 import { OpenVpnAdminPortsOpen } from '../checks/ec2/openvpn-admin-ports-open';
 import { OpenVpnClientCidrOverlap, clientCidrOverlapMessage } from '../checks/ec2/openvpn-client-cidr-overlap';
 import { OpenVpnRoutedClientsNotAdmitted, sourceGroupRules } from '../checks/ec2/openvpn-routed-clients-not-admitted';
-import { OpenVpnServerNotPublic } from '../checks/ec2/openvpn-server-not-public';
 import { vpcCidrs } from '../checks/ec2/vpc-topology';
-import { embedChecks, pathOf, throwFinding } from '../checks/embed';
-import { Ipv4Cidr, cidrsOverlap, formatCidr, literalVpcCidr, parseCidr } from '../private/cidr';
-import { GuardedPatternsError, PropErrors } from '../private/errors';
+import { embedChecks, pathOf } from '../checks/embed';
+import { Ipv4Cidr, cidrsOverlap, formatCidr } from '../private/cidr';
+import { PropErrors } from '../private/errors';
 import { limitGrantsToAwsServices } from '../private/kms';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
-import { acknowledgeAll, complianceRuleIds, iam5ResourceId, nagArn } from '../private/nag';
-import { Removal } from '../private/removal';
+import { acknowledgeAll, complianceRuleIds } from '../private/nag';
 import { ResourceIndex, referencedResource } from '../private/resource-index';
-
-/**
- * The transport of the tunnels.
- */
-export enum OpenVpnProtocol {
-  /** UDP: the fastest, and OpenVPN's default. */
-  UDP = 'UDP',
-  /** TCP: gets through networks that allow only web traffic, on port 443. */
-  TCP = 'TCP',
-}
-
-/**
- * How client traffic reaches the VPC.
- */
-export enum OpenVpnRoutingMode {
-  /**
-   * The server masquerades client traffic as its own address: nothing in the VPC changes, and
-   * resources see connections from the server.
-   */
-  NAT = 'NAT',
-  /**
-   * Client addresses stay visible in the VPC: the server turns off its source/destination check
-   * and points a route for the client block at its network interface in every route table of the
-   * VPC, at each boot (a replacement instance has a new interface).
-   */
-  ROUTED = 'ROUTED',
-}
 
 /** How the server script spells each protocol and routing mode (OpenVPN's and Access Server's own words). */
 const SCRIPT_PROTOCOL: Record<OpenVpnProtocol, string> = { [OpenVpnProtocol.UDP]: 'udp', [OpenVpnProtocol.TCP]: 'tcp' };
 const SCRIPT_ROUTING_MODE: Record<OpenVpnRoutingMode, string> = { [OpenVpnRoutingMode.NAT]: 'nat', [OpenVpnRoutingMode.ROUTED]: 'routed' };
-
-/** Client pools tried in order for the default: the first that overlaps nothing known. */
-const DEFAULT_CLIENT_CIDRS = ['10.255.240.0/20', '192.168.240.0/20', '172.31.240.0/20'];
-
-/** The Ubuntu LTS release the server runs, from Canonical's public SSM parameters. */
-const UBUNTU_RELEASE = '24.04';
-
-/**
- * What the SSM Agent needs for Session Manager and Run Command, and nothing of
- * AmazonSSMManagedInstanceCore's reads (parameters, documents, associations, inventory).
- *
- * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
- * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html
- */
-const SSM_AGENT_ACTIONS = [
-  'ssm:UpdateInstanceInformation',
-  'ssmmessages:CreateControlChannel',
-  'ssmmessages:CreateDataChannel',
-  'ssmmessages:OpenControlChannel',
-  'ssmmessages:OpenDataChannel',
-  'ec2messages:AcknowledgeMessage',
-  'ec2messages:DeleteMessage',
-  'ec2messages:FailMessage',
-  'ec2messages:GetEndpoint',
-  'ec2messages:GetMessages',
-  'ec2messages:SendReply',
-];
-
-/** The tag that marks the server's instances, for the IAM conditions. */
-const SERVER_TAG = 'guarded-patterns:openvpn-server';
 
 /**
  * Properties of an OpenVpnAccessServer.
@@ -269,10 +213,10 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   public readonly securityGroup: ec2.ISecurityGroup;
 
   /** The auto-scaling group of one that keeps a server running. */
-  public readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
 
   /** The launch template of the server's instances. */
-  public readonly launchTemplate: ec2.ILaunchTemplate;
+  public readonly launchTemplate: ec2.LaunchTemplate;
 
   /** The Elastic IP that clients connect to; each new instance associates it with itself. */
   public readonly elasticIp: ec2.CfnEIP;
@@ -285,7 +229,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
    * certificate, the CRL and the tls-crypt key; for Access Server its certificate, settings and
    * user databases.
    */
-  public readonly pkiSecret: secretsmanager.ISecret;
+  public readonly pkiSecret: secretsmanager.Secret;
 
   /** The key that encrypts the PKI and the client profiles. */
   public readonly encryptionKey: kms.IKey;
@@ -307,7 +251,7 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
    * admin web UI on port 943, reached through Session Manager port forwarding (never open in the
    * security group). Each boot sets the password from this secret.
    */
-  public readonly adminPasswordSecret?: secretsmanager.ISecret;
+  public readonly adminPasswordSecret?: secretsmanager.Secret;
 
   /**
    * The SSM Command document that issues (`action=issue`) or revokes (`action=revoke`) a client
@@ -324,91 +268,25 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
   constructor(scope: Construct, id: string, props: OpenVpnAccessServerProps) {
     super(scope, id);
     const subject = `OpenVpnAccessServer '${this.node.path}'`;
-    const stack = Stack.of(this);
-    const vpc = props.vpc;
-
     const errors = new PropErrors();
-    const removal = Removal.of(errors, subject, props.removalPolicy);
-    const port = props.port ?? 1194;
-    errors.check(() => {
-      if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-        throw new GuardedPatternsError(`${subject}: port (${port}) must be a whole number from 1 to 65535; use 1194 for UDP or 443 for TCP.`);
-      }
-    });
-    this.port = port;
-    this.protocol = props.protocol ?? OpenVpnProtocol.UDP;
-    const mode = props.routingMode ?? OpenVpnRoutingMode.NAT;
-    this.edition = props.edition ?? OpenVpnEdition.COMMUNITY;
-    const accessServer = this.edition === OpenVpnEdition.ACCESS_SERVER;
-    errors.check(() => {
-      if (accessServer && !props.machineImage) {
-        throw new GuardedPatternsError(`${subject}: edition is OpenVpnEdition.ACCESS_SERVER but machineImage is not set; subscribe to OpenVPN Access Server in AWS Marketplace and give its image, `
-          + "for example machineImage: ec2.MachineImage.lookup({ name: 'OpenVPN Access Server*', owners: ['aws-marketplace'] }).");
-      }
-    });
-
-    const allowedCidrs = props.allowedCidrs ?? ['0.0.0.0/0'];
-    errors.check(() => {
-      if (allowedCidrs.length === 0) {
-        throw new GuardedPatternsError(`${subject}: allowedCidrs is empty, so no client could connect; give the blocks clients connect from, or leave it unset for anywhere.`);
-      }
-    });
-    allowedCidrs.forEach((c) => this.literalCidr(errors, subject, 'allowedCidrs', c, 0));
-    const routes = props.routes ?? [vpc.vpcCidrBlock];
-    const literalRoutes = routes.map((r) => this.literalCidr(errors, subject, 'routes', r, 0));
-    const dnsServers = props.dnsServers ?? [];
-    for (const dns of dnsServers) {
-      errors.check(() => {
-        if (!Token.isUnresolved(dns) && !parseCidr(`${dns}/32`)) {
-          throw new GuardedPatternsError(`${subject}: dnsServers has '${dns}', which is not an IPv4 address; give addresses such as '10.0.0.2'.`);
-        }
-      });
-    }
-
-    // What the clients must reach, as far as it is known now; peers are checked when the tree is complete.
-    const vpcBlock = literalVpcCidr(vpc);
-    const known: Array<[string, Ipv4Cidr]> = [];
-    if (vpcBlock) {
-      known.push(['the VPC\'s block', vpcBlock]);
-    }
-    literalRoutes.forEach((r) => r && known.push(['a pushed route', r]));
-    const free = (c: string) => !known.some(([, k]) => cidrsOverlap(parseCidr(c)!, k));
-    this.clientCidr = props.clientCidr ?? DEFAULT_CLIENT_CIDRS.find(free) ?? DEFAULT_CLIENT_CIDRS[0];
-    const client = this.literalCidr(errors, subject, 'clientCidr', this.clientCidr, 16, 29);
-    errors.check(() => {
-      const [what, block] = (client && known.find(([, b]) => cidrsOverlap(client, b))) || [];
-      if (what && block) {
-        throwFinding(OpenVpnClientCidrOverlap, clientCidrOverlapMessage(subject, this.clientCidr, what, formatCidr(block)));
-      }
-    });
-
-    let selected: ec2.ISubnet[] = [];
-    try {
-      selected = vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC }).subnets;
-    } catch {
-      // ec2.Vpc throws when the VPC has no subnet of the selected type: reported below.
-    }
-    const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
-    const notPublic = selected.filter((s) => !publicIds.has(s.subnetId));
-    errors.check(() => {
-      if (selected.length === 0 || notPublic.length > 0) {
-        throwFinding(OpenVpnServerNotPublic, `${subject}: vpcSubnets selects ${selected.length === 0 ? 'no subnet' : `${notPublic.length} subnet(s) that are not public (${notPublic.map((s) => s.node.path).join(', ')})`}; `
-          + 'clients connect from the internet, so the server needs a public subnet. Use { subnetType: ec2.SubnetType.PUBLIC } with a VPC that has public subnets.');
-      }
-    });
+    const settings = resolveSettings(subject, props, errors);
     errors.throwIfAny();
+    this.port = settings.port;
+    this.protocol = settings.protocol;
+    this.edition = settings.edition;
+    this.clientCidr = settings.clientCidr;
 
     this.encryptionKey = props.encryptionKey ?? limitGrantsToAwsServices(new kms.Key(this, 'Key', {
       description: `Encrypts the OpenVPN PKI and client profiles of ${this.node.path}`,
       enableKeyRotation: true,
-      ...removal.key,
+      ...settings.removal.key,
     }));
     this.pkiSecret = new secretsmanager.Secret(this, 'Pki', {
-      description: `OpenVPN ${accessServer ? 'Access Server databases' : 'PKI'} of ${this.node.path}: written by the server on its first boot`,
+      description: `OpenVPN ${settings.accessServer ? 'Access Server databases' : 'PKI'} of ${this.node.path}: written by the server on its first boot`,
       encryptionKey: this.encryptionKey,
-      removalPolicy: removal.policy,
+      removalPolicy: settings.removal.policy,
     });
-    if (accessServer) {
+    if (settings.accessServer) {
       this.adminPasswordSecret = new secretsmanager.Secret(this, 'AdminPassword', {
         description: `Password of the administrator 'openvpn' of the OpenVPN Access Server ${this.node.path}`,
         encryptionKey: this.encryptionKey,
@@ -418,43 +296,67 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     this.clientProfilePrefix = `openvpn/${Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })}`;
 
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
+      vpc: props.vpc,
       description: `OpenVPN server ${this.node.path}: the tunnel port only`,
       allowAllOutbound: true,
     });
-    const tunnelPort = this.protocol === OpenVpnProtocol.TCP ? ec2.Port.tcp(port) : ec2.Port.udp(port);
-    for (const cidr of allowedCidrs) {
+    const tunnelPort = this.protocol === OpenVpnProtocol.TCP ? ec2.Port.tcp(this.port) : ec2.Port.udp(this.port);
+    for (const cidr of settings.allowedCidrs) {
       this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), tunnelPort, 'OpenVPN tunnels');
     }
     // Routed client packets keep their tunnel addresses, which a rule naming the server's group does
     // not match (it matches the addresses of the group's interfaces): `allowFrom(vpn)` admits both.
     this.connections = new ec2.Connections({
       securityGroups: [this.securityGroup],
-      peer: mode === OpenVpnRoutingMode.ROUTED ? ec2.Peer.ipv4(this.clientCidr) : undefined,
+      peer: settings.mode === OpenVpnRoutingMode.ROUTED ? ec2.Peer.ipv4(this.clientCidr) : undefined,
     });
 
     this.role = props.role ?? new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `OpenVPN server ${this.node.path}`,
-      ...this.serverPolicy(),
+      ...serverPolicy(this),
     });
     this.grantPrincipal = this.role;
 
     this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc', tags: [{ key: 'Name', value: this.node.path }] });
     this.endpointAddress = this.elasticIp.attrPublicIp;
 
-    const instanceType = props.instanceType ?? new ec2.InstanceType(accessServer ? 't3.small' : 't4g.micro');
-    const arch = instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'amd64';
-    const machineImage = props.machineImage ?? ec2.MachineImage.fromSsmParameter(
-      `/aws/service/canonical/ubuntu/server/${UBUNTU_RELEASE}/stable/current/${arch}/hvm/ebs-gp3/ami-id`);
+    // The script names the group it signals, which needs the launch template first: it is written at synth.
+    const userData = ec2.UserData.custom(Lazy.string({ produce: () => this.serverScript(props, settings) }));
+    this.launchTemplate = this.createLaunchTemplate(settings, userData);
+    this.autoScalingGroup = this.createAutoScalingGroup(props, settings);
+    this.clientProfileDocument = this.createClientProfileDocument();
 
-    const routeTables = mode === OpenVpnRoutingMode.ROUTED ? uniqueRouteTables(vpc) : [];
-    // The script names the group it signals, which needs the launch template first.
-    let script = '';
-    const userData = ec2.UserData.custom(Lazy.string({ produce: () => script }));
+    this.autoScalingGroup.node.addDependency(grantServerPermissions(this, {
+      role: this.role,
+      pkiSecret: this.pkiSecret,
+      adminPasswordSecret: this.adminPasswordSecret,
+      clientProfilePrefix: this.clientProfilePrefix,
+      clientSecretsArn: this.clientSecretArn('*'),
+      encryptionKey: this.encryptionKey,
+      elasticIp: this.elasticIp,
+      mode: settings.mode,
+      routeTables: settings.routeTables,
+    }));
+    this.acknowledgeInherent(settings.allowedCidrs);
+
+    embedChecks(this, PATTERN_CHECKS.OpenVpnAccessServer, {
+      // A security group brought from outside the pattern is the server's all the same.
+      checks: [OpenVpnAdminPortsOpen],
+      find: () => [this.securityGroup.node.defaultChild].filter((g): g is ec2.CfnSecurityGroup => g instanceof ec2.CfnSecurityGroup),
+    }, {
+      // Rules elsewhere in the app that admit the server's group, which in routing mode misses the clients.
+      checks: [OpenVpnRoutedClientsNotAdmitted],
+      find: (index) => [...index.ofType('AWS::EC2::SecurityGroup'), ...index.ofType('AWS::EC2::SecurityGroupIngress')]
+        .filter((rule) => sourceGroupRules(rule, index).some((r) => r.source === this.securityGroup.node.defaultChild)),
+    });
+    this.node.addValidation({ validate: () => this.validateTree(subject, settings.client, props.vpc.node.defaultChild) });
+  }
+
+  private createLaunchTemplate(settings: OpenVpnSettings, userData: ec2.UserData): ec2.LaunchTemplate {
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      instanceType,
-      machineImage,
+      instanceType: settings.instanceType,
+      machineImage: settings.machineImage,
       userData,
       role: this.role,
       securityGroup: this.securityGroup,
@@ -467,16 +369,18 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
         volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
       }],
     });
-    if (accessServer) {
+    if (settings.accessServer) {
       // Access Server's image sets its own root size, which EC2 refuses to shrink: take the image's.
       (launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate).addPropertyDeletionOverride('LaunchTemplateData.BlockDeviceMappings.0.Ebs.VolumeSize');
     }
-    this.launchTemplate = launchTemplate;
+    return launchTemplate;
+  }
 
+  private createAutoScalingGroup(props: OpenVpnAccessServerProps, settings: OpenVpnSettings): autoscaling.AutoScalingGroup {
     const group = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
-      vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
-      launchTemplate,
+      vpc: props.vpc,
+      vpcSubnets: settings.vpcSubnets,
+      launchTemplate: this.launchTemplate,
       minCapacity: 1,
       maxCapacity: 1,
       healthChecks: autoscaling.HealthChecks.ec2({ gracePeriod: Duration.minutes(10) }),
@@ -490,30 +394,37 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
       resourceSignal: { count: 1, timeout: Duration.minutes(15).toIsoString() },
     };
     Tags.of(group).add(SERVER_TAG, this.node.addr, { applyToLaunchedInstances: true });
-    this.autoScalingGroup = group;
+    return group;
+  }
 
-    script = serverScript({
+  /** The boot script, filled with this server's settings. */
+  private serverScript(props: OpenVpnAccessServerProps, settings: OpenVpnSettings): string {
+    const stack = Stack.of(this);
+    return serverScript({
       OVPN_REGION: stack.region,
       OVPN_STACK_NAME: stack.stackName,
-      OVPN_SIGNAL_RESOURCE: stack.getLogicalId(group.node.defaultChild as CfnResource),
+      OVPN_SIGNAL_RESOURCE: stack.getLogicalId(this.autoScalingGroup.node.defaultChild as CfnResource),
       OVPN_SECRET_ID: this.pkiSecret.secretArn,
       OVPN_KMS_KEY_ID: this.encryptionKey.keyArn,
       OVPN_CLIENT_SECRET_PREFIX: this.clientProfilePrefix,
       OVPN_EIP_ALLOCATION_ID: this.elasticIp.attrAllocationId,
       OVPN_PUBLIC_ADDRESS: this.endpointAddress,
-      OVPN_PORT: String(port),
+      OVPN_PORT: String(this.port),
       OVPN_PROTOCOL: SCRIPT_PROTOCOL[this.protocol],
       OVPN_CLIENT_CIDR: this.clientCidr,
-      OVPN_ROUTES: routes.join(' '),
-      OVPN_DNS_SERVERS: dnsServers.join(' '),
-      OVPN_PUSH_VPC_RESOLVER: props.dnsServers === undefined && mode === OpenVpnRoutingMode.NAT ? 'yes' : 'no',
-      OVPN_VPC_CIDR: vpc.vpcCidrBlock,
-      OVPN_ROUTING_MODE: SCRIPT_ROUTING_MODE[mode],
-      OVPN_ROUTE_TABLES: routeTables.join(' '),
+      OVPN_ROUTES: settings.routes.join(' '),
+      OVPN_DNS_SERVERS: settings.dnsServers.join(' '),
+      OVPN_PUSH_VPC_RESOLVER: props.dnsServers === undefined && settings.mode === OpenVpnRoutingMode.NAT ? 'yes' : 'no',
+      OVPN_VPC_CIDR: props.vpc.vpcCidrBlock,
+      OVPN_ROUTING_MODE: SCRIPT_ROUTING_MODE[settings.mode],
+      OVPN_ROUTE_TABLES: settings.routeTables.join(' '),
       OVPN_ADMIN_SECRET_ID: this.adminPasswordSecret?.secretArn,
     }, this.edition);
+  }
 
-    this.clientProfileDocument = new ssm.CfnDocument(this, 'ClientProfileDocument', {
+  /** The SSM Command document that issues or revokes client profiles on the server. */
+  private createClientProfileDocument(): ssm.CfnDocument {
+    return new ssm.CfnDocument(this, 'ClientProfileDocument', {
       documentType: 'Command',
       updateMethod: 'NewVersion',
       content: {
@@ -534,21 +445,6 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
         }],
       },
     });
-
-    group.node.addDependency(this.grantServerPermissions(routeTables, mode));
-    this.acknowledgeInherent(allowedCidrs);
-
-    embedChecks(this, PATTERN_CHECKS.OpenVpnAccessServer, {
-      // A security group brought from outside the pattern is the server's all the same.
-      checks: [OpenVpnAdminPortsOpen],
-      find: () => [this.securityGroup.node.defaultChild].filter((g): g is ec2.CfnSecurityGroup => g instanceof ec2.CfnSecurityGroup),
-    }, {
-      // Rules elsewhere in the app that admit the server's group, which in routing mode misses the clients.
-      checks: [OpenVpnRoutedClientsNotAdmitted],
-      find: (index) => [...index.ofType('AWS::EC2::SecurityGroup'), ...index.ofType('AWS::EC2::SecurityGroupIngress')]
-        .filter((rule) => sourceGroupRules(rule, index).some((r) => r.source === this.securityGroup.node.defaultChild)),
-    });
-    this.node.addValidation({ validate: () => this.validateTree(subject, client, vpc.node.defaultChild) });
   }
 
   /**
@@ -592,105 +488,8 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     });
   }
 
-  /** What the server does with AWS: a managed policy, scoped to this server's resources. */
-  private grantServerPermissions(routeTables: string[], mode: OpenVpnRoutingMode): iam.ManagedPolicy {
-    const stack = Stack.of(this);
-    const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
-    const statements = [
-      // What the SSM Agent calls for Session Manager and Run Command (the client profile document):
-      // the heartbeat, and the message channels (ssmmessages, or ec2messages where the agent cannot
-      // use ssmmessages). None of the channel actions takes a resource type.
-      new iam.PolicyStatement({
-        sid: 'SsmAgent',
-        actions: [...SSM_AGENT_ACTIONS],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'Pki',
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: [this.pkiSecret.secretArn],
-      }),
-      ...(this.adminPasswordSecret ? [new iam.PolicyStatement({
-        sid: 'AdminPassword',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [this.adminPasswordSecret.secretArn],
-      })] : []),
-      new iam.PolicyStatement({
-        sid: 'ClientProfiles',
-        actions: ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:DeleteSecret'],
-        resources: [this.clientSecretArn('*')],
-      }),
-      // Secrets Manager encrypts each new value with a data key from GenerateDataKey and decrypts it
-      // with Decrypt, on the caller's behalf; kms:Encrypt serves only re-encrypting the versions of a
-      // secret whose key changes, which the server never does.
-      // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
-      new iam.PolicyStatement({
-        sid: 'Encryption',
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [this.encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'ElasticIp',
-        actions: ['ec2:AssociateAddress'],
-        resources: [
-          ec2Arn('elastic-ip', this.elasticIp.attrAllocationId),
-          ec2Arn('instance', '*'),
-          ec2Arn('network-interface', '*'),
-        ],
-      }),
-      new iam.PolicyStatement({
-        sid: 'Signal',
-        actions: ['cloudformation:SignalResource'],
-        resources: [stack.stackId],
-      }),
-    ];
-    if (mode === OpenVpnRoutingMode.ROUTED) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'SourceDestCheck',
-        actions: ['ec2:ModifyInstanceAttribute'],
-        resources: [ec2Arn('instance', '*')],
-        conditions: { StringEquals: { [`aws:ResourceTag/${SERVER_TAG}`]: this.node.addr } },
-      }));
-      if (routeTables.length > 0) {
-        statements.push(new iam.PolicyStatement({
-          sid: 'ClientRoutes',
-          actions: ['ec2:CreateRoute', 'ec2:ReplaceRoute'],
-          resources: routeTables.map((t) => ec2Arn('route-table', t)),
-        }));
-      }
-    }
-    // In the role's own policy, or beside a role the user brought.
-    return ManagedPolicyRole.addToManagedPolicyOf(this, this.role, this.serverPolicy(), ...statements);
-  }
-
-  /** The managed policy that holds the server's permissions, and the user's grants to a role the pattern made. */
-  private serverPolicy(): { policyId: string; policyDescription: string } {
-    return { policyId: 'ServerPolicy', policyDescription: `What the OpenVPN server ${this.node.path} does with AWS` };
-  }
-
-  /** Acknowledges the compliance findings that the design implies, each with its reason. */
+  /** Acknowledges the compliance findings that the design implies, each with its reason (the server policy's in server-policy.ts). */
   private acknowledgeInherent(allowedCidrs: string[]): void {
-    const stack = Stack.of(this);
-    Validations.of(this).acknowledge(
-      {
-        id: iam5ResourceId('*'),
-        reason: 'Only the SSM Agent\'s own calls for Session Manager and Run Command, the only way to administer the server (no SSH): its heartbeat (ssm:UpdateInstanceInformation) '
-          + 'and its message channels (ssmmessages, ec2messages), which take no resource type in the Service Authorization Reference; AWS documents them on every resource.',
-      },
-      {
-        id: iam5ResourceId(nagArn(stack, 'ec2', 'instance/*')),
-        reason: 'The instance and its network interface exist only after the auto-scaling group launches them; the Elastic IP it may associate is named exactly, and routing-mode source/destination changes are limited to instances tagged as this server.',
-      },
-      {
-        id: iam5ResourceId(nagArn(stack, 'ec2', 'network-interface/*')),
-        reason: 'AssociateAddress authorizes the instance\'s network interface, which exists only after launch; the Elastic IP is named exactly.',
-      },
-      {
-        id: iam5ResourceId(nagArn(stack, 'secretsmanager', `secret:${this.clientProfilePrefix}/*`)),
-        reason: 'The server creates one secret per client profile, named after the client when it is issued; the prefix is this server\'s own.',
-      },
-    );
     const rotationRules = ['AwsSolutions-SMG4', ...complianceRuleIds('SecretsManagerRotationEnabled')];
     acknowledgeAll(this.pkiSecret, rotationRules,
       'The secret holds a CA and its issued-certificate index, which a rotation Lambda cannot replace without invalidating every client profile; keys change by revoking and reissuing profiles through the client profile document.');
@@ -726,28 +525,4 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     }
     return errors;
   }
-
-
-  /** A prop's CIDR parsed, or `undefined` for a token or for malformed text, which it adds to `errors`. */
-  private literalCidr(errors: PropErrors, subject: string, prop: string, text: string, minMask: number, maxMask = 32): Ipv4Cidr | undefined {
-    if (Token.isUnresolved(text)) {
-      return undefined;
-    }
-    const cidr = parseCidr(text);
-    if (!cidr || cidr.mask < minMask || cidr.mask > maxMask) {
-      errors.add(`${subject}: ${prop} has '${text}', which is not an IPv4 CIDR block${minMask > 0 || maxMask < 32 ? ` from /${minMask} to /${maxMask}` : ''} with no host bits set; `
-        + `use a block such as ${prop === 'clientCidr' ? "'10.255.240.0/20'" : "'10.0.0.0/16'"}.`);
-      return undefined;
-    }
-    return cidr;
-  }
-}
-
-
-/** Every route table of the VPC's subnets, once each. */
-function uniqueRouteTables(vpc: ec2.IVpc): string[] {
-  const ids = [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]
-    .map((s) => s.routeTable?.routeTableId)
-    .filter((id): id is string => id !== undefined);
-  return [...new Set(ids)];
 }

@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Size, Stack, Validations, aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_route53 as route53, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Size, Stack, Validations, aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_route53 as route53, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CdnOriginAccess, CdnUploadKeyNaming, SecureS3Cdn, SecureS3CdnProps } from '../../src';
@@ -220,6 +220,23 @@ describe('SecureS3Cdn', () => {
       expect(pattern.uploadFunction).toBeUndefined();
       expect(pattern.uploadUrl).toBeUndefined();
       template.resourceCountIs('AWS::Lambda::Function', 0);
+    });
+
+    test('exposes what it creates with its concrete type: a behavior added to the distribution and an upload function variable reach the template', () => {
+      const stack = testStack();
+      const pattern = new SecureS3Cdn(stack, 'Cdn', { uploads: {} });
+      pattern.distribution.addBehavior('/api/*', new origins.HttpOrigin('api.example.com'), {
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      });
+      pattern.uploadFunction!.addEnvironment('EXTRA', 'yes');
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: Match.objectLike({ CacheBehaviors: [Match.objectLike({ PathPattern: '/api/*', ViewerProtocolPolicy: 'https-only' })] }),
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ EXTRA: 'yes', KEY_PREFIX: 'uploads/' }) } });
+      expect(pattern.uploadSigner?.function).toBe(pattern.uploadFunction);
+      expect(pattern.uploadSigner?.functionUrl).toBe(pattern.uploadFunctionUrl);
     });
   });
 

@@ -226,6 +226,15 @@ describe('OpenVpnAccessServer', () => {
       expect(vpn.clientProfileDocument.node.path).toBe('TestStack/Vpn/ClientProfileDocument');
       expect(vpn.clientProfilePrefix).toBe('openvpn/TestStack-Vpn-A3454426');
     });
+
+    test('exposes what it creates with its concrete type: scale-in protection on the group and a replica of the PKI secret reach the template', () => {
+      const built = create();
+      built.vpn.autoScalingGroup.protectNewInstancesFromScaleIn();
+      built.vpn.pkiSecret.addReplicaRegion('us-west-2');
+      const extended = Template.fromStack(built.stack);
+      extended.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { NewInstancesProtectedFromScaleIn: true });
+      extended.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [{ Region: 'us-west-2' }] });
+    });
   });
 
   describe('edition: Access Server', () => {
