@@ -210,9 +210,9 @@ export abstract class PrivateLinkDns {
    * Called by `PrivateLinkConsumer` before it creates anything, so that what keeps the strategy
    * from serving a peer is reported with the consumer's other prop errors. Don't call it directly.
    *
-   * @param scope the consumer
-   * @param vpc the VPC the endpoints live in
-   * @param peers the VPCs whose names the strategy is to answer
+   * @param _scope the consumer
+   * @param _vpc the VPC the endpoints live in
+   * @param _peers the VPCs whose names the strategy is to answer
    * @returns one message per peer the strategy cannot serve; none by default
    */
   public peerProblems(_scope: Construct, _vpc: ec2.IVpc, _peers: PrivateLinkDnsPeer[]): string[] {
