@@ -1,11 +1,11 @@
 /**
- * The measurements of one process: `synth-once <rounds> <kind>:<copies>...` synthesizes each case
- * once unmeasured per kind (module loading, the JIT, the CloudFormation validation engine's start
+ * The measurements of one process: `synth-once <rounds> <kind>:<copies>...` synthesizes one copy of
+ * each kind of app unmeasured (module loading, the JIT, the CloudFormation validation engine's start
  * and the checks' data are paid once per process, whatever the app), then `rounds` times each case
  * in turn, rotating the order every round so that no case always follows the same one. A full
  * garbage collection before each synth keeps one app's garbage off the next app's time.
- * Prints {times: {"kind:copies": ms[]}, resources: {kind: {type: count}}} as JSON (resources of
- * the first stack). With BENCH_PROFILE_DIR=<dir>, also writes <dir>/<kind>:<copies>.<round>.cpuprofile,
+ * Prints {times: {"kind:copies": ms[]}, resources: {kind: {type: count}}, cpuSeconds} as JSON
+ * (resources of one stack; CPU time of the whole process). With BENCH_PROFILE_DIR=<dir>, also writes <dir>/<kind>:<copies>.<round>.cpuprofile,
  * a CPU profile of each measured synth.
  */
 import * as fs from 'fs';
@@ -51,7 +51,7 @@ function post(method: string, write?: string): void {
 
 const resources: Record<string, Record<string, number>> = {};
 for (const kind of new Set(cases.map((c) => c.kind))) {
-  resources[kind] = synth(kind, Math.min(...cases.filter((c) => c.kind === kind).map((c) => c.copies))).resources;
+  resources[kind] = synth(kind, 1).resources;
 }
 const times: Record<string, number[]> = Object.fromEntries(cases.map((c) => [c.name, []]));
 if (profiler) {
@@ -70,4 +70,5 @@ for (let round = 0; round < rounds; round++) {
     }
   }
 }
-console.log(JSON.stringify({ times, resources }));
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ times, resources, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
