@@ -45,6 +45,19 @@ function roleWithPolicy(scope: Construct, id: string, role: iam.IRole, actions: 
   return new iam.ManagedPolicy(scope, id, { roles: [role], statements: [new iam.PolicyStatement({ actions, resources })] });
 }
 
+/** A function from one of the library's bundled handlers (assets/, written by the build), with its own log group. */
+function bundledFunction(scope: Construct, id: string, handler: string, role: iam.Role, props: Partial<lambda.FunctionProps>): lambda.Function {
+  return new lambda.Function(scope, `${id}Function`, {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(path.join(ASSETS, handler)),
+    role: role.withoutPolicyUpdates(),
+    memorySize: 256,
+    logGroup: new logs.LogGroup(scope, `${id}LogGroup`, { retention: logs.RetentionDays.ONE_YEAR }),
+    ...props,
+  });
+}
+
 /** A bucket with the settings every bucket of the startup stack has. */
 function privateBucket(scope: Construct, id: string, props: s3.BucketProps = {}): s3.Bucket {
   return new s3.Bucket(scope, id, {
@@ -234,16 +247,10 @@ export class StartupL2Stack extends Stack {
     const recyclerRole = new iam.Role(this, 'RecyclerRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const recyclerPolicy = roleWithPolicy(this, 'RecyclerPolicy', recyclerRole, ['ecs:ListServices', 'ecs:DescribeServices', 'ecs:UpdateService'], ['*']);
     recyclerPolicy.addStatements(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetters.queueArn] }));
-    const recycler = new lambda.Function(this, 'RecyclerFunction', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(ASSETS, 'recycler', 'recycle.lambda')),
-      role: recyclerRole.withoutPolicyUpdates(),
-      memorySize: 256,
+    const recycler = bundledFunction(this, 'Recycler', 'recycler/recycle.lambda', recyclerRole, {
       timeout: Duration.minutes(1),
       deadLetterQueue: deadLetters,
       retryAttempts: 2,
-      logGroup: new logs.LogGroup(this, 'RecyclerLogGroup', { retention: logs.RetentionDays.ONE_YEAR }),
       environment: { CLUSTERS: cluster.clusterArn, DRY_RUN: 'false' },
     });
     new events.Rule(this, 'RecyclerRule', {
@@ -285,14 +292,8 @@ export class StartupL2Stack extends Stack {
     new logs.CfnDelivery(this, 'ImagesAccessLogsDelivery', { deliverySourceName: source.name, deliveryDestinationArn: destination.attrArn }).node.addDependency(source);
     const uploadRole = new iam.Role(this, 'ImagesUploadRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     roleWithPolicy(this, 'ImagesUploadPolicy', uploadRole, ['s3:PutObject'], [bucket.arnForObjects('uploads/*')]);
-    const upload = new lambda.Function(this, 'ImagesUploadFunction', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(ASSETS, 'cdn', 'sign-upload.lambda')),
-      role: uploadRole.withoutPolicyUpdates(),
-      memorySize: 256,
+    const upload = bundledFunction(this, 'ImagesUpload', 'cdn/sign-upload.lambda', uploadRole, {
       timeout: Duration.seconds(10),
-      logGroup: new logs.LogGroup(this, 'ImagesUploadLogGroup', { retention: logs.RetentionDays.ONE_YEAR }),
       environment: { BUCKET_NAME: bucket.bucketName, KEY_PREFIX: 'uploads/', MAX_BYTES: '10485760', CONTENT_TYPES: 'image/jpeg,image/png' },
     });
     upload.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
