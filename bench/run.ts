@@ -200,12 +200,12 @@ function largestDifferences(from: Map<string, number>, to: Map<string, number>):
 }
 fs.rmSync(profileDir, { recursive: true, force: true });
 
-// The resource counts of both stacks, by type, where they differ.
+// The resource counts of both stacks, by type.
 const l2Resources = comparison.resources['startup-l2'];
 const startupResources = comparison.resources['startup-guarded'];
 const count = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-const differing = [...new Set([...Object.keys(l2Resources), ...Object.keys(startupResources)])].sort()
-  .filter((type) => (l2Resources[type] ?? 0) !== (startupResources[type] ?? 0));
+const types = [...new Set([...Object.keys(l2Resources), ...Object.keys(startupResources)])].sort();
+const differing = types.filter((type) => (l2Resources[type] ?? 0) !== (startupResources[type] ?? 0));
 
 const packRatios = pairedRatios(t, at('startup-guarded'), at('startup-unchecked'));
 const patternRatios = pairedRatios(t, at('startup-unchecked'), at('startup-l2'));
@@ -235,16 +235,18 @@ const lines = [
     + 'with L1 constructs only where aws-cdk-lib has no L2 (peering, routes, network interfaces, DHCP options, Elastic IP, SSM document, log delivery) and no check. '
     + 'It replaces the earlier baseline, the startup template read back through `cloudformation-include`, which measured L1 resources rather than what a user would write.',
   '',
-  `Resources per stack: ${count(l2Resources)} in the L2 baseline, ${count(startupResources)} in the startup stack, `
+  `Resources per stack: ${count(l2Resources)} in the L2 baseline, ${count(startupResources)} in the startup stack; `
     + (differing.length === 0
-      ? `of the same types in the same numbers (${Object.keys(startupResources).length} types). The templates differ in properties (user data, policy statements, descriptions, tags), not in resources.`
-      : 'differing in these types:'),
-  ...(differing.length === 0 ? [] : [
-    '',
-    '| type | L2 baseline | startup stack |',
-    '| --- | --- | --- |',
-    ...differing.map((type) => `| ${type} | ${l2Resources[type] ?? 0} | ${startupResources[type] ?? 0} |`),
-  ]),
+      ? `the same ${Object.keys(startupResources).length} types in the same numbers. The templates differ in properties (user data, policy statements, descriptions, tags), not in resources.`
+      : `they differ in ${differing.map((type) => `${type} (${l2Resources[type] ?? 0} against ${startupResources[type] ?? 0})`).join(', ')}.`),
+  '',
+  '<details><summary>Resources per type</summary>',
+  '',
+  '| type | L2 baseline | startup stack |',
+  '| --- | --- | --- |',
+  ...types.map((type) => `| ${type} | ${l2Resources[type] ?? 0} | ${startupResources[type] ?? 0} |`),
+  '',
+  '</details>',
   '',
   ...comparisonRows(t, at('startup-l2'), {
     [at('startup-l2')]: `(a) ${COMPARE_COPIES} plain aws-cdk-lib L2 stacks (baseline)`,
