@@ -6,15 +6,16 @@
  *   startup-unchecked: the same without the pack (the patterns' embedded checks remain);
  *   startup-guarded-without-iam: the same with the pack less its IAM policy checks, for what those
  *   cost (the patterns that embed them run them in both);
- *   startup-plain: the same template read back through cloudformation-include, plain L1
- *   resources with no pattern and no check: the cheapest way aws-cdk-lib can make them.
+ *   startup-l2: the same resources written by hand with plain aws-cdk-lib L2 constructs and no
+ *   check (./startup-l2.ts).
  */
-import { App, CfnResource, DefaultStackSynthesizer, Stack, Validations, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs, cloudformation_include as cfninc } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { StartupStack } from '../examples/lib/startup-stack';
 import { GuardedPatternsChecks, PrivateSubnetVpc } from '../src';
+import { StartupL2Stack, plainVpc } from './startup-l2';
 import { ALL_CHECKS, IAM_CHECKS } from '../src/checks/catalogue';
 
-export const APP_KINDS = ['vpc-guarded', 'vpc-baseline', 'startup-guarded', 'startup-guarded-without-iam', 'startup-unchecked', 'startup-plain'] as const;
+export const APP_KINDS = ['vpc-guarded', 'vpc-baseline', 'startup-guarded', 'startup-guarded-without-iam', 'startup-unchecked', 'startup-l2'] as const;
 export type AppKind = typeof APP_KINDS[number];
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -39,11 +40,10 @@ export function buildApp(kind: AppKind, copies: number, outdir: string): App {
     if (kind === 'vpc-guarded') {
       new PrivateSubnetVpc(new Stack(app, id, { env: ENV }), 'Network');
     } else if (kind === 'vpc-baseline') {
-      baselineVpcStack(new Stack(app, id, { env: ENV }));
-    } else if (kind === 'startup-plain') {
-      // The included template brings its own bootstrap version parameter and rule.
-      const synthesizer = new DefaultStackSynthesizer({ generateBootstrapVersionRule: false });
-      new cfninc.CfnInclude(new Stack(app, id, { env: ENV, synthesizer }), 'Template', { templateFile: startupTemplate() });
+      // What PrivateSubnetVpc makes by default, from plain constructs.
+      plainVpc(new Stack(app, id, { env: ENV }), '10.0.0.0/16', 3);
+    } else if (kind === 'startup-l2') {
+      new StartupL2Stack(app, id, { env: ENV });
     } else {
       new StartupStack(app, id, { env: ENV });
     }
@@ -62,41 +62,4 @@ class ChecksWithoutIam extends GuardedPatternsChecks {
       super.checkResource(node);
     }
   }
-}
-
-/** The startup stack's template, written by the benchmark before it measures. */
-function startupTemplate(): string {
-  const file = process.env.BENCH_STARTUP_TEMPLATE;
-  if (!file) {
-    throw new Error('BENCH_STARTUP_TEMPLATE is not set: run the benchmark through bench/run.ts');
-  }
-  return file;
-}
-
-/** What PrivateSubnetVpc makes by default, from plain constructs. */
-function baselineVpcStack(stack: Stack): void {
-  const vpc = new ec2.Vpc(stack, 'Network', {
-    ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
-    maxAzs: 3,
-    natGateways: 3,
-    subnetConfiguration: [
-      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 21, mapPublicIpOnLaunch: false },
-    ],
-    restrictDefaultSecurityGroup: true,
-    gatewayEndpoints: {
-      S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
-      DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
-    },
-  });
-  const logGroup = new logs.LogGroup(stack, 'FlowLogGroup', { retention: logs.RetentionDays.ONE_YEAR });
-  const role = new iam.Role(stack, 'FlowLogRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });
-  new iam.ManagedPolicy(stack, 'FlowLogPolicy', {
-    roles: [role],
-    statements: [new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [logGroup.logGroupArn],
-    })],
-  });
-  vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup, role.withoutPolicyUpdates()) });
 }

@@ -1,22 +1,33 @@
 /**
- * One measurement, in a process of its own so that peak memory is this app's alone:
- * `synth-once <kind> <copies> <repetitions>` prints {ms, maxRssMb, resources} as JSON, where ms is
- * the median of `repetitions` synths after as many unmeasured warm-up synths of the same app
- * (module loading, the JIT and the CloudFormation validation engine's start are paid once per
- * process).
+ * The measurements of one process: `synth-once <rounds> <kind>:<copies>...` synthesizes one copy of
+ * each kind of app unmeasured (module loading, the JIT, the CloudFormation validation engine's start
+ * and the checks' data are paid once per process, whatever the app), then `rounds` times each case
+ * in turn, rotating the order every round so that no case always follows the same one. A full
+ * garbage collection before each synth keeps one app's garbage off the next app's time.
+ * Prints {times: {"kind:copies": ms[]}, resources: {kind: {type: count}}, cpuSeconds} as JSON
+ * (resources of one stack; CPU time of the whole process). With BENCH_PROFILE_DIR=<dir>, also writes <dir>/<kind>:<copies>.<round>.cpuprofile,
+ * a CPU profile of each measured synth.
  */
 import * as fs from 'fs';
+import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
 import { AppKind, buildApp } from './apps';
 
-const kind = process.argv[2] as AppKind;
-const copies = Number(process.argv[3]);
-const repetitions = Number(process.argv[4] ?? 5);
+const rounds = Number(process.argv[2]);
+const cases = process.argv.slice(3).map((arg) => {
+  const [kind, copies] = arg.split(':');
+  return { name: arg, kind: kind as AppKind, copies: Number(copies) };
+});
+/** The V8 sampling profiler of this process, started and stopped around each measured synth. */
+const profiler = process.env.BENCH_PROFILE_DIR ? new inspector.Session() : undefined;
+// Profiled synths pay for the garbage of the synth before them: a steady state, as in a long run.
+const gc = profiler ? () => undefined : (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-function synthOnce(): { ms: number; resources: Record<string, number> } {
+function synth(kind: AppKind, copies: number): { ms: number; resources: Record<string, number> } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   try {
+    gc();
     const started = process.hrtime.bigint();
     const assembly = buildApp(kind, copies, outdir).synth();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -30,10 +41,34 @@ function synthOnce(): { ms: number; resources: Record<string, number> } {
   }
 }
 
-for (let i = 0; i < repetitions; i++) {
-  synthOnce();
+function post(method: string, write?: string): void {
+  // The profiler of the process's own thread answers synchronously.
+  profiler!.post(method, (err, result) => {
+    if (err) throw err;
+    if (write) fs.writeFileSync(write, JSON.stringify((result as { profile: unknown }).profile));
+  });
 }
-const runs = Array.from({ length: repetitions }, synthOnce);
-const times = runs.map((r) => r.ms).sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
-console.log(JSON.stringify({ ms: median, maxRssMb: process.resourceUsage().maxRSS / 1024, resources: runs[0].resources }));
+
+const resources: Record<string, Record<string, number>> = {};
+for (const kind of new Set(cases.map((c) => c.kind))) {
+  resources[kind] = synth(kind, 1).resources;
+}
+const times: Record<string, number[]> = Object.fromEntries(cases.map((c) => [c.name, []]));
+if (profiler) {
+  profiler.connect();
+  post('Profiler.enable');
+}
+for (let round = 0; round < rounds; round++) {
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[(i + round) % cases.length];
+    if (profiler) {
+      post('Profiler.start');
+    }
+    times[c.name].push(synth(c.kind, c.copies).ms);
+    if (profiler) {
+      post('Profiler.stop', path.join(process.env.BENCH_PROFILE_DIR!, `${c.name}.${round}.cpuprofile`));
+    }
+  }
+}
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ times, resources, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
