@@ -6,6 +6,7 @@ import {
   aws_elasticloadbalancingv2 as elbv2,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { HIPAA_SECURITY, NIST_800_53_R5, acknowledgeAll, complianceRuleIds } from '../private/nag';
 
 /** What `FargateDeploymentAlarms` needs from the pattern. */
 interface DeploymentAlarmsContext {
@@ -101,7 +102,7 @@ function defaultAlarms({ scope, targetGroup }: DeploymentAlarmsContext): cloudwa
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   };
-  return [
+  const alarms = [
     new cloudwatch.Alarm(scope, 'Target5xxAlarm', {
       ...common,
       metric: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
@@ -115,4 +116,10 @@ function defaultAlarms({ scope, targetGroup }: DeploymentAlarmsContext): cloudwa
       alarmDescription: `A task of ${scope.node.path} failed the load balancer's health check in 2 of 3 minutes; ECS rolls a deployment back on it.`,
     }),
   ];
+  for (const alarm of alarms) {
+    acknowledgeAll(alarm, complianceRuleIds('CloudWatchAlarmAction', [NIST_800_53_R5, HIPAA_SECURITY]),
+      'ECS watches this alarm during deployments and rolls the service back when it goes into ALARM (DeploymentConfiguration.Alarms): that is its action. '
+      + 'A notification is the team\'s choice (alarm.addAlarmAction on the pattern\'s deploymentAlarms).');
+  }
+  return alarms;
 }
