@@ -1,8 +1,8 @@
-import { Check, checkSuffix } from './check';
-import { CheckInfo, CheckLevel } from './check-info';
 import { EcsScalingMaxBelowMin } from './applicationautoscaling/ecs-scaling-max-below-min';
 import { EcsScalingMinimumBelowTwo } from './applicationautoscaling/ecs-scaling-minimum-below-two';
 import { EcsScalingRequestCountWithoutLoadBalancer } from './applicationautoscaling/ecs-scaling-request-count-without-load-balancer';
+import { Check, checkSuffix } from './check';
+import { CheckInfo, CheckLevel } from './check-info';
 import { CdnCertificateAliases } from './cloudfront/cdn-certificate-aliases';
 import { CdnCertificateRegion } from './cloudfront/cdn-certificate-region';
 import { CdnHttpAllowed } from './cloudfront/cdn-http-allowed';

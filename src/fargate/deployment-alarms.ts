@@ -102,16 +102,17 @@ function defaultAlarms({ scope, targetGroup }: DeploymentAlarmsContext): cloudwa
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   };
+  const perMinute = (statistic: string) => ({ period: Duration.minutes(1), statistic });
   const alarms = [
     new cloudwatch.Alarm(scope, 'Target5xxAlarm', {
       ...common,
-      metric: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
+      metric: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, perMinute(cloudwatch.Stats.SUM)),
       threshold: 5,
       alarmDescription: `The tasks of ${scope.node.path} answered 5 or more requests a minute with a 5xx status in 2 of 3 minutes; ECS rolls a deployment back on it.`,
     }),
     new cloudwatch.Alarm(scope, 'UnhealthyTargetsAlarm', {
       ...common,
-      metric: targetGroup.metrics.unhealthyHostCount({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      metric: targetGroup.metrics.unhealthyHostCount(perMinute(cloudwatch.Stats.MAXIMUM)),
       threshold: 1,
       alarmDescription: `A task of ${scope.node.path} failed the load balancer's health check in 2 of 3 minutes; ECS rolls a deployment back on it.`,
     }),

@@ -90,6 +90,7 @@ const variants: Variant[] = [
       reason: 'STAGE and LOG_LEVEL are configuration, not secrets; secrets go through the secrets prop.',
     });
   }],
+  ['auto scaling on CPU and requests per task', () => ({ autoScaling: { maxCapacity: 6, targetCpuUtilizationPercent: 60, targetRequestsPerTarget: 1000 } }), () => {}],
   ['bigger tasks and a separate health check port', () => ({ cpu: 2048, memoryLimitMiB: 8192, healthCheckPort: 8081, healthCheckPath: '/health', desiredCount: 3 }), () => {}],
   ['an existing cluster, access log bucket and log group', (stack, network) => {
     const cluster = new ecs.Cluster(stack, 'Shared', { vpc: network.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });

@@ -122,7 +122,8 @@ describe('SecureFargateService autoScaling', () => {
   });
 
   test('CPU and requests per target, from desiredCount to maxCapacity', () => {
-    const { template, web, stack } = synth({ desiredCount: 3, autoScaling: { maxCapacity: 10, targetCpuUtilizationPercent: 60, targetRequestsPerTarget: 1000 } });
+    const autoScaling = { maxCapacity: 10, targetCpuUtilizationPercent: 60, targetRequestsPerTarget: 1000 };
+    const { template, web, stack } = synth({ desiredCount: 3, autoScaling });
     expect(Object.values(target(template)).map((t: any) => [t.Properties.MinCapacity, t.Properties.MaxCapacity, t.Properties.ScalableDimension]))
       .toEqual([[3, 10, 'ecs:service:DesiredCount']]);
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
@@ -201,7 +202,9 @@ describe('SecureFargateService autoScaling', () => {
     const { stack, network, image, certificate } = setup();
     const number = (name: string) => Token.asNumber(new CfnParameter(stack, name, { type: 'Number' }).valueAsNumber);
     expect(() => new SecureFargateService(stack, 'Web', {
-      vpc: network.vpc, image, certificate,
+      vpc: network.vpc,
+      image,
+      certificate,
       autoScaling: { minCapacity: number('Min'), maxCapacity: number('Max'), targetCpuUtilizationPercent: number('Cpu'), targetRequestsPerTarget: number('Requests') },
     })).not.toThrow();
     expect(() => Template.fromStack(stack)).not.toThrow();
