@@ -1,3 +1,6 @@
+import { EcsScalingMaxBelowMin } from './applicationautoscaling/ecs-scaling-max-below-min';
+import { EcsScalingMinimumBelowTwo } from './applicationautoscaling/ecs-scaling-minimum-below-two';
+import { EcsScalingRequestCountWithoutLoadBalancer } from './applicationautoscaling/ecs-scaling-request-count-without-load-balancer';
 import { Check, checkSuffix } from './check';
 import { CheckInfo, CheckLevel } from './check-info';
 import { CdnCertificateAliases } from './cloudfront/cdn-certificate-aliases';
@@ -29,6 +32,7 @@ import { VpcPeeringCidrOverlap } from './ec2/vpc-peering-cidr-overlap';
 import { VpcPeeringDnsDisabled } from './ec2/vpc-peering-dns-disabled';
 import { VpcPeeringRoutesMissing } from './ec2/vpc-peering-routes-missing';
 import { EcsCodeDeployWithSecrets } from './ecs/ecs-code-deploy-with-secrets';
+import { EcsDeploymentAlarmUndefined } from './ecs/ecs-deployment-alarm-undefined';
 import { EcsSecretVersionPinned } from './ecs/ecs-secret-version-pinned';
 import { EcsSingleTask } from './ecs/ecs-single-task';
 import { EcsVolumeNotWritable } from './ecs/ecs-volume-not-writable';
@@ -93,6 +97,10 @@ export const PATTERN_CHECKS: Readonly<Record<PatternName, Check[]>> = Object.fre
     FargateLogsKeptForever,
     FargateContainerNotHardened,
     EcsSingleTask,
+    EcsScalingMinimumBelowTwo,
+    EcsScalingMaxBelowMin,
+    EcsScalingRequestCountWithoutLoadBalancer,
+    EcsDeploymentAlarmUndefined,
     EcsVolumeNotWritable,
     EcsSecretVersionPinned,
     AlbHttpOpen,

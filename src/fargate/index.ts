@@ -1,3 +1,5 @@
 export * from './container-user';
 export * from './secure-fargate-service';
 export { WritableTmp } from './writable-tmp';
+export * from './auto-scaling';
+export { FargateDeploymentAlarms } from './deployment-alarms';

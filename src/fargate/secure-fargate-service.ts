@@ -4,6 +4,7 @@ import {
   Token,
   Validations,
   aws_certificatemanager as acm,
+  aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_elasticloadbalancingv2 as elbv2,
@@ -13,8 +14,11 @@ import {
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { FargateAutoScalingOptions } from './auto-scaling';
 import { ContainerUser } from './container-user';
+import { FargateDeploymentAlarms } from './deployment-alarms';
 import { FargateFrontEnd, LoadBalancerFrontEnd } from './load-balancer-front-end';
+import { addAutoScaling, checkAutoScaling } from './task-count-scaling';
 import { TMP_VOLUME, WritableTmp } from './writable-tmp';
 import { PATTERN_CHECKS } from '../checks/catalogue';
 import { EcsVolumeNotWritable } from '../checks/ecs/ecs-volume-not-writable';
@@ -270,6 +274,25 @@ export interface SecureFargateServiceProps {
    * @default - a new bucket, private, SSL only, versioned, logs expiring after a year
    */
   readonly accessLogBucket?: s3.IBucket;
+
+  /**
+   * Scales the task count with Application Auto Scaling between `minCapacity` and
+   * `maxCapacity`, on CPU, on requests per task, or both. `service.autoScaleTaskCount()` is
+   * there for anything else, instead of this prop.
+   *
+   * @default - no auto scaling: `desiredCount` tasks
+   */
+  readonly autoScaling?: FargateAutoScalingOptions;
+
+  /**
+   * The CloudWatch alarms ECS watches during a deployment, rolling back when one goes into
+   * ALARM; the deployment circuit breaker is on in any case.
+   *
+   * @default FargateDeploymentAlarms.defaults(): alarms on the target group's 5xx responses and
+   * unhealthy targets, about $0.20 a month for the two
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html
+   */
+  readonly deploymentAlarms?: FargateDeploymentAlarms;
 }
 
 /**
@@ -358,6 +381,15 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
 
   /** The URL of the service: `https://domainName`, or the load balancer's DNS name. */
   public readonly url: string;
+
+  /** The task count's auto scaling, when `autoScaling` is given: add policies to it with its `scaleOnXxx` methods. */
+  public readonly scaling?: ecs.ScalableTaskCount;
+
+  /**
+   * The deployment alarms the pattern created (none with `FargateDeploymentAlarms.none()` or
+   * `named()`). They have no action: `alarm.addAlarmAction(new cloudwatch_actions.SnsAction(topic))`.
+   */
+  public readonly deploymentAlarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: SecureFargateServiceProps) {
     super(scope, id);
@@ -474,6 +506,10 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       healthCheckPath: settings.healthCheckPath,
       healthCheckPort,
     });
+    this.deploymentAlarms = settings.deploymentAlarms._bind({ scope: this, service: this.service, targetGroup: this.targetGroup });
+    if (props.autoScaling) {
+      this.scaling = addAutoScaling(this.service, this.targetGroup, props.autoScaling, settings.minCapacity!);
+    }
 
     if (props.recycleOnSecretChange ?? settings.refreshable) {
       this.recycler = SecretRotationRecycler.ofStack(this);
@@ -544,6 +580,9 @@ interface Settings {
   /** Whether a secret can change: only unpinned ones are worth recycling on. */
   readonly refreshable: boolean;
   readonly taskSubnets: ec2.SubnetSelection;
+  /** The fewest tasks auto scaling keeps, with `autoScaling`. */
+  readonly minCapacity?: number;
+  readonly deploymentAlarms: FargateDeploymentAlarms;
 }
 
 /** Checks every prop and throws all that are wrong together, before anything is built. */
@@ -578,6 +617,14 @@ function checkProps(subject: string, props: SecureFargateServiceProps): Settings
   errors.check(() => {
     if (!Token.isUnresolved(desiredCount) && (!Number.isInteger(desiredCount) || desiredCount < 1)) {
       throw new GuardedPatternsError(`${subject}: desiredCount (${desiredCount}) must be a whole number of at least 1; use 2 or more so that the service survives the loss of a task or an AZ.`);
+    }
+  });
+  const minCapacity = props.autoScaling && checkAutoScaling(errors, subject, props.autoScaling, desiredCount);
+  const deploymentAlarms = props.deploymentAlarms ?? FargateDeploymentAlarms.defaults();
+  errors.check(() => {
+    const problem = deploymentAlarms._problem(subject);
+    if (problem) {
+      throw new GuardedPatternsError(problem);
     }
   });
   const healthCheckPath = props.healthCheckPath ?? '/';
@@ -636,6 +683,8 @@ function checkProps(subject: string, props: SecureFargateServiceProps): Settings
     writableTmp,
     refreshable,
     taskSubnets,
+    minCapacity,
+    deploymentAlarms,
   };
 }
 
