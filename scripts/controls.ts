@@ -188,6 +188,13 @@ export const CONTROL_EXCEPTIONS: ControlException[] = [
   },
   // SecureFargateService
   {
+    control: 'CT.CLOUDWATCH.PR.1',
+    pattern: 'SecureFargateService',
+    resources: ['Target5xxAlarm', 'UnhealthyTargetsAlarm'],
+    reason: 'The deployment alarms act through ECS, which rolls a deployment back when one goes into ALARM; the control asks for an alarm action as well, and who should be told is yours to say.',
+    toPass: '`web.deploymentAlarms.forEach((alarm) => alarm.addAlarmAction(new cloudwatch_actions.SnsAction(topic)))`',
+  },
+  {
     control: 'CT.CLOUDWATCH.PR.3',
     pattern: 'SecureFargateService',
     resources: ['LogGroup'],
