@@ -231,12 +231,20 @@ export class StartupL2Stack extends Stack {
     loadBalancer.logAccessLogs(accessLogs);
     const certificate = new acm.Certificate(this, 'WebCertificate', { domainName: 'app.example.com', validation: acm.CertificateValidation.fromDns(zone) });
     const https = loadBalancer.addListener('Https', { port: 443, certificates: [certificate], sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS });
-    https.addTargets('Tasks', {
+    const tasks = https.addTargets('Tasks', {
       port: 8080,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [service.loadBalancerTarget({ containerName: 'App', containerPort: 8080 })],
       healthCheck: { path: '/health', healthyHttpCodes: '200-399' },
     });
+    // Deployment alarms with rollback: target 5xx and unhealthy targets.
+    const deploymentAlarms = [
+      tasks.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1) }),
+      tasks.metrics.unhealthyHostCount({ period: Duration.minutes(1) }),
+    ].map((metric, i) => new cloudwatch.Alarm(this, `WebDeploymentAlarm${i}`, {
+      metric, threshold: i === 0 ? 5 : 1, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
+    service.enableDeploymentAlarms(deploymentAlarms.map((alarm) => alarm.alarmName), { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
     loadBalancer.addRedirect();
     new route53.ARecord(this, 'WebAliasRecord', {
       zone, recordName: 'app.example.com', target: route53.RecordTarget.fromAlias(new route53_targets.LoadBalancerTarget(loadBalancer)),
