@@ -1,6 +1,6 @@
 import { Stack, Token, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { viewerCertificateOf } from '../../private/template/distribution';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 
@@ -26,11 +26,7 @@ export const CdnCertificateRegion = defineCheck({
   reason: 'CloudFront reads viewer certificates from ACM in us-east-1 only; any other region fails the deployment. aws-cdk-lib checks only literal ARNs, not a certificate created in a stack of another region.',
   source: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html',
   appliesTo: [cloudfront.CfnDistribution],
-  inspect(distribution, index) {
-    const viewer = viewerCertificateOf(distribution, index);
-    if (!viewer) {
-      return [];
-    }
+  inspect: ruleOver(viewerCertificateOf, (viewer, _index, distribution) => {
     const subject = `Distribution '${pathOf(distribution)}'`;
     if (viewer.arn !== undefined) {
       const region = arnRegion(viewer.arn);
@@ -42,5 +38,5 @@ export const CdnCertificateRegion = defineCheck({
       return [];
     }
     return [certificateRegionMessage(subject, `'${pathOf(certificate)}'`, `${region} (the region of stack '${Stack.of(certificate).stackName}')`)];
-  },
+  }),
 });

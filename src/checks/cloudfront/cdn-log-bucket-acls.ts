@@ -1,8 +1,8 @@
 import { aws_cloudfront as cloudfront, aws_s3 as s3 } from 'aws-cdk-lib';
-import { resolved } from '../../private/resource-index';
+import { ResourceIndex, resolved } from '../../private/resource-index';
 import { configOf, rawField } from '../../private/template/distribution';
 import { resourceAt } from '../../private/template/refs';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 
@@ -17,6 +17,13 @@ export function objectOwnership(bucket: s3.CfnBucket): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The bucket of the app that receives a distribution's legacy standard logs, when there is one. */
+function standardLogBucketOf(distribution: cloudfront.CfnDistribution, index: ResourceIndex): s3.CfnBucket | undefined {
+  const value = configOf(distribution).logging?.bucket;
+  return value === undefined ? undefined
+    : resourceAt<s3.CfnBucket>(distribution, value, 'AWS::S3::Bucket', index, rawField(distribution, 'logging', 'bucket'));
+}
+
 /**
  * A legacy standard-log bucket with ACLs disabled.
  */
@@ -27,16 +34,11 @@ export const CdnLogBucketAcls = defineCheck({
   reason: 'CloudFront writes legacy standard logs through an ACL grant: a bucket with ACLs disabled receives no logs, without any error at deploy time.',
   source: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html',
   appliesTo: [cloudfront.CfnDistribution],
-  inspect(distribution, index) {
-    const value = configOf(distribution).logging?.bucket;
-    if (value === undefined) {
-      return [];
-    }
-    const bucket = resourceAt<s3.CfnBucket>(distribution, value, 'AWS::S3::Bucket', index, rawField(distribution, 'logging', 'bucket'));
-    if (!bucket || objectOwnership(bucket) !== 'BucketOwnerEnforced') {
+  inspect: ruleOver(standardLogBucketOf, (bucket, _index, distribution) => {
+    if (objectOwnership(bucket) !== 'BucketOwnerEnforced') {
       return [];
     }
     return [`Distribution '${pathOf(distribution)}': log bucket '${pathOf(bucket)}' has ACLs disabled (object ownership BucketOwnerEnforced), so CloudFront cannot write its standard logs there. `
       + 'Give the log bucket objectOwnership: s3.ObjectOwnership.OBJECT_WRITER (or BUCKET_OWNER_PREFERRED).'];
-  },
+  }),
 });

@@ -1,8 +1,8 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { resolved } from '../../private/resource-index';
-import { requiresFargate } from '../../private/template/ecs';
+import { fargateContainersOf } from '../../private/template/ecs';
 import { asList } from '../../private/template/json';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { isRootUser } from './task-definition';
@@ -34,15 +34,11 @@ export const EcsVolumeNotWritable = defineCheck({
     + 'A process running as another user cannot write to it, and fails only when it first does (often for /tmp).',
   source: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html',
   appliesTo: [ecs.CfnTaskDefinition],
-  inspect(task) {
-    if (!requiresFargate(task)) {
-      return [];
-    }
+  inspect: ruleOver(fargateContainersOf, (containers, _index, task) => {
     const volumes = taskVolumes(task);
     if (volumes.size === 0) {
       return [];
     }
-    const containers = asList(resolved(task, task.containerDefinitions)) as any[];
     const findings: string[] = [];
     for (const container of containers) {
       const user = container?.user;
@@ -69,5 +65,5 @@ export const EcsVolumeNotWritable = defineCheck({
       }
     }
     return findings;
-  },
+  }),
 });

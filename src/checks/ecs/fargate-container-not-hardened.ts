@@ -1,8 +1,7 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
-import { resolved } from '../../private/resource-index';
-import { requiresFargate } from '../../private/template/ecs';
+import { fargateContainersOf } from '../../private/template/ecs';
 import { asList } from '../../private/template/json';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { isRootUser } from './task-definition';
@@ -32,11 +31,7 @@ export const FargateContainerNotHardened = defineCheck({
     + 'An init container that the others wait for may run as root: it has exited before they start.',
   source: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-tasks-containers.html',
   appliesTo: [ecs.CfnTaskDefinition],
-  inspect(task) {
-    if (!requiresFargate(task)) {
-      return [];
-    }
-    const containers = asList(resolved(task, task.containerDefinitions)) as any[];
+  inspect: ruleOver(fargateContainersOf, (containers, _index, task) => {
     const inits = initContainers(containers);
     const findings: string[] = [];
     for (const container of containers) {
@@ -59,5 +54,5 @@ export const FargateContainerNotHardened = defineCheck({
       }
     }
     return findings;
-  },
+  }),
 });

@@ -4,7 +4,7 @@ import { awsVpcOf } from '../../private/template/ecs';
 import { asList } from '../../private/template/json';
 import { resourcesNamedIn } from '../../private/template/refs';
 import { admits, ingressRules } from '../../private/template/security-group-rules';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 
@@ -18,9 +18,8 @@ export const FargateHealthCheckPort = defineCheck({
   reason: 'The load balancer health-checks each task on the health check port. When the tasks\' security groups drop it, every task is marked unhealthy and replaced, and the deployment never becomes stable.',
   source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
   appliesTo: [ecs.CfnService],
-  inspect(service, index) {
-    const network = awsVpcOf(service, index);
-    if (!network || network.securityGroups.length === 0) {
+  inspect: ruleOver(awsVpcOf, (network, index, service) => {
+    if (network.securityGroups.length === 0) {
       return [];
     }
     const rules = network.securityGroups.flatMap((sg) => ingressRules(sg, index));
@@ -39,5 +38,5 @@ export const FargateHealthCheckPort = defineCheck({
       }
     }
     return messages;
-  },
+  }),
 });

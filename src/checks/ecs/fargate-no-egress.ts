@@ -1,10 +1,10 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { ResourceIndex } from '../../private/resource-index';
-import { SecretStore, awsVpcOf, containersOf, runsOnFargate, secretStore, taskDefinitionOf } from '../../private/template/ecs';
+import { SecretStore, containersOf, fargateNetworkOf, secretStore, taskDefinitionOf } from '../../private/template/ecs';
 import { endpointServicesFor } from '../../private/template/endpoints';
 import { flatText } from '../../private/template/json';
 import { defaultRoutes, isInternetGatewayRoute } from '../../private/template/routes';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 
@@ -39,10 +39,9 @@ export const FargateNoEgress = defineCheck({
   reason: 'Fargate pulls the image, sends awslogs output and reads injected secrets over the task\'s own network. In a subnet with no NAT and without endpoints for ECR (ecr.api, ecr.dkr and the S3 gateway), CloudWatch Logs and Secrets Manager or SSM, tasks fail to start and the deployment hangs until the circuit breaker gives up.',
   source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html',
   appliesTo: [ecs.CfnService],
-  inspect(service, index) {
-    const network = awsVpcOf(service, index);
+  inspect: ruleOver(fargateNetworkOf, (network, index, service) => {
     const task = taskDefinitionOf(service, index);
-    if (!network || !task || !runsOnFargate(service, index)) {
+    if (!task) {
       return [];
     }
     const { services, externalImages } = neededEndpoints(task, index);
@@ -65,5 +64,5 @@ export const FargateNoEgress = defineCheck({
       }
     }
     return messages;
-  },
+  }),
 });

@@ -1,7 +1,7 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
-import { awsVpcOf, runsOnFargate } from '../../private/template/ecs';
+import { fargateNetworkOf } from '../../private/template/ecs';
 import { defaultRoutes, isInternetGatewayRoute } from '../../private/template/routes';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 
@@ -16,11 +16,7 @@ export const FargatePublicTasks = defineCheck({
   reason: 'A task with a public IP is reachable from the internet on every port its security group opens, bypassing the load balancer; without one, a task in a public subnet cannot reach ECR, CloudWatch Logs or anything else and fails to start. Tasks belong in private subnets behind the load balancer.',
   source: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html',
   appliesTo: [ecs.CfnService],
-  inspect(service, index) {
-    const network = awsVpcOf(service, index);
-    if (!network || !runsOnFargate(service, index)) {
-      return [];
-    }
+  inspect: ruleOver(fargateNetworkOf, (network, index, service) => {
     const messages: string[] = [];
     if (network.assignPublicIp) {
       messages.push(`Service '${pathOf(service)}' gives its tasks public IP addresses (AssignPublicIp ENABLED). Turn it off (assignPublicIp: false) and reach them through a load balancer.`);
@@ -31,5 +27,5 @@ export const FargatePublicTasks = defineCheck({
         + 'Place them in private subnets (vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).');
     }
     return messages;
-  },
+  }),
 });

@@ -1,5 +1,5 @@
 import { aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { plainHttpListener } from './load-balancer';
@@ -20,12 +20,11 @@ export const AlbHttpOpen = defineCheck({
   reason: 'Plain HTTP from the internet carries credentials, cookies and data in clear text across networks nobody controls, and can be altered on the way. An HTTP listener open to the world should only redirect to HTTPS.',
   source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#redirect-actions',
   appliesTo: [elbv2.CfnListener],
-  inspect(listener, index) {
-    const http = plainHttpListener(listener, index);
-    if (!http?.openToInternet) {
+  inspect: ruleOver(plainHttpListener, (http, _index, listener) => {
+    if (!http.openToInternet) {
       return [];
     }
     return [`Listener '${pathOf(listener)}' of load balancer '${pathOf(http.loadBalancer!)}' serves plain HTTP on port ${http.port} to 0.0.0.0/0. `
       + 'Serve HTTPS with a certificate and make this listener redirect to it (loadBalancer.addRedirect()), or admit only the networks that may use plain HTTP.'];
-  },
+  }),
 });

@@ -1,5 +1,5 @@
 import { aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { plainHttpListener } from './load-balancer';
@@ -20,12 +20,11 @@ export const AlbPlainHttp = defineCheck({
   reason: 'Traffic in clear text can be read and altered by anything on the path, including inside a corporate network or a peered VPC. HTTPS costs only a certificate, which ACM issues for free.',
   source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html',
   appliesTo: [elbv2.CfnListener],
-  inspect(listener, index) {
-    const http = plainHttpListener(listener, index);
-    if (!http || http.openToInternet) {
+  inspect: ruleOver(plainHttpListener, (http, _index, listener) => {
+    if (http.openToInternet) {
       return [];
     }
     return [`Listener '${pathOf(listener)}' serves plain HTTP${http.port ? ` on port ${http.port}` : ''}. `
       + 'Serve HTTPS with a certificate (ACM issues them for free) and redirect HTTP to it, or acknowledge this check if the traffic never leaves networks you trust.'];
-  },
+  }),
 });

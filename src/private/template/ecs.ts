@@ -74,6 +74,11 @@ export function awsVpcOf(service: ecs.CfnService, index: ResourceIndex): AwsVpcV
   };
 }
 
+/** The awsvpc configuration of a service on Fargate; `undefined` for any other service. */
+export function fargateNetworkOf(service: ecs.CfnService, index: ResourceIndex): AwsVpcView | undefined {
+  return runsOnFargate(service, index) ? awsVpcOf(service, index) : undefined;
+}
+
 /**
  * A task definition's container definitions as written, tokens in place: references to secrets
  * stay strings whose ARNs can be split and traced to their resources. aws-cdk-lib renders its
@@ -113,6 +118,14 @@ export function containersOf(task: ecs.CfnTaskDefinition): ContainerView[] {
     const name = typeof c.name === 'string' ? c.name : '?';
     return { name, image: c.image, logDriver: c.logConfiguration?.logDriver, secrets: secretsOf(c) };
   });
+}
+
+/**
+ * The container definitions of a task definition for Fargate, resolved and as written (raw
+ * camelCase objects); `undefined` for a task definition that does not require Fargate.
+ */
+export function fargateContainersOf(task: ecs.CfnTaskDefinition): any[] | undefined {
+  return requiresFargate(task) ? asList(resolved(task, task.containerDefinitions)) : undefined;
 }
 
 /** Where an injected secret lives. */
