@@ -33,9 +33,25 @@ const IAM_TARGET = 1.05;
 /** What an added copy may cost at 16 → 32 copies over its cost at 4 → 8. */
 const GROWTH_TARGET = 1.2;
 
-const loads: Array<{ at: string; load: string }> = [];
-const recordLoad = (at: string) => loads.push({ at, load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') });
-recordLoad('start');
+/** Clock ticks per second, the unit of /proc/stat and /proc/self/stat. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+/** The machine's busy CPU time (/proc/stat) and this process's with its finished children (/proc/self/stat), in ticks. */
+function cpuTicks(): { wallMs: number; busy: number; own: number } {
+  const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const self = fs.readFileSync('/proc/self/stat', 'utf8');
+  // After the command name: state is field 3, utime, stime, cutime and cstime fields 14 to 17.
+  const [utime, stime, cutime, cstime] = self.slice(self.lastIndexOf(')') + 2).split(' ').slice(11, 15).map(Number);
+  return { wallMs: Date.now(), busy: user + nice + system + irq + softirq + steal, own: utime + stime + cutime + cstime };
+}
+/** Per phase, how many cores other processes kept busy on average: the machine's busy time less the benchmark's own. */
+const otherCores: Array<{ phase: string; cores: number }> = [];
+let lastTicks = cpuTicks();
+const endPhase = (phase: string) => {
+  const now = cpuTicks();
+  const others = (now.busy - lastTicks.busy) - (now.own - lastTicks.own);
+  otherCores.push({ phase, cores: Math.max(0, others / CLOCK_TICKS / ((now.wallMs - lastTicks.wallMs) / 1000)) });
+  lastTicks = now;
+};
 
 const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
 /** Rounds of the profiled synths. */
@@ -92,14 +108,14 @@ function comparisonRows(times: Times, baseline: string, labels: Record<string, s
 // 1. The comparisons, all kinds alternately in one process.
 const compared = ['startup-l2', 'startup-unchecked', 'startup-guarded', 'startup-guarded-without-iam', 'vpc-baseline', 'vpc-guarded'];
 const comparison = measure(RUNS, compared.map((k) => at(k)));
-recordLoad('after the comparisons');
+endPhase('comparisons');
 progress('comparisons');
 const t = comparison.times;
 
 // 2. Scaling of the guarded startup stack and of its L2 baseline, alternately in one process.
 const scalingKinds = ['startup-guarded', 'startup-l2'];
 const scalingRun = measure(SCALING_RUNS, scalingKinds.flatMap((k) => SCALES.map((c) => at(k, c))));
-recordLoad('after the scaling');
+endPhase('scaling');
 progress('scaling');
 
 /** What one more copy costs between two sizes, per round: flat for linear growth, doubling for quadratic. */
@@ -116,7 +132,7 @@ const growthMissed = hasGrowth && Math.max(...growthRatios('startup-guarded')) >
 // 3. Where the time goes: CPU profiles of the baseline and the guarded stack (and of the guarded stack at 4 and 32 copies).
 const profiledCases = [at('startup-l2'), at('startup-guarded'), ...(growthMissed ? [at('startup-guarded', 4), at('startup-guarded', 32)] : [])];
 measure(PROFILE_RUNS, profiledCases, { BENCH_PROFILE_DIR: profileDir });
-recordLoad('after the profiles');
+endPhase('profiles');
 progress('profiles');
 
 interface ProfileNode {
@@ -209,18 +225,18 @@ const differing = types.filter((type) => (l2Resources[type] ?? 0) !== (startupRe
 
 const packRatios = pairedRatios(t, at('startup-guarded'), at('startup-unchecked'));
 const patternRatios = pairedRatios(t, at('startup-unchecked'), at('startup-l2'));
-recordLoad('end');
+endPhase('report');
 const wallMinutes = process.uptime() / 60;
-const otherLoad = Math.max(...loads.map((l) => Number(l.load.split(' ')[0]))) - 1;
+const otherLoad = Math.max(...otherCores.map((l) => l.cores));
 
 const lines = [
   '# Benchmarks',
   '',
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}.`,
   `The run took ${fmt(wallMinutes, 1)} minutes (bench/run.ts from its start, with its compile by ts-node; the handler bundling before it takes a few seconds more); its measuring processes used ${fmt(cpuSeconds / 60, 1)} minutes of CPU.`,
-  `Load average (1, 5, 15 minutes) from /proc/loadavg: ${loads.map((l) => `${l.at} ${l.load}`).join('; ')}. The benchmark itself accounts for about 1.`,
-  otherLoad > 0.5
-    ? `**This run was under load**: other processes kept up to about ${fmt(otherLoad, 1)} of the ${os.cpus().length} cores busy, so absolute times are inflated and the spread of the rounds is wider than on an idle machine; the ratios come from alternate measurements, which the load hits alike.`
+  `Cores kept busy by other processes, on average over each phase (the machine's busy time in /proc/stat less the benchmark's own, with its measuring processes): ${otherCores.map((l) => `${l.phase} ${fmt(l.cores, 2)}`).join('; ')}.`,
+  otherLoad > 0.25
+    ? `**This run was under load**: other processes kept up to ${fmt(otherLoad, 2)} of the ${os.cpus().length} cores busy over a phase, so absolute times are inflated and the spread of the rounds is wider than on an idle machine; the ratios come from alternate measurements, which the load hits alike.`
     : 'No other process loaded the machine noticeably during this run.',
   '',
   'How it measures: each set of apps runs in one fresh process, which first synthesizes one copy of each kind of app unmeasured (module loading, the JIT, the start of aws-cdk-lib\'s CloudFormation validation engine and the checks\' data are paid once per process, whatever the app). '
