@@ -259,7 +259,7 @@ function stepBakeProblem(subject: string, factory: string, name: string, value: 
   if (Number.isInteger(minutes) && minutes >= 0 && minutes <= STEP_BAKE_LIMIT_MINUTES) {
     return undefined;
   }
-  return `${subject}: rollout ${factory} has ${name} ${value.toHumanString()}, but ECS takes whole minutes from 0 to ${STEP_BAKE_LIMIT_MINUTES} (24 hours); use a value such as Duration.minutes(10).`;
+  return `${subject}: rollout ${factory} has ${name} ${minutes} minutes, but ECS takes whole minutes from 0 to ${STEP_BAKE_LIMIT_MINUTES} (24 hours); use a value such as Duration.minutes(10).`;
 }
 
 /**
@@ -272,7 +272,7 @@ function bakeTimeProblem(subject: string, factory: string, bakeTime: Duration, s
   }
   const minutes = bakeTime.toMinutes({ integral: false });
   if (!Number.isInteger(minutes) || minutes < 0) {
-    return `${subject}: rollout ${factory} has bakeTime ${bakeTime.toHumanString()}, but ECS takes whole minutes; use a value such as Duration.minutes(10).`;
+    return `${subject}: rollout ${factory} has bakeTime ${minutes} minutes, but ECS takes whole minutes of at least 0; use a value such as Duration.minutes(10).`;
   }
   if (stepBake.isUnresolved()) {
     return undefined;
