@@ -27,7 +27,9 @@ function plainService(stack: Stack, props: Partial<ecs.FargateServiceProps> = {}
   const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition: task, minHealthyPercent: 100, ...props });
   const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: false });
   const listener = alb.addListener('Listener', { port: 80, open: false });
-  const group = (id: string) => new elbv2.ApplicationTargetGroup(stack, id, { vpc, port: 8080, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP });
+  const group = (id: string) => new elbv2.ApplicationTargetGroup(stack, id, {
+    vpc, port: 8080, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP,
+  });
   return { service, listener, group };
 }
 
@@ -41,7 +43,9 @@ function attach(stack: Stack, { service, listener, group }: ReturnType<typeof pl
   }
   const green = group('Green');
   const rule = new elbv2.ApplicationListenerRule(stack, 'Production', {
-    listener, priority: 1, conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+    listener,
+    priority: 1,
+    conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
     action: elbv2.ListenerAction.weightedForward([{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }]),
   });
   blue.addTarget(service.loadBalancerTarget({

@@ -110,7 +110,8 @@ describe('SecureFargateService rollout', () => {
   });
 
   test('linear() with its options', () => {
-    const { template } = synth({ rollout: FargateRollout.linear({ stepPercent: 20, stepBakeTime: Duration.minutes(3), bakeTime: Duration.minutes(15) }) });
+    const rollout = FargateRollout.linear({ stepPercent: 20, stepBakeTime: Duration.minutes(3), bakeTime: Duration.minutes(15) });
+    const { template } = synth({ rollout });
     template.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({
         Strategy: 'LINEAR',
@@ -139,7 +140,8 @@ describe('SecureFargateService rollout', () => {
     ].map((m) => `- ${m}`).join('\n'));
     expect(() => build({ rollout: FargateRollout.linear({ stepPercent: 2.5 }) })).toThrow(
       "SecureFargateService 'TestStack/Web': rollout FargateRollout.linear() has stepPercent 2.5, but ECS takes a multiple of 0.1 from 3 to 100; use a value such as 10.");
-    expect(() => build({ rollout: FargateRollout.linear({ stepPercent: 3, stepBakeTime: Duration.minutes(60), bakeTime: Duration.minutes(100) }) })).toThrow(
+    const tooLong = FargateRollout.linear({ stepPercent: 3, stepBakeTime: Duration.minutes(60), bakeTime: Duration.minutes(100) });
+    expect(() => build({ rollout: tooLong })).toThrow(
       "SecureFargateService 'TestStack/Web': rollout FargateRollout.linear() would take 2080 minutes (bakeTime 100 and 33 step bake times of 60), "
       + 'more than the 1980 (33 hours) CloudFormation accepts for a deployment; shorten bakeTime or the step bake time.');
   });

@@ -37,7 +37,8 @@ export const EcsRolloutWithoutAlternateTarget = defineCheck({
       return [`Service '${pathOf(service)}': its deployment strategy is ${strategy}, which shifts traffic between target groups, but it has no load balancer target. `
         + 'Attach it to a target group with an alternate target group (service.loadBalancerTarget({ alternateTarget })), or use the ROLLING strategy.'];
     }
-    const shifting = targets.filter((lb: any) => lb.advancedConfiguration?.alternateTargetGroupArn !== undefined && lb.advancedConfiguration?.roleArn !== undefined);
+    const shifting = targets.filter((lb: any) =>
+      lb.advancedConfiguration?.alternateTargetGroupArn !== undefined && lb.advancedConfiguration?.roleArn !== undefined);
     return shifting.length > 0 ? [] : [
       `Service '${pathOf(service)}': its deployment strategy is ${strategy}, which shifts traffic between target groups, but no load balancer target names an alternate target group and role (AdvancedConfiguration). `
       + 'Give its target one (service.loadBalancerTarget({ alternateTarget: new ecs.AlternateTarget(...) })), or use the ROLLING strategy.',
