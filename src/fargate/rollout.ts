@@ -85,7 +85,7 @@ export class FargateRollout {
    * `bakeTime` before stopping it. Adds an alternate target group, a production listener rule that
    * forwards to both groups by weight, and a role that ECS assumes to change the weights.
    *
-   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/linear-deployment.html
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/linear-deployment-implementation.html
    */
   public static linear(options: FargateLinearOptions = {}): FargateRollout {
     const stepPercent = options.stepPercent ?? 10;

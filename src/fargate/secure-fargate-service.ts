@@ -303,7 +303,7 @@ export interface SecureFargateServiceProps {
    * roll back either way.
    *
    * @default FargateRollout.rolling()
-   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-types.html
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/canary-deployment.html
    */
   readonly rollout?: FargateRollout;
 }
