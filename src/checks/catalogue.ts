@@ -31,8 +31,10 @@ import { VpcNatInstanceNoPublicIp } from './ec2/vpc-nat-instance-no-public-ip';
 import { VpcPeeringCidrOverlap } from './ec2/vpc-peering-cidr-overlap';
 import { VpcPeeringDnsDisabled } from './ec2/vpc-peering-dns-disabled';
 import { VpcPeeringRoutesMissing } from './ec2/vpc-peering-routes-missing';
+import { EcsBakeTimeBelowGracePeriod } from './ecs/ecs-bake-time-below-grace-period';
 import { EcsCodeDeployWithSecrets } from './ecs/ecs-code-deploy-with-secrets';
 import { EcsDeploymentAlarmUndefined } from './ecs/ecs-deployment-alarm-undefined';
+import { EcsRolloutWithoutAlternateTarget } from './ecs/ecs-rollout-without-alternate-target';
 import { EcsSecretVersionPinned } from './ecs/ecs-secret-version-pinned';
 import { EcsSingleTask } from './ecs/ecs-single-task';
 import { EcsVolumeNotWritable } from './ecs/ecs-volume-not-writable';
@@ -101,6 +103,8 @@ export const PATTERN_CHECKS: Readonly<Record<PatternName, Check[]>> = Object.fre
     EcsScalingMaxBelowMin,
     EcsScalingRequestCountWithoutLoadBalancer,
     EcsDeploymentAlarmUndefined,
+    EcsRolloutWithoutAlternateTarget,
+    EcsBakeTimeBelowGracePeriod,
     EcsVolumeNotWritable,
     EcsSecretVersionPinned,
     AlbHttpOpen,

@@ -13,6 +13,8 @@ interface DeploymentAlarmsContext {
   readonly scope: Construct;
   readonly service: ecs.FargateService;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The alternate target group of a canary or linear rollout, whose tasks the alarms watch too. */
+  readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
 }
 
 /**
@@ -30,6 +32,9 @@ export class FargateDeploymentAlarms {
    *   sum per minute) in 2 of 3 minutes;
    * - unhealthy targets: a task failed the load balancer's health check (`UnHealthyHostCount`,
    *   maximum per minute, 1 or more) in 2 of 3 minutes.
+   *
+   * With a canary or linear `rollout`, each alarm adds up the metric of both target groups, the
+   * service's and the alternate one, since the new revision's tasks may be in either.
    *
    * Missing data (no request at all) is not breaching. The alarms have no action: add one to
    * the pattern's `deploymentAlarms`. About $0.10 a month each.
@@ -95,7 +100,25 @@ export class FargateDeploymentAlarms {
   }
 }
 
-function defaultAlarms({ scope, targetGroup }: DeploymentAlarmsContext): cloudwatch.Alarm[] {
+/**
+ * A target group metric over the service's target group and, in a canary or linear rollout, the
+ * alternate one too: ECS swaps their roles at each deployment, so the new revision's tasks are in
+ * either. Periods without data in one group count as 0.
+ */
+function overGroups(context: DeploymentAlarmsContext, metric: (group: elbv2.ApplicationTargetGroup) => cloudwatch.Metric): cloudwatch.IMetric {
+  const { targetGroup, alternateTargetGroup } = context;
+  if (!alternateTargetGroup) {
+    return metric(targetGroup);
+  }
+  return new cloudwatch.MathExpression({
+    expression: 'FILL(primary, 0) + FILL(alternate, 0)',
+    usingMetrics: { primary: metric(targetGroup), alternate: metric(alternateTargetGroup) },
+    period: Duration.minutes(1),
+  });
+}
+
+function defaultAlarms(context: DeploymentAlarmsContext): cloudwatch.Alarm[] {
+  const { scope } = context;
   const common = {
     evaluationPeriods: 3,
     datapointsToAlarm: 2,
@@ -106,13 +129,13 @@ function defaultAlarms({ scope, targetGroup }: DeploymentAlarmsContext): cloudwa
   const alarms = [
     new cloudwatch.Alarm(scope, 'Target5xxAlarm', {
       ...common,
-      metric: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, perMinute(cloudwatch.Stats.SUM)),
+      metric: overGroups(context, (group) => group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, perMinute(cloudwatch.Stats.SUM))),
       threshold: 5,
       alarmDescription: `The tasks of ${scope.node.path} answered 5 or more requests a minute with a 5xx status in 2 of 3 minutes; ECS rolls a deployment back on it.`,
     }),
     new cloudwatch.Alarm(scope, 'UnhealthyTargetsAlarm', {
       ...common,
-      metric: targetGroup.metrics.unhealthyHostCount(perMinute(cloudwatch.Stats.MAXIMUM)),
+      metric: overGroups(context, (group) => group.metrics.unhealthyHostCount(perMinute(cloudwatch.Stats.MAXIMUM))),
       threshold: 1,
       alarmDescription: `A task of ${scope.node.path} failed the load balancer's health check in 2 of 3 minutes; ECS rolls a deployment back on it.`,
     }),

@@ -3,3 +3,5 @@ export * from './secure-fargate-service';
 export { WritableTmp } from './writable-tmp';
 export * from './auto-scaling';
 export { FargateDeploymentAlarms } from './deployment-alarms';
+export { FargateRollout } from './rollout';
+export * from './rollout-options';

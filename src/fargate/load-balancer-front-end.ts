@@ -6,6 +6,7 @@ import {
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_elasticloadbalancingv2 as elbv2,
+  aws_iam as iam,
   aws_route53 as route53,
   aws_route53_targets as targets,
   aws_s3 as s3,
@@ -46,6 +47,14 @@ export interface FrontEndTarget {
   readonly healthCheckPath: string;
   /** @default - the container port */
   readonly healthCheckPort?: number;
+  /**
+   * The role ECS assumes to shift traffic between the target group and an alternate one, for a
+   * canary or linear rollout: the front end then also makes the alternate target group and a
+   * production listener rule that forwards to both by weight.
+   *
+   * @default - no alternate target group
+   */
+  readonly trafficShiftRole?: iam.IRole;
 }
 
 /**
@@ -62,6 +71,14 @@ export interface FargateFrontEnd {
   readonly accessLogBucket: s3.IBucket;
   /** `https://domainName`, or the load balancer's DNS name. */
   readonly url: string;
+
+  /**
+   * The target group ECS moves a new revision's tasks into, made by `addTarget` when given a
+   * `trafficShiftRole`; none from a front end that cannot shift traffic.
+   */
+  readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+  /** The listener rule whose weights ECS changes to shift traffic, made with `alternateTargetGroup`. */
+  readonly productionListenerRule?: elbv2.ApplicationListenerRule;
 
   /** Routes the listener to the target's container, admitting the health checks; returns the target group. */
   addTarget(target: FrontEndTarget): elbv2.ApplicationTargetGroup;
@@ -133,9 +150,15 @@ export class LoadBalancerFrontEnd implements FargateFrontEnd {
   public readonly certificate?: acm.ICertificate;
   public readonly accessLogBucket: s3.IBucket;
   public readonly url: string;
+  public alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+  public productionListenerRule?: elbv2.ApplicationListenerRule;
+  private readonly scope: Construct;
+  private readonly vpc: ec2.IVpc;
 
   constructor(scope: Construct, props: LoadBalancerFrontEndProps) {
     const { vpc, removal } = props;
+    this.scope = scope;
+    this.vpc = vpc;
     const allowedCidrs = props.allowedCidrs ?? ANYWHERE;
     this.securityGroup = new ec2.SecurityGroup(scope, 'LoadBalancerSecurityGroup', {
       vpc,
@@ -178,17 +201,42 @@ export class LoadBalancerFrontEnd implements FargateFrontEnd {
   }
 
   public addTarget(target: FrontEndTarget): elbv2.ApplicationTargetGroup {
-    const { service, containerName, containerPort, healthCheckPort } = target;
-    const group = this.listener.addTargets('Tasks', {
+    const { service, containerName, containerPort, healthCheckPort, trafficShiftRole } = target;
+    const groupProps = {
       protocol: elbv2.ApplicationProtocol.HTTP,
       port: containerPort,
-      targets: [service.loadBalancerTarget({ containerName, containerPort })],
       healthCheck: {
         path: target.healthCheckPath,
         port: healthCheckPort === undefined ? undefined : String(healthCheckPort),
         healthyHttpCodes: '200-399',
       },
-    });
+    };
+    let group: elbv2.ApplicationTargetGroup;
+    if (!trafficShiftRole) {
+      group = this.listener.addTargets('Tasks', { ...groupProps, targets: [service.loadBalancerTarget({ containerName, containerPort })] });
+    } else {
+      group = this.listener.addTargets('Tasks', groupProps);
+      const alternate = new elbv2.ApplicationTargetGroup(this.scope, 'AlternateTargetGroup', { ...groupProps, vpc: this.vpc, targetType: elbv2.TargetType.IP });
+      // ECS shifts traffic by the weights of a listener rule (for an ALB, not the default action);
+      // the rule matches every path, so the listener's default action is only its fallback.
+      const rule = new elbv2.ApplicationListenerRule(this.scope, 'ProductionListenerRule', {
+        listener: this.listener,
+        priority: 1,
+        conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+        action: elbv2.ListenerAction.weightedForward([{ targetGroup: group, weight: 100 }, { targetGroup: alternate, weight: 0 }]),
+      });
+      group.addTarget(service.loadBalancerTarget({
+        containerName,
+        containerPort,
+        alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
+          alternateTargetGroup: alternate,
+          productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule),
+          role: trafficShiftRole,
+        }),
+      }));
+      this.alternateTargetGroup = alternate;
+      this.productionListenerRule = rule;
+    }
     if (healthCheckPort !== undefined && healthCheckPort !== containerPort) {
       service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(healthCheckPort), 'Load balancer health checks');
     }

@@ -18,6 +18,7 @@ import { FargateAutoScalingOptions } from './auto-scaling';
 import { ContainerUser } from './container-user';
 import { FargateDeploymentAlarms } from './deployment-alarms';
 import { FargateFrontEnd, LoadBalancerFrontEnd } from './load-balancer-front-end';
+import { FargateRollout } from './rollout';
 import { addAutoScaling, checkAutoScaling } from './task-count-scaling';
 import { TMP_VOLUME, WritableTmp } from './writable-tmp';
 import { PATTERN_CHECKS } from '../checks/catalogue';
@@ -293,6 +294,18 @@ export interface SecureFargateServiceProps {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html
    */
   readonly deploymentAlarms?: FargateDeploymentAlarms;
+
+  /**
+   * How ECS rolls a new revision out: a rolling update, or ECS's own canary or linear traffic
+   * shifting between the service's target group and an alternate one (`FargateRollout.canary()`,
+   * `FargateRollout.linear()`), which also adds the alternate target group, a production listener
+   * rule and the role ECS assumes to shift traffic. The deployment alarms and the circuit breaker
+   * roll back either way.
+   *
+   * @default FargateRollout.rolling()
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/canary-deployment.html
+   */
+  readonly rollout?: FargateRollout;
 }
 
 /**
@@ -357,6 +370,18 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
 
   /** The target group of the tasks. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  /** The target group ECS starts a new revision in during a canary or linear rollout, if `rollout` is one. */
+  public readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+
+  /**
+   * The listener rule whose weights ECS changes to shift traffic during a canary or linear rollout,
+   * if `rollout` is one. ECS changes the weights outside CloudFormation: leave its action alone.
+   */
+  public readonly productionListenerRule?: elbv2.ApplicationListenerRule;
+
+  /** The role ECS assumes to shift traffic during a canary or linear rollout, if `rollout` is one. */
+  public readonly trafficShiftRole?: iam.IRole;
 
   /** The certificate the HTTPS listener presents, when there is one. */
   public readonly certificate?: acm.ICertificate;
@@ -487,6 +512,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
       platformVersion: ecs.FargatePlatformVersion.LATEST,
       enableECSManagedTags: true,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
+      ...settings.rollout._serviceProps(),
     });
     // Tasks start only once the execution role's policy is attached, or the first ones fail to pull.
     this.service.node.addDependency(this.executionRole);
@@ -499,14 +525,23 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     this.certificate = frontEnd.certificate;
     this.accessLogBucket = frontEnd.accessLogBucket;
     this.url = frontEnd.url;
-    this.targetGroup = frontEnd.addTarget({
+    const rollout = settings.rollout._bind(this, subject, frontEnd, {
       service: this.service,
       containerName: this.container.containerName,
       containerPort,
       healthCheckPath: settings.healthCheckPath,
       healthCheckPort,
     });
-    this.deploymentAlarms = settings.deploymentAlarms._bind({ scope: this, service: this.service, targetGroup: this.targetGroup });
+    this.targetGroup = rollout.targetGroup;
+    this.alternateTargetGroup = rollout.alternateTargetGroup;
+    this.productionListenerRule = rollout.productionListenerRule;
+    this.trafficShiftRole = rollout.trafficShiftRole;
+    this.deploymentAlarms = settings.deploymentAlarms._bind({
+      scope: this,
+      service: this.service,
+      targetGroup: this.targetGroup,
+      alternateTargetGroup: this.alternateTargetGroup,
+    });
     if (props.autoScaling) {
       this.scaling = addAutoScaling(this.service, this.targetGroup, props.autoScaling, settings.minCapacity!);
     }
@@ -583,6 +618,7 @@ interface Settings {
   /** The fewest tasks auto scaling keeps, with `autoScaling`. */
   readonly minCapacity?: number;
   readonly deploymentAlarms: FargateDeploymentAlarms;
+  readonly rollout: FargateRollout;
 }
 
 /** Checks every prop and throws all that are wrong together, before anything is built. */
@@ -627,6 +663,12 @@ function checkProps(subject: string, props: SecureFargateServiceProps): Settings
       throw new GuardedPatternsError(problem);
     }
   });
+  const rollout = props.rollout ?? FargateRollout.rolling();
+  for (const problem of rollout._problems(subject)) {
+    errors.check(() => {
+      throw new GuardedPatternsError(problem);
+    });
+  }
   const healthCheckPath = props.healthCheckPath ?? '/';
   errors.check(() => {
     if (!Token.isUnresolved(healthCheckPath) && !/^\/\S*$/.test(healthCheckPath)) {
@@ -685,6 +727,7 @@ function checkProps(subject: string, props: SecureFargateServiceProps): Settings
     taskSubnets,
     minCapacity,
     deploymentAlarms,
+    rollout,
   };
 }
 

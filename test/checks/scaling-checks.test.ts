@@ -1,4 +1,5 @@
 import {
+  Duration,
   Stack,
   aws_applicationautoscaling as appscaling,
   aws_cloudwatch as cloudwatch,
@@ -148,6 +149,92 @@ describe('GuardedPatternsChecks: auto scaling and deployment alarm checks on pla
       plainService(other);
       expect(ruleHits(stack, 'EcsDeploymentAlarmUndefined')).toEqual([]);
       expect(ruleHits(other, 'EcsDeploymentAlarmUndefined')).toEqual([]);
+    });
+  });
+});
+
+/**
+ * Attaches the service to a blue target group, the default of an ALB listener, with a green one and
+ * a weighted production rule when `alternate`.
+ */
+function attach(stack: Stack, { vpc, service }: ReturnType<typeof plainService>, alternate: boolean) {
+  const blue = targetGroup(stack, vpc, 'Blue');
+  const listener = loadBalancer(stack, vpc, [blue]).listeners[0];
+  if (!alternate) {
+    blue.addTarget(service.loadBalancerTarget({ containerName: 'App', containerPort: 8080 }));
+    return;
+  }
+  const green = targetGroup(stack, vpc, 'Green');
+  const rule = new elbv2.ApplicationListenerRule(stack, 'Production', {
+    listener,
+    priority: 1,
+    conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+    action: elbv2.ListenerAction.weightedForward([{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }]),
+  });
+  blue.addTarget(service.loadBalancerTarget({
+    containerName: 'App',
+    containerPort: 8080,
+    alternateTarget: new ecs.AlternateTarget('Alternate', {
+      alternateTargetGroup: green,
+      productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule),
+    }),
+  }));
+}
+
+const CANARY: Partial<ecs.FargateServiceProps> = {
+  deploymentStrategy: ecs.DeploymentStrategy.CANARY,
+  canaryConfiguration: { stepPercent: 10, stepBakeTime: Duration.minutes(5) },
+  bakeTime: Duration.minutes(10),
+};
+
+describe('GuardedPatternsChecks: rollout checks on plain aws-cdk-lib resources', () => {
+  describe('EcsRolloutWithoutAlternateTarget', () => {
+    test('a canary service with no load balancer target', () => {
+      const stack = testStack();
+      plainService(stack, CANARY);
+      expect(ruleHits(stack, 'EcsRolloutWithoutAlternateTarget')).toEqual([
+        "TestStack/Service/Service: Service 'TestStack/Service/Service': its deployment strategy is CANARY, which shifts traffic between target groups, but it has no load balancer target. "
+        + 'Attach it to a target group with an alternate target group (service.loadBalancerTarget({ alternateTarget })), or use the ROLLING strategy. (error)',
+      ]);
+    });
+
+    test('a linear service whose load balancer target has no alternate target group', () => {
+      const stack = testStack();
+      attach(stack, plainService(stack, { deploymentStrategy: ecs.DeploymentStrategy.LINEAR, bakeTime: Duration.minutes(10) }), false);
+      expect(ruleHits(stack, 'EcsRolloutWithoutAlternateTarget')).toEqual([
+        "TestStack/Service/Service: Service 'TestStack/Service/Service': its deployment strategy is LINEAR, which shifts traffic between target groups, but no load balancer target names an alternate target group and role (AdvancedConfiguration). "
+        + 'Give its target one (service.loadBalancerTarget({ alternateTarget: new ecs.AlternateTarget(...) })), or use the ROLLING strategy. (error)',
+      ]);
+    });
+
+    test('a canary service with an alternate target group, and a rolling one with no load balancer, pass', () => {
+      const stack = testStack();
+      attach(stack, plainService(stack, CANARY), true);
+      const other = testStack(undefined, 'Other');
+      plainService(other, { deploymentStrategy: ecs.DeploymentStrategy.ROLLING });
+      expect(ruleHits(stack, 'EcsRolloutWithoutAlternateTarget')).toEqual([]);
+      expect(ruleHits(other, 'EcsRolloutWithoutAlternateTarget')).toEqual([]);
+    });
+  });
+
+  describe('EcsBakeTimeBelowGracePeriod', () => {
+    test('a canary service that bakes 1 minute with a 5-minute grace period', () => {
+      const stack = testStack();
+      attach(stack, plainService(stack, { ...CANARY, bakeTime: Duration.minutes(1), healthCheckGracePeriod: Duration.minutes(5) }), true);
+      expect(ruleHits(stack, 'EcsBakeTimeBelowGracePeriod')).toEqual([
+        "TestStack/Service/Service: Service 'TestStack/Service/Service': the bake time (1 minutes) is shorter than the health-check grace period (300 seconds). "
+        + 'ECS ignores the load balancer\'s health checks of a new task during the grace period, so the deployment can finish, and the old revision be stopped, '
+        + 'before an unhealthy new task is noticed. Make the bake time at least the grace period. (warning)',
+      ]);
+    });
+
+    test('a bake time as long as the grace period, and a rolling service with a grace period, pass', () => {
+      const stack = testStack();
+      attach(stack, plainService(stack, { ...CANARY, bakeTime: Duration.minutes(5), healthCheckGracePeriod: Duration.minutes(5) }), true);
+      const other = testStack(undefined, 'Other');
+      attach(other, plainService(other, { healthCheckGracePeriod: Duration.minutes(5) }), false);
+      expect(ruleHits(stack, 'EcsBakeTimeBelowGracePeriod')).toEqual([]);
+      expect(ruleHits(other, 'EcsBakeTimeBelowGracePeriod')).toEqual([]);
     });
   });
 });

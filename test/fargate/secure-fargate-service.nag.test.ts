@@ -1,5 +1,6 @@
 import {
   ArnFormat,
+  Duration,
   RemovalPolicy,
   Stack,
   Validations,
@@ -18,7 +19,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { PrivateSubnetVpc, SecureFargateService, SecureFargateServiceProps } from '../../src';
+import { FargateRollout, PrivateSubnetVpc, SecureFargateService, SecureFargateServiceProps } from '../../src';
 import { acknowledgedRules, acknowledgements, complianceFindings, testStack } from '../util';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
@@ -90,6 +91,11 @@ const variants: Variant[] = [
       reason: 'STAGE and LOG_LEVEL are configuration, not secrets; secrets go through the secrets prop.',
     });
   }],
+  ['a canary rollout', () => ({ rollout: FargateRollout.canary() }), () => {}],
+  ['a linear rollout with auto scaling', () => ({
+    rollout: FargateRollout.linear({ stepPercent: 25, stepBakeTime: Duration.minutes(2), bakeTime: Duration.minutes(5) }),
+    autoScaling: { maxCapacity: 6, targetCpuUtilizationPercent: 60, targetRequestsPerTarget: 1000 },
+  }), () => {}],
   ['auto scaling on CPU and requests per task', () => ({ autoScaling: { maxCapacity: 6, targetCpuUtilizationPercent: 60, targetRequestsPerTarget: 1000 } }), () => {}],
   ['bigger tasks and a separate health check port', () => ({ cpu: 2048, memoryLimitMiB: 8192, healthCheckPort: 8081, healthCheckPath: '/health', desiredCount: 3 }), () => {}],
   ['an existing cluster, access log bucket and log group', (stack, network) => {
@@ -234,6 +240,30 @@ describe('SecureFargateService under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI
   });
 });
 
+/** What the pattern acknowledges with its defaults and a certificate. */
+const DEFAULT_ACKNOWLEDGEMENTS = [
+  'AwsSolutions-EC23 at TestStack/Web/LoadBalancerSecurityGroup',
+  'AwsSolutions-IAM5[Resource::*] at TestStack/Web/ExecutionRole',
+  'AwsSolutions-S1 at TestStack/Web/AccessLogBucket',
+  'CloudFormation-Validate::W3010 at TestStack',
+  'HIPAA.Security-CloudWatchAlarmAction at TestStack/Web/Target5xxAlarm',
+  'HIPAA.Security-CloudWatchAlarmAction at TestStack/Web/UnhealthyTargetsAlarm',
+  'HIPAA.Security-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
+  'HIPAA.Security-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+  'HIPAA.Security-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+  'HIPAA.Security-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+  'NIST.800.53.R5-CloudWatchAlarmAction at TestStack/Web/Target5xxAlarm',
+  'NIST.800.53.R5-CloudWatchAlarmAction at TestStack/Web/UnhealthyTargetsAlarm',
+  'NIST.800.53.R5-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
+  'NIST.800.53.R5-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+  'NIST.800.53.R5-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+  'NIST.800.53.R5-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+  'PCI.DSS.321-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
+  'PCI.DSS.321-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+  'PCI.DSS.321-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+  'PCI.DSS.321-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+];
+
 /**
  * The exact rules the pattern acknowledges on its own, where the test acknowledges nothing: a new
  * acknowledgement inside the pattern (or the per-stack recycler it adds) fails here until someone
@@ -243,28 +273,9 @@ describe('SecureFargateService under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI
  */
 describe('SecureFargateService acknowledges exactly', () => {
   test.each<[string, (stack: Stack, certificate: acm.ICertificate) => Partial<SecureFargateServiceProps>, string[]]>([
-    ['defaults with a certificate', (_stack, certificate) => ({ certificate }), [
-      'AwsSolutions-EC23 at TestStack/Web/LoadBalancerSecurityGroup',
-      'AwsSolutions-IAM5[Resource::*] at TestStack/Web/ExecutionRole',
-      'AwsSolutions-S1 at TestStack/Web/AccessLogBucket',
-      'CloudFormation-Validate::W3010 at TestStack',
-      'HIPAA.Security-CloudWatchAlarmAction at TestStack/Web/Target5xxAlarm',
-      'HIPAA.Security-CloudWatchAlarmAction at TestStack/Web/UnhealthyTargetsAlarm',
-      'HIPAA.Security-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
-      'HIPAA.Security-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
-      'HIPAA.Security-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
-      'HIPAA.Security-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
-      'NIST.800.53.R5-CloudWatchAlarmAction at TestStack/Web/Target5xxAlarm',
-      'NIST.800.53.R5-CloudWatchAlarmAction at TestStack/Web/UnhealthyTargetsAlarm',
-      'NIST.800.53.R5-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
-      'NIST.800.53.R5-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
-      'NIST.800.53.R5-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
-      'NIST.800.53.R5-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
-      'PCI.DSS.321-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Redirect80To443',
-      'PCI.DSS.321-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
-      'PCI.DSS.321-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
-      'PCI.DSS.321-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
-    ]],
+    ['defaults with a certificate', (_stack, certificate) => ({ certificate }), DEFAULT_ACKNOWLEDGEMENTS],
+    ['a canary rollout', (_stack, certificate) => ({ certificate, rollout: FargateRollout.canary() }),
+      [...DEFAULT_ACKNOWLEDGEMENTS, 'AwsSolutions-IAM5[Resource::*] at TestStack/Web/TrafficShiftRole'].sort()],
     ['plain HTTP to a private network', () => ({ allowedCidrs: ['10.0.0.0/8'] }), [
       'AwsSolutions-IAM5[Resource::*] at TestStack/Web/ExecutionRole',
       'AwsSolutions-S1 at TestStack/Web/AccessLogBucket',

@@ -1,11 +1,11 @@
 import {
-  App, Stack,
+  App, Duration, Stack,
   aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_kms as kms, aws_route53 as route53,
   aws_secretsmanager as secretsmanager, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { patternsOf } from './examples';
 import {
-  CdnOriginAccess, OpenVpnAccessServer, OpenVpnEdition, OpenVpnRoutingMode, PrivateLinkConsumer, PrivateLinkDns,
+  CdnOriginAccess, FargateRollout, OpenVpnAccessServer, OpenVpnEdition, OpenVpnRoutingMode, PrivateLinkConsumer, PrivateLinkDns,
   PrivateSubnetVpc, SecretRotationRecycler, SecureFargateService, SecureS3Cdn,
 } from '../../src';
 import { TEST_ENV, testApp } from '../util';
@@ -64,6 +64,18 @@ const VARIANTS: Record<string, (stack: Stack) => void> = {
     vpc: network(stack),
     image: image(stack),
     certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
+  }),
+  'fargate-canary': (stack) => new SecureFargateService(stack, 'Web', {
+    vpc: network(stack),
+    image: image(stack),
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
+    rollout: FargateRollout.canary(),
+  }),
+  'fargate-linear': (stack) => new SecureFargateService(stack, 'Web', {
+    vpc: network(stack),
+    image: image(stack),
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
+    rollout: FargateRollout.linear({ stepPercent: 25, stepBakeTime: Duration.minutes(2) }),
   }),
   'fargate-plain-http-secrets': (stack) => new SecureFargateService(stack, 'Web', {
     vpc: network(stack),
