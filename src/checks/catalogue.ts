@@ -28,6 +28,10 @@ import { VpcNatCrossAz } from './ec2/vpc-nat-cross-az';
 import { VpcNatGatewaysExceedAzs } from './ec2/vpc-nat-gateways-exceed-azs';
 import { VpcNatInstance } from './ec2/vpc-nat-instance';
 import { VpcNatInstanceNoPublicIp } from './ec2/vpc-nat-instance-no-public-ip';
+import { TransitGatewayCidrOverlap } from './ec2/transit-gateway-cidr-overlap';
+import { TransitGatewayRouteTableMissing } from './ec2/transit-gateway-route-table-missing';
+import { TransitGatewayRoutesMissing } from './ec2/transit-gateway-routes-missing';
+import { TransitGatewaySpokeDnsDisabled } from './ec2/transit-gateway-spoke-dns-disabled';
 import { VpcPeeringCidrOverlap } from './ec2/vpc-peering-cidr-overlap';
 import { VpcPeeringDnsDisabled } from './ec2/vpc-peering-dns-disabled';
 import { VpcPeeringRoutesMissing } from './ec2/vpc-peering-routes-missing';
@@ -125,6 +129,10 @@ export const PATTERN_CHECKS: Readonly<Record<PatternName, Check[]>> = Object.fre
     PrivateLinkPrivateDnsConflict,
     PrivateLinkEndpointPeerIngress,
     VpcPeeringCidrOverlap,
+    TransitGatewayRoutesMissing,
+    TransitGatewayRouteTableMissing,
+    TransitGatewaySpokeDnsDisabled,
+    TransitGatewayCidrOverlap,
   ),
   SecretRotationRecycler: row(
     RecyclerUnusedSecret,
