@@ -1,4 +1,4 @@
-import { App, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { App, Stack, aws_ec2 as ec2, aws_route53 as route53 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateLinkTransitGateway } from '../../src';
 import { testApp, testStack } from '../util';
@@ -170,6 +170,15 @@ describe('PrivateLinkConsumer with Transit Gateway spokes', () => {
     template.hasResourceProperties('AWS::EC2::Route', { DestinationCidrBlock: '10.2.0.0/16', TransitGatewayId: Match.anyValue() });
     expect(JSON.stringify(template.toJSON())).not.toMatch(/"DestinationCidrBlock":"10.1.0.0\/16","RouteTableId":[^}]*},"TransitGatewayId"/);
     template.hasResourceProperties('AWS::EC2::VPCPeeringConnection', { PeerVpcId: ref(stack, a) });
+  });
+
+  test('why spokes are attached from the consumer\'s stack: an attachment in the spoke\'s own stack, with a hosted zone associated with the spoke, makes a cycle', () => {
+    const app = testApp();
+    const { stack, other, hub, c } = network(app);
+    const gateway = new ec2.CfnTransitGateway(stack, 'Gateway', {});
+    new route53.PrivateHostedZone(stack, 'Zone', { zoneName: 'kinesis.us-east-1.amazonaws.com', vpc: hub }).addVpc(c);
+    new ec2.CfnTransitGatewayAttachment(other, 'SpokeSide', { transitGatewayId: gateway.ref, vpcId: c.vpcId, subnetIds: c.isolatedSubnets.map((s) => s.subnetId) });
+    expect(() => app.synth()).toThrow(/cyclic reference/);
   });
 
   describe('fails when', () => {
