@@ -488,7 +488,8 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   }
 
   /** Attaches a VPC to the transit gateway, in one subnet per AZ, with the route table given by fromId. */
-  private attach(vpc: ec2.IVpc, subnets: ec2.ISubnet[], transitGatewayId: string, routeTableId: string | undefined, id: string): ec2.CfnTransitGatewayAttachment {
+  private attach(vpc: ec2.IVpc, subnets: ec2.ISubnet[], transitGatewayId: string, routeTableId: string | undefined,
+    id: string): ec2.CfnTransitGatewayAttachment {
     const attachment = new ec2.CfnTransitGatewayAttachment(this, `${id}Attachment`, {
       transitGatewayId,
       vpcId: vpc.vpcId,

@@ -9,7 +9,8 @@ const KINESIS = ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS;
 function network(app: App = testApp()) {
   const stack = testStack(app);
   const other = testStack(app, 'Other');
-  const vpc = (scope: Stack, id: string, cidr: string) => new ec2.Vpc(scope, id, { ipAddresses: ec2.IpAddresses.cidr(cidr), natGateways: 0, maxAzs: 2 });
+  const vpc = (scope: Stack, id: string, cidr: string) =>
+    new ec2.Vpc(scope, id, { ipAddresses: ec2.IpAddresses.cidr(cidr), natGateways: 0, maxAzs: 2 });
   return {
     stack,
     other,

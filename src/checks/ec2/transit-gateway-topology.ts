@@ -18,7 +18,10 @@ import { vpcCidrs } from './vpc-topology';
 export type TransitGatewayVpcAttachment = ec2.CfnTransitGatewayAttachment | ec2.CfnTransitGatewayVpcAttachment;
 
 /** The L1 classes of VPC attachments, for the checks' `appliesTo`. */
-export const VPC_ATTACHMENT_CLASSES: Array<L1Class<TransitGatewayVpcAttachment>> = [ec2.CfnTransitGatewayAttachment, ec2.CfnTransitGatewayVpcAttachment];
+export const VPC_ATTACHMENT_CLASSES: Array<L1Class<TransitGatewayVpcAttachment>> = [
+  ec2.CfnTransitGatewayAttachment,
+  ec2.CfnTransitGatewayVpcAttachment,
+];
 
 /** A transit gateway: the one of the app, or an ID. */
 export type GatewayRef = ec2.CfnTransitGateway | string;
