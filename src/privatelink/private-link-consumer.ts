@@ -9,6 +9,7 @@ import {
   aws_route53resolver as resolver,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { otherEnvironment } from './dns-common';
 import { PrivateLinkDns, PrivateLinkDnsPeer, PrivateLinkDnsZone } from './private-link-dns';
 import { PrivateLinkTransitGateway } from './transit-gateway';
 import { PATTERN_CHECKS } from '../checks/catalogue';
@@ -411,14 +412,10 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         throw new GuardedPatternsError(`${this.subject}: peer VPC '${peer.node.path}' is listed twice, or is the endpoint VPC itself. List each peer once, in peerVpcs or existingPeerVpcs.`);
       }
       seen.add(peer);
-      const otherEnv = ['account', 'region'].find((key) => {
-        const mine = (vpc.env as any)[key] as string;
-        const theirs = (peer.env as any)[key] as string;
-        return !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
-      });
+      const otherEnv = otherEnvironment(vpc, peer, ['account', 'region']);
       // The DNS strategy checks the environments of the peers it must serve when it binds.
       if (otherEnv && i < peerVpcs.length) {
-        throw new GuardedPatternsError(`${this.subject}: peerVpcs[${i}] ('${peer.node.path}') is in ${otherEnv} ${(peer.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}. `
+        throw new GuardedPatternsError(`${this.subject}: peerVpcs[${i}] ('${peer.node.path}') is in ${otherEnv} ${peer.env[otherEnv]}, the VPC in ${vpc.env[otherEnv]}. `
           + 'The construct creates routes on both sides, which it can do only in one account and region: peer it (accept it, add its routes) yourself and pass it in existingPeerVpcs.');
       }
     }));
@@ -461,13 +458,9 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
           + 'List each VPC once: in spokes to reach the endpoints through the transit gateway, or in peerVpcs or existingPeerVpcs to peer it.');
       }
       seen.add(spoke);
-      const otherEnv = ['account', 'region'].find((key) => {
-        const mine = (vpc.env as any)[key] as string;
-        const theirs = (spoke.env as any)[key] as string;
-        return !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
-      });
+      const otherEnv = otherEnvironment(vpc, spoke, ['account', 'region']);
       if (otherEnv) {
-        throw new GuardedPatternsError(`${this.subject}: spokes[${i}] ('${spoke.node.path}') is in ${otherEnv} ${(spoke.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}. `
+        throw new GuardedPatternsError(`${this.subject}: spokes[${i}] ('${spoke.node.path}') is in ${otherEnv} ${spoke.env[otherEnv]}, the VPC in ${vpc.env[otherEnv]}. `
           + 'The construct attaches spokes of its own account and region only (a transit gateway is regional; another account needs the transit gateway shared with AWS RAM). '
           + 'Attach it yourself, with routes both ways, and pass it in existingPeerVpcs, which lets its CIDR block in and gives it DNS where the strategy can.');
       }
