@@ -1,5 +1,5 @@
 import { App, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { GuardedPatternsChecks, PrivateLinkConsumer } from '../../src';
+import { GuardedPatternsChecks, PrivateLinkConsumer, PrivateLinkConsumerProps } from '../../src';
 import { findings, testStack } from '../util';
 
 const KINESIS = ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS;
@@ -54,12 +54,16 @@ function hubAndSpoke(options: HubOptions = {}, stack: Stack = testStack()) {
   return { stack, hub, spoke, gateway, hubAttachment, spokeAttachment, endpoint };
 }
 
-/** The consumer with two spokes, in its stack, for the pattern-side tests. */
-function consumerWithSpokes(stack: Stack = testStack()) {
+/**
+ * The consumer with a hub (10.0.0.0/16) and spoke A (10.1.0.0/16), for the pattern-side tests;
+ * `change` alters the VPCs, or adds props, before the consumer is built.
+ */
+function consumerWithSpokes(change: (n: { stack: Stack; hub: ec2.Vpc; a: ec2.Vpc }) => Partial<PrivateLinkConsumerProps> = () => ({})) {
+  const stack = testStack();
   const vpc = (id: string, cidr: string) => new ec2.Vpc(stack, id, { ipAddresses: ec2.IpAddresses.cidr(cidr), natGateways: 0, maxAzs: 2 });
   const hub = vpc('Hub', '10.0.0.0/16');
   const a = vpc('A', '10.1.0.0/16');
-  const consumer = new PrivateLinkConsumer(stack, 'Endpoints', { vpc: hub, services: [KINESIS], spokes: [a] });
+  const consumer = new PrivateLinkConsumer(stack, 'Endpoints', { vpc: hub, services: [KINESIS], spokes: [a], ...change({ stack, hub, a }) });
   return { stack, hub, a, consumer };
 }
 
@@ -177,11 +181,10 @@ describe('GuardedPatterns-TransitGatewaySpokeDnsDisabled', () => {
   });
 
   test('fails the pattern\'s synth when a spoke\'s DNS support is turned off behind the L2\'s back', () => {
-    const stack = testStack();
-    const hub = new ec2.Vpc(stack, 'Hub', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), natGateways: 0, maxAzs: 2 });
-    const a = new ec2.Vpc(stack, 'A', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'), natGateways: 0, maxAzs: 2 });
-    (a.node.defaultChild as ec2.CfnVPC).enableDnsSupport = false;
-    new PrivateLinkConsumer(stack, 'Endpoints', { vpc: hub, services: [KINESIS], spokes: [a] });
+    const { stack } = consumerWithSpokes(({ a }) => {
+      (a.node.defaultChild as ec2.CfnVPC).enableDnsSupport = false;
+      return {};
+    });
     expect(synthFails(stack)).toThrow(/VPC 'TestStack\/A', attached to transit gateway 'TestStack\/Endpoints\/TransitGateway' by 'TestStack\/Endpoints\/AAttachment' with the endpoint VPC 'TestStack\/Hub', has DNS support off.*\(GuardedPatterns-TransitGatewaySpokeDnsDisabled\)/);
   });
 });
@@ -202,12 +205,10 @@ describe('GuardedPatterns-PrivateLinkEndpointPeerIngress, for transit gateway sp
   });
 
   test('fails the pattern\'s synth when its security group cannot take the spoke\'s rule', () => {
-    const stack = testStack();
-    const hub = new ec2.Vpc(stack, 'Hub', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), natGateways: 0, maxAzs: 2 });
-    const a = new ec2.Vpc(stack, 'A', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'), natGateways: 0, maxAzs: 2 });
-    const raw = new ec2.CfnSecurityGroup(stack, 'Locked', { groupDescription: 'Managed elsewhere', vpcId: hub.vpcId });
-    const locked = ec2.SecurityGroup.fromSecurityGroupId(stack, 'LockedImport', raw.attrGroupId, { mutable: false });
-    new PrivateLinkConsumer(stack, 'Endpoints', { vpc: hub, services: [KINESIS], spokes: [a], securityGroup: locked });
+    const { stack } = consumerWithSpokes((n) => {
+      const raw = new ec2.CfnSecurityGroup(n.stack, 'Locked', { groupDescription: 'Managed elsewhere', vpcId: n.hub.vpcId });
+      return { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(n.stack, 'LockedImport', raw.attrGroupId, { mutable: false }) };
+    });
     expect(synthFails(stack)).toThrow(/its security groups do not admit VPC 'TestStack\/A' \(attached by 'TestStack\/Endpoints\/AAttachment'.*\(GuardedPatterns-PrivateLinkEndpointPeerIngress\)/);
   });
 });

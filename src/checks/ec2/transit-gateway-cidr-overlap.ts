@@ -2,7 +2,7 @@ import { cidrsOverlap, formatCidr } from '../../private/cidr';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { VPC_ATTACHMENT_CLASSES, gatewayLabel, neighboursOf } from './transit-gateway-topology';
+import { VPC_ATTACHMENT_CLASSES, gatewayLabel, ruleOverNeighbours } from './transit-gateway-topology';
 import { vpcCidrs } from './vpc-topology';
 
 /**
@@ -16,11 +16,8 @@ export const TransitGatewayCidrOverlap = defineCheck({
     + 'and a VPC route table holds one route per destination, so the hub cannot reach both.',
   source: 'https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html',
   appliesTo: VPC_ATTACHMENT_CLASSES,
-  inspect(attachment, index) {
-    const neighbours = neighboursOf(attachment, index);
-    if (neighbours === undefined) {
-      return [];
-    }
+  inspect: ruleOverNeighbours((neighbours, index) => {
+    const { attachment } = neighbours;
     const messages: string[] = [];
     for (const other of neighbours.attached) {
       for (const mine of vpcCidrs(neighbours.vpc, index)) {
@@ -33,5 +30,5 @@ export const TransitGatewayCidrOverlap = defineCheck({
       }
     }
     return messages;
-  },
+  }),
 });

@@ -2,7 +2,7 @@ import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { DEFAULT_ROUTE_TABLE, RouteTableRef, VPC_ATTACHMENT_CLASSES, associationOf, neighboursOf, tablesRoutingTo } from './transit-gateway-topology';
+import { DEFAULT_ROUTE_TABLE, RouteTableRef, VPC_ATTACHMENT_CLASSES, associationOf, ruleOverNeighbours, tablesRoutingTo } from './transit-gateway-topology';
 
 /**
  * An attachment whose transit gateway route table has no route to the VPCs it exchanges traffic with.
@@ -17,24 +17,22 @@ export const TransitGatewayRouteTableMissing = defineCheck({
     + 'and nothing in their place, traffic is dropped at the transit gateway.',
   source: 'https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html',
   appliesTo: VPC_ATTACHMENT_CLASSES,
-  inspect(attachment, index) {
-    const neighbours = neighboursOf(attachment, index);
+  inspect: ruleOverNeighbours(({ attachment, gateway, partners }, index) => {
     // A transit gateway from outside the app: its defaults cannot be read.
-    if (neighbours === undefined || !(neighbours.gateway instanceof ec2.CfnTransitGateway)) {
+    if (!(gateway instanceof ec2.CfnTransitGateway)) {
       return [];
     }
-    const gateway = neighbours.gateway;
     const table = associationOf(attachment, gateway, index);
     if (table === null) {
       return [`Transit gateway attachment '${pathOf(attachment)}' is associated with no route table of '${pathOf(gateway)}' (DefaultRouteTableAssociation is disable, `
         + 'and no TransitGatewayRouteTableAssociation names it), so the transit gateway drops what the VPC sends. '
         + 'Associate it with a route table (or turn DefaultRouteTableAssociation on).'];
     }
-    return neighbours.partners.filter((partner) => !tablesRoutingTo(partner.attachment, gateway, index).includes(table)).map((partner) =>
+    return partners.filter((partner) => !tablesRoutingTo(partner.attachment, gateway, index).includes(table)).map((partner) =>
       `Transit gateway attachment '${pathOf(attachment)}' is associated with ${label(table)}, which has no route to VPC '${pathOf(partner.vpc)}': `
       + `its attachment '${pathOf(partner.attachment)}' neither propagates to that table nor has a static route there, so the transit gateway drops the traffic. `
       + 'Propagate the attachment to the route table (TransitGatewayRouteTablePropagation, or DefaultRouteTablePropagation on).');
-  },
+  }),
 });
 
 function label(table: RouteTableRef): string {

@@ -1,7 +1,7 @@
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { VPC_ATTACHMENT_CLASSES, blocksLabel, gatewayLabel, neighboursOf, routesThrough } from './transit-gateway-topology';
+import { VPC_ATTACHMENT_CLASSES, blocksLabel, gatewayLabel, routesThrough, ruleOverNeighbours } from './transit-gateway-topology';
 
 /**
  * A spoke with no route to its endpoint hub through the transit gateway, or a hub with no route back.
@@ -14,17 +14,11 @@ export const TransitGatewayRoutesMissing = defineCheck({
     + 'connections from the spoke to the endpoints time out.',
   source: 'https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html',
   appliesTo: VPC_ATTACHMENT_CLASSES,
-  inspect(attachment, index) {
-    const neighbours = neighboursOf(attachment, index);
-    if (neighbours === undefined) {
-      return [];
-    }
-    const { vpc, gateway, hub } = neighbours;
-    return neighbours.partners.filter((partner) => !routesThrough(vpc, partner.vpc, gateway, index)).map((partner) => {
+  inspect: ruleOverNeighbours(({ attachment, vpc, gateway, hub, partners }, index) =>
+    partners.filter((partner) => !routesThrough(vpc, partner.vpc, gateway, index)).map((partner) => {
       const blocks = blocksLabel(partner.vpc, index);
       return `VPC '${pathOf(vpc)}', attached to transit gateway ${gatewayLabel(gateway)} by '${pathOf(attachment)}', has no route through it to `
         + `${hub ? 'its spoke' : 'the endpoint VPC'} '${pathOf(partner.vpc)}' (${blocks}), so ${hub ? 'the endpoints\' replies to the spoke' : 'the spoke\'s connections to the endpoints'} go nowhere. `
         + `Add a route for ${blocks} to the transit gateway on every route table of '${pathOf(vpc)}' that needs it, depending on the attachment.`;
-    });
-  },
+    })),
 });

@@ -1,7 +1,7 @@
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { VPC_ATTACHMENT_CLASSES, gatewayLabel, neighboursOf } from './transit-gateway-topology';
+import { VPC_ATTACHMENT_CLASSES, gatewayLabel, ruleOverNeighbours } from './transit-gateway-topology';
 import { dnsOff } from './vpc-peering-dns-disabled';
 
 /**
@@ -15,10 +15,9 @@ export const TransitGatewaySpokeDnsDisabled = defineCheck({
     + 'in a spoke without them, the endpoints\' service names resolve to public addresses or not at all.',
   source: 'https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html#vpc-dns-support',
   appliesTo: VPC_ATTACHMENT_CLASSES,
-  inspect(attachment, index) {
-    const neighbours = neighboursOf(attachment, index);
-    const off = neighbours && dnsOff(neighbours.vpc);
-    return neighbours && off ? [`VPC '${pathOf(neighbours.vpc)}', attached to transit gateway ${gatewayLabel(neighbours.gateway)} by '${pathOf(attachment)}' `
-      + `with ${neighbours.hub ? 'its spokes' : `the endpoint VPC '${pathOf(neighbours.partners[0].vpc)}'`}, ${off}`] : [];
-  },
+  inspect: ruleOverNeighbours(({ attachment, vpc, gateway, hub, partners }) => {
+    const off = dnsOff(vpc);
+    return off ? [`VPC '${pathOf(vpc)}', attached to transit gateway ${gatewayLabel(gateway)} by '${pathOf(attachment)}' `
+      + `with ${hub ? 'its spokes' : `the endpoint VPC '${pathOf(partners[0].vpc)}'`}, ${off}`] : [];
+  }),
 });

@@ -84,6 +84,18 @@ export function neighboursOf(attachment: TransitGatewayVpcAttachment, index: Res
   return partners.length === 0 ? undefined : { attachment, vpc, gateway, hub, partners, attached };
 }
 
+/**
+ * A rule over an attachment's neighbours (`ruleOver` with the index): no finding where the
+ * attachment has none, or its VPC or transit gateway is not known.
+ */
+export function ruleOverNeighbours(rule: (neighbours: TransitGatewayNeighbours, index: ResourceIndex) => string[]):
+(attachment: TransitGatewayVpcAttachment, index: ResourceIndex) => string[] {
+  return (attachment, index) => {
+    const neighbours = neighboursOf(attachment, index);
+    return neighbours === undefined ? [] : rule(neighbours, index);
+  };
+}
+
 /** How a message names a transit gateway. */
 export function gatewayLabel(gateway: GatewayRef): string {
   return typeof gateway === 'string' ? gateway : `'${gateway.node.path}'`;
