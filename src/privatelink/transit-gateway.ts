@@ -97,7 +97,13 @@ export class PrivateLinkTransitGateway {
     return { transitGatewayId: this.created.ref, transitGateway: this.created };
   }
 
-  /** Problems with the factory's arguments, for the consumer's prop errors. */
+  /**
+   * Called by `PrivateLinkConsumer` before it creates anything, so that wrong arguments of
+   * `fromId` are reported with the consumer's other prop errors. Don't call it directly.
+   *
+   * @param subject how messages name the consumer
+   * @returns one message per wrong argument
+   */
   public problems(subject: string): string[] {
     const id = this.transitGatewayId;
     const table = this.routeTableId;

@@ -1,5 +1,5 @@
 import { App, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { GuardedPatternsChecks, PrivateLinkConsumer, PrivateLinkConsumerProps } from '../../src';
+import { GuardedPatternsChecks, PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns } from '../../src';
 import { findings, testStack } from '../util';
 
 const KINESIS = ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS;
@@ -210,6 +210,27 @@ describe('GuardedPatterns-PrivateLinkEndpointPeerIngress, for transit gateway sp
       return { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(n.stack, 'LockedImport', raw.attrGroupId, { mutable: false }) };
     });
     expect(synthFails(stack)).toThrow(/its security groups do not admit VPC 'TestStack\/A' \(attached by 'TestStack\/Endpoints\/AAttachment'.*\(GuardedPatterns-PrivateLinkEndpointPeerIngress\)/);
+  });
+});
+
+describe('GuardedPatterns-PrivateLinkPeerDnsMissing, for transit gateway spokes', () => {
+  test('fires (a warning) on a plain endpoint with private DNS on in a hub whose spoke has no way to resolve its name', () => {
+    const { stack, hub } = hubAndSpoke();
+    new ec2.InterfaceVpcEndpoint(stack, 'Sqs', { vpc: hub, service: ec2.InterfaceVpcEndpointAwsService.SQS });
+    expect(findings(new GuardedPatternsChecks(), stack).filter((f) => f.rule === 'GuardedPatterns-PrivateLinkPeerDnsMissing').map((f) => [f.path, f.severity, f.message])).toEqual([[
+      'TestStack/Sqs/Resource',
+      'warning',
+      "Interface endpoint 'TestStack/Sqs' (sqs) has private DNS on in VPC 'TestStack/Hub', whose transit gateway reaches VPC 'TestStack/Spoke' (attached by 'TestStack/SpokeAttachment'), "
+      + 'and nothing makes sqs.<region> resolve to the endpoint there: the spoke reaches the public service instead. '
+      + 'Use PrivateLinkConsumer (it turns private DNS off and associates a private hosted zone with every spoke, or adds Resolver rules or forwarders), '
+      + 'or associate a private hosted zone of that name, with an alias to the endpoint, with the spoke.',
+    ]]);
+  });
+
+  test('does not fire on the pattern; fails its synth when the forwarders are not made the spokes\' DNS servers', () => {
+    expect(synthFails(consumerWithSpokes(() => ({ dns: PrivateLinkDns.forwarderInstances() })).stack)).not.toThrow();
+    const { stack } = consumerWithSpokes(() => ({ dns: PrivateLinkDns.forwarderInstances({ peerDhcpOptions: false }) }));
+    expect(synthFails(stack)).toThrow(/has private DNS on in VPC 'TestStack\/Hub', whose transit gateway reaches VPC 'TestStack\/A'.*\(GuardedPatterns-PrivateLinkPeerDnsMissing\)/);
   });
 });
 

@@ -130,6 +130,16 @@ describe('PrivateLinkConsumer with Transit Gateway spokes', () => {
     }
   });
 
+  test('Resolver endpoints: every forwarding rule is associated with every spoke', () => {
+    const { template, stack, a, b } = synth(() => ({ dns: PrivateLinkDns.resolverEndpoints() }));
+    const rules = Object.keys(template.findResources('AWS::Route53Resolver::ResolverRule')).length;
+    expect(rules).toBeGreaterThan(0);
+    template.resourceCountIs('AWS::Route53Resolver::ResolverRuleAssociation', rules * 3);
+    for (const spoke of [a, b]) {
+      expect(Object.keys(template.findResources('AWS::Route53Resolver::ResolverRuleAssociation', { Properties: { VPCId: ref(stack, spoke) } }))).toHaveLength(rules);
+    }
+  });
+
   test('PrivateLinkTransitGateway.fromId with a route table: associates and propagates every attachment there, creates no transit gateway', () => {
     const { template, consumer } = synth(() => ({ transitGateway: PrivateLinkTransitGateway.fromId('tgw-0123456789abcdef0', 'tgw-rtb-0123456789abcdef0') }));
     template.resourceCountIs('AWS::EC2::TransitGateway', 0);

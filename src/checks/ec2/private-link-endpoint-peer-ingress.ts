@@ -6,7 +6,7 @@ import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { peeringsOf, vpcOf } from './endpoint-topology';
-import { AttachedVpc, neighboursOf } from './transit-gateway-topology';
+import { spokesOf } from './transit-gateway-topology';
 
 /** The port AWS services listen on behind their interface endpoints. */
 const HTTPS = 443;
@@ -44,14 +44,6 @@ export const PrivateLinkEndpointPeerIngress = defineCheck({
         + `so connections from the ${what} time out. Allow TCP ${HTTPS} from the ${what}'s CIDR block: endpoint.connections.allowFrom(ec2.Peer.ipv4(${what}Vpc.vpcCidrBlock), ec2.Port.tcp(${HTTPS})).`);
   },
 });
-
-/** The VPCs attached to the transit gateways a VPC is attached to. */
-function spokesOf(vpc: ec2.CfnVPC, index: ResourceIndex): AttachedVpc[] {
-  return [
-    ...index.referencing<ec2.CfnTransitGatewayAttachment>('AWS::EC2::TransitGatewayAttachment', vpc, 'vpcId'),
-    ...index.referencing<ec2.CfnTransitGatewayVpcAttachment>('AWS::EC2::TransitGatewayVpcAttachment', vpc, 'vpcId'),
-  ].flatMap((attachment) => neighboursOf(attachment, index)?.attached ?? []);
-}
 
 function resolvedList(resource: CfnResource, value: unknown): unknown[] {
   if (Array.isArray(value)) {

@@ -84,6 +84,14 @@ export function neighboursOf(attachment: TransitGatewayVpcAttachment, index: Res
   return partners.length === 0 ? undefined : { attachment, vpc, gateway, hub, partners, attached };
 }
 
+/** The VPCs attached to the transit gateways a hub (a VPC with interface endpoints) is attached to: its spokes. */
+export function spokesOf(hub: ec2.CfnVPC, index: ResourceIndex): AttachedVpc[] {
+  return [
+    ...index.referencing<ec2.CfnTransitGatewayAttachment>('AWS::EC2::TransitGatewayAttachment', hub, 'vpcId'),
+    ...index.referencing<ec2.CfnTransitGatewayVpcAttachment>('AWS::EC2::TransitGatewayVpcAttachment', hub, 'vpcId'),
+  ].flatMap((attachment) => neighboursOf(attachment, index)?.attached ?? []);
+}
+
 /**
  * A rule over an attachment's neighbours (`ruleOver` with the index): no finding where the
  * attachment has none, or its VPC or transit gateway is not known.
