@@ -21,6 +21,10 @@ import { OpenVpnSourceDestCheck } from './ec2/openvpn-source-dest-check';
 import { PrivateLinkEndpointPeerIngress } from './ec2/private-link-endpoint-peer-ingress';
 import { PrivateLinkPeerDnsMissing } from './ec2/private-link-peer-dns-missing';
 import { PrivateLinkPrivateDnsConflict } from './ec2/private-link-private-dns-conflict';
+import { TransitGatewayCidrOverlap } from './ec2/transit-gateway-cidr-overlap';
+import { TransitGatewayRouteTableMissing } from './ec2/transit-gateway-route-table-missing';
+import { TransitGatewayRoutesMissing } from './ec2/transit-gateway-routes-missing';
+import { TransitGatewaySpokeDnsDisabled } from './ec2/transit-gateway-spoke-dns-disabled';
 import { VpcCidrSize } from './ec2/vpc-cidr-size';
 import { VpcEnvAgnosticAzs } from './ec2/vpc-env-agnostic-azs';
 import { VpcFlowLogsMissing } from './ec2/vpc-flow-logs-missing';
@@ -129,6 +133,10 @@ export const PATTERN_CHECKS: Readonly<Record<PatternName, Check[]>> = Object.fre
     PrivateLinkPrivateDnsConflict,
     PrivateLinkEndpointPeerIngress,
     VpcPeeringCidrOverlap,
+    TransitGatewayRoutesMissing,
+    TransitGatewayRouteTableMissing,
+    TransitGatewaySpokeDnsDisabled,
+    TransitGatewayCidrOverlap,
   ),
   SecretRotationRecycler: row(
     RecyclerUnusedSecret,

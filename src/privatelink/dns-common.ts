@@ -34,13 +34,18 @@ export function bindOnce(strategy: string, boundTo: Construct | undefined, scope
 export function peerEnvironmentProblems(scope: Construct, vpc: ec2.IVpc, peers: PrivateLinkDnsPeer[],
   strategy: string, sameRegion: boolean): string[] {
   return peers.flatMap((peer) => {
-    const otherEnv = ['account', ...(sameRegion ? ['region'] : [])].find((key) => {
-      const mine = (vpc.env as any)[key] as string;
-      const theirs = (peer.vpc.env as any)[key] as string;
-      return !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
-    });
-    return otherEnv ? [`${consumerSubject(scope)}: ${peer.description} ('${peer.vpc.node.path}') is in ${otherEnv} ${(peer.vpc.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}, `
+    const otherEnv = otherEnvironment(vpc, peer.vpc, sameRegion ? ['account', 'region'] : ['account']);
+    return otherEnv ? [`${consumerSubject(scope)}: ${peer.description} ('${peer.vpc.node.path}') is in ${otherEnv} ${peer.vpc.env[otherEnv]}, the VPC in ${vpc.env[otherEnv]}, `
       + `where the construct cannot make its DNS (${strategy}) answer. Make the service names resolve there yourself (a Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts), `
       + 'and let its CIDR block in with consumer.connections.allowFrom(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443)).'] : [];
+  });
+}
+
+/** The first of `keys` (`account`, `region`) in which two VPCs' environments are known to differ. */
+export function otherEnvironment(vpc: ec2.IVpc, other: ec2.IVpc, keys: Array<'account' | 'region'>): 'account' | 'region' | undefined {
+  return keys.find((key) => {
+    const mine = vpc.env[key];
+    const theirs = other.env[key];
+    return !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
   });
 }

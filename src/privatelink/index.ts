@@ -3,3 +3,4 @@ export * from './private-link-dns';
 export * from './dns-hosted-zones';
 export * from './dns-resolver-endpoints';
 export * from './dns-forwarder-instances';
+export * from './transit-gateway';

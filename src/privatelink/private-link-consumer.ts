@@ -9,9 +9,13 @@ import {
   aws_route53resolver as resolver,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { otherEnvironment } from './dns-common';
 import { PrivateLinkDns, PrivateLinkDnsPeer, PrivateLinkDnsZone } from './private-link-dns';
+import { PrivateLinkTransitGateway } from './transit-gateway';
 import { PATTERN_CHECKS } from '../checks/catalogue';
 import { dnsSuffixOf } from '../checks/ec2/endpoint-topology';
+import { TransitGatewayCidrOverlap } from '../checks/ec2/transit-gateway-cidr-overlap';
+import { TransitGatewaySpokeDnsDisabled } from '../checks/ec2/transit-gateway-spoke-dns-disabled';
 import { VpcPeeringCidrOverlap } from '../checks/ec2/vpc-peering-cidr-overlap';
 import { VpcPeeringDnsDisabled } from '../checks/ec2/vpc-peering-dns-disabled';
 import { embedChecks, throwFinding } from '../checks/embed';
@@ -82,7 +86,28 @@ export interface PrivateLinkConsumerProps {
   readonly existingPeerVpcs?: ec2.IVpc[];
 
   /**
-   * How the endpoints' names resolve in the peers.
+   * VPCs that reach the endpoints through a Transit Gateway (`transitGateway`): the construct
+   * attaches the endpoint VPC (in the endpoints' subnets) and each spoke (in its default subnets,
+   * one per AZ: private, else isolated) to the transit gateway, adds routes in both directions
+   * (on the endpoint VPC's private and isolated route tables to each spoke, on every route table
+   * of each spoke to the endpoint VPC), security group rules and DNS, as for `peerVpcs`. Spokes
+   * must be in the same account and region; a spoke in another stack of the app is attached
+   * from this construct's stack, as `peerVpcs` are.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html
+   */
+  readonly spokes?: ec2.IVpc[];
+
+  /**
+   * The Transit Gateway that attaches the `spokes`.
+   *
+   * @default - PrivateLinkTransitGateway.create() when there are spokes; none otherwise
+   */
+  readonly transitGateway?: PrivateLinkTransitGateway;
+
+  /**
+   * How the endpoints' names resolve in the peers and spokes.
    *
    * @default PrivateLinkDns.hostedZones()
    */
@@ -106,9 +131,10 @@ export interface PrivateLinkConsumerProps {
 }
 
 /**
- * Interface endpoints for AWS services in one VPC, usable from peered VPCs: peering with routes
- * both ways, endpoint security groups open to every peer on 443, and one of three ways to make
- * the service names resolve to the endpoints in the peers (`PrivateLinkDns`).
+ * Interface endpoints for AWS services in one VPC, usable from peered VPCs and from spokes
+ * attached to a Transit Gateway: peering or attachments with routes both ways, endpoint security
+ * groups open to every peer and spoke on 443, and one of three ways to make the service names
+ * resolve to the endpoints in the peers and spokes (`PrivateLinkDns`).
  *
  * The restriction that only some instance types could reach endpoints over peering was lifted
  * in 2019; the construct does not ask for any instance type.
@@ -146,6 +172,18 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
 
   /** The peering connections created for `peerVpcs`. */
   public readonly peeringConnections: ec2.CfnVPCPeeringConnection[] = [];
+
+  /** The transit gateway, where the construct created it (`PrivateLinkTransitGateway.create()`). */
+  public readonly transitGateway?: ec2.CfnTransitGateway;
+
+  /** The ID of the transit gateway that attaches the spokes, created or brought. */
+  public readonly transitGatewayId?: string;
+
+  /** The endpoint VPC's attachment to the transit gateway. */
+  public readonly hubAttachment?: ec2.CfnTransitGatewayAttachment;
+
+  /** The spokes' attachments to the transit gateway, in the order of `spokes`. */
+  public readonly spokeAttachments: ec2.CfnTransitGatewayAttachment[] = [];
 
   /**
    * The addresses other DNS clients (VPN users, on-premises resolvers) should query to reach the
@@ -201,13 +239,24 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     const services = this.planServices(errors, props.services, props.endpointServiceDnsNames ?? {}, props.servicePrivateDnsNames ?? {}, `${region}.${suffix}`);
     const peerVpcs = props.peerVpcs ?? [];
     const peers = [...peerVpcs, ...(props.existingPeerVpcs ?? [])];
+    const spokes = props.spokes ?? [];
     this.checkPeers(errors, vpc, peerVpcs, peers);
-    const dnsPeers = peers.map((peer, i): PrivateLinkDnsPeer => ({
-      vpc: peer,
-      cidr: cidrOf(peer),
-      name: this.peerName(peer, i),
-      description: i < peerVpcs.length ? `peerVpcs[${i}]` : `existingPeerVpcs[${i - peerVpcs.length}]`,
-    }));
+    this.checkSpokes(errors, vpc, spokes, peers);
+    const transitGateway = props.transitGateway ?? (spokes.length > 0 ? PrivateLinkTransitGateway.create() : undefined);
+    transitGateway?.problems(this.subject).forEach((problem) => errors.add(problem));
+    // Peers, then spokes: each named once in construct IDs, by the prop that lists it in messages.
+    const names = new Set<string>();
+    const dnsPeers = [...peers, ...spokes].map((peer, i): PrivateLinkDnsPeer => {
+      let name = this.peerName(peer, i);
+      name = names.has(name) ? `${name}${i + 1}` : name;
+      names.add(name);
+      return {
+        vpc: peer,
+        cidr: cidrOf(peer),
+        name,
+        description: i < peerVpcs.length ? `peerVpcs[${i}]` : i < peers.length ? `existingPeerVpcs[${i - peerVpcs.length}]` : `spokes[${i - peers.length}]`,
+      };
+    });
     dns.peerProblems(this, vpc, dnsPeers).forEach((problem) => errors.add(problem));
 
     const selection = vpc.selectSubnets({ ...props.subnets, onePerAz: true });
@@ -228,7 +277,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(443) });
     for (const port of [...new Set(services.map((s) => s.service.port))]) {
       this.connections.allowFrom(ec2.Peer.ipv4(cidrOf(vpc)), ec2.Port.tcp(port), 'HTTPS from the endpoint VPC');
-      peers.forEach((peer, i) => this.connections.allowFrom(ec2.Peer.ipv4(cidrOf(peer)), ec2.Port.tcp(port), `HTTPS from peer ${this.peerName(peer, i)}`));
+      dnsPeers.forEach((peer, i) => this.connections.allowFrom(ec2.Peer.ipv4(peer.cidr), ec2.Port.tcp(port), `HTTPS from ${i < peers.length ? 'peer' : 'spoke'} ${peer.name}`));
     }
 
     // Private DNS on: a strategy that answers the names itself turns it off when it binds.
@@ -244,7 +293,16 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     this.serviceHostNames = services.map((planned) => planned.host);
     this.privateDnsNames = services.flatMap((planned) => planned.names);
 
-    peerVpcs.forEach((peer, i) => this.peer(vpc, peer, this.peerName(peer, i)));
+    peerVpcs.forEach((peer, i) => this.peer(vpc, peer, dnsPeers[i].name));
+    if (transitGateway) {
+      const gateway = transitGateway.bind(this);
+      this.transitGateway = gateway.transitGateway;
+      this.transitGatewayId = gateway.transitGatewayId;
+      this.hubAttachment = this.attach(vpc, subnets, gateway.transitGatewayId, gateway.routeTableId, 'TransitGateway');
+      // The endpoints' (and DNS servers') replies leave from their subnets; the VPC's other private subnets may call the spokes too.
+      const hubTables = routeTableIds(vpc, this.subject, 'vpc', [...subnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]);
+      dnsPeers.slice(peers.length).forEach((spoke) => this.addSpoke(vpc, hubTables, spoke, gateway.transitGatewayId, gateway.routeTableId));
+    }
 
     const bound = dns.bind(this, {
       vpc,
@@ -354,14 +412,10 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
         throw new GuardedPatternsError(`${this.subject}: peer VPC '${peer.node.path}' is listed twice, or is the endpoint VPC itself. List each peer once, in peerVpcs or existingPeerVpcs.`);
       }
       seen.add(peer);
-      const otherEnv = ['account', 'region'].find((key) => {
-        const mine = (vpc.env as any)[key] as string;
-        const theirs = (peer.env as any)[key] as string;
-        return !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
-      });
+      const otherEnv = otherEnvironment(vpc, peer, ['account', 'region']);
       // The DNS strategy checks the environments of the peers it must serve when it binds.
       if (otherEnv && i < peerVpcs.length) {
-        throw new GuardedPatternsError(`${this.subject}: peerVpcs[${i}] ('${peer.node.path}') is in ${otherEnv} ${(peer.env as any)[otherEnv]}, the VPC in ${(vpc.env as any)[otherEnv]}. `
+        throw new GuardedPatternsError(`${this.subject}: peerVpcs[${i}] ('${peer.node.path}') is in ${otherEnv} ${peer.env[otherEnv]}, the VPC in ${vpc.env[otherEnv]}. `
           + 'The construct creates routes on both sides, which it can do only in one account and region: peer it (accept it, add its routes) yourself and pass it in existingPeerVpcs.');
       }
     }));
@@ -394,6 +448,74 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
           + 'Give one of the VPCs a block that does not overlap; AWS refuses the peering otherwise.');
       }
     }));
+  }
+
+  private checkSpokes(errors: PropErrors, vpc: ec2.IVpc, spokes: ec2.IVpc[], peers: ec2.IVpc[]): void {
+    const seen = new Set<ec2.IVpc>([vpc, ...peers]);
+    spokes.forEach((spoke, i) => errors.check(() => {
+      if (seen.has(spoke)) {
+        throw new GuardedPatternsError(`${this.subject}: spokes[${i}] ('${spoke.node.path}') is listed twice, is also a peer, or is the endpoint VPC itself. `
+          + 'List each VPC once: in spokes to reach the endpoints through the transit gateway, or in peerVpcs or existingPeerVpcs to peer it.');
+      }
+      seen.add(spoke);
+      const otherEnv = otherEnvironment(vpc, spoke, ['account', 'region']);
+      if (otherEnv) {
+        throw new GuardedPatternsError(`${this.subject}: spokes[${i}] ('${spoke.node.path}') is in ${otherEnv} ${spoke.env[otherEnv]}, the VPC in ${vpc.env[otherEnv]}. `
+          + 'The construct attaches spokes of its own account and region only (a transit gateway is regional; another account needs the transit gateway shared with AWS RAM). '
+          + 'Attach it yourself, with routes both ways, and pass it in existingPeerVpcs, which lets its CIDR block in and gives it DNS where the strategy can.');
+      }
+      if (spoke instanceof ec2.Vpc && (!spoke.dnsSupportEnabled || !spoke.dnsHostnamesEnabled)) {
+        throwFinding(TransitGatewaySpokeDnsDisabled, `${this.subject}: spoke VPC '${spoke.node.path}' has ${spoke.dnsSupportEnabled ? 'DNS hostnames' : 'DNS support'} off, so private DNS names do not resolve there. `
+          + 'Turn on enableDnsSupport and enableDnsHostnames (ec2.Vpc\'s defaults).');
+      }
+    }));
+    // The transit gateway route table holds one route per block, and each VPC routes to the others by block.
+    spokes.forEach((spoke, j) => [vpc, ...spokes.slice(0, j), ...peers].forEach((other) => errors.check(() => {
+      const a = { vpc: other, block: literalVpcCidr(other) };
+      const b = { vpc: spoke, block: literalVpcCidr(spoke) };
+      if (a.block && b.block && cidrsOverlap(a.block, b.block)) {
+        throwFinding(TransitGatewayCidrOverlap, `${this.subject}: VPC '${a.vpc.node.path}' (${formatCidr(a.block)}) and spoke VPC '${b.vpc.node.path}' (${formatCidr(b.block)}) overlap. `
+          + 'Give one of the VPCs a block that does not overlap: the transit gateway does not route between overlapping blocks, and a route table holds one route per destination.');
+      }
+    })));
+  }
+
+  /** Attaches a VPC to the transit gateway, in one subnet per AZ, with the route table given by fromId. */
+  private attach(vpc: ec2.IVpc, subnets: ec2.ISubnet[], transitGatewayId: string, routeTableId: string | undefined,
+    id: string): ec2.CfnTransitGatewayAttachment {
+    const attachment = new ec2.CfnTransitGatewayAttachment(this, `${id}Attachment`, {
+      transitGatewayId,
+      vpcId: vpc.vpcId,
+      subnetIds: subnets.map((subnet) => subnet.subnetId),
+      tags: [{ key: 'Name', value: `${vpc.node.path} to the endpoints of ${this.node.path}` }],
+    });
+    if (routeTableId !== undefined) {
+      new ec2.CfnTransitGatewayRouteTableAssociation(this, `${id}Association`, {
+        transitGatewayAttachmentId: attachment.attrId,
+        transitGatewayRouteTableId: routeTableId,
+      });
+      new ec2.CfnTransitGatewayRouteTablePropagation(this, `${id}Propagation`, {
+        transitGatewayAttachmentId: attachment.attrId,
+        transitGatewayRouteTableId: routeTableId,
+      });
+    }
+    return attachment;
+  }
+
+  /** A spoke's attachment, and routes both ways: each needs its VPC's attachment to exist. */
+  private addSpoke(vpc: ec2.IVpc, hubTables: string[], spoke: PrivateLinkDnsPeer, transitGatewayId: string, routeTableId: string | undefined): void {
+    const attachment = this.attach(spoke.vpc, spoke.vpc.selectSubnets({ onePerAz: true }).subnets, transitGatewayId, routeTableId, spoke.name);
+    this.spokeAttachments.push(attachment);
+    hubTables.forEach((table, i) => new ec2.CfnRoute(this, `${spoke.name}Route${i + 1}`, {
+      routeTableId: table,
+      destinationCidrBlock: spoke.cidr,
+      transitGatewayId,
+    }).addResourceDependency(this.hubAttachment!));
+    routeTableIds(spoke.vpc, this.subject, `spoke VPC '${spoke.vpc.node.path}'`).forEach((table, i) => new ec2.CfnRoute(this, `${spoke.name}ReturnRoute${i + 1}`, {
+      routeTableId: table,
+      destinationCidrBlock: cidrOf(vpc),
+      transitGatewayId,
+    }).addResourceDependency(attachment));
   }
 
   /** A stable, readable construct ID for a peer: its own ID, or its parent's for a pattern's `Resource`. */
@@ -456,14 +578,15 @@ function cidrOf(vpc: ec2.IVpc): string {
   return literal ? formatCidr(literal) : vpc.vpcCidrBlock;
 }
 
-/** Every route table of a VPC's subnets, once each. */
-function routeTableIds(vpc: ec2.IVpc, subject: string, what: string): string[] {
+/** The route tables of a VPC's subnets (by default all of them), once each. */
+function routeTableIds(vpc: ec2.IVpc, subject: string, what: string,
+  subnets: ec2.ISubnet[] = [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]): string[] {
   const ids = new Set<string>();
-  for (const subnet of [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]) {
+  for (const subnet of subnets) {
     const id = subnet.routeTable?.routeTableId;
     if (id === undefined) {
-      throw new GuardedPatternsError(`${subject}: the route table of subnet '${subnet.node.path}' in ${what} is not known, so no route to the peer can be added. `
-        + 'Import the VPC with its route table IDs (Vpc.fromLookup, or routeTableIds in Vpc.fromVpcAttributes), or peer it yourself and pass it in existingPeerVpcs.');
+      throw new GuardedPatternsError(`${subject}: the route table of subnet '${subnet.node.path}' in ${what} is not known, so no route to the peer or spoke can be added. `
+        + 'Import the VPC with its route table IDs (Vpc.fromLookup, or routeTableIds in Vpc.fromVpcAttributes), or peer or attach it yourself and pass it in existingPeerVpcs.');
     }
     ids.add(id);
   }

@@ -1,4 +1,4 @@
-import { Stack, Validations, aws_ec2 as ec2, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
+import { App, Stack, Validations, aws_ec2 as ec2, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
 import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateSubnetVpc } from '../../src';
 import { acknowledgedRules, acknowledgements, complianceFindings, testStack } from '../util';
 
@@ -84,6 +84,31 @@ describe('PrivateLinkConsumer under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI 
     for (const ack of acks) {
       expect(ack.reason.length).toBeGreaterThan(40);
     }
+  });
+});
+
+describe('PrivateLinkConsumer as a Transit Gateway hub with three spokes, one in another stack', () => {
+  test.each(['hostedZones', 'forwarderInstances'] as const)('%s: both stacks pass strict CloudFormation validation and every pack', (kind) => {
+    const stack = testStack();
+    const other = testStack(stack.node.root as App, 'Spokes');
+    const vpc = (scope: Stack, id: string, cidr: string) => {
+      const created = new PrivateSubnetVpc(scope, id, { cidr, natGateways: 0 });
+      Validations.of(created.flowLogGroup).acknowledge(
+        ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-CloudWatchLogGroupEncrypted`, reason: LOG_ENCRYPTION_REASON })));
+      return created.vpc;
+    };
+    const consumer = new PrivateLinkConsumer(stack, 'Endpoints', {
+      vpc: vpc(stack, 'Hub', '10.0.0.0/16'),
+      services: SERVICES,
+      spokes: [vpc(stack, 'A', '10.1.0.0/16'), vpc(stack, 'B', '10.2.0.0/16'), vpc(other, 'C', '10.3.0.0/16')],
+      dns: PrivateLinkDns[kind](),
+    });
+    for (const group of consumer.forwarderGroups) {
+      Validations.of(group).acknowledge(NO_TOPIC);
+    }
+    expect(consumer.spokeAttachments).toHaveLength(3);
+    expect(complianceFindings(stack)).toEqual([]);
+    expect(complianceFindings(other)).toEqual([]);
   });
 });
 

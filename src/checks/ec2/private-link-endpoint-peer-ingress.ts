@@ -6,19 +6,21 @@ import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { peeringsOf, vpcOf } from './endpoint-topology';
+import { spokesOf } from './transit-gateway-topology';
 
 /** The port AWS services listen on behind their interface endpoints. */
 const HTTPS = 443;
 
 /**
- * An interface endpoint whose security groups do not let a peered VPC in on 443.
+ * An interface endpoint whose security groups do not let a peered VPC, or a spoke of its
+ * transit gateway, in on 443.
  */
 export const PrivateLinkEndpointPeerIngress = defineCheck({
   suffix: 'PrivateLinkEndpointPeerIngress',
   level: CheckLevel.ERROR,
-  title: 'An interface endpoint whose security groups do not admit a peered VPC\'s CIDR block on TCP 443.',
-  reason: 'Traffic from a peered VPC reaches the endpoint\'s network interfaces with the peer\'s source addresses; aws-cdk-lib opens an endpoint to its own VPC only, '
-    + 'so connections from the peer time out even when its DNS is right.',
+  title: 'An interface endpoint whose security groups do not admit the CIDR block of a peered VPC, or of a VPC attached to the same transit gateway, on TCP 443.',
+  reason: 'Traffic from a peered VPC or a transit gateway spoke reaches the endpoint\'s network interfaces with the peer\'s source addresses; aws-cdk-lib opens an endpoint to its own VPC only, '
+    + 'so connections from the peer or spoke time out even when its DNS is right.',
   source: 'https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html',
   appliesTo: [ec2.CfnVPCEndpoint],
   inspect(endpoint, index) {
@@ -32,10 +34,14 @@ export const PrivateLinkEndpointPeerIngress = defineCheck({
       // No group (the VPC's default one) or one from outside the app: its rules cannot be read.
       return [];
     }
-    return peeringsOf(vpc, index)
+    const clients = [
+      ...peeringsOf(vpc, index).map(({ peering, other }) => ({ other, how: `peered by '${pathOf(peering)}'`, what: 'peer' })),
+      ...spokesOf(vpc, index).map(({ attachment, vpc: other }) => ({ other, how: `attached by '${pathOf(attachment)}' to the endpoint VPC's transit gateway`, what: 'spoke' })),
+    ];
+    return clients
       .filter(({ other }) => other !== undefined && !groups.some((g) => admits(g as ec2.CfnSecurityGroup, other, index)))
-      .map(({ peering, other }) => `Interface endpoint '${pathOf(endpoint)}': its security groups do not admit VPC '${pathOf(other!)}' (peered by '${pathOf(peering)}') on TCP ${HTTPS}, `
-        + `so connections from the peer time out. Allow TCP ${HTTPS} from the peer's CIDR block: endpoint.connections.allowFrom(ec2.Peer.ipv4(peerVpc.vpcCidrBlock), ec2.Port.tcp(${HTTPS})).`);
+      .map(({ other, how, what }) => `Interface endpoint '${pathOf(endpoint)}': its security groups do not admit VPC '${pathOf(other!)}' (${how}) on TCP ${HTTPS}, `
+        + `so connections from the ${what} time out. Allow TCP ${HTTPS} from the ${what}'s CIDR block: endpoint.connections.allowFrom(ec2.Peer.ipv4(${what}Vpc.vpcCidrBlock), ec2.Port.tcp(${HTTPS})).`);
   },
 });
 

@@ -5,26 +5,31 @@ import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { namesService, peeringsOf, privateDnsEndpoint, zoneAssociatedWith, zoneName } from './endpoint-topology';
+import { spokesOf } from './transit-gateway-topology';
 
 /** A domain that a forwarding rule sends every AWS service name of a region (or all names) under. */
 const BROAD_DOMAIN = /^(|amazonaws\.com(\.cn)?|[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?)$/;
 
 /**
- * An interface endpoint with private DNS on, in a VPC peered in the app, whose name the peer has
- * no way to resolve to the endpoint.
+ * An interface endpoint with private DNS on, in a VPC peered in the app (or attached to a transit
+ * gateway with spokes), whose name the peer or spoke has no way to resolve to the endpoint.
  */
 export const PrivateLinkPeerDnsMissing = defineCheck({
   suffix: 'PrivateLinkPeerDnsMissing',
   level: CheckLevel.WARNING,
   patternLevel: CheckLevel.ERROR,
-  title: 'An interface endpoint whose private DNS name a peered VPC cannot resolve: no hosted zone, Resolver rule or DNS forwarder for it in the peer.',
+  title: 'An interface endpoint whose private DNS name a peered VPC, or a VPC attached to the same transit gateway, cannot resolve: no hosted zone, Resolver rule or DNS forwarder for it there.',
   reason: 'The private hosted zone an interface endpoint creates answers only inside the endpoint\'s own VPC. A peered VPC resolves the service name to the public addresses, '
     + 'so its traffic leaves through NAT or fails instead of reaching the endpoint, without any error.',
   source: 'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html',
   appliesTo: [ec2.CfnVPCEndpoint],
   inspect: ruleOver(privateDnsEndpoint, ({ shortName, vpc, names, zones }, index, endpoint) => {
     const messages: string[] = [];
-    for (const { peering, other } of peeringsOf(vpc, index)) {
+    const clients = [
+      ...peeringsOf(vpc, index).map(({ peering, other }) => ({ other, how: `which is peered with VPC '${other && pathOf(other)}' by '${pathOf(peering)}'`, what: 'peer' })),
+      ...spokesOf(vpc, index).map(({ attachment, vpc: other }) => ({ other, how: `whose transit gateway reaches VPC '${pathOf(other)}' (attached by '${pathOf(attachment)}')`, what: 'spoke' })),
+    ];
+    for (const { other, how, what } of clients) {
       if (other === undefined) {
         continue;
       }
@@ -33,10 +38,10 @@ export const PrivateLinkPeerDnsMissing = defineCheck({
         continue;
       }
       const unresolved = names.filter((name) => missing.includes(name.replace(/^\*\./, ''))).map((name) => `${name}.<region>`);
-      messages.push(`Interface endpoint '${pathOf(endpoint)}' (${shortName}) has private DNS on in VPC '${pathOf(vpc)}', which is peered with VPC '${pathOf(other)}' by '${pathOf(peering)}', `
-        + `and nothing makes ${unresolved.join(', ')} resolve to the endpoint there: the peer reaches the public service instead. `
-        + 'Use PrivateLinkConsumer (it turns private DNS off and associates a private hosted zone with every peer, or adds Resolver rules or forwarders), '
-        + `or associate a private hosted zone of ${missing.length === 1 ? 'that name' : 'each of those names'}, with an alias to the endpoint, with the peer.`);
+      messages.push(`Interface endpoint '${pathOf(endpoint)}' (${shortName}) has private DNS on in VPC '${pathOf(vpc)}', ${how}, `
+        + `and nothing makes ${unresolved.join(', ')} resolve to the endpoint there: the ${what} reaches the public service instead. `
+        + `Use PrivateLinkConsumer (it turns private DNS off and associates a private hosted zone with every ${what}, or adds Resolver rules or forwarders), `
+        + `or associate a private hosted zone of ${missing.length === 1 ? 'that name' : 'each of those names'}, with an alias to the endpoint, with the ${what}.`);
     }
     return messages;
   }),

@@ -22,14 +22,24 @@ export const VpcPeeringDnsDisabled = defineCheck({
       if (vpc === undefined) {
         continue;
       }
-      const support = resolved(vpc, vpc.enableDnsSupport);
-      const hostnames = resolved(vpc, vpc.enableDnsHostnames);
-      const off = [support === false ? 'DNS support' : undefined, hostnames === false || hostnames === undefined ? 'DNS hostnames' : undefined].filter((x) => x);
-      if (off.length > 0) {
-        messages.push(`VPC '${pathOf(vpc)}', peered by '${pathOf(peering)}', has ${off.join(' and ')} off, so private DNS names do not resolve there. `
-          + 'Turn both on (ec2.Vpc: enableDnsSupport and enableDnsHostnames, the default; CfnVPC: EnableDnsSupport and EnableDnsHostnames true).');
+      const off = dnsOff(vpc);
+      if (off) {
+        messages.push(`VPC '${pathOf(vpc)}', peered by '${pathOf(peering)}', ${off}`);
       }
     }
     return messages;
   },
 });
+
+/**
+ * What a VPC has off of DNS support and DNS hostnames, with the fix, as the end of a message
+ * (`has DNS hostnames off, so ...`); `undefined` when both are on. Shared with
+ * TransitGatewaySpokeDnsDisabled.
+ */
+export function dnsOff(vpc: ec2.CfnVPC): string | undefined {
+  const support = resolved(vpc, vpc.enableDnsSupport);
+  const hostnames = resolved(vpc, vpc.enableDnsHostnames);
+  const off = [support === false ? 'DNS support' : undefined, hostnames === false || hostnames === undefined ? 'DNS hostnames' : undefined].filter((x) => x);
+  return off.length === 0 ? undefined : `has ${off.join(' and ')} off, so private DNS names do not resolve there. `
+    + 'Turn both on (ec2.Vpc: enableDnsSupport and enableDnsHostnames, the default; CfnVPC: EnableDnsSupport and EnableDnsHostnames true).';
+}

@@ -4,7 +4,7 @@ import { ResourceIndex, literalString, referencedResource } from '../resource-in
 /**
  * Where a subnet's traffic for 0.0.0.0/0 goes, read from the L1 resources: the one walk from a
  * subnet to its route table, its default routes and their targets, which the VPC, Fargate and
- * OpenVPN checks all depend on. Only what the app shows: a subnet with no association uses the
+ * OpenVPN checks all depend on (and the routes of a VPC's tables, which the Transit Gateway checks read). Only what the app shows: a subnet with no association uses the
  * VPC's main route table, which the template does not hold.
  */
 
@@ -26,10 +26,19 @@ export function subnetsUsing(table: ec2.CfnRouteTable, index: ResourceIndex): ec
     .filter((subnet): subnet is ec2.CfnSubnet => subnet instanceof ec2.CfnSubnet);
 }
 
+/** The routes of a route table. */
+export function routesIn(table: ec2.CfnRouteTable, index: ResourceIndex): ec2.CfnRoute[] {
+  return index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, 'routeTableId');
+}
+
 /** The 0.0.0.0/0 routes of a route table: where everything not more specific goes. */
 export function defaultRoutesIn(table: ec2.CfnRouteTable, index: ResourceIndex): ec2.CfnRoute[] {
-  return index.referencing<ec2.CfnRoute>('AWS::EC2::Route', table, 'routeTableId')
-    .filter((route) => literalString(route, route.destinationCidrBlock) === '0.0.0.0/0');
+  return routesIn(table, index).filter((route) => literalString(route, route.destinationCidrBlock) === '0.0.0.0/0');
+}
+
+/** The route tables of a VPC. */
+export function routeTablesOf(vpc: ec2.CfnVPC, index: ResourceIndex): ec2.CfnRouteTable[] {
+  return index.referencing<ec2.CfnRouteTable>('AWS::EC2::RouteTable', vpc, 'vpcId');
 }
 
 /**
@@ -49,7 +58,7 @@ export interface DefaultRoute {
 
 /** The 0.0.0.0/0 routes of a VPC's route tables, each with its subnets: for checks that judge a whole VPC. */
 export function defaultRoutesOf(vpc: ec2.CfnVPC, index: ResourceIndex): DefaultRoute[] {
-  return index.referencing<ec2.CfnRouteTable>('AWS::EC2::RouteTable', vpc, 'vpcId').flatMap((table) => {
+  return routeTablesOf(vpc, index).flatMap((table) => {
     const subnets = subnetsUsing(table, index);
     return defaultRoutesIn(table, index).map((route) => ({ route, subnets }));
   });
