@@ -10,7 +10,7 @@ import {
   aws_cloudfront_origins as origins, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cloudwatch_actions,
   aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_events as events,
   aws_events_targets as targets, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_logs as logs,
-  aws_route53 as route53, aws_route53_targets as route53_targets, aws_s3 as s3, aws_secretsmanager as secretsmanager,
+  aws_rds as rds, aws_route53 as route53, aws_route53_targets as route53_targets, aws_s3 as s3, aws_secretsmanager as secretsmanager,
   aws_sns as sns, aws_sqs as sqs, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -168,9 +168,26 @@ export class StartupL2Stack extends Stack {
 
     // SecureFargateService: cluster, task definition with separate roles, service behind an HTTPS ALB.
     const zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' });
-    const dbPassword = new secretsmanager.Secret(this, 'DbPassword', {
-      generateSecretString: { secretStringTemplate: '{"username":"app"}', generateStringKey: 'password', excludePunctuation: true },
+    // The database: Aurora PostgreSQL Serverless v2 with an RDS-managed, rotating master password.
+    const database = new rds.DatabaseCluster(this, 'Database', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_17_5 }),
+      credentials: rds.Credentials.fromUsername('app'),
+      manageMasterUserPassword: true,
+      writer: rds.ClusterInstance.serverlessV2('Writer'),
+      serverlessV2MinCapacity: 0.5,
+      serverlessV2MaxCapacity: 4,
+      vpc: network,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      defaultDatabaseName: 'app',
+      storageEncrypted: true,
+      deletionProtection: true,
+      iamAuthentication: true,
+      backup: { retention: Duration.days(7) },
+      cloudwatchLogsExports: ['postgresql'],
+      autoMinorVersionUpgrade: true,
+      parameters: { 'rds.force_ssl': '1' },
     });
+    const dbSecret = database.secret!;
     const cluster = new ecs.Cluster(this, 'WebCluster', { vpc: network, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     const taskRole = new iam.Role(this, 'WebTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     const taskPolicy = new iam.ManagedPolicy(this, 'WebTaskRolePolicy', { roles: [taskRole] });
@@ -180,7 +197,7 @@ export class StartupL2Stack extends Stack {
       statements: [
         new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
         new iam.PolicyStatement({ actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], resources: [this.formatArn({ service: 'ecr', resource: 'repository', resourceName: 'web' })] }),
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [dbPassword.secretArn] }),
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [dbSecret.secretArn] }),
       ],
     });
     const webLogs = new logs.LogGroup(this, 'WebLogGroup', { retention: logs.RetentionDays.ONE_YEAR });
@@ -204,12 +221,14 @@ export class StartupL2Stack extends Stack {
       user: '1000:1000',
       readonlyRootFilesystem: true,
       portMappings: [{ containerPort: 8080 }],
-      secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(dbPassword, 'password') },
+      environment: { DB_HOST: database.clusterEndpoint.hostname, DB_PORT: database.clusterEndpoint.port.toString(), DB_NAME: 'app' },
+      secrets: { DB_USER: ecs.Secret.fromSecretsManager(dbSecret, 'username'), DB_PASSWORD: ecs.Secret.fromSecretsManager(dbSecret, 'password') },
       logging: ecs.LogDrivers.awsLogs({ logGroup: webLogs, streamPrefix: 'app' }),
     });
     app.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
     app.addContainerDependencies({ container: tmpPermissions, condition: ecs.ContainerDependencyCondition.SUCCESS });
     const serviceGroup = new ec2.SecurityGroup(this, 'WebSecurityGroup', { vpc: network });
+    database.connections.allowDefaultPortFrom(serviceGroup);
     const service = new ecs.FargateService(this, 'WebService', {
       cluster,
       taskDefinition,
@@ -262,7 +281,7 @@ export class StartupL2Stack extends Stack {
       environment: { CLUSTERS: cluster.clusterArn, DRY_RUN: 'false' },
     });
     new events.Rule(this, 'RecyclerRule', {
-      eventPattern: { source: ['aws.secretsmanager'], detailType: ['Secret Label Updated'], resources: [dbPassword.secretArn], detail: { labelUpdated: ['AWSCURRENT'] } },
+      eventPattern: { source: ['aws.secretsmanager'], detailType: ['Secret Label Updated'], resources: [dbSecret.secretArn], detail: { labelUpdated: ['AWSCURRENT'] } },
       targets: [new targets.LambdaFunction(recycler, { deadLetterQueue: deadLetters, retryAttempts: 185, maxEventAge: Duration.days(1) })],
     });
     const onCall = new sns.Topic(this, 'OnCall', { enforceSSL: true, masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns') });
