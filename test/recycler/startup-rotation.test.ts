@@ -63,7 +63,8 @@ describe('the startup example\'s database rotation', () => {
       Properties: { GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DatabaseSecurityGroup'), 'GroupId'] } },
     }));
     const web = stack.node.findChild('Web') as SecureFargateService;
-    expect(ingress.map((r) => r.Properties.SourceSecurityGroupId)).toEqual(web.connections.securityGroups.map((g) => stack.resolve(g.securityGroupId)));
+    const webGroups = web.connections.securityGroups.map((g) => stack.resolve(g.securityGroupId));
+    expect(ingress.map((r) => r.Properties.SourceSecurityGroupId)).toEqual(webGroups);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'RDS security group',
       SecurityGroupIngress: Match.absent(),
