@@ -10,10 +10,11 @@ import {
   aws_cloudfront_origins as origins, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cloudwatch_actions,
   aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_events as events,
   aws_events_targets as targets, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_logs as logs,
-  aws_rds as rds, aws_route53 as route53, aws_route53_targets as route53_targets, aws_s3 as s3, aws_secretsmanager as secretsmanager,
+  aws_route53 as route53, aws_route53_targets as route53_targets, aws_s3 as s3, aws_secretsmanager as secretsmanager,
   aws_sns as sns, aws_sqs as sqs, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { startupDatabase } from '../examples/lib/startup-stack';
 
 const ASSETS = path.join(__dirname, '..', 'assets');
 
@@ -168,25 +169,8 @@ export class StartupL2Stack extends Stack {
 
     // SecureFargateService: cluster, task definition with separate roles, service behind an HTTPS ALB.
     const zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' });
-    // The database: Aurora PostgreSQL Serverless v2 with an RDS-managed, rotating master password.
-    const database = new rds.DatabaseCluster(this, 'Database', {
-      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_17_5 }),
-      credentials: rds.Credentials.fromUsername('app'),
-      manageMasterUserPassword: true,
-      writer: rds.ClusterInstance.serverlessV2('Writer'),
-      serverlessV2MinCapacity: 0.5,
-      serverlessV2MaxCapacity: 4,
-      vpc: network,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      defaultDatabaseName: 'app',
-      storageEncrypted: true,
-      deletionProtection: true,
-      iamAuthentication: true,
-      backup: { retention: Duration.days(7) },
-      cloudwatchLogsExports: ['postgresql'],
-      autoMinorVersionUpgrade: true,
-      parameters: { 'rds.force_ssl': '1' },
-    });
+    // The database: the startup stack's own, plain aws-cdk-lib already.
+    const database = startupDatabase(this, network);
     const dbSecret = database.secret!;
     const cluster = new ecs.Cluster(this, 'WebCluster', { vpc: network, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     const taskRole = new iam.Role(this, 'WebTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });

@@ -11,6 +11,33 @@ import {
   OpenVpnAccessServer, PrivateLinkConsumer, PrivateLinkDns, PrivateSubnetVpc, SecureFargateService, SecureS3Cdn,
 } from '../../src';
 
+/**
+ * The product's database: Aurora PostgreSQL Serverless v2 in the VPC's private subnets, encrypted,
+ * whose master password RDS keeps in a Secrets Manager secret of its own and rotates every 7 days
+ * (`manageMasterUserPassword`). Plain aws-cdk-lib: the benchmark's baseline (bench/startup-l2.ts)
+ * builds the same one.
+ */
+export function startupDatabase(scope: Construct, vpc: ec2.IVpc): rds.DatabaseCluster {
+  return new rds.DatabaseCluster(scope, 'Database', {
+    engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_17_5 }),
+    credentials: rds.Credentials.fromUsername('app'),
+    manageMasterUserPassword: true,
+    writer: rds.ClusterInstance.serverlessV2('Writer'),
+    serverlessV2MinCapacity: 0.5,
+    serverlessV2MaxCapacity: 4,
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    defaultDatabaseName: 'app',
+    storageEncrypted: true,
+    deletionProtection: true,
+    iamAuthentication: true,
+    backup: { retention: Duration.days(7) },
+    cloudwatchLogsExports: ['postgresql'],
+    autoMinorVersionUpgrade: true,
+    parameters: { 'rds.force_ssl': '1' },
+  });
+}
+
 export class StartupStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -32,26 +59,8 @@ export class StartupStack extends Stack {
       dnsServers: endpoints.dnsServers,
     });
 
-    // The product's database: Aurora PostgreSQL Serverless v2 in the private subnets, encrypted.
-    // RDS keeps the master password in a Secrets Manager secret that it rotates every 7 days.
-    const database = new rds.DatabaseCluster(this, 'Database', {
-      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_17_5 }),
-      credentials: rds.Credentials.fromUsername('app'),
-      manageMasterUserPassword: true,
-      writer: rds.ClusterInstance.serverlessV2('Writer'),
-      serverlessV2MinCapacity: 0.5,
-      serverlessV2MaxCapacity: 4,
-      vpc: network.vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      defaultDatabaseName: 'app',
-      storageEncrypted: true,
-      deletionProtection: true,
-      iamAuthentication: true,
-      backup: { retention: Duration.days(7) },
-      cloudwatchLogsExports: ['postgresql'],
-      autoMinorVersionUpgrade: true,
-      parameters: { 'rds.force_ssl': '1' },
-    });
+    // The product's database, whose master password RDS rotates.
+    const database = startupDatabase(this, network.vpc);
     const dbSecret = database.secret!;
 
     // The product: a web service reading the database's credentials from that secret.
