@@ -14,6 +14,7 @@ import {
   aws_sns as sns, aws_sqs as sqs, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { startupDatabase } from '../examples/lib/startup-stack';
 
 const ASSETS = path.join(__dirname, '..', 'assets');
 
@@ -168,9 +169,9 @@ export class StartupL2Stack extends Stack {
 
     // SecureFargateService: cluster, task definition with separate roles, service behind an HTTPS ALB.
     const zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' });
-    const dbPassword = new secretsmanager.Secret(this, 'DbPassword', {
-      generateSecretString: { secretStringTemplate: '{"username":"app"}', generateStringKey: 'password', excludePunctuation: true },
-    });
+    // The database: the startup stack's own, plain aws-cdk-lib already.
+    const database = startupDatabase(this, network);
+    const dbSecret = database.secret!;
     const cluster = new ecs.Cluster(this, 'WebCluster', { vpc: network, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     const taskRole = new iam.Role(this, 'WebTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     const taskPolicy = new iam.ManagedPolicy(this, 'WebTaskRolePolicy', { roles: [taskRole] });
@@ -180,7 +181,7 @@ export class StartupL2Stack extends Stack {
       statements: [
         new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
         new iam.PolicyStatement({ actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], resources: [this.formatArn({ service: 'ecr', resource: 'repository', resourceName: 'web' })] }),
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [dbPassword.secretArn] }),
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [dbSecret.secretArn] }),
       ],
     });
     const webLogs = new logs.LogGroup(this, 'WebLogGroup', { retention: logs.RetentionDays.ONE_YEAR });
@@ -204,12 +205,14 @@ export class StartupL2Stack extends Stack {
       user: '1000:1000',
       readonlyRootFilesystem: true,
       portMappings: [{ containerPort: 8080 }],
-      secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(dbPassword, 'password') },
+      environment: { DB_HOST: database.clusterEndpoint.hostname, DB_PORT: database.clusterEndpoint.port.toString(), DB_NAME: 'app' },
+      secrets: { DB_USER: ecs.Secret.fromSecretsManager(dbSecret, 'username'), DB_PASSWORD: ecs.Secret.fromSecretsManager(dbSecret, 'password') },
       logging: ecs.LogDrivers.awsLogs({ logGroup: webLogs, streamPrefix: 'app' }),
     });
     app.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
     app.addContainerDependencies({ container: tmpPermissions, condition: ecs.ContainerDependencyCondition.SUCCESS });
     const serviceGroup = new ec2.SecurityGroup(this, 'WebSecurityGroup', { vpc: network });
+    database.connections.allowDefaultPortFrom(serviceGroup);
     const service = new ecs.FargateService(this, 'WebService', {
       cluster,
       taskDefinition,
@@ -262,7 +265,7 @@ export class StartupL2Stack extends Stack {
       environment: { CLUSTERS: cluster.clusterArn, DRY_RUN: 'false' },
     });
     new events.Rule(this, 'RecyclerRule', {
-      eventPattern: { source: ['aws.secretsmanager'], detailType: ['Secret Label Updated'], resources: [dbPassword.secretArn], detail: { labelUpdated: ['AWSCURRENT'] } },
+      eventPattern: { source: ['aws.secretsmanager'], detailType: ['Secret Label Updated'], resources: [dbSecret.secretArn], detail: { labelUpdated: ['AWSCURRENT'] } },
       targets: [new targets.LambdaFunction(recycler, { deadLetterQueue: deadLetters, retryAttempts: 185, maxEventAge: Duration.days(1) })],
     });
     const onCall = new sns.Topic(this, 'OnCall', { enforceSSL: true, masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns') });

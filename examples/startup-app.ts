@@ -4,8 +4,11 @@
  * - PrivateLinkConsumer endpoints in the product VPC that the analytics VPC resolves through
  *   forwarder instances, whose addresses the VPN pushes to its clients too;
  * - an OpenVpnAccessServer for the team;
- * - a SecureFargateService with a database password from Secrets Manager, redeployed by the
- *   stack's SecretRotationRecycler when the password rotates;
+ * - an Aurora PostgreSQL Serverless v2 database in the private subnets, encrypted, whose master
+ *   password RDS keeps in Secrets Manager and rotates every 7 days;
+ * - a SecureFargateService that reads the database's credentials from that secret (only its tasks
+ *   reach the database), redeployed by the stack's SecretRotationRecycler, which watches exactly
+ *   that secret, when the password rotates;
  * - a SecureS3Cdn serving images, with presigned uploads the service signs for.
  */
 import { App, Validations } from 'aws-cdk-lib';

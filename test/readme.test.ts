@@ -1,9 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { TEST_ENV, testApp } from './util';
+import { StartupStack } from '../examples/lib/startup-stack';
 import { renderControls } from '../scripts/controls';
 import { patternCosts, renderCosts } from '../scripts/cost-model';
 import { PATTERN_CHECKS, PatternName, renderCatalogue, renderEmbedded } from '../src/checks/catalogue';
-import { HOURS_PER_MONTH } from '../src/private/pricing';
+import {
+  AURORA_IO_PER_MILLION_USD, AURORA_SERVERLESS_V2_ACU_HOURLY_USD, AURORA_STORAGE_GB_MONTHLY_USD, HOURS_PER_MONTH, SECRET_MONTHLY_USD,
+} from '../src/private/pricing';
 
 const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 
@@ -60,6 +65,19 @@ describe('README', () => {
       for (const line of lines) {
         expect(text).toContain(`$${line.monthlyUsd.toFixed(2)}`);
       }
+    });
+
+    test('the SecretRotationRecycler section quotes what the startup example\'s database costs at its minimum capacity', () => {
+      const stack = new StartupStack(testApp(), 'StartupApp', { env: TEST_ENV });
+      const cluster = Object.values(Template.fromStack(stack).findResources('AWS::RDS::DBCluster'));
+      expect(cluster).toHaveLength(1);
+      const minimum: number = cluster[0].Properties.ServerlessV2ScalingConfiguration.MinCapacity;
+      const capacity = AURORA_SERVERLESS_V2_ACU_HOURLY_USD * HOURS_PER_MONTH * minimum;
+      const text = patternSection('SecretRotationRecycler');
+      expect(text).toContain(`${minimum} ACU, $${AURORA_SERVERLESS_V2_ACU_HOURLY_USD.toFixed(2)} per ACU-hour | $${capacity.toFixed(2)} |`);
+      expect(text).toContain(`$${SECRET_MONTHLY_USD.toFixed(2)} a month`);
+      expect(text).toContain(`$${AURORA_STORAGE_GB_MONTHLY_USD.toFixed(2)} per GB-month, and I/O, $${AURORA_IO_PER_MILLION_USD.toFixed(2)} per million requests`);
+      expect(text).toContain(`at least $${(capacity + SECRET_MONTHLY_USD).toFixed(2)} a month`);
     });
   });
 });

@@ -58,3 +58,17 @@ export const SECRET_MONTHLY_USD = 0.4;
 
 /** A standard-resolution CloudWatch alarm, per month. */
 export const ALARM_MONTHLY_USD = 0.1;
+
+/**
+ * Aurora Serverless v2 (Aurora Standard storage configuration), per ACU-hour: the same for the
+ * MySQL- and PostgreSQL-compatible editions. The minimum capacity is billed whenever the cluster
+ * is not paused. As of 2026-11.
+ * @see https://aws.amazon.com/rds/aurora/pricing/
+ */
+export const AURORA_SERVERLESS_V2_ACU_HOURLY_USD = 0.12;
+
+/** Aurora Standard storage, per GB-month, as of 2026-11. @see https://aws.amazon.com/rds/aurora/pricing/ */
+export const AURORA_STORAGE_GB_MONTHLY_USD = 0.1;
+
+/** Aurora Standard storage I/O, per million requests, as of 2026-11. @see https://aws.amazon.com/rds/aurora/pricing/ */
+export const AURORA_IO_PER_MILLION_USD = 0.2;

@@ -1,7 +1,7 @@
 import {
-  CfnParameter, Duration, RemovalPolicy, Stack, Validations, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_events as events,
-  aws_events_targets as targets, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns,
-  aws_sqs as sqs, aws_ssm as ssm,
+  CfnParameter, Duration, RemovalPolicy, Stack, Validations, aws_cloudwatch_actions as actions, aws_ec2 as ec2, aws_ecs as ecs,
+  aws_events as events, aws_events_targets as targets, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_rds as rds,
+  aws_secretsmanager as secretsmanager, aws_sns as sns, aws_sqs as sqs, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
@@ -168,6 +168,32 @@ describe('SecretRotationRecycler', () => {
         'arn:aws:secretsmanager:us-east-1:111111111111:secret:prod/literal-AbCdEf',
       ]));
       expect(resources).toHaveLength(3);
+    });
+
+    test('the secret RDS keeps a master password in (manageMasterUserPassword) of a cluster or an instance, by its complete ARN', () => {
+      const stack = testStack();
+      const web = cluster(stack);
+      const database = new rds.DatabaseCluster(stack, 'Database', {
+        engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_17_5 }),
+        manageMasterUserPassword: true,
+        writer: rds.ClusterInstance.serverlessV2('Writer'),
+        vpc: web.vpc,
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      });
+      const instance = new rds.CfnDBInstance(stack, 'Instance', { dbInstanceClass: 'db.t4g.micro', engine: 'postgres', manageMasterUserPassword: true, storageEncrypted: true });
+      const instanceSecret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'InstanceSecret', instance.attrMasterUserSecretSecretArn);
+      service(stack, 'Api', web, {
+        secrets: {
+          DB_PASSWORD: ecs.Secret.fromSecretsManager(database.secret!, 'password'),
+          OTHER_PASSWORD: ecs.Secret.fromSecretsManager(instanceSecret, 'password'),
+        },
+      });
+      new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      const pattern = eventPattern(Template.fromStack(stack));
+      expect(pattern.resources).toEqual([
+        { 'Fn::GetAtt': [stack.getLogicalId(database.node.defaultChild as rds.CfnDBCluster), 'MasterUserSecret.SecretArn'] },
+        { 'Fn::GetAtt': [stack.getLogicalId(instance), 'MasterUserSecret.SecretArn'] },
+      ]);
     });
 
     test('secrets in a log configuration (secretOptions) and parameters by literal name or ARN', () => {

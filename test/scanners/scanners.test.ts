@@ -147,15 +147,17 @@ describe('AWS Control Tower proactive controls', () => {
   test('every control an example fails is in the README table or on a resource the example creates itself', () => {
     const unexplained = located().filter((f) => f.pattern
       ? !CONTROL_EXCEPTIONS.some((e) => e.control === f.control && e.pattern === f.pattern && e.resources.includes(f.resource))
-      : !EXAMPLE_OWN_RESOURCES.some((e) => e.example === f.example && e.resource === f.resource && e.controls.includes(f.control)));
+      : !EXAMPLE_OWN_RESOURCES.some((e) => e.example === f.example && e.resource === f.resource && e.controls.includes(f.control))
+        && !CONTROL_EXCEPTIONS.some((e) => e.control === f.control && e.example === f.example && e.resources.includes(f.resource)));
     expect([...new Set(unexplained.map((f) => `${f.control} on ${describeOwner(f)} (${f.example})`))].sort()).toEqual([]);
   });
 
   test('every row of the README table still fails in some example', () => {
     const findings = located();
     const stale = CONTROL_EXCEPTIONS.flatMap((e) => e.resources
-      .filter((r) => !findings.some((f) => f.control === e.control && f.pattern === e.pattern && f.resource === r))
-      .map((r) => `${e.control} on ${e.pattern} ${r}`));
+      .filter((r) => !findings.some((f) => f.control === e.control && f.pattern === e.pattern && f.resource === r
+        && (e.example === undefined || f.example === e.example)))
+      .map((r) => `${e.control} on ${e.pattern ?? e.example} ${r}`));
     expect(stale).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
  * token-aware side of container-secrets.ts, which parses literal strings. SecretRotationRecycler
  * builds its event rule from it; the checks read whether a reference is pinned.
  */
-import { CfnResource, Reference, Token, Tokenization, aws_secretsmanager as secretsmanager, aws_ssm as ssm } from 'aws-cdk-lib';
+import { CfnResource, Reference, Token, Tokenization, aws_rds as rds, aws_secretsmanager as secretsmanager, aws_ssm as ssm } from 'aws-cdk-lib';
 import { ValueReference, parseValueFrom, pinnedVersion } from './container-secrets';
 import { referencedResource } from '../resource-index';
 
@@ -35,6 +35,17 @@ function referenceTarget(value: string): CfnResource | undefined {
     return token.target;
   }
   return referencedResource(value);
+}
+
+/**
+ * Whether a token string is exactly the complete ARN of the secret RDS keeps a master password in
+ * (`manageMasterUserPassword`): the `MasterUserSecret.SecretArn` attribute of a cluster or instance.
+ */
+function isManagedMasterUserSecret(value: string): boolean {
+  const fragments = Tokenization.reverseString(value);
+  const token = fragments.firstToken;
+  return fragments.length === 1 && token instanceof Reference && token.displayName === 'MasterUserSecret.SecretArn'
+    && (token.target instanceof rds.CfnDBCluster || token.target instanceof rds.CfnDBInstance);
 }
 
 /** A literal secret name in an ARN may be partial: match the complete ARNs that start with it. */
@@ -74,7 +85,7 @@ export function watchedValue(valueFrom: string): WatchedValue | undefined {
   if (target instanceof ssm.CfnParameter && suffix.length === 0) {
     return { kind: 'parameter', matchers: [head], text: valueFrom };
   }
-  if (target !== undefined && !(target instanceof secretsmanager.CfnSecret)) {
+  if (target !== undefined && !(target instanceof secretsmanager.CfnSecret) && !isManagedMasterUserSecret(head)) {
     return undefined;
   }
   const [, stage, versionId] = suffix;
