@@ -35,8 +35,8 @@ function acknowledgeUserChoices(recycler: SecretRotationRecycler, { key, alarm }
       ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-CloudWatchLogGroupEncrypted`, reason: LOG_ENCRYPTION_REASON })));
   }
   if (!alarm) {
-    for (const alarm of [recycler.deadLetterAlarm, recycler.staleTasksAlarm]) {
-      Validations.of(alarm).acknowledge(
+    for (const each of [recycler.deadLetterAlarm, recycler.staleTasksAlarm]) {
+      Validations.of(each).acknowledge(
         ...['NIST.800.53.R5', 'HIPAA.Security'].map((pack) => ({ id: `${pack}-CloudWatchAlarmAction`, reason: ALARM_ACTION_REASON })));
     }
   }

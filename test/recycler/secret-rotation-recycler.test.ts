@@ -1,7 +1,7 @@
 import {
-  CfnParameter, Duration, RemovalPolicy, Stack, Validations, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_ecs as ecs, aws_events as events,
-  aws_events_targets as targets, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns,
-  aws_sqs as sqs, aws_ssm as ssm,
+  CfnParameter, Duration, RemovalPolicy, Stack, Validations, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_ecs as ecs,
+  aws_events as events, aws_events_targets as targets, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_secretsmanager as secretsmanager,
+  aws_sns as sns, aws_sqs as sqs, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';

@@ -93,7 +93,9 @@ describe('the staleness pass', () => {
     const summary = await measureStaleness(run);
 
     // THEN
-    expect(summary).toMatchObject({ secrets: [{ secret: PARTIAL, services: 1, tasks: 251, staleTasks: 150, versionCreated: ROTATED.toISOString() }], staleTasks: 150, failed: 0 });
+    expect(summary).toMatchObject({
+      secrets: [{ secret: PARTIAL, services: 1, tasks: 251, staleTasks: 150, versionCreated: ROTATED.toISOString() }], staleTasks: 150, failed: 0,
+    });
     expect(callsOf(stubs.ecs, ListTasksCommand)).toHaveLength(3);
     const batches = callsOf(stubs.ecs, DescribeTasksCommand).map((input) => input.tasks.length);
     expect(batches).toEqual([100, 100, 52]);

@@ -60,8 +60,9 @@ const nextSecond = () => new Promise((r) => setTimeout(r, 1_050 - (Date.now() % 
  */
 function callBound(clusters: Array<{ services: number; tasks: number }>, taskDefinitions: number, secrets: number): number {
   const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
-  return clusters.reduce((sum, { services, tasks }) => sum + pages(services, 100) + Math.ceil(services / 10) + pages(tasks, 100) + Math.ceil(tasks / 100), 0)
-    + taskDefinitions + secrets;
+  const perCluster = ({ services, tasks }: { services: number; tasks: number }) =>
+    pages(services, 100) + Math.ceil(services / 10) + pages(tasks, 100) + Math.ceil(tasks / 100);
+  return clusters.reduce((sum, cluster) => sum + perCluster(cluster), 0) + taskDefinitions + secrets;
 }
 
 describe('the staleness pass of the recycler bundle against moto', () => {
