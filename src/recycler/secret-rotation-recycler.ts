@@ -548,28 +548,27 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     this.checkClusterEnv(cluster, where);
     this.watchedClusters.push(cluster);
     const id = this.watchedClusters.length;
-    this.addScopedWildcard(new iam.PolicyStatement({
-      sid: `ListServices${id}`,
-      actions: ['ecs:ListServices'],
+    // A listing ECS authorizes on `*`, limited to the cluster by the ecs:cluster condition.
+    const listing = (sid: string, action: string, reason: string) => this.addScopedWildcard(new iam.PolicyStatement({
+      sid: `${sid}${id}`,
+      actions: [action],
       resources: ['*'],
       conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
-    }), 'ecs:ListServices has no resource-level permissions in ECS, and the ecs:cluster condition limits it to a watched cluster.');
-    this.addScopedWildcard(new iam.PolicyStatement({
-      sid: `RedeployServices${id}`,
-      actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
-      resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
-    }), 'The services of one watched cluster, named in the ARN: the recycler must redeploy services created after it was deployed.');
-    this.addScopedWildcard(new iam.PolicyStatement({
-      sid: `ListTasks${id}`,
-      actions: ['ecs:ListTasks'],
-      resources: ['*'],
-      conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
-    }), 'ecs:ListTasks is authorized on container instances, which a Fargate task has none of; the ecs:cluster condition limits it to a watched cluster.');
-    this.addScopedWildcard(new iam.PolicyStatement({
-      sid: `DescribeTasks${id}`,
-      actions: ['ecs:DescribeTasks'],
-      resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
-    }), 'The tasks of one watched cluster, named in the ARN: the staleness pass reads the start time of tasks that start after it was deployed.');
+    }), reason);
+    // Resources of the cluster, named in their ARN.
+    const ofCluster = (sid: string, actions: string[], resource: string, reason: string) => this.addScopedWildcard(new iam.PolicyStatement({
+      sid: `${sid}${id}`,
+      actions,
+      resources: [Stack.of(this).formatArn({ service: 'ecs', resource, resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+    }), reason);
+    listing('ListServices', 'ecs:ListServices',
+      'ecs:ListServices has no resource-level permissions in ECS, and the ecs:cluster condition limits it to a watched cluster.');
+    ofCluster('RedeployServices', ['ecs:DescribeServices', 'ecs:UpdateService'], 'service',
+      'The services of one watched cluster, named in the ARN: the recycler must redeploy services created after it was deployed.');
+    listing('ListTasks', 'ecs:ListTasks',
+      'ecs:ListTasks is authorized on container instances, which a Fargate task has none of; the ecs:cluster condition limits it to a watched cluster.');
+    ofCluster('DescribeTasks', ['ecs:DescribeTasks'], 'task',
+      'The tasks of one watched cluster, named in the ARN: the staleness pass reads the start time of tasks that start after it was deployed.');
   }
 
   /** Adds a statement whose wildcard resource is as narrow as it can be, and acknowledges it for that reason. */

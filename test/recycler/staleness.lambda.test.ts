@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
-import { ACCOUNT, REGION, SECRET_ARN, clusterArn, container, serviceArn } from './fake-ecs';
+import { ACCOUNT, REGION, SECRET_ARN, clusterArn, container, handlerContext, serviceArn } from './fake-ecs';
 import { withEnvironment } from './handler-env';
 import { StalenessConfig, handler, measureStaleness } from '../../src/recycler/recycle.lambda';
 import { parseValueFrom } from '../../src/recycler/references';
@@ -59,18 +59,12 @@ function account(stale: number, fresh: number) {
 }
 
 function config(overrides: Partial<StalenessConfig> = {}): StalenessConfig & { lines: any[] } {
-  const lines: any[] = [];
   return {
     ecs: new ECSClient({ region: REGION }),
     secretsManager: new SecretsManagerClient({ region: REGION }),
     clusters: [clusterArn('web')],
     secrets: [PARTIAL],
-    region: REGION,
-    account: ACCOUNT,
-    metricsNamespace: 'Test/Recycler',
-    sleep: async () => undefined,
-    log: (line) => lines.push(JSON.parse(line)),
-    lines,
+    ...handlerContext(),
     ...overrides,
   };
 }

@@ -22,9 +22,10 @@
  */
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { aws_ecs as ecs, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { deployedRecycler } from './deployed-recycler';
 import { SecretRotationRecycler } from '../../src';
 import { runBundle } from '../assets/bundle';
-import { decide, deployedFunction, expectAllAllowed, logicalIdOf, templateOf } from '../aws/iam';
+import { decide, expectAllAllowed, templateOf } from '../aws/iam';
 import { MOTO_ACCOUNT, MOTO_REGION, MotoServer, SECRET_VERSION_DATES_STAND_IN, SETUP_CREDENTIALS, TASK_STARTED_AT_STAND_IN } from '../aws/moto';
 import { testApp, testStack } from '../util';
 
@@ -70,7 +71,7 @@ describe('the staleness pass of the recycler bundle against moto', () => {
   let client: ECSClient;
   let db: string;
   let other: string;
-  let recycler: ReturnType<typeof deployedFunction>;
+  let recycler: ReturnType<typeof deployedRecycler>;
 
   beforeAll(async () => {
     moto = await MotoServer.start({ standIns: [TASK_STARTED_AT_STAND_IN, SECRET_VERSION_DATES_STAND_IN] });
@@ -129,15 +130,7 @@ describe('the staleness pass of the recycler bundle against moto', () => {
       clusters: [ecs.Cluster.fromClusterArn(stack, 'Web', clusterArn('web'))],
       secrets: [secretsmanager.Secret.fromSecretCompleteArn(stack, 'Db', db)],
     });
-    const template = templateOf(stack);
-    const physical = {
-      [logicalIdOf(template, 'AWS::Logs::LogGroup')]: { ref: 'recycler', attrs: { Arn: `arn:aws:logs:${MOTO_REGION}:${MOTO_ACCOUNT}:log-group:recycler:*` } },
-      [logicalIdOf(template, 'AWS::SQS::Queue')]: {
-        ref: `https://sqs.${MOTO_REGION}.amazonaws.com/${MOTO_ACCOUNT}/recycler-dlq`,
-        attrs: { Arn: `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT}:recycler-dlq` },
-      },
-    };
-    recycler = deployedFunction(template, logicalIdOf(template, 'AWS::Lambda::Function', (p) => p.Environment?.Variables?.CLUSTERS !== undefined), physical);
+    recycler = deployedRecycler(templateOf(stack));
   }, 300_000);
 
   afterAll(async () => {
