@@ -253,11 +253,15 @@ export class StartupL2Stack extends Stack {
       zone, recordName: 'app.example.com', target: route53.RecordTarget.fromAlias(new route53_targets.LoadBalancerTarget(loadBalancer)),
     });
 
-    // SecretRotationRecycler: a rule on the password's rotation, the function, its queue and alarm.
+    // SecretRotationRecycler: a rule on the password's rotation, the function, its queue and alarm,
+    // and its staleness pass (a schedule and an alarm on the stale-task metric).
     const deadLetters = new sqs.Queue(this, 'RecyclerDeadLetterQueue', { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.SQS_MANAGED });
     const recyclerRole = new iam.Role(this, 'RecyclerRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    const recyclerPolicy = roleWithPolicy(this, 'RecyclerPolicy', recyclerRole, ['ecs:ListServices', 'ecs:DescribeServices', 'ecs:UpdateService'], ['*']);
-    recyclerPolicy.addStatements(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetters.queueArn] }));
+    const recyclerPolicy = roleWithPolicy(this, 'RecyclerPolicy', recyclerRole, ['ecs:ListServices', 'ecs:DescribeServices', 'ecs:UpdateService', 'ecs:ListTasks', 'ecs:DescribeTasks'], ['*']);
+    recyclerPolicy.addStatements(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetters.queueArn] }),
+      new iam.PolicyStatement({ actions: ['secretsmanager:ListSecretVersionIds'], resources: [dbSecret.secretArn] }),
+    );
     const recycler = bundledFunction(this, 'Recycler', 'recycler/recycle.lambda', recyclerRole, {
       timeout: Duration.minutes(1),
       deadLetterQueue: deadLetters,
@@ -275,6 +279,24 @@ export class StartupL2Stack extends Stack {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new cloudwatch_actions.SnsAction(onCall));
+    new events.Rule(this, 'RecyclerStalenessSchedule', {
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(recycler, { deadLetterQueue: deadLetters, retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
+    });
+    new cloudwatch.Alarm(this, 'RecyclerStaleTasksAlarm', {
+      metric: new cloudwatch.Metric({
+        namespace: 'GuardedPatterns/SecretRotationRecycler',
+        metricName: 'StaleTasks',
+        dimensionsMap: { FunctionName: recycler.functionName },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 0,
+      evaluationPeriods: 6,
+      datapointsToAlarm: 6,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
     }).addAlarmAction(new cloudwatch_actions.SnsAction(onCall));
 
     // SecureS3Cdn: the image bucket behind CloudFront with OAC, logs v2 and the upload signer.

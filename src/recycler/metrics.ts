@@ -18,3 +18,13 @@ export const RECYCLER_METRIC_NAMES = {
   /** Services that could not be redeployed; the change goes to the dead-letter queue. */
   failed: 'Failed',
 } as const;
+
+/**
+ * The staleness pass's metric: running tasks that started before the current version of a secret
+ * they read. Published per secret (with RECYCLER_SECRET_DIMENSION) and, when the pass measured
+ * every watched secret, as one total per pass (FunctionName only), which the alarm reads.
+ */
+export const RECYCLER_STALE_TASKS_METRIC = 'StaleTasks';
+
+/** The second dimension of the per-secret staleness metric: the secret's ARN as the recycler watches it. */
+export const RECYCLER_SECRET_DIMENSION = 'SecretId';

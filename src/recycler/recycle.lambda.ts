@@ -1,28 +1,40 @@
 /**
  * SecretRotationRecycler's handler: on a secret or parameter change, forces a new deployment of
- * exactly the ECS services (in the watched clusters) whose task definitions read the changed value.
+ * exactly the ECS services (in the watched clusters) whose task definitions read the changed value;
+ * on its schedule, counts the running tasks that started before the current version of a watched
+ * secret they read (the staleness pass).
  *
  * Environment: CLUSTERS (JSON list of cluster ARNs or names), ACCOUNT_ID (their account), DRY_RUN
- * ('true' to log the plan only), METRICS_NAMESPACE.
+ * ('true' to log the plan only), METRICS_NAMESPACE, WATCHED_SECRETS (JSON list of the watched
+ * secrets' ARNs, complete or partial, for the staleness pass).
  */
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
   ECSClient,
   ListServicesCommand,
+  ListTasksCommand,
   Service,
+  Task,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { ListSecretVersionIdsCommand, SecretVersionsListEntry, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ChangeEvent, parseChangeEvent } from './change-event';
-import { RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES } from './metrics';
+import {
+  RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES, RECYCLER_SECRET_DIMENSION, RECYCLER_STALE_TASKS_METRIC,
+} from './metrics';
 import { Decision, ServiceState, backoffMs, batches, decide, referencesOf } from './plan';
 import { Change, ValueReference } from './references';
+import { currentVersionCreated, isScheduledEvent, isStale, readsSecret, serviceOfTask } from './staleness';
 import { ContainerReferences } from '../private/template/container-secrets';
 
 /** DescribeServices takes at most 10 services per call. */
 const DESCRIBE_BATCH = 10;
-/** ListServices returns at most 100 per page. */
+/** ListServices and ListTasks return at most 100 per page. */
 const LIST_PAGE = 100;
+/** DescribeTasks takes at most 100 tasks per call. */
+const DESCRIBE_TASKS_BATCH = 100;
 /** How many ECS calls run at once. */
 const CONCURRENCY = 4;
 /** Attempts per ECS call when ECS throttles. */
@@ -45,11 +57,10 @@ export interface RecycleSummary {
   readonly inactive: number;
 }
 
-/** What the handler needs besides the event. */
-export interface RecycleConfig {
+/** What both passes need: ECS, the clusters to look in, and how to wait and log. */
+export interface RecyclerContext {
   readonly ecs: ECSClient;
   readonly clusters: string[];
-  readonly dryRun: boolean;
   readonly region: string;
   /** The account of the clusters: parameters referenced by name live there. */
   readonly account: string;
@@ -58,6 +69,18 @@ export interface RecycleConfig {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly log?: (line: string) => void;
+}
+
+/** What the handler needs besides the event. */
+export interface RecycleConfig extends RecyclerContext {
+  readonly dryRun: boolean;
+}
+
+/** What the staleness pass needs. */
+export interface StalenessConfig extends RecyclerContext {
+  readonly secretsManager: SecretsManagerClient;
+  /** The watched secrets' ARNs, complete or partial. */
+  readonly secrets: string[];
 }
 
 /** Throttling, server errors and dropped connections: worth another attempt after a wait. */
@@ -86,16 +109,17 @@ function message(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/**
- * Recycles the services that read the changed value. Never throws for one service's failure:
- * every outcome is logged, and the summary counts them.
- */
-export async function recycle(event: ChangeEvent, config: RecycleConfig): Promise<RecycleSummary> {
+/** How both passes call AWS (retrying with jittered backoff) and log (one JSON object a line). */
+interface Io {
+  readonly call: <T>(what: string, send: () => Promise<T>) => Promise<T>;
+  readonly write: (entry: Record<string, unknown>) => void;
+}
+
+function io(config: RecyclerContext): Io {
   const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = config.random ?? Math.random;
   const log = config.log ?? ((line: string) => console.log(line));
   const write = (entry: Record<string, unknown>) => log(JSON.stringify(entry));
-
   const call = async <T>(what: string, send: () => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -110,6 +134,109 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
       }
     }
   };
+  return { call, write };
+}
+
+/** A service or cluster an outcome is about. */
+type Subject = { serviceArn?: string; clusterArn: string; taskDefinition?: string };
+
+/** What listing a cluster's services found besides ACTIVE services: failures, and services being deleted. */
+type ListingReport = (result: 'failed' | 'inactive', subject: Subject, extra: Record<string, unknown>) => void;
+
+/**
+ * The ACTIVE services of one cluster (ListServices by pages of 100, DescribeServices by 10), and
+ * how many it listed; `undefined` when the cluster could not be listed (reported as failed).
+ */
+async function activeServices(
+  cluster: string, { call, write }: Io, ecs: ECSClient, report: ListingReport, context: Record<string, unknown> = {},
+): Promise<{ listed: number; services: ServiceState[] } | undefined> {
+  const serviceArns: string[] = [];
+  try {
+    let nextToken: string | undefined;
+    do {
+      const page = await call('ListServices', () => ecs.send(new ListServicesCommand({ cluster, nextToken, maxResults: LIST_PAGE })));
+      serviceArns.push(...(page.serviceArns ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (error) {
+    report('failed', { clusterArn: cluster }, { error: `listing the cluster's services failed: ${message(error)}` });
+    return undefined;
+  }
+
+  const described = await mapLimit(batches(serviceArns, DESCRIBE_BATCH), CONCURRENCY, async (batch) => {
+    try {
+      const result = await call('DescribeServices', () => ecs.send(new DescribeServicesCommand({ cluster, services: batch })));
+      for (const failure of result.failures ?? []) {
+        if (failure.reason === 'MISSING') {
+          // Deleted since ListServices: no task of it is left to read the value.
+          write({ level: 'info', message: 'service not found', serviceArn: failure.arn, clusterArn: cluster, ...context });
+        } else {
+          report('failed', { serviceArn: failure.arn, clusterArn: cluster }, { error: `DescribeServices: ${failure.reason} ${failure.detail ?? ''}`.trim() });
+        }
+      }
+      return result.services ?? [];
+    } catch (error) {
+      for (const serviceArn of batch) {
+        report('failed', { serviceArn, clusterArn: cluster }, { error: `DescribeServices failed: ${message(error)}` });
+      }
+      return [] as Service[];
+    }
+  });
+
+  const services: ServiceState[] = [];
+  for (const s of described.flat()) {
+    if (s.status !== 'ACTIVE') {
+      // DRAINING or INACTIVE: being deleted; ECS starts no task for it (UpdateService would fail).
+      report('inactive', { serviceArn: s.serviceArn, clusterArn: s.clusterArn ?? cluster, taskDefinition: s.taskDefinition }, { status: s.status ?? '(none)' });
+    } else if (!s.serviceArn || !s.taskDefinition) {
+      report('failed', { serviceArn: s.serviceArn, clusterArn: s.clusterArn ?? cluster }, { error: 'DescribeServices returned an ACTIVE service without its ARN or task definition' });
+    } else {
+      services.push({
+        serviceArn: s.serviceArn,
+        clusterArn: s.clusterArn ?? cluster,
+        taskDefinition: s.taskDefinition,
+        status: s.status,
+        deploymentController: s.deploymentController?.type,
+        deployments: (s.deployments ?? []).map((d) => ({ id: d.id, status: d.status, rolloutState: d.rolloutState, createdAt: d.createdAt })),
+      });
+    }
+  }
+  return { listed: serviceArns.length, services };
+}
+
+/** Reads each distinct task definition once (DescribeTaskDefinition), counting the reads. */
+function taskDefinitionReader({ call }: Io, ecs: ECSClient, counts: { taskDefinitionsRead: number }): (arn: string) => Promise<ValueReference[]> {
+  const taskDefinitions = new Map<string, Promise<ValueReference[]>>();
+  return (arn: string) => {
+    let pending = taskDefinitions.get(arn);
+    if (!pending) {
+      counts.taskDefinitionsRead++;
+      pending = call('DescribeTaskDefinition', () => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn })))
+        .then((r) => referencesOf((r.taskDefinition?.containerDefinitions ?? []) as ContainerReferences[]));
+      taskDefinitions.set(arn, pending);
+    }
+    return pending;
+  };
+}
+
+/** CloudWatch Embedded Metric Format: CloudWatch Logs turns these fields of a log line into metrics. */
+function embeddedMetrics(namespace: string, dimensions: string[][], names: readonly string[]): Record<string, unknown> {
+  return {
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [{ Namespace: namespace, Dimensions: dimensions, Metrics: names.map((name) => ({ Name: name, Unit: 'Count' })) }],
+    },
+    [RECYCLER_METRICS_DIMENSION]: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
+  };
+}
+
+/**
+ * Recycles the services that read the changed value. Never throws for one service's failure:
+ * every outcome is logged, and the summary counts them.
+ */
+export async function recycle(event: ChangeEvent, config: RecycleConfig): Promise<RecycleSummary> {
+  const calls = io(config);
+  const { call, write } = calls;
 
   const counts = { recycled: 0, planned: 0, skipped: 0, failed: 0, inactive: 0, servicesScanned: 0, taskDefinitionsRead: 0 };
   const parsed = parseChangeEvent(event);
@@ -119,16 +246,7 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
       level: counts.failed > 0 ? 'error' : 'info',
       message: 'summary',
       ...summary,
-      // CloudWatch Embedded Metric Format: CloudWatch Logs turns these fields into metrics.
-      _aws: {
-        Timestamp: Date.now(),
-        CloudWatchMetrics: [{
-          Namespace: config.metricsNamespace,
-          Dimensions: [[RECYCLER_METRICS_DIMENSION]],
-          Metrics: Object.values(RECYCLER_METRIC_NAMES).map((name) => ({ Name: name, Unit: 'Count' })),
-        }],
-      },
-      [RECYCLER_METRICS_DIMENSION]: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
+      ...embeddedMetrics(config.metricsNamespace, [[RECYCLER_METRICS_DIMENSION]], Object.values(RECYCLER_METRIC_NAMES)),
       [RECYCLER_METRIC_NAMES.recycled]: counts.recycled,
       [RECYCLER_METRIC_NAMES.skipped]: counts.skipped,
       [RECYCLER_METRIC_NAMES.failed]: counts.failed,
@@ -140,81 +258,22 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
   }
   const change = parsed.change;
 
-  type Subject = { serviceArn?: string; clusterArn: string; taskDefinition?: string };
   const outcome = (result: Outcome, service: Subject, extra: Record<string, unknown>) => {
     counts[result]++;
     const { serviceArn, clusterArn, taskDefinition } = service;
     write({ level: result === 'failed' ? 'error' : 'info', message: `service ${result}`, outcome: result, serviceArn, clusterArn, taskDefinition, change, dryRun: config.dryRun, ...extra });
   };
-
-  const taskDefinitions = new Map<string, Promise<ValueReference[]>>();
-  const referencesFor = (arn: string) => {
-    let pending = taskDefinitions.get(arn);
-    if (!pending) {
-      counts.taskDefinitionsRead++;
-      pending = call('DescribeTaskDefinition', () => config.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn })))
-        .then((r) => referencesOf((r.taskDefinition?.containerDefinitions ?? []) as ContainerReferences[]));
-      taskDefinitions.set(arn, pending);
-    }
-    return pending;
-  };
+  const referencesFor = taskDefinitionReader(calls, config.ecs, counts);
 
   for (const cluster of config.clusters) {
-    const serviceArns: string[] = [];
-    try {
-      let nextToken: string | undefined;
-      do {
-        const page = await call('ListServices', () => config.ecs.send(new ListServicesCommand({ cluster, nextToken, maxResults: LIST_PAGE })));
-        serviceArns.push(...(page.serviceArns ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken);
-    } catch (error) {
-      // Services of this cluster may read the value: the invocation fails so that the event is kept.
-      outcome('failed', { clusterArn: cluster }, { error: `listing the cluster's services failed: ${message(error)}` });
+    // Services of a cluster that cannot be listed may read the value: the invocation fails so that the event is kept.
+    const listing = await activeServices(cluster, calls, config.ecs, outcome, { change });
+    if (!listing) {
       continue;
     }
-    counts.servicesScanned += serviceArns.length;
+    counts.servicesScanned += listing.listed;
 
-    const described = await mapLimit(batches(serviceArns, DESCRIBE_BATCH), CONCURRENCY, async (batch) => {
-      try {
-        const result = await call('DescribeServices', () => config.ecs.send(new DescribeServicesCommand({ cluster, services: batch })));
-        for (const failure of result.failures ?? []) {
-          if (failure.reason === 'MISSING') {
-            // Deleted since ListServices: no task of it is left to read the value.
-            write({ level: 'info', message: 'service not found', serviceArn: failure.arn, clusterArn: cluster, change });
-          } else {
-            outcome('failed', { serviceArn: failure.arn, clusterArn: cluster }, { error: `DescribeServices: ${failure.reason} ${failure.detail ?? ''}`.trim() });
-          }
-        }
-        return result.services ?? [];
-      } catch (error) {
-        for (const serviceArn of batch) {
-          outcome('failed', { serviceArn, clusterArn: cluster }, { error: `DescribeServices failed: ${message(error)}` });
-        }
-        return [] as Service[];
-      }
-    });
-
-    const states: ServiceState[] = [];
-    for (const s of described.flat()) {
-      if (s.status !== 'ACTIVE') {
-        // DRAINING or INACTIVE: being deleted; ECS starts no task for it (UpdateService would fail).
-        outcome('inactive', { serviceArn: s.serviceArn, clusterArn: s.clusterArn ?? cluster, taskDefinition: s.taskDefinition }, { status: s.status ?? '(none)' });
-      } else if (!s.serviceArn || !s.taskDefinition) {
-        outcome('failed', { serviceArn: s.serviceArn, clusterArn: s.clusterArn ?? cluster }, { error: 'DescribeServices returned an ACTIVE service without its ARN or task definition' });
-      } else {
-        states.push({
-          serviceArn: s.serviceArn,
-          clusterArn: s.clusterArn ?? cluster,
-          taskDefinition: s.taskDefinition,
-          status: s.status,
-          deploymentController: s.deploymentController?.type,
-          deployments: (s.deployments ?? []).map((d) => ({ id: d.id, status: d.status, rolloutState: d.rolloutState, createdAt: d.createdAt })),
-        });
-      }
-    }
-
-    await mapLimit(states, CONCURRENCY, async (service) => {
+    await mapLimit(listing.services, CONCURRENCY, async (service) => {
       let decision: Decision | undefined;
       try {
         decision = decide(service, await referencesFor(service.taskDefinition), change, config.region, config.account);
@@ -253,11 +312,189 @@ export async function recycle(event: ChangeEvent, config: RecycleConfig): Promis
   return finish(change);
 }
 
+/** What the staleness pass found for one watched secret. */
+export interface SecretStaleness {
+  /** The secret's ARN as the recycler watches it. */
+  readonly secret: string;
+  /** When its AWSCURRENT version was created (ISO 8601). */
+  readonly versionCreated: string;
+  /** ACTIVE services of the watched clusters whose task definitions read it (not pinned). */
+  readonly services: number;
+  /** Their running tasks. */
+  readonly tasks: number;
+  /** Those that started before the current version: they hold the old value. */
+  readonly staleTasks: number;
+}
+
+/** What one staleness pass did. */
+export interface StalenessSummary {
+  readonly secrets: SecretStaleness[];
+  readonly staleTasks: number;
+  readonly servicesScanned: number;
+  readonly taskDefinitionsRead: number;
+  readonly tasksDescribed: number;
+  /** Reads that failed: the counts are then incomplete, and no metric is published. */
+  readonly failed: number;
+}
+
+/**
+ * The staleness pass: per watched secret, how many running tasks of the services that read it
+ * started before its current version. It lists services as `recycle` does, then each cluster's
+ * running tasks once (ListTasks, DescribeTasks by 100) when one of its services reads a watched
+ * secret, and attributes each task to its service by its group. The counts are published as
+ * metrics only when every read succeeded: a read that fails is an error, never "nothing stale".
+ */
+export async function measureStaleness(config: StalenessConfig): Promise<StalenessSummary> {
+  const calls = io(config);
+  const { call, write } = calls;
+  const counts = { servicesScanned: 0, taskDefinitionsRead: 0, tasksDescribed: 0, failed: 0 };
+  const fail = (entry: Record<string, unknown>) => {
+    counts.failed++;
+    write({ level: 'error', message: 'staleness not measured', outcome: 'failed', ...entry });
+  };
+  const referencesFor = taskDefinitionReader(calls, config.ecs, counts);
+
+  const created = new Map<string, Date>();
+  await mapLimit(config.secrets, CONCURRENCY, async (secret) => {
+    try {
+      const versions: SecretVersionsListEntry[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await call('ListSecretVersionIds', () => config.secretsManager.send(new ListSecretVersionIdsCommand({ SecretId: secret, NextToken: nextToken })));
+        versions.push(...(page.Versions ?? []));
+        nextToken = page.NextToken || undefined;
+      } while (nextToken);
+      const at = currentVersionCreated(versions);
+      if (at) {
+        created.set(secret, at);
+      } else {
+        fail({ secret, error: 'ListSecretVersionIds returned no AWSCURRENT version with a CreatedDate' });
+      }
+    } catch (error) {
+      fail({ secret, error: `ListSecretVersionIds failed: ${message(error)}` });
+    }
+  });
+  const found = new Map([...created.keys()].map((secret) => [secret, { services: 0, tasks: 0, staleTasks: 0 }]));
+
+  for (const cluster of config.clusters) {
+    const listing = await activeServices(cluster, calls, config.ecs, (result, subject, extra) => {
+      if (result === 'failed') {
+        fail({ ...subject, ...extra });
+      }
+    });
+    if (!listing) {
+      continue;
+    }
+    counts.servicesScanned += listing.listed;
+    // Service names are unique in a cluster: the secrets each service of this one reads, by name.
+    const readers = new Map<string, string[]>();
+    await mapLimit(listing.services, CONCURRENCY, async (service) => {
+      try {
+        const references = await referencesFor(service.taskDefinition);
+        const read = [...created.keys()].filter((secret) => references.some((r) => readsSecret(r, secret)));
+        if (read.length > 0) {
+          readers.set(service.serviceArn.split('/').pop()!, read);
+        }
+      } catch (error) {
+        fail({ serviceArn: service.serviceArn, clusterArn: service.clusterArn, error: `DescribeTaskDefinition failed: ${message(error)}` });
+      }
+    });
+    if (readers.size === 0) {
+      continue;
+    }
+    for (const read of readers.values()) {
+      read.forEach((secret) => found.get(secret)!.services++);
+    }
+
+    const taskArns: string[] = [];
+    try {
+      let nextToken: string | undefined;
+      do {
+        const page = await call('ListTasks', () => config.ecs.send(new ListTasksCommand({ cluster, nextToken, maxResults: LIST_PAGE })));
+        taskArns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      fail({ clusterArn: cluster, error: `listing the cluster's tasks failed: ${message(error)}` });
+      continue;
+    }
+    const described = await mapLimit(batches(taskArns, DESCRIBE_TASKS_BATCH), CONCURRENCY, async (batch) => {
+      try {
+        const result = await call('DescribeTasks', () => config.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch })));
+        for (const failure of result.failures ?? []) {
+          // MISSING: stopped and gone since ListTasks, so it holds no value any more.
+          if (failure.reason !== 'MISSING') {
+            fail({ taskArn: failure.arn, clusterArn: cluster, error: `DescribeTasks: ${failure.reason} ${failure.detail ?? ''}`.trim() });
+          }
+        }
+        return result.tasks ?? [];
+      } catch (error) {
+        fail({ clusterArn: cluster, tasks: batch.length, error: `DescribeTasks failed: ${message(error)}` });
+        return [] as Task[];
+      }
+    });
+    for (const task of described.flat()) {
+      counts.tasksDescribed++;
+      const service = serviceOfTask(task);
+      for (const secret of (service === undefined ? undefined : readers.get(service)) ?? []) {
+        const counted = found.get(secret)!;
+        counted.tasks++;
+        if (isStale(task, created.get(secret)!)) {
+          counted.staleTasks++;
+        }
+      }
+    }
+  }
+
+  const complete = counts.failed === 0;
+  const secrets: SecretStaleness[] = [...found].map(([secret, c]) => ({ secret, versionCreated: created.get(secret)!.toISOString(), ...c }));
+  for (const s of secrets) {
+    write({
+      level: s.staleTasks > 0 ? 'warn' : 'info',
+      message: 'staleness',
+      ...s,
+      ...(complete ? {
+        ...embeddedMetrics(config.metricsNamespace, [[RECYCLER_METRICS_DIMENSION, RECYCLER_SECRET_DIMENSION]], [RECYCLER_STALE_TASKS_METRIC]),
+        [RECYCLER_SECRET_DIMENSION]: s.secret,
+        [RECYCLER_STALE_TASKS_METRIC]: s.staleTasks,
+      } : {}),
+    });
+  }
+  const summary: StalenessSummary = { secrets, staleTasks: secrets.reduce((n, s) => n + s.staleTasks, 0), ...counts };
+  write({
+    level: complete ? 'info' : 'error',
+    message: 'staleness summary',
+    ...summary,
+    secrets: secrets.length,
+    ...(complete ? {
+      ...embeddedMetrics(config.metricsNamespace, [[RECYCLER_METRICS_DIMENSION]], [RECYCLER_STALE_TASKS_METRIC]),
+      [RECYCLER_STALE_TASKS_METRIC]: summary.staleTasks,
+    } : {}),
+  });
+  return summary;
+}
+
 let client: ECSClient | undefined;
+let secretsClient: SecretsManagerClient | undefined;
 
 /** The handler's settings, read from its environment; a clear error names what is wrong. */
-export function configFromEnvironment(env: NodeJS.ProcessEnv): Pick<RecycleConfig, 'clusters' | 'dryRun' | 'region' | 'account' | 'metricsNamespace'> {
+export function configFromEnvironment(env: NodeJS.ProcessEnv):
+Pick<RecycleConfig, 'clusters' | 'dryRun' | 'region' | 'account' | 'metricsNamespace'> & Pick<StalenessConfig, 'secrets'> {
   const problems: string[] = [];
+  let secrets: string[] = [];
+  if (env.WATCHED_SECRETS !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.WATCHED_SECRETS);
+    } catch (error) {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string' && s.length > 0)) {
+      problems.push(`WATCHED_SECRETS (${JSON.stringify(env.WATCHED_SECRETS)}) is not a JSON list of secret ARNs`);
+    } else {
+      secrets = parsed;
+    }
+  }
   let clusters: string[] = [];
   if (env.CLUSTERS === undefined || env.CLUSTERS.trim() === '') {
     problems.push('CLUSTERS is not set (a JSON list of the watched clusters\' ARNs)');
@@ -289,14 +526,16 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): Pick<RecycleConfi
     region: env.AWS_REGION!,
     account: env.ACCOUNT_ID!,
     metricsNamespace: env.METRICS_NAMESPACE || RECYCLER_METRICS_NAMESPACE,
+    secrets,
   };
 }
 
 /**
- * The Lambda entry point. Fails the invocation when the function is misconfigured or any service
- * failed, so that Lambda retries the event and then keeps it in the dead-letter queue.
+ * The Lambda entry point: a change event recycles, the schedule's event runs the staleness pass.
+ * Fails the invocation when the function is misconfigured, any service failed, or the pass could
+ * not read everything, so that Lambda retries the event and then keeps it in the dead-letter queue.
  */
-export async function handler(event: ChangeEvent): Promise<RecycleSummary> {
+export async function handler(event: ChangeEvent): Promise<RecycleSummary | StalenessSummary> {
   let settings: ReturnType<typeof configFromEnvironment>;
   try {
     settings = configFromEnvironment(process.env);
@@ -306,6 +545,14 @@ export async function handler(event: ChangeEvent): Promise<RecycleSummary> {
   }
   // Retries are ours (recycle() backs off with jitter), so that each call is counted once.
   client ??= new ECSClient({ maxAttempts: 1 });
+  if (isScheduledEvent(event)) {
+    secretsClient ??= new SecretsManagerClient({ maxAttempts: 1 });
+    const pass = await measureStaleness({ ecs: client, secretsManager: secretsClient, ...settings });
+    if (pass.failed > 0) {
+      throw new Error(`the staleness pass could not read ${pass.failed} thing(s) and published no metric; see the log lines with outcome "failed".`);
+    }
+    return pass;
+  }
   const summary = await recycle(event, { ecs: client, ...settings });
   if (summary.failed > 0) {
     throw new Error(`${summary.failed} service(s) could not be recycled after ${summary.change?.event} of ${summary.change?.id}; see the log lines with outcome "failed".`);

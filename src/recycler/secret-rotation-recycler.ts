@@ -22,7 +22,7 @@ import { Construct } from 'constructs';
 import {
   API_CALL, LABEL_UPDATED, PARAMETER_CHANGE, PARAMETER_WRITES, ROTATION_SUCCEEDED, SECRETS_MANAGER_SOURCE, SECRET_WRITES, SERVICE_EVENT, SSM_SOURCE,
 } from './change-event';
-import { RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES } from './metrics';
+import { RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES, RECYCLER_STALE_TASKS_METRIC } from './metrics';
 import { RecycleFunction } from './recycle-function';
 import { CURRENT_STAGE, sameSecret } from './references';
 import { cfnServiceOf, estimatedLength, servicesIn } from './watch-list';
@@ -45,6 +45,18 @@ import { WatchedValue, watchedValue } from '../private/template/value-from';
 
 /** The construct ID of the per-stack recycler that `SecretRotationRecycler.ofStack()` returns. */
 const STACK_RECYCLER_ID = 'SecretRotationRecycler';
+
+/**
+ * How often the staleness pass runs: the alarm's resolution. A pass costs a few ECS calls per
+ * cluster; every 5 minutes is 8,640 invocations a month, within Lambda's free tier.
+ */
+const STALENESS_PASS_INTERVAL = Duration.minutes(5);
+
+/** Longer than an ECS rolling deployment normally takes, target draining (300 seconds by default) included. */
+const DEFAULT_STALENESS_GRACE = Duration.minutes(30);
+
+/** CloudWatch evaluates an alarm whose period is under an hour over at most one day. */
+const MAX_STALENESS_GRACE = Duration.days(1);
 
 /**
  * Properties of a SecretRotationRecycler.
@@ -94,8 +106,10 @@ export interface SecretRotationRecyclerProps {
   readonly dryRun?: boolean;
 
   /**
-   * What the alarm on the dead-letter queue does (an event there is a change whose services were
-   * not all redeployed), typically `new cloudwatch_actions.SnsAction(topic)` for the on-call team.
+   * What the recycler's alarms do, typically `new cloudwatch_actions.SnsAction(topic)` for the
+   * on-call team: the alarm on the dead-letter queue (an event there is a change whose services
+   * were not all redeployed, or a staleness pass that could not read everything) and the staleness
+   * alarm (tasks kept an old secret value longer than `stalenessGracePeriod`).
    * An alarm without an action notifies no one, and AWS Control Tower's proactive control
    * CT.CLOUDWATCH.PR.1 refuses it at deploy time. For the stack's recycler (`ofStack()`, which
    * SecureFargateService uses), call `addAlarmAction()` instead.
@@ -144,6 +158,19 @@ export interface SecretRotationRecyclerProps {
    * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
    */
   readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * How long running tasks may keep an old value of a watched secret before the staleness alarm
+   * fires. Every 5 minutes, the function counts the running tasks of the services that read each
+   * watched secret that started before its current version (`metricStaleTasks()`); the alarm fires
+   * when the count stays above 0 for this long: a change event was missed, or the redeployment it
+   * started did not finish. Rounded up to a multiple of the 5-minute pass; at least 5 minutes, at
+   * most 1 day (CloudWatch's longest evaluation for 5-minute periods). Keep it longer than your
+   * deployments take: tasks of a deployment in progress are still stale.
+   *
+   * @default Duration.minutes(30)
+   */
+  readonly stalenessGracePeriod?: Duration;
 }
 
 /** What the rule watches, read from the complete app. */
@@ -204,6 +231,13 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   public readonly deadLetterQueue: sqs.Queue;
   /** Alarms as soon as an event is in the dead-letter queue. */
   public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Runs the function's staleness pass every 5 minutes. */
+  public readonly stalenessSchedule: events.Rule;
+  /**
+   * Alarms when running tasks have kept an old value of a watched secret for longer than
+   * `stalenessGracePeriod` (`metricStaleTasks()` above 0).
+   */
+  public readonly staleTasksAlarm: cloudwatch.Alarm;
   /** The function's log group: one JSON line per service and a summary per change. */
   public readonly logGroup: logs.LogGroup;
   /** The principal that calls ECS. */
@@ -234,6 +268,8 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     for (const cluster of props.clusters ?? []) {
       errors.check(() => this.checkClusterEnv(cluster, 'clusters'));
     }
+    const grace = props.stalenessGracePeriod ?? DEFAULT_STALENESS_GRACE;
+    errors.check(() => this.checkGracePeriod(grace));
     errors.throwIfAny();
 
     if (props.encryptionKey) {
@@ -271,6 +307,12 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     acknowledgeScopedWildcards(this.policy, this.scopedWildcards);
     this.addScopedWildcard(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
       'ecs:DescribeTaskDefinition has no resource-level permissions in ECS.');
+    // The staleness pass reads when each watched secret's current version was created, and nothing of its value.
+    this.policy.addStatements(new iam.PolicyStatement({
+      sid: 'ReadSecretVersions',
+      actions: ['secretsmanager:ListSecretVersionIds'],
+      resources: Lazy.uncachedList({ produce: () => this.watchedSecretArns().map((s) => s.resource) }),
+    }));
     if (props.encryptionKey) {
       this.policy.addStatements(new iam.PolicyStatement({
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
@@ -292,6 +334,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
         ACCOUNT_ID: stack.account,
         DRY_RUN: props.dryRun ? 'true' : 'false',
         METRICS_NAMESPACE: RECYCLER_METRICS_NAMESPACE,
+        WATCHED_SECRETS: Lazy.uncachedString({ produce: () => stack.toJsonString(this.watchedSecretArns().flatMap((s) => s.secretId ?? [])) }),
       },
     });
     fn.node.addDependency(this.policy);
@@ -332,6 +375,30 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     });
     alarm.addAlarmAction(...(props.alarmActions ?? []));
     this.deadLetterAlarm = alarm;
+
+    this.stalenessSchedule = new events.Rule(this, 'StalenessSchedule', {
+      description: `Runs the staleness pass of ${this.node.path}: counts the running tasks that hold an old value of a watched secret`,
+      schedule: events.Schedule.rate(STALENESS_PASS_INTERVAL),
+    });
+    this.stalenessSchedule.addTarget(new targets.LambdaFunction(fn, {
+      deadLetterQueue: queue,
+      retryAttempts: 2,
+      // The next pass supersedes this one.
+      maxEventAge: STALENESS_PASS_INTERVAL,
+    }));
+    const periods = Token.isUnresolved(grace.toSeconds()) ? 1 : Math.ceil(grace.toSeconds() / STALENESS_PASS_INTERVAL.toSeconds());
+    this.staleTasksAlarm = new cloudwatch.Alarm(this, 'StaleTasksAlarm', {
+      alarmDescription: `Running tasks of services watched by ${this.node.path} have held an old value of a watched secret for ${periods * STALENESS_PASS_INTERVAL.toMinutes()} minutes: `
+        + 'a change event was missed, or the deployment it started did not finish. The function\'s "staleness" log lines name the secrets; redeploy the services that read them.',
+      metric: this.metricStaleTasks(),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
+      // A pass that cannot read everything publishes nothing and fails into the dead-letter queue, whose alarm fires.
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
+    });
+    this.staleTasksAlarm.addAlarmAction(...(props.alarmActions ?? []));
 
     for (const cluster of props.clusters ?? []) {
       this.watchCluster(cluster, 'clusters');
@@ -381,11 +448,13 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   }
 
   /**
-   * Adds actions to the dead-letter alarm (for example an SNS topic of the on-call team), as
-   * `alarmActions` does: the way to reach the stack's recycler that `ofStack()` creates.
+   * Adds actions to the recycler's alarms, the dead-letter alarm and the staleness alarm (for
+   * example an SNS topic of the on-call team), as `alarmActions` does: the way to reach the stack's
+   * recycler that `ofStack()` creates.
    */
   public addAlarmAction(...actions: cloudwatch.IAlarmAction[]): void {
     this.deadLetterAlarm.addAlarmAction(...actions);
+    this.staleTasksAlarm.addAlarmAction(...actions);
   }
 
   /** Watches one more cluster. */
@@ -416,6 +485,16 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     return this.metric(RECYCLER_METRIC_NAMES.failed, props);
   }
 
+  /**
+   * The number of running tasks of the watched services that started before the current version
+   * of a watched secret they read, from the staleness pass every 5 minutes: the greatest total a
+   * pass published in the period. For one secret, add the dimension `SecretId` (its ARN as the
+   * recycler watches it) with `dimensionsMap`.
+   */
+  public metricStaleTasks(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric(RECYCLER_STALE_TASKS_METRIC, { statistic: 'Maximum', period: STALENESS_PASS_INTERVAL, ...props });
+  }
+
   /** One of the handler's metrics for this function, summed per period. */
   private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
@@ -425,6 +504,30 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       statistic: 'Sum',
       ...props,
     });
+  }
+
+  /** Refuses a grace period the alarm cannot evaluate. */
+  private checkGracePeriod(grace: Duration): void {
+    if (Token.isUnresolved(grace.toSeconds())) {
+      return;
+    }
+    const seconds = grace.toSeconds({ integral: false });
+    if (seconds < STALENESS_PASS_INTERVAL.toSeconds() || seconds > MAX_STALENESS_GRACE.toSeconds()) {
+      throw new GuardedPatternsError(`${this.subject}: stalenessGracePeriod (${grace.toHumanString()}) must be from 5 minutes to 1 day: `
+        + 'the staleness pass runs every 5 minutes, and CloudWatch evaluates a 5-minute alarm over at most one day. '
+        + 'Use at least Duration.minutes(5), longer than your deployments take (the default is 30 minutes).');
+    }
+  }
+
+  /** The watched secrets: the ID the function passes to Secrets Manager, and the ARN the policy names. */
+  private watchedSecretArns(): Array<{ secretId?: string; resource: string }> {
+    const secrets = this.watchList(new ResourceIndex(this.node.root)).secrets.flatMap((s) => s.matchers)
+      .map((m) => (typeof m === 'string' ? { secretId: m, resource: m } : { secretId: m.prefix.replace(/-$/, ''), resource: `${m.prefix}??????` }));
+    const unique_ = unique(secrets);
+    // A policy statement needs a resource: with no secret watched, one that names no secret.
+    return unique_.length > 0 ? unique_ : [{
+      resource: Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${this.node.addr}-watches-no-secret`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    }];
   }
 
   /** Refuses a cluster in another account or region: the function calls ECS in its own. */
@@ -445,17 +548,27 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     this.checkClusterEnv(cluster, where);
     this.watchedClusters.push(cluster);
     const id = this.watchedClusters.length;
-    this.addScopedWildcard(new iam.PolicyStatement({
-      sid: `ListServices${id}`,
-      actions: ['ecs:ListServices'],
+    // A listing ECS authorizes on `*`, limited to the cluster by the ecs:cluster condition.
+    const listing = (sid: string, action: string, reason: string) => this.addScopedWildcard(new iam.PolicyStatement({
+      sid: `${sid}${id}`,
+      actions: [action],
       resources: ['*'],
       conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
-    }), 'ecs:ListServices has no resource-level permissions in ECS, and the ecs:cluster condition limits it to a watched cluster.');
-    this.addScopedWildcard(new iam.PolicyStatement({
-      sid: `RedeployServices${id}`,
-      actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
-      resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
-    }), 'The services of one watched cluster, named in the ARN: the recycler must redeploy services created after it was deployed.');
+    }), reason);
+    // Resources of the cluster, named in their ARN.
+    const ofCluster = (sid: string, actions: string[], resource: string, reason: string) => this.addScopedWildcard(new iam.PolicyStatement({
+      sid: `${sid}${id}`,
+      actions,
+      resources: [Stack.of(this).formatArn({ service: 'ecs', resource, resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+    }), reason);
+    listing('ListServices', 'ecs:ListServices',
+      'ecs:ListServices has no resource-level permissions in ECS, and the ecs:cluster condition limits it to a watched cluster.');
+    ofCluster('RedeployServices', ['ecs:DescribeServices', 'ecs:UpdateService'], 'service',
+      'The services of one watched cluster, named in the ARN: the recycler must redeploy services created after it was deployed.');
+    listing('ListTasks', 'ecs:ListTasks',
+      'ecs:ListTasks is authorized on container instances, which a Fargate task has none of; the ecs:cluster condition limits it to a watched cluster.');
+    ofCluster('DescribeTasks', ['ecs:DescribeTasks'], 'task',
+      'The tasks of one watched cluster, named in the ARN: the staleness pass reads the start time of tasks that start after it was deployed.');
   }
 
   /** Adds a statement whose wildcard resource is as narrow as it can be, and acknowledges it for that reason. */

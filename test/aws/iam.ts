@@ -81,6 +81,13 @@ const REQUESTS: Record<string, RequestOf> = {
   'ecs:DescribeServices': (p) => (p.services as string[]).map((s) => ({ resource: serviceArn(p, s), context: { 'ecs:cluster': clusterArn(p) } })),
   'ecs:DescribeTaskDefinition': () => [{ resource: '*' }],
   'ecs:UpdateService': (p) => [{ resource: serviceArn(p, p.service), context: { 'ecs:cluster': clusterArn(p) } }],
+  // A listing that names no container instance (a Fargate cluster's tasks have none) is authorized
+  // on `*`, as aws-cdk-lib's own ListTasks grants are (aws-ecs instance drain hook).
+  'ecs:ListTasks': (p) => [{ resource: p.containerInstance ? ecsArn('container-instance', p.containerInstance) : '*', context: { 'ecs:cluster': clusterArn(p) } }],
+  'ecs:DescribeTasks': (p) => (p.tasks as string[]).map((t) => ({
+    resource: isArn(t) ? t : `${arnPrefix('ecs')}:task/${clusterArn(p).split('/').pop()}/${t}`,
+    context: { 'ecs:cluster': clusterArn(p) },
+  })),
   // EC2 authorizes each resource a request names on its own.
   'ec2:AssociateAddress': (p) => [
     ...(p.AllocationId ? [{ resource: ec2Arn('elastic-ip', p.AllocationId), context: { 'ec2:AllocationId': p.AllocationId } }] : []),
@@ -97,6 +104,7 @@ const REQUESTS: Record<string, RequestOf> = {
   ],
   'secretsmanager:GetSecretValue': (p, f) => [{ resource: secretArn(p.SecretId, f) }],
   'secretsmanager:DescribeSecret': (p, f) => [{ resource: secretArn(p.SecretId, f) }],
+  'secretsmanager:ListSecretVersionIds': (p, f) => [{ resource: secretArn(p.SecretId, f) }],
   'secretsmanager:PutSecretValue': (p, f) => [{ resource: secretArn(p.SecretId, f) }],
   'secretsmanager:CreateSecret': (p, f) => [{ resource: secretArn(p.Name, f) }],
   'secretsmanager:DeleteSecret': (p, f) => [{ resource: secretArn(p.SecretId, f) }],

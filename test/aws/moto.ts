@@ -66,7 +66,36 @@ function multipartFields(body: Buffer, contentType: string): Record<string, stri
   return fields;
 }
 
-/** Reads one line of moto's recording into the call it was. */
+/**
+ * The JSON objects of one line of moto's recording. moto writes an entry and its newline in two
+ * writes, so entries of requests served at the same time (its server is threaded) can share a line.
+ */
+function jsonObjects(line: string): any[] {
+  const objects: any[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inString) {
+      if (c === '\\') {
+        i++;
+      } else if (c === '"') {
+        inString = false;
+      }
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === '{') {
+      depth++;
+    } else if (c === '}' && --depth === 0) {
+      objects.push(JSON.parse(line.substring(start, i + 1)));
+      start = i + 1;
+    }
+  }
+  return objects;
+}
+
+/** Reads one entry of moto's recording into the call it was. */
 function parseRecorded(entry: any, sequence: number): RecordedCall | undefined {
   const headers: Record<string, string> = Object.fromEntries(Object.entries(entry.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
   const body: Buffer = entry.body_encoded ? Buffer.from(entry.body, 'base64') : Buffer.from(entry.body ?? '', 'utf8');
@@ -107,6 +136,12 @@ export interface MotoServerOptions {
 
 /** moto-signal-resource.py: CloudFormation's SignalResource, which moto does not implement. */
 export const SIGNAL_RESOURCE_STAND_IN = path.join(__dirname, 'moto-signal-resource.py');
+
+/** moto-task-started-at.py: the createdAt and startedAt of ECS tasks, which moto does not keep. */
+export const TASK_STARTED_AT_STAND_IN = path.join(__dirname, 'moto-task-started-at.py');
+
+/** moto-secret-version-dates.py: the CreatedDate of each version in ListSecretVersionIds, which moto reports as the time of the call. */
+export const SECRET_VERSION_DATES_STAND_IN = path.join(__dirname, 'moto-secret-version-dates.py');
 
 /** Runs the stand-in files given before `--`, then moto_server with the arguments after it. */
 const MOTO_WITH_STAND_INS = [
@@ -195,7 +230,8 @@ export class MotoServer {
   public calls(accessKeyId?: string): RecordedCall[] {
     const lines = fs.existsSync(this.recording) ? fs.readFileSync(this.recording, 'utf8').split('\n').filter(Boolean) : [];
     return lines
-      .map((line, sequence) => parseRecorded(JSON.parse(line), sequence))
+      .flatMap(jsonObjects)
+      .map((entry, sequence) => parseRecorded(entry, sequence))
       .filter((call): call is RecordedCall => call !== undefined && (accessKeyId === undefined || call.accessKeyId === accessKeyId));
   }
 

@@ -73,8 +73,10 @@ const variants: Variant[] = [
   ['defaults', () => ({}), () => {}],
   ['an image built from a Dockerfile', () => ({ image: ecs.ContainerImage.fromAsset(`${__dirname}/app`) }), () => {}],
   ['secrets from Secrets Manager and Parameter Store', injectedSecrets, (web, stack) => {
-    Validations.of(web.recycler!.deadLetterAlarm).acknowledge(...['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction']
-      .map((id) => ({ id, reason: 'Where the recycler\'s dead-letter alarm notifies is the team\'s choice (web.recycler.addAlarmAction).' })));
+    for (const alarm of [web.recycler!.deadLetterAlarm, web.recycler!.staleTasksAlarm]) {
+      Validations.of(alarm).acknowledge(...['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction']
+        .map((id) => ({ id, reason: 'Where the recycler\'s alarms notify is the team\'s choice (web.recycler.addAlarmAction).' })));
+    }
     acknowledgeTestSecret(stack);
   }],
   ['a domain name with a certificate issued for it', (stack) => ({
@@ -306,6 +308,7 @@ describe('SecureFargateService acknowledges exactly', () => {
       'AwsSolutions-IAM5[Resource::*] at TestStack/SecretRotationRecycler/Policy',
       'AwsSolutions-IAM5[Resource::*] at TestStack/Web/ExecutionRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<WebCluster20B6B362>/*] at TestStack/SecretRotationRecycler/Policy',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:task/<WebCluster20B6B362>/*] at TestStack/SecretRotationRecycler/Policy',
       'AwsSolutions-S1 at TestStack/Web/AccessLogBucket',
       'AwsSolutions-SQS3 at TestStack/SecretRotationRecycler/DeadLetterQueue',
       'CloudFormation-Validate::W3010 at TestStack',

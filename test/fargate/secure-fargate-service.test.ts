@@ -463,7 +463,7 @@ describe('SecureFargateService', () => {
       });
     });
 
-    test('the recycler that secrets add: its ten resources, and an alarm without an action until one is added through web.recycler', () => {
+    test('the recycler that secrets add: its thirteen resources, and alarms without an action until one is added through web.recycler', () => {
       /** A service with a secret that can change, and the recycler's resources once synthesized, after `then` ran. */
       const build = (then: (web: SecureFargateService, stack: Stack) => void = () => {}) => {
         const { stack, network, image, certificate } = setup();
@@ -473,13 +473,15 @@ describe('SecureFargateService', () => {
         const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: any }>;
         return Object.entries(resources).filter(([id]) => id.startsWith('SecretRotationRecycler')).map(([, r]) => r);
       };
-      // GIVEN a secret that can change: THEN the README's list, rule, function (role, managed policy, log group, invoke config, permission), queue (and policy), alarm
+      // GIVEN a secret that can change: THEN the README's list, rule, function (role, managed policy, log group, invoke config, permission), queue (and policy), alarm,
+      // and the staleness pass's schedule (with its permission) and alarm
       const plain = build();
       expect(plain.map((r) => r.Type).sort()).toEqual([
-        'AWS::CloudWatch::Alarm', 'AWS::Events::Rule', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Function',
-        'AWS::Lambda::Permission', 'AWS::Logs::LogGroup', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
+        'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', 'AWS::Events::Rule', 'AWS::Events::Rule', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role',
+        'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::Lambda::Permission', 'AWS::Logs::LogGroup',
+        'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
       ]);
-      expect(plain.find((r) => r.Type === 'AWS::CloudWatch::Alarm')?.Properties.AlarmActions).toBeUndefined();
+      expect(plain.filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties.AlarmActions)).toEqual([undefined, undefined]);
       // WHEN the team's topic is added to the recycler's alarm through the service: THEN the alarm notifies it
       let topicId = '';
       const notified = build((web, stack) => {
@@ -487,7 +489,7 @@ describe('SecureFargateService', () => {
         topicId = stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic);
         web.recycler!.addAlarmAction(new cloudwatch_actions.SnsAction(topic));
       });
-      expect(notified.find((r) => r.Type === 'AWS::CloudWatch::Alarm')?.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(notified.filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties.AlarmActions)).toEqual([[{ Ref: topicId }], [{ Ref: topicId }]]);
     });
 
     test('recycleOnSecretChange false leaves the service out of any recycler', () => {

@@ -41,6 +41,19 @@ export interface FakeService {
   readonly taskDefinitionOf?: string;
 }
 
+/** What the handler's configs share in the tests: this account, no waiting between retries, and the log lines kept. */
+export function handlerContext() {
+  const lines: any[] = [];
+  return {
+    region: REGION,
+    account: ACCOUNT,
+    metricsNamespace: 'Test/Recycler',
+    sleep: async () => undefined,
+    log: (line: string) => lines.push(JSON.parse(line)),
+    lines,
+  };
+}
+
 export const clusterArn = (name: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${name}`;
 export const serviceArn = (cluster: string, name: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/${name}`;
 const taskDefinitionArn = (family: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:3`;

@@ -2,7 +2,7 @@
  * Runs the Lambda entry point as Lambda would: with its environment variables set (and the others
  * removed), and its console lines captured as JSON.
  */
-const VARIABLES = ['CLUSTERS', 'AWS_REGION', 'ACCOUNT_ID', 'DRY_RUN', 'METRICS_NAMESPACE'];
+const VARIABLES = ['CLUSTERS', 'AWS_REGION', 'ACCOUNT_ID', 'DRY_RUN', 'METRICS_NAMESPACE', 'WATCHED_SECRETS'];
 
 export interface HandlerEnvironment {
   /** The JSON lines the handler logged so far. */

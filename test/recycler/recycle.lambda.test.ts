@@ -2,7 +2,7 @@ import { ECSClient, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { labelUpdated, parameterChange, putSecretValue, rotationSucceeded, updateSecret, failedPutSecretValue } from './events';
 import {
   ACCOUNT, FakeEcs, FakeService, OTHER_SECRET_ARN, PARAMETER_ARN, PARAMETER_NAME, REGION, SECRET_ARN,
-  clusterArn, container, fakeEcs, fleet, prng, serviceArn,
+  clusterArn, container, fakeEcs, fleet, handlerContext, prng, serviceArn,
 } from './fake-ecs';
 import { withEnvironment } from './handler-env';
 import { SecretRotationRecycler } from '../../src';
@@ -33,17 +33,11 @@ const SECRET_READERS = ['api', 'ingest', 'reports'];
 const PARAMETER_READERS = ['flags-by-arn', 'flags-by-name'];
 
 function config(overrides: Partial<RecycleConfig> = {}): RecycleConfig & { lines: any[] } {
-  const lines: any[] = [];
   return {
     ecs: new ECSClient({ region: REGION }),
     clusters: CLUSTERS.map(clusterArn),
     dryRun: false,
-    region: REGION,
-    account: ACCOUNT,
-    metricsNamespace: 'Test/Recycler',
-    sleep: async () => undefined,
-    log: (line) => lines.push(JSON.parse(line)),
-    lines,
+    ...handlerContext(),
     ...overrides,
   };
 }

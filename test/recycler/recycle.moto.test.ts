@@ -15,10 +15,11 @@
  */
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand, Secret } from '@aws-sdk/client-ecs';
 import { aws_ecs as ecs, aws_secretsmanager as secretsmanager, aws_ssm as ssm } from 'aws-cdk-lib';
+import { deployedRecycler } from './deployed-recycler';
 import { labelUpdated, parameterChange } from './events';
 import { SecretRotationRecycler } from '../../src';
 import { runBundle } from '../assets/bundle';
-import { decide, deployedFunction, expectAllAllowed, logicalIdOf, resolveValue, statementOf, templateOf, unusedStatements } from '../aws/iam';
+import { decide, expectAllAllowed, logicalIdOf, resolveValue, statementOf, templateOf, unusedStatements } from '../aws/iam';
 import { MOTO_ACCOUNT, MOTO_REGION, MotoServer, SETUP_CREDENTIALS } from '../aws/moto';
 import { testApp, testStack } from '../util';
 
@@ -74,16 +75,10 @@ function synthesize(v: Values) {
     parameters: [ssm.StringParameter.fromStringParameterName(stack, 'Flags', PARAMETER)],
   });
   const template = templateOf(stack);
-  // What CloudFormation would name the resources the policies refer to.
-  const physical = {
-    [logicalIdOf(template, 'AWS::Logs::LogGroup')]: { ref: 'recycler', attrs: { Arn: `arn:aws:logs:${MOTO_REGION}:${MOTO_ACCOUNT}:log-group:recycler:*` } },
-    [logicalIdOf(template, 'AWS::SQS::Queue')]: {
-      ref: `https://sqs.${MOTO_REGION}.amazonaws.com/${MOTO_ACCOUNT}/recycler-dlq`,
-      attrs: { Arn: `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT}:recycler-dlq` },
-    },
-  };
-  const fn = logicalIdOf(template, 'AWS::Lambda::Function', (p) => p.Environment?.Variables?.CLUSTERS !== undefined);
-  return { ...deployedFunction(template, fn, physical), eventPattern: resolveValue(template, template.Resources[logicalIdOf(template, 'AWS::Events::Rule')].Properties.EventPattern, physical) };
+  const recycler = deployedRecycler(template);
+  // The rule that matches changes (the other is the staleness pass's schedule).
+  const rule = logicalIdOf(template, 'AWS::Events::Rule', (p) => p.EventPattern !== undefined);
+  return { ...recycler, eventPattern: resolveValue(template, template.Resources[rule].Properties.EventPattern, recycler.physical) };
 }
 
 /** Now, in whole seconds, as EventBridge writes an event's time. */
@@ -243,7 +238,7 @@ describe('the recycler bundle against moto', () => {
     expect(redeployed(before, await primaries())).toEqual(PARAMETER_READERS);
   });
 
-  test('every call the handler makes is an ECS call that the role SecretRotationRecycler synthesizes allows; its only unused statements serve the Lambda service', async () => {
+  test('every call the handler makes for a change is an ECS call that the role SecretRotationRecycler synthesizes allows; its only unused statements serve the Lambda service and the staleness pass', async () => {
     // GIVEN
     moto.clearCalls();
     const time = now();
@@ -261,11 +256,17 @@ describe('the recycler bundle against moto', () => {
     expectAllAllowed(decisions);
     // The log group's statement is used by the Lambda runtime (it writes the function's logs), the
     // queue's by the Lambda service (it sends a failed event to the dead-letter queue with the
-    // function's role): neither is a call the handler makes.
+    // function's role): neither is a call the handler makes. The staleness pass's statements are
+    // used by its schedule's invocations (staleness.moto.test.ts), not by a change.
     const unused = unusedStatements(recycler.policies, decisions);
     expect(unused.map((id) => statementOf(recycler.policies, id).Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       'sqs:SendMessage',
+      'secretsmanager:ListSecretVersionIds',
+      'ecs:ListTasks',
+      'ecs:DescribeTasks',
+      'ecs:ListTasks',
+      'ecs:DescribeTasks',
     ]);
   });
 });

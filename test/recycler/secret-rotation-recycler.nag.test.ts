@@ -35,8 +35,10 @@ function acknowledgeUserChoices(recycler: SecretRotationRecycler, { key, alarm }
       ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-CloudWatchLogGroupEncrypted`, reason: LOG_ENCRYPTION_REASON })));
   }
   if (!alarm) {
-    Validations.of(recycler.deadLetterAlarm).acknowledge(
-      ...['NIST.800.53.R5', 'HIPAA.Security'].map((pack) => ({ id: `${pack}-CloudWatchAlarmAction`, reason: ALARM_ACTION_REASON })));
+    for (const each of [recycler.deadLetterAlarm, recycler.staleTasksAlarm]) {
+      Validations.of(each).acknowledge(
+        ...['NIST.800.53.R5', 'HIPAA.Security'].map((pack) => ({ id: `${pack}-CloudWatchAlarmAction`, reason: ALARM_ACTION_REASON })));
+    }
   }
 }
 
@@ -90,6 +92,7 @@ describe('SecretRotationRecycler under AwsSolutions, NIST 800-53 rev 5, HIPAA, P
     expect(acknowledgements(recycler.policy).map((a) => a.id)).toEqual([
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<ClusterEB0386A7>/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:task/<ClusterEB0386A7>/*]',
     ]);
     expect(findings(new AwsSolutionsChecks(), recycler.policy)).toEqual([]);
   });
@@ -112,6 +115,7 @@ describe('SecretRotationRecycler under AwsSolutions, NIST 800-53 rev 5, HIPAA, P
     expect(acks.map((a) => a.id).sort()).toEqual([
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<ClusterEB0386A7>/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:task/<ClusterEB0386A7>/*]',
       'AwsSolutions-SQS3',
       'HIPAA.Security-LambdaConcurrency',
       'HIPAA.Security-LambdaInsideVPC',
@@ -137,6 +141,7 @@ describe('SecretRotationRecycler acknowledges exactly', () => {
     ['defaults', () => ({}), [
       'AwsSolutions-IAM5[Resource::*] at TestStack/Recycler/Policy',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<ClusterEB0386A7>/*] at TestStack/Recycler/Policy',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:task/<ClusterEB0386A7>/*] at TestStack/Recycler/Policy',
       'AwsSolutions-SQS3 at TestStack/Recycler/DeadLetterQueue',
       'CloudFormation-Validate::W3010 at TestStack',
       'HIPAA.Security-LambdaConcurrency at TestStack/Recycler/Function',
@@ -149,6 +154,7 @@ describe('SecretRotationRecycler acknowledges exactly', () => {
     ['CloudTrail events, a customer managed key', (stack) => ({ cloudTrailEvents: true, encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }), [
       'AwsSolutions-IAM5[Resource::*] at TestStack/Recycler/Policy',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:service/<ClusterEB0386A7>/*] at TestStack/Recycler/Policy',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:111111111111:task/<ClusterEB0386A7>/*] at TestStack/Recycler/Policy',
       'AwsSolutions-SQS3 at TestStack/Recycler/DeadLetterQueue',
       'CloudFormation-Validate::W3010 at TestStack',
       'HIPAA.Security-LambdaConcurrency at TestStack/Recycler/Function',

@@ -1,4 +1,4 @@
-import { Stack, aws_ecs as ecs, aws_logs as logs } from 'aws-cdk-lib';
+import { Duration, Stack, aws_ecs as ecs, aws_logs as logs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { SecretRotationRecycler } from '../../src';
@@ -27,6 +27,8 @@ interface Choice {
   readonly cloudTrailEvents: boolean;
   readonly givenSecrets: boolean;
   readonly givenParameters: boolean;
+  /** stalenessGracePeriod in minutes. */
+  readonly graceMinutes: number | undefined;
 }
 
 function model(c: Choice) {
@@ -35,6 +37,8 @@ function model(c: Choice) {
   verdict.refuse(!Number.isInteger(concurrency) || concurrency < 1, 'reservedConcurrentExecutions');
   // The function calls ECS in its own region.
   verdict.refuse(c.clusters === 'far', 'clusters');
+  // From one 5-minute pass to the one day CloudWatch evaluates 5-minute periods over.
+  verdict.refuse(c.graceMinutes !== undefined && (c.graceMinutes < 5 || c.graceMinutes > 1440), 'stalenessGracePeriod');
   const services = c.references.filter((r) => !r.startsWith('raw-'));
   const watchesCluster = c.clusters === 'given' || (c.addServices && services.length > 0);
   verdict.refuse(c.clusters !== 'far' && !watchesCluster, 'watches no cluster');
@@ -45,7 +49,7 @@ function model(c: Choice) {
   return verdict.expected;
 }
 
-const VALID: Choice = { references: ['full'], concurrency: undefined, clusters: 'none', addServices: true, cloudTrailEvents: false, givenSecrets: false, givenParameters: false };
+const VALID: Choice = { references: ['full'], concurrency: undefined, clusters: 'none', addServices: true, cloudTrailEvents: false, givenSecrets: false, givenParameters: false, graceMinutes: undefined };
 /** Run on every seed: one thing changed from valid props, for each branch that matters. */
 const EXAMPLES: Choice[] = [
   VALID,
@@ -58,6 +62,9 @@ const EXAMPLES: Choice[] = [
   { ...VALID, concurrency: 0 },
   { ...VALID, concurrency: 1.5 },
   { ...VALID, clusters: 'far' },
+  { ...VALID, graceMinutes: 0 },
+  { ...VALID, graceMinutes: 1441 },
+  { ...VALID, graceMinutes: 7 },
 ];
 
 describe('SecretRotationRecycler with random props', () => {
@@ -75,6 +82,10 @@ describe('SecretRotationRecycler with random props', () => {
         cloudTrailEvents: fc.boolean(),
         givenSecrets: fc.boolean(),
         givenParameters: fc.boolean(),
+        graceMinutes: fc.oneof(
+          { arbitrary: fc.constant(undefined), weight: 3 },
+          { arbitrary: fc.integer({ min: 0, max: 2_000 }), weight: 1 },
+        ),
       }),
       (c) => {
         const expected = model(c);
@@ -121,6 +132,7 @@ describe('SecretRotationRecycler with random props', () => {
             secrets: c.givenSecrets ? [db] : undefined,
             parameters: c.givenParameters ? [flags] : undefined,
             logRetention: logs.RetentionDays.ONE_MONTH,
+            stalenessGracePeriod: c.graceMinutes === undefined ? undefined : Duration.minutes(c.graceMinutes),
           });
           if (c.addServices) {
             services.forEach((s) => recycler.addService(s));
@@ -136,10 +148,14 @@ describe('SecretRotationRecycler with random props', () => {
         const watchesSecret = c.givenSecrets || c.references.some((r) => r === 'full' || r === 'json-key' || r === 'raw-secret-arn');
         expect(pattern.includes('Parameter Store Change')).toBe(watchesParameter);
         expect(pattern.includes('Secret Label Updated')).toBe(watchesSecret);
+        // The staleness alarm waits the grace period, in whole 5-minute passes.
+        const periods = Math.ceil((c.graceMinutes ?? 30) / 5);
+        const alarm = Object.values(built.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'StaleTasks' } }))[0];
+        expect([alarm.Properties.EvaluationPeriods, alarm.Properties.DatapointsToAlarm]).toEqual([periods, periods]);
       },
     ), propertyParameters<[Choice]>('SecretRotationRecycler', 20, EXAMPLES.map((e) => [e])));
     expect(outcomes.synthesized).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
-    expectReached(outcomes, ['reservedConcurrentExecutions', 'clusters', 'watches no cluster', 'watches no secret']);
+    expectReached(outcomes, ['reservedConcurrentExecutions', 'clusters', 'watches no cluster', 'watches no secret', 'stalenessGracePeriod']);
   });
 });

@@ -1,6 +1,6 @@
 import {
-  CfnParameter, Duration, RemovalPolicy, Stack, Validations, aws_cloudwatch_actions as actions, aws_ec2 as ec2, aws_ecs as ecs,
-  aws_events as events, aws_events_targets as targets, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_rds as rds,
+  CfnParameter, Duration, RemovalPolicy, Stack, Validations, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_ec2 as ec2,
+  aws_ecs as ecs, aws_events as events, aws_events_targets as targets, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_rds as rds,
   aws_secretsmanager as secretsmanager, aws_sns as sns, aws_sqs as sqs, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -29,8 +29,11 @@ function recyclerFor(props: SecretRotationRecyclerProps = {}, add = true) {
   return { ...env, recycler };
 }
 
+/** The event pattern of the rule that matches changes (the other rule is the staleness schedule). */
 function eventPattern(template: Template): any {
-  return Object.values(template.findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+  const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: Match.anyValue() } }));
+  expect(rules).toHaveLength(1);
+  return rules[0].Properties.EventPattern;
 }
 
 /** The ECS statements of the recycler's managed policy. */
@@ -129,6 +132,19 @@ describe('SecretRotationRecycler', () => {
           Effect: 'Allow',
           Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:us-east-1:111111111111:service/', { Ref: expect.stringMatching(/^Cluster/) }, '/*']] },
+        },
+        {
+          Sid: 'ListTasks1',
+          Effect: 'Allow',
+          Action: 'ecs:ListTasks',
+          Resource: '*',
+          Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] } } },
+        },
+        {
+          Sid: 'DescribeTasks1',
+          Effect: 'Allow',
+          Action: 'ecs:DescribeTasks',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:us-east-1:111111111111:task/', { Ref: expect.stringMatching(/^Cluster/) }, '/*']] },
         },
       ]);
     });
@@ -345,20 +361,24 @@ describe('SecretRotationRecycler', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DRY_RUN: 'true' }) } });
     });
 
-    test('alarmActions are the alarm\'s actions', () => {
+    test('alarmActions are the actions of both alarms', () => {
       const env = setup();
       const topic = new sns.Topic(env.stack, 'OnCall', { enforceSSL: true });
       new SecretRotationRecycler(env.stack, 'Recycler', { alarmActions: [new actions.SnsAction(topic)] }).addService(env.api);
-      Template.fromStack(env.stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('^OnCall') }] });
+      const alarms = Template.fromStack(env.stack).findResources('AWS::CloudWatch::Alarm');
+      expect(Object.values(alarms).map((a: any) => [a.Properties.MetricName, a.Properties.AlarmActions])).toEqual([
+        ['ApproximateNumberOfMessagesVisible', [{ Ref: expect.stringMatching(/^OnCall/) }]],
+        ['StaleTasks', [{ Ref: expect.stringMatching(/^OnCall/) }]],
+      ]);
     });
 
-    test('addAlarmAction gives the stack\'s recycler (from ofStack) an action on its dead-letter alarm', () => {
+    test('addAlarmAction gives the stack\'s recycler (from ofStack) an action on its dead-letter alarm and its staleness alarm', () => {
       const env = setup();
       const recycler = SecretRotationRecycler.ofStack(env.stack);
       recycler.addService(env.api);
       recycler.addAlarmAction(new actions.SnsAction(new sns.Topic(env.stack, 'OnCall', { enforceSSL: true })));
       const alarms = Template.fromStack(env.stack).findResources('AWS::CloudWatch::Alarm');
-      expect(Object.values(alarms).map((a: any) => a.Properties.AlarmActions)).toEqual([[{ Ref: expect.stringMatching(/^OnCall/) }]]);
+      expect(Object.values(alarms).map((a: any) => a.Properties.AlarmActions)).toEqual([[{ Ref: expect.stringMatching(/^OnCall/) }], [{ Ref: expect.stringMatching(/^OnCall/) }]]);
     });
 
     test('without alarmActions the dead-letter alarm has no action (CT.CLOUDWATCH.PR.1 refuses it: the examples add one)', () => {
@@ -466,6 +486,116 @@ describe('SecretRotationRecycler', () => {
     });
   });
 
+  describe('the staleness pass', () => {
+    const { stack, recycler } = recyclerFor();
+    const template = Template.fromStack(stack);
+    const functionArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecyclerFunction'), 'Arn'] };
+    const staleAlarm = (t: Template) => Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'StaleTasks' } }));
+
+    test('a schedule invokes the function every 5 minutes; an invocation it cannot deliver goes to the dead-letter queue, and is dropped once the next pass is due', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(5 minutes)',
+        State: 'ENABLED',
+        Targets: [{
+          Arn: functionArn,
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecyclerDeadLetterQueue'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
+        }],
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        FunctionName: functionArn,
+        SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecyclerStalenessSchedule'), 'Arn'] },
+      });
+      expect(recycler.stalenessSchedule.node.path).toBe('TestStack/Recycler/StalenessSchedule');
+    });
+
+    test('by default, alarms when the greatest stale-task count of a pass stays above 0 for 30 minutes; missing data keeps its state', () => {
+      const alarms = staleAlarm(template);
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0].Properties).toEqual(expect.objectContaining({
+        Namespace: 'GuardedPatterns/SecretRotationRecycler',
+        MetricName: 'StaleTasks',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: expect.stringMatching(/^RecyclerFunction/) } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 6,
+        DatapointsToAlarm: 6,
+        TreatMissingData: 'missing',
+      }));
+      expect(recycler.staleTasksAlarm).toBeInstanceOf(cloudwatch.Alarm);
+      expect(stack.resolve(recycler.staleTasksAlarm.alarmArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^RecyclerStaleTasksAlarm/), 'Arn'] });
+    });
+
+    test.each([
+      [Duration.minutes(5), 1],
+      [Duration.minutes(12), 3],
+      [Duration.hours(2), 24],
+      [Duration.days(1), 288],
+    ])('stalenessGracePeriod %s: the alarm waits for that many 5-minute periods, rounded up (%d)', (grace, periods) => {
+      const alarm = staleAlarm(Template.fromStack(recyclerFor({ stalenessGracePeriod: grace }).stack))[0];
+      expect(alarm.Properties).toEqual(expect.objectContaining({ EvaluationPeriods: periods, DatapointsToAlarm: periods }));
+    });
+
+    test.each([
+      ['0', Duration.minutes(0)],
+      ['shorter than one pass', Duration.minutes(4)],
+      ['longer than CloudWatch evaluates', Duration.days(2)],
+    ])('fails when stalenessGracePeriod is %s', (_, grace) => {
+      expect(() => recyclerFor({ stalenessGracePeriod: grace })).toThrow(new RegExp(
+        `SecretRotationRecycler 'TestStack/Recycler': stalenessGracePeriod \\(${grace.toHumanString()}\\) must be from 5 minutes to 1 day: `
+        + 'the staleness pass runs every 5 minutes, and CloudWatch evaluates a 5-minute alarm over at most one day\\. Use at least Duration\\.minutes\\(5\\)'));
+    });
+
+    test('metricStaleTasks() reads the total the handler publishes per pass, for this function; the secret\'s dimension narrows it', () => {
+      const metric = recycler.metricStaleTasks();
+      expect(metric.namespace).toBe('GuardedPatterns/SecretRotationRecycler');
+      expect(metric.metricName).toBe('StaleTasks');
+      expect(metric.statistic).toBe('Maximum');
+      expect(metric.period.toSeconds()).toBe(300);
+      expect(stack.resolve(metric.dimensions)).toEqual({ FunctionName: { Ref: expect.stringMatching(/^RecyclerFunction/) } });
+      expect(recycler.metricStaleTasks({ statistic: 'Average' }).statistic).toBe('Average');
+    });
+
+    test('the function may list the versions of exactly the watched secrets, and is told them', () => {
+      const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0];
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
+        Sid: 'ReadSecretVersions', Effect: 'Allow', Action: 'secretsmanager:ListSecretVersionIds', Resource: [{ Ref: expect.stringMatching(/^Db/) }],
+      });
+      const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { CLUSTERS: Match.anyValue() } } } }))[0];
+      expect(fn.Properties.Environment.Variables.WATCHED_SECRETS).toEqual({ 'Fn::Join': ['', ['["', { Ref: expect.stringMatching(/^Db/) }, '"]']] });
+    });
+
+    test('a secret imported by name is listed by its partial ARN, and allowed with the six-character suffix Secrets Manager adds', () => {
+      const stack2 = testStack();
+      const web = cluster(stack2);
+      const imported = secretsmanager.Secret.fromSecretNameV2(stack2, 'Imported', 'prod/api-key');
+      service(stack2, 'Worker', web, { secrets: { KEY: ecs.Secret.fromSecretsManager(imported) } });
+      new SecretRotationRecycler(stack2, 'Recycler', { clusters: [web] });
+      const t = Template.fromStack(stack2);
+      const partial = (suffix: string) => ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:us-east-1:111111111111:secret:prod/api-key${suffix}`];
+      const statement = Object.values(t.findResources('AWS::IAM::ManagedPolicy'))[0].Properties.PolicyDocument.Statement.find((x: any) => x.Sid === 'ReadSecretVersions');
+      expect(statement.Resource).toEqual([{ 'Fn::Join': ['', partial('-??????')] }]);
+      const fn = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { CLUSTERS: Match.anyValue() } } } }))[0];
+      expect(fn.Properties.Environment.Variables.WATCHED_SECRETS).toEqual({ 'Fn::Join': ['', ['["arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:us-east-1:111111111111:secret:prod/api-key"]']] });
+    });
+
+    test('with only parameters watched, the statement names no secret and the function is told none', () => {
+      const stack2 = testStack();
+      const web = cluster(stack2);
+      service(stack2, 'Flags', web, { secrets: { FLAGS: ecs.Secret.fromSsmParameter(parameter(stack2)) } });
+      new SecretRotationRecycler(stack2, 'Recycler', { clusters: [web] });
+      const t = Template.fromStack(stack2);
+      const statement = Object.values(t.findResources('AWS::IAM::ManagedPolicy'))[0].Properties.PolicyDocument.Statement.find((x: any) => x.Sid === 'ReadSecretVersions');
+      expect(JSON.stringify(statement.Resource)).toMatch(/:secretsmanager:us-east-1:111111111111:secret:[0-9a-f]{42}-watches-no-secret"/);
+      const fn = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { CLUSTERS: Match.anyValue() } } } }))[0];
+      expect(fn.Properties.Environment.Variables.WATCHED_SECRETS).toBe('[]');
+    });
+  });
+
   describe('SecretRotationRecycler.ofStack', () => {
     test('returns one recycler per stack, a child of the stack, and watches every service registered', () => {
       const env = setup();
@@ -477,7 +607,8 @@ describe('SecretRotationRecycler', () => {
       expect(recycler.node.path).toBe('TestStack/SecretRotationRecycler');
       expect(recycler.clusters).toHaveLength(2);
       const template = Template.fromStack(env.stack);
-      template.resourceCountIs('AWS::Events::Rule', 1);
+      // One rule for the changes, one schedule for the staleness pass.
+      template.resourceCountIs('AWS::Events::Rule', 2);
       expect(ecsStatements(template).filter((s) => s.Sid?.startsWith('RedeployServices'))).toHaveLength(2);
     });
 

@@ -1,0 +1,194 @@
+/**
+ * The staleness pass's logic with aws-sdk-client-mock, for what moto cannot show
+ * (test/recycler/staleness.moto.test.ts proves the ECS and Secrets Manager contract): ListTasks
+ * pages, DescribeTasks batches of 100 over hundreds of tasks, failed reads (no metric, a failed
+ * invocation), tasks that stopped between the two calls, and a secret watched by its partial ARN.
+ */
+import {
+  DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListServicesCommand, ListTasksCommand, Task,
+} from '@aws-sdk/client-ecs';
+import { ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AwsStub, mockClient } from 'aws-sdk-client-mock';
+import { ACCOUNT, REGION, SECRET_ARN, clusterArn, container, handlerContext, serviceArn } from './fake-ecs';
+import { withEnvironment } from './handler-env';
+import { StalenessConfig, handler, measureStaleness } from '../../src/recycler/recycle.lambda';
+import { parseValueFrom } from '../../src/recycler/references';
+import { currentVersionCreated, isScheduledEvent, isStale, readsSecret, serviceOfTask } from '../../src/recycler/staleness';
+
+const ROTATED = new Date('2026-12-01T06:00:00Z');
+const BEFORE = new Date('2026-12-01T05:00:00Z');
+const AFTER = new Date('2026-12-01T06:00:01Z');
+/** The secret as a recycler that imported it by name watches it: without the six-character suffix. */
+const PARTIAL = SECRET_ARN.replace(/-AbCdEf$/, '');
+const SCHEDULED = { 'source': 'aws.events', 'detail-type': 'Scheduled Event', 'detail': {} };
+
+const taskArn = (i: number) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task/web/${i.toString(16).padStart(32, '0')}`;
+
+/** `web` runs `api` (reads the secret: `stale` tasks started before the rotation, `fresh` after) and `plain`. */
+function account(stale: number, fresh: number) {
+  const ecs = mockClient(ECSClient);
+  const sm = mockClient(SecretsManagerClient);
+  const tasks: Task[] = [
+    ...Array.from({ length: stale }, (): Task => ({ group: 'service:api', startedAt: BEFORE })),
+    ...Array.from({ length: fresh }, (): Task => ({ group: 'service:api', startedAt: AFTER })),
+    { group: 'service:plain', startedAt: BEFORE },
+    // Not started yet: it reads the current value when it starts.
+    { group: 'service:api' },
+  ].map((t, i) => ({ ...t, taskArn: taskArn(i) }));
+  ecs.on(ListServicesCommand).resolves({ serviceArns: [serviceArn('web', 'api'), serviceArn('web', 'plain')] });
+  ecs.on(DescribeServicesCommand).callsFake((input) => ({
+    services: input.services.map((arn: string) => ({ serviceArn: arn, clusterArn: clusterArn('web'), status: 'ACTIVE', taskDefinition: `${arn.split('/').pop()}:1`, deployments: [] })),
+  }));
+  ecs.on(DescribeTaskDefinitionCommand).callsFake((input) => ({
+    taskDefinition: { containerDefinitions: [input.taskDefinition.startsWith('api') ? container(`${SECRET_ARN}:password::`) : container()] },
+  }));
+  // Pages of 100, as ECS returns them.
+  ecs.on(ListTasksCommand).callsFake((input) => {
+    const from = Number(input.nextToken ?? 0);
+    const next = from + 100 < tasks.length ? String(from + 100) : undefined;
+    return { taskArns: tasks.slice(from, from + 100).map((t) => t.taskArn!), nextToken: next };
+  });
+  ecs.on(DescribeTasksCommand).callsFake((input) => ({ tasks: tasks.filter((t) => input.tasks.includes(t.taskArn)), failures: [] }));
+  sm.on(ListSecretVersionIdsCommand).resolves({
+    Versions: [
+      { VersionId: 'old', VersionStages: ['AWSPREVIOUS'], CreatedDate: BEFORE },
+      { VersionId: 'new', VersionStages: ['AWSCURRENT'], CreatedDate: ROTATED },
+    ],
+  });
+  return { ecs, sm, tasks };
+}
+
+function config(overrides: Partial<StalenessConfig> = {}): StalenessConfig & { lines: any[] } {
+  return {
+    ecs: new ECSClient({ region: REGION }),
+    secretsManager: new SecretsManagerClient({ region: REGION }),
+    clusters: [clusterArn('web')],
+    secrets: [PARTIAL],
+    ...handlerContext(),
+    ...overrides,
+  };
+}
+
+const callsOf = (stub: AwsStub<any, any, any>, command: any) => stub.commandCalls(command).map((c) => c.args[0].input);
+
+describe('the staleness pass', () => {
+  let stubs: ReturnType<typeof account>;
+  afterEach(() => {
+    stubs?.ecs.restore();
+    stubs?.sm.restore();
+  });
+
+  test('GIVEN 250 tasks of a reader, 150 started before the rotation WHEN the pass runs THEN 150 are stale, read in 3 ListTasks pages and 3 DescribeTasks batches of at most 100', async () => {
+    // GIVEN
+    stubs = account(150, 100);
+    const run = config();
+
+    // WHEN
+    const summary = await measureStaleness(run);
+
+    // THEN
+    expect(summary).toMatchObject({
+      secrets: [{ secret: PARTIAL, services: 1, tasks: 251, staleTasks: 150, versionCreated: ROTATED.toISOString() }], staleTasks: 150, failed: 0,
+    });
+    expect(callsOf(stubs.ecs, ListTasksCommand)).toHaveLength(3);
+    const batches = callsOf(stubs.ecs, DescribeTasksCommand).map((input) => input.tasks.length);
+    expect(batches).toEqual([100, 100, 52]);
+    expect(callsOf(stubs.sm, ListSecretVersionIdsCommand)).toEqual([{ SecretId: PARTIAL }]);
+    expect(run.lines.filter((l) => l._aws).map((l) => l.StaleTasks)).toEqual([150, 150]);
+  });
+
+  test('GIVEN no service of the cluster reads a watched secret WHEN the pass runs THEN its tasks are not listed, and 0 is published', async () => {
+    stubs = account(3, 0);
+    const run = config({ secrets: ['arn:aws:secretsmanager:us-east-1:111111111111:secret:other-Qw12Er'] });
+    const summary = await measureStaleness(run);
+    expect(summary).toMatchObject({ secrets: [{ services: 0, tasks: 0, staleTasks: 0 }], staleTasks: 0, failed: 0 });
+    expect(callsOf(stubs.ecs, ListTasksCommand)).toHaveLength(0);
+    expect(run.lines.filter((l) => l._aws).map((l) => l.StaleTasks)).toEqual([0, 0]);
+  });
+
+  test('GIVEN a task that stopped between ListTasks and DescribeTasks (MISSING) WHEN the pass runs THEN it is not counted, and the pass succeeds', async () => {
+    stubs = account(2, 0);
+    stubs.ecs.on(DescribeTasksCommand).callsFake((input) => ({
+      tasks: stubs.tasks.filter((t) => input.tasks.includes(t.taskArn) && t.taskArn !== taskArn(0)),
+      failures: [{ arn: taskArn(0), reason: 'MISSING' }],
+    }));
+    const summary = await measureStaleness(config());
+    expect(summary).toMatchObject({ staleTasks: 1, failed: 0 });
+  });
+
+  test.each([
+    ['DescribeTasks is denied', (s: ReturnType<typeof account>) => s.ecs.on(DescribeTasksCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }))],
+    ['ListTasks is denied', (s: ReturnType<typeof account>) => s.ecs.on(ListTasksCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }))],
+    ['the secret has no AWSCURRENT version', (s: ReturnType<typeof account>) => s.sm.on(ListSecretVersionIdsCommand).resolves({ Versions: [{ VersionId: 'v', VersionStages: ['AWSPENDING'], CreatedDate: ROTATED }] })],
+    ['DescribeTasks fails a task for another reason', (s: ReturnType<typeof account>) => s.ecs.on(DescribeTasksCommand).resolves({ tasks: [], failures: [{ arn: taskArn(0), reason: 'INTERNAL' }] })],
+  ])('GIVEN %s WHEN the handler runs the pass THEN no metric is published and the invocation fails', async (_, breakIt) => {
+    // GIVEN
+    stubs = account(2, 1);
+    breakIt(stubs);
+    const env = withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, WATCHED_SECRETS: JSON.stringify([PARTIAL]) });
+    try {
+      // WHEN / THEN
+      await expect(handler(SCHEDULED)).rejects.toThrow(/the staleness pass could not read 1 thing\(s\) and published no metric/);
+      const lines = env.lines();
+      expect(lines.filter((l) => l._aws)).toEqual([]);
+      expect(lines.filter((l) => l.outcome === 'failed')).toHaveLength(1);
+    } finally {
+      env.restore();
+    }
+  });
+
+  test('GIVEN the schedule\'s event WHEN the handler runs THEN it measures, and redeploys nothing', async () => {
+    stubs = account(1, 0);
+    const env = withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, WATCHED_SECRETS: JSON.stringify([SECRET_ARN]) });
+    try {
+      await expect(handler(SCHEDULED)).resolves.toMatchObject({ staleTasks: 1 });
+      expect(stubs.ecs.calls().map((c) => c.args[0].constructor.name)).not.toContain('UpdateServiceCommand');
+    } finally {
+      env.restore();
+    }
+  });
+
+  test('fails with the variable named when WATCHED_SECRETS is not a JSON list of ARNs', async () => {
+    const env = withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, WATCHED_SECRETS: '{"a":1}' });
+    try {
+      await expect(handler(SCHEDULED)).rejects.toThrow('WATCHED_SECRETS ("{\\"a\\":1}") is not a JSON list of secret ARNs');
+    } finally {
+      env.restore();
+    }
+  });
+});
+
+describe('staleness helpers', () => {
+  test('a task is stale when it started before the version; one that has not started is not', () => {
+    expect(isStale({ startedAt: BEFORE }, ROTATED)).toBe(true);
+    expect(isStale({ startedAt: ROTATED }, ROTATED)).toBe(false);
+    expect(isStale({ startedAt: AFTER }, ROTATED)).toBe(false);
+    expect(isStale({}, ROTATED)).toBe(false);
+  });
+
+  test('a task belongs to the service of its group; a standalone task (family:) to none', () => {
+    expect(serviceOfTask({ group: 'service:api' })).toBe('api');
+    expect(serviceOfTask({ group: 'family:api' })).toBeUndefined();
+    expect(serviceOfTask({})).toBeUndefined();
+  });
+
+  test('the current version is the one staged AWSCURRENT', () => {
+    expect(currentVersionCreated([{ VersionStages: ['AWSPREVIOUS'], CreatedDate: BEFORE }, { VersionStages: ['AWSCURRENT', 'blue'], CreatedDate: ROTATED }])).toEqual(ROTATED);
+    expect(currentVersionCreated([{ VersionStages: ['AWSPENDING'], CreatedDate: ROTATED }])).toBeUndefined();
+  });
+
+  test('a reference reads a watched secret by complete or partial ARN, JSON key or not; not a pinned one, nor a secret whose name starts alike', () => {
+    const ref = (valueFrom: string) => parseValueFrom(valueFrom)!;
+    expect(readsSecret(ref(SECRET_ARN), PARTIAL)).toBe(true);
+    expect(readsSecret(ref(`${PARTIAL}:password::`), SECRET_ARN)).toBe(true);
+    expect(readsSecret(ref(`${SECRET_ARN}:password::`), SECRET_ARN)).toBe(true);
+    expect(readsSecret(ref(`${SECRET_ARN}:password:AWSPREVIOUS:`), SECRET_ARN)).toBe(false);
+    expect(readsSecret(ref(`${PARTIAL}-replica-Qw12Er`), PARTIAL)).toBe(false);
+    expect(readsSecret(ref('/prod/flags'), PARTIAL)).toBe(false);
+  });
+
+  test('only the schedule\'s event is a pass', () => {
+    expect(isScheduledEvent(SCHEDULED)).toBe(true);
+    expect(isScheduledEvent({ 'source': 'aws.secretsmanager', 'detail-type': 'Secret Label Updated' })).toBe(false);
+  });
+});
