@@ -3,3 +3,4 @@ export * from './secure-fargate-service';
 export { WritableTmp } from './writable-tmp';
 export * from './auto-scaling';
 export { FargateDeploymentAlarms } from './deployment-alarms';
+export * from './ingress';
