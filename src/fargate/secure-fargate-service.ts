@@ -18,7 +18,6 @@ import { Construct } from 'constructs';
 import { FargateAutoScalingOptions } from './auto-scaling';
 import { CloudFrontFrontEnd } from './cloudfront-front-end';
 import { ContainerUser } from './container-user';
-import { CloudFrontFrontEnd } from './cloudfront-front-end';
 import { FargateDeploymentAlarms } from './deployment-alarms';
 import { FargateIngress } from './ingress';
 import { addAutoScaling, checkAutoScaling } from './task-count-scaling';
