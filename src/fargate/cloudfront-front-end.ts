@@ -15,11 +15,14 @@ import { FargateFrontEnd, FrontEndTarget, IngressOptions, LoadBalancerFrontEnd }
 import { AlbPlainHttp } from '../checks/elbv2/alb-plain-http';
 import { addAliasRecords, checkViewerCertificate, checkWebAclId } from '../private/cloudfront-viewer';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
-import { acknowledgeAll, complianceRuleIds, iam5ResourceId } from '../private/nag';
+import { HIPAA_SECURITY, NIST_800_53_R5, acknowledgeAll, complianceRuleIds, iam5ResourceId } from '../private/nag';
 import { Removal } from '../private/removal';
 
 /** The name of the managed prefix list of CloudFront's origin-facing servers, the same in every region. */
 export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = 'com.amazonaws.global.cloudfront.origin-facing';
+
+/** The ID of aws-cdk-lib's singleton function behind every AwsCustomResource of a stack. */
+const AWS_CUSTOM_RESOURCE_FUNCTION = 'AWS679f53fac002430cb0da5b7982bd2287';
 
 /** The region whose ACM certificates CloudFront presents. */
 const VIEWER_CERTIFICATE_REGION = 'us-east-1';
@@ -155,7 +158,7 @@ export class CloudFrontFrontEnd implements FargateFrontEnd {
         id: AlbPlainHttp.id,
         reason: 'The load balancer is internal and admits CloudFront\'s VPC origin alone: viewers reach the distribution over HTTPS (HTTP is redirected), and the HTTP hop stays inside the VPC, where CloudFront offers HTTPS only with a certificate for a name of your own (give domainName).',
       });
-      acknowledgeAll(this.listener, ['AwsSolutions-ELB2', ...complianceRuleIds('ELBv2ACMCertificateRequired')],
+      acknowledgeAll(this.listener, [...complianceRuleIds('ELBv2ACMCertificateRequired'), ...complianceRuleIds('ALBHttpToHttpsRedirection')],
         'The listener is internal, reached only by CloudFront\'s VPC origin inside the VPC; the distribution presents the certificate to viewers. An ACM certificate here needs a domain name of your own (give domainName).');
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
@@ -196,7 +199,11 @@ function originFacingPrefixListId(scope: Construct): string {
     physicalResourceId: cr.PhysicalResourceId.fromResponse('PrefixLists.0.PrefixListId'),
     outputPaths: ['PrefixLists.0.PrefixListId'],
   };
-  const lookup = stack.node.tryFindChild(id) as cr.AwsCustomResource | undefined ?? new cr.AwsCustomResource(stack, id, {
+  const existing = stack.node.tryFindChild(id) as cr.AwsCustomResource | undefined;
+  if (existing) {
+    return existing.getResponseField('PrefixLists.0.PrefixListId');
+  }
+  const lookup = new cr.AwsCustomResource(stack, id, {
     onCreate: call,
     onUpdate: call,
     // DescribeManagedPrefixLists accepts no resource but *.
@@ -207,5 +214,21 @@ function originFacingPrefixListId(scope: Construct): string {
     id: iam5ResourceId('*'),
     reason: 'ec2:DescribeManagedPrefixLists, the only action of this lookup, accepts no resource but *; it reads the ID of CloudFront\'s origin-facing prefix list.',
   });
+  acknowledgeAll(lookup, complianceRuleIds('IAMNoInlinePolicy'),
+    'AwsCustomResource keeps the one statement its SDK call needs (ec2:DescribeManagedPrefixLists, read-only) in its own policy, created and deleted with it.');
+  // aws-cdk-lib's function for every AwsCustomResource of the stack, at the stack's root.
+  const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_FUNCTION);
+  if (provider) {
+    Validations.of(provider).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'aws-cdk-lib\'s AwsCustomResource function runs only during deployments; AWSLambdaBasicExecutionRole lets it write its own logs and nothing else.',
+    });
+    acknowledgeAll(provider, complianceRuleIds('LambdaConcurrency', [NIST_800_53_R5, HIPAA_SECURITY]),
+      'The function runs only when CloudFormation creates or updates a lookup; reserving concurrency for it would take from the account\'s unreserved pool for nothing.');
+    acknowledgeAll(provider, complianceRuleIds('LambdaDLQ', [NIST_800_53_R5, HIPAA_SECURITY]),
+      'CloudFormation invokes the function for a custom resource and fails the deployment when it fails: there is no asynchronous event to lose.');
+    acknowledgeAll(provider, complianceRuleIds('LambdaInsideVPC'),
+      'The function calls only the EC2 API, at deploy time; inside a VPC it would need NAT or an EC2 endpoint, which the service\'s VPC may lack.');
+  }
   return lookup.getResponseField('PrefixLists.0.PrefixListId');
 }

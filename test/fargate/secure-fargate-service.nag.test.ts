@@ -18,7 +18,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { PrivateSubnetVpc, SecureFargateService, SecureFargateServiceProps } from '../../src';
+import { FargateIngress, PrivateSubnetVpc, SecureFargateService, SecureFargateServiceProps } from '../../src';
 import { acknowledgedRules, acknowledgements, complianceFindings, testStack } from '../util';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
@@ -161,6 +161,27 @@ describe('SecureFargateService under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI
     });
     const image = ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'Repository', 'app'));
     new SecureFargateService(stack, 'Web', { vpc, image, vpcEndpoints: true, certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN) });
+    acknowledgeUserChoices(stack);
+    expect(complianceFindings(stack)).toEqual([]);
+  });
+
+  test('only vpc and image: CloudFront in front of an internal load balancer', () => {
+    const { stack, network, image } = base();
+    new SecureFargateService(stack, 'Web', { vpc: network.vpc, image });
+    acknowledgeUserChoices(stack);
+    expect(complianceFindings(stack)).toEqual([]);
+  });
+
+  test('a domain on CloudFront, with a web ACL', () => {
+    const { stack, network, image } = base();
+    new SecureFargateService(stack, 'Web', {
+      vpc: network.vpc,
+      image,
+      ingress: FargateIngress.cloudFront(),
+      domainName: 'app.example.com',
+      hostedZone: route53.PublicHostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'example.com' }),
+      webAclArn: 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/web/11111111-2222-3333-4444-555555555555',
+    });
     acknowledgeUserChoices(stack);
     expect(complianceFindings(stack)).toEqual([]);
   });
