@@ -55,10 +55,10 @@ export function defineCheck<T extends CfnResource>(definition: CheckDefinition<T
  * A rule over what `read` finds on a resource (the task role of a task definition, the private
  * DNS names of an endpoint): no finding where it finds nothing.
  */
-export function ruleOver<T extends CfnResource, F>(read: (resource: T) => F | undefined,
+export function ruleOver<T extends CfnResource, F>(read: (resource: T, index: ResourceIndex) => F | undefined,
   rule: (found: F, index: ResourceIndex, resource: T) => string[]): (resource: T, index: ResourceIndex) => string[] {
   return (resource, index) => {
-    const found = read(resource);
+    const found = read(resource, index);
     return found === undefined ? [] : rule(found, index, resource);
   };
 }

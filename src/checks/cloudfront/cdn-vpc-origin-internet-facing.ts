@@ -1,6 +1,6 @@
 import { aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { literalString, resolved } from '../../private/resource-index';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { vpcOriginLoadBalancer } from './vpc-origin';
@@ -16,16 +16,11 @@ export const CdnVpcOriginInternetFacing = defineCheck({
     + 'through which anyone can bypass the distribution and everything it enforces (HTTPS, the web ACL, geo restrictions, caching).',
   source: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html',
   appliesTo: [cloudfront.CfnVpcOrigin],
-  inspect(origin, index) {
-    // The reader needs the index, which ruleOver's does not take.
-    const loadBalancer = vpcOriginLoadBalancer(origin, index);
-    if (!loadBalancer) {
-      return [];
-    }
+  inspect: ruleOver(vpcOriginLoadBalancer, (loadBalancer, _index, origin) => {
     const scheme = resolved(loadBalancer, loadBalancer.scheme);
     // CloudFormation's default scheme is internet-facing; a token is left alone.
     const internetFacing = scheme === undefined || literalString(loadBalancer, loadBalancer.scheme) === 'internet-facing';
     return internetFacing ? [`VPC origin '${pathOf(origin)}' reaches load balancer '${pathOf(loadBalancer)}', which is internet-facing: anyone can reach it without CloudFront. `
       + 'Make it internal (internetFacing: false) in private subnets, where only the VPC origin reaches it.'] : [];
-  },
+  }),
 });

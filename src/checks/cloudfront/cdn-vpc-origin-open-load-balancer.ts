@@ -1,7 +1,7 @@
 import { aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { resourcesNamedIn } from '../../private/template/refs';
 import { IngressRule, ingressRules } from '../../private/template/security-group-rules';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { loadBalancerSecurityGroups, vpcOriginLoadBalancer } from './vpc-origin';
@@ -17,18 +17,13 @@ export const CdnVpcOriginOpenLoadBalancer = defineCheck({
     + 'or the CloudFront-VPCOrigins-Service-SG security group that CloudFront creates in the VPC. Any other source reaches the application without the distribution\'s HTTPS, web ACL and logging.',
   source: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html',
   appliesTo: [cloudfront.CfnVpcOrigin],
-  inspect(origin, index) {
-    const loadBalancer = vpcOriginLoadBalancer(origin, index);
-    if (!loadBalancer) {
-      return [];
-    }
-    return loadBalancerSecurityGroups(loadBalancer, index).flatMap((group) => ingressRules(group, index).flatMap((rule) => {
+  inspect: ruleOver(vpcOriginLoadBalancer, (loadBalancer, index, origin) =>
+    loadBalancerSecurityGroups(loadBalancer, index).flatMap((group) => ingressRules(group, index).flatMap((rule) => {
       const source = notCloudFront(rule, index);
       return source ? [`Load balancer '${pathOf(loadBalancer)}' of VPC origin '${pathOf(origin)}' admits ${source}${ports(rule)} through security group '${pathOf(group)}', `
         + 'so that source can reach the application without CloudFront. Remove the rule, and admit only CloudFront\'s managed prefix list '
         + '(com.amazonaws.global.cloudfront.origin-facing) or the CloudFront-VPCOrigins-Service-SG security group.'] : [];
-    }));
-  },
+    }))),
 });
 
 /**

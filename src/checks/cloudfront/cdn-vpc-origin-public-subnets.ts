@@ -1,6 +1,6 @@
 import { aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { routesToInternet } from '../../private/template/routes';
-import { defineCheck } from '../check';
+import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { loadBalancerSubnets, vpcOriginLoadBalancer } from './vpc-origin';
@@ -17,11 +17,10 @@ export const CdnVpcOriginPublicSubnets = defineCheck({
     + 'In a public subnet the origin is one setting (the scheme, a public address) away from the internet.',
   source: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html',
   appliesTo: [cloudfront.CfnVpcOrigin],
-  inspect(origin, index) {
-    const loadBalancer = vpcOriginLoadBalancer(origin, index);
-    const publicSubnets = loadBalancer ? loadBalancerSubnets(loadBalancer, index).filter((s) => routesToInternet(s, index) === true) : [];
-    return publicSubnets.length === 0 ? [] : [`VPC origin '${pathOf(origin)}' reaches load balancer '${pathOf(loadBalancer!)}' in public subnets `
+  inspect: ruleOver(vpcOriginLoadBalancer, (loadBalancer, index, origin) => {
+    const publicSubnets = loadBalancerSubnets(loadBalancer, index).filter((s) => routesToInternet(s, index) === true);
+    return publicSubnets.length === 0 ? [] : [`VPC origin '${pathOf(origin)}' reaches load balancer '${pathOf(loadBalancer)}' in public subnets `
       + `(${publicSubnets.map(pathOf).join(', ')}), which route 0.0.0.0/0 to an internet gateway. Place it in private subnets `
       + '(vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } or PRIVATE_ISOLATED).'];
-  },
+  }),
 });
