@@ -150,6 +150,7 @@ const EXAMPLES: Array<[[number, number], Rest]> = [
   [[256, 512], { ...VALID, taskSubnets: ec2.SubnetType.PUBLIC }],
   [[256, 512], { ...VALID, secrets: ['pinned'], recycle: true }],
   [[256, 512], { ...VALID, https: 'none' }],
+  [[256, 512], { ...VALID, https: 'none', allowedCidrs: ['0.0.0.0/0'] }],
   [[256, 512], { ...VALID, https: 'none', allowedCidrs: ['10.0.0.0/8'] }],
   [[256, 512], { ...VALID, logs: 'group-and-retention' }],
   [[256, 512], { ...VALID, useCluster: true, alsoVpc: true }],
