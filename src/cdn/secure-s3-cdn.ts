@@ -16,7 +16,6 @@ import {
   aws_lambda as lambda,
   aws_logs as logs,
   aws_route53 as route53,
-  aws_route53_targets as targets,
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -24,11 +23,10 @@ import { CdnUploadOptions } from './upload-options';
 import { DEFAULT_KEY_PREFIX, SAFE_KEY_PREFIX, resolveUploadSettings } from './upload-settings';
 import { UploadSigner } from './upload-signer';
 import { PATTERN_CHECKS } from '../checks/catalogue';
-import { CdnCertificateAliases, uncoveredAliases } from '../checks/cloudfront/cdn-certificate-aliases';
-import { CdnCertificateRegion, arnRegion, certificateRegionMessage } from '../checks/cloudfront/cdn-certificate-region';
 import { CdnMinimumTls, MODERN_SECURITY_POLICIES, minimumTlsMessage } from '../checks/cloudfront/cdn-minimum-tls';
 import { CdnOaiWithKms } from '../checks/cloudfront/cdn-oai-with-kms';
 import { embedChecks, throwFinding } from '../checks/embed';
+import { addAliasRecords, checkViewerCertificate, checkWebAclId } from '../private/cloudfront-viewer';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { acknowledgeAll, complianceRuleIds } from '../private/nag';
 import { Removal } from '../private/removal';
@@ -191,11 +189,6 @@ export interface SecureS3CdnProps {
 const LOG_DELIVERY_REGION = 'us-east-1';
 
 const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
-/**
- * What CloudFront's WebACLId takes: a WAFv2 web ACL of CloudFront scope (global, in us-east-1) by ARN, or a WAF Classic one by ID.
- * @see https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html
- */
-const CLOUDFRONT_WEB_ACL = /^(arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[^/]+\/[0-9a-f-]+|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
 
 /** Lifecycle rules count in whole days. */
 function checkWholeDays(subject: string, prop: string, duration: Duration): void {
@@ -278,12 +271,7 @@ export class SecureS3Cdn extends Construct {
         throw new GuardedPatternsError(`${subject}: defaultRootObject ('${props.defaultRootObject}') must name an object without a leading slash, such as 'index.html'.`);
       }
     });
-    errors.check(() => {
-      if (props.webAclId !== undefined && !Token.isUnresolved(props.webAclId) && !CLOUDFRONT_WEB_ACL.test(props.webAclId)) {
-        throw new GuardedPatternsError(`${subject}: webAclId ('${props.webAclId}') is not a web ACL CloudFront can use; give the ARN of an AWS WAF web ACL `
-          + 'of scope CLOUDFRONT, which lives in us-east-1 (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), or the ID of a WAF Classic web ACL.');
-      }
-    });
+    checkWebAclId(errors, subject, 'webAclId', props.webAclId);
     const uploads = props.uploads ? resolveUploadSettings(errors, subject, props.uploads, 'uploads.') : undefined;
     this.uploadKeyPrefix = uploads?.keyPrefix ?? DEFAULT_KEY_PREFIX;
     errors.check(() => {
@@ -373,12 +361,7 @@ export class SecureS3Cdn extends Construct {
     this.domainName = domainNames[0] ?? distribution.distributionDomainName;
 
     if (props.hostedZone) {
-      domainNames.forEach((name, i) => {
-        const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(distribution));
-        const recordName = i === 0 ? 'Alias' : `Alias${i + 1}`;
-        new route53.ARecord(this, recordName, { zone: props.hostedZone!, recordName: name, target });
-        new route53.AaaaRecord(this, `${recordName}Ipv6`, { zone: props.hostedZone!, recordName: name, target });
-      });
+      addAliasRecords(this, props.hostedZone, domainNames, distribution);
     }
 
     if (props.uploads) {
@@ -452,33 +435,8 @@ export class SecureS3Cdn extends Construct {
       }
     });
     if (props.certificate) {
-      this.checkCertificate(errors, subject, props.certificate, domainNames);
+      checkViewerCertificate(errors, subject, props.certificate, domainNames, 'domainNames');
     }
-  }
-
-  /** What the props tell about the certificate: its region and, for one made here, its names. */
-  private checkCertificate(errors: PropErrors, subject: string, certificate: acm.ICertificate, domainNames: string[]): void {
-    const arn = certificate.certificateArn;
-    const region = Token.isUnresolved(arn) ? Stack.of(certificate).region : arnRegion(arn);
-    errors.check(() => {
-      if (region !== undefined && !Token.isUnresolved(region) && region !== 'us-east-1') {
-        const where = Token.isUnresolved(arn) ? `'${certificate.node.path}'` : arn;
-        throwFinding(CdnCertificateRegion, certificateRegionMessage(`${subject}: certificate`, where,
-          Token.isUnresolved(arn) ? `${region} (the region of stack '${Stack.of(certificate).stackName}')` : region));
-      }
-    });
-    const cfn = certificate.node.defaultChild;
-    errors.check(() => {
-      if (cfn instanceof acm.CfnCertificate && !Token.isUnresolved(cfn.domainName)
-        && (cfn.subjectAlternativeNames ?? []).every((n) => !Token.isUnresolved(n)) && domainNames.every((n) => !Token.isUnresolved(n))) {
-        const names = [cfn.domainName, ...(cfn.subjectAlternativeNames ?? [])];
-        const missing = uncoveredAliases(names, domainNames);
-        if (missing.length > 0) {
-          throwFinding(CdnCertificateAliases, `${subject}: certificate (${names.join(', ')}) does not cover domainNames ${missing.join(', ')}. `
-            + 'Add them to the certificate\'s subjectAlternativeNames (a wildcard covers one label), or remove them from domainNames.');
-        }
-      }
-    });
   }
 
   private createLogBucket(expiration: Duration, removal: Removal): s3.IBucket {

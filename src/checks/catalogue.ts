@@ -10,6 +10,10 @@ import { CdnLogBucketAcls } from './cloudfront/cdn-log-bucket-acls';
 import { CdnMinimumTls } from './cloudfront/cdn-minimum-tls';
 import { CdnOaiLegacy } from './cloudfront/cdn-oai-legacy';
 import { CdnOaiWithKms } from './cloudfront/cdn-oai-with-kms';
+import { CdnVpcOriginInternetFacing } from './cloudfront/cdn-vpc-origin-internet-facing';
+import { CdnVpcOriginNoInternetGateway } from './cloudfront/cdn-vpc-origin-no-internet-gateway';
+import { CdnVpcOriginOpenLoadBalancer } from './cloudfront/cdn-vpc-origin-open-load-balancer';
+import { CdnVpcOriginPublicSubnets } from './cloudfront/cdn-vpc-origin-public-subnets';
 import { Ec2NetworkInterfaceAzMismatch } from './ec2/ec2-network-interface-az-mismatch';
 import { Ec2UserDataSecrets } from './ec2/ec2-user-data-secrets';
 import { Ec2VolumeAzMismatch } from './ec2/ec2-volume-az-mismatch';
@@ -114,6 +118,14 @@ export const PATTERN_CHECKS: Readonly<Record<PatternName, Check[]>> = Object.fre
     AlbHttpOpen,
     AlbPlainHttp,
     AlbAccessLogKmsBucket,
+    CdnVpcOriginInternetFacing,
+    CdnVpcOriginOpenLoadBalancer,
+    CdnVpcOriginNoInternetGateway,
+    CdnVpcOriginPublicSubnets,
+    CdnHttpAllowed,
+    CdnCertificateRegion,
+    CdnCertificateAliases,
+    CdnMinimumTls,
     ...IAM_CHECKS,
   ),
   SecureS3Cdn: row(

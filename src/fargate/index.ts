@@ -5,3 +5,4 @@ export * from './auto-scaling';
 export { FargateDeploymentAlarms } from './deployment-alarms';
 export { FargateRollout } from './rollout';
 export * from './rollout-options';
+export * from './ingress';

@@ -94,49 +94,59 @@ export interface LoadBalancerFrontEndOptions {
   readonly deletionProtection?: boolean;
 }
 
+/** The props of SecureFargateService that an ingress reads (documented there). */
+export interface IngressOptions extends LoadBalancerFrontEndOptions {
+  readonly webAclArn?: string;
+}
+
+/** An internal load balancer, in private subnets, that one source alone reaches. */
+export interface InternalPlacement {
+  /** The private subnets it stands in. */
+  readonly subnets: ec2.SubnetSelection;
+  /** The only source its security group admits, on the listener port. */
+  readonly source: ec2.IPeer;
+  /** The source, as the security group's description names it. */
+  readonly sourceDescription: string;
+}
+
 /** Where the load balancer goes. */
 export interface LoadBalancerFrontEndProps extends LoadBalancerFrontEndOptions {
   readonly vpc: ec2.IVpc;
   readonly removal: Removal;
+  /**
+   * An internal load balancer with one listener (HTTPS with a certificate, HTTP without), no
+   * HTTP redirect, and `allowedCidrs` unused.
+   *
+   * @default - internet-facing, in the public subnets, admitting `allowedCidrs`
+   */
+  readonly internal?: InternalPlacement;
 }
 
 /**
  * An internet-facing Application Load Balancer in the VPC's public subnets, with its security
  * group (only `allowedCidrs`, only the listener ports), an HTTPS listener with HTTP redirected to
  * it (plain HTTP without a certificate), the certificate and alias record for `domainName`, and
- * an access log bucket.
+ * an access log bucket. With `internal`, an internal one in private subnets that admits one
+ * source on one listener (what CloudFrontFrontEnd puts behind CloudFront).
  *
  * Not a construct of its own: it builds in the service's scope, so that its resources keep the
  * construct paths, and logical IDs, they had when the service built them itself.
  */
 export class LoadBalancerFrontEnd implements FargateFrontEnd {
-  /** Collects the wrong options into `errors`, to be thrown before anything is built. */
-  public static checkProps(errors: PropErrors, subject: string, options: LoadBalancerFrontEndOptions): void {
+  /**
+   * Collects the wrong options into `errors`, to be thrown before anything is built. For an
+   * internal load balancer, `allowedCidrs` is not checked: the caller refuses it.
+   */
+  public static checkProps(errors: PropErrors, subject: string, options: LoadBalancerFrontEndOptions, placement: { internal?: boolean } = {}): void {
     errors.check(() => {
       if ((options.domainName === undefined) !== (options.hostedZone === undefined)) {
         throw new GuardedPatternsError(`${subject}: domainName and hostedZone go together (the pattern adds the record, and the certificate unless one is given); `
           + `${options.domainName === undefined ? 'give domainName, a name in the zone' : 'give hostedZone, the public zone that holds it'}.`);
       }
     });
-    const allowedCidrs = options.allowedCidrs ?? ANYWHERE;
-    errors.check(() => {
-      if (allowedCidrs.length === 0) {
-        throw new GuardedPatternsError(`${subject}: allowedCidrs is empty, so nothing could reach the load balancer; give the networks that may, such as ['0.0.0.0/0'] or ['10.0.0.0/8'].`);
-      }
-    });
-    for (const cidr of allowedCidrs) {
-      errors.check(() => {
-        if (!Token.isUnresolved(cidr) && !parseCidr(cidr)) {
-          throw new GuardedPatternsError(`${subject}: allowedCidrs holds '${cidr}', which is not an IPv4 CIDR block with its host bits clear, such as '203.0.113.0/24'.`);
-        }
-      });
+    if (!placement.internal) {
+      checkAllowedCidrs(errors, subject, options);
     }
-    const https = options.certificate !== undefined || options.hostedZone !== undefined;
-    errors.check(() => {
-      if (!https && allowedCidrs.includes('0.0.0.0/0')) {
-        throwFinding(AlbHttpOpen, httpOpenMessage(subject));
-      }
-    });
     errors.check(() => {
       if (options.accessLogBucket) {
         checkAccessLogBucket(subject, options.accessLogBucket);
@@ -156,19 +166,19 @@ export class LoadBalancerFrontEnd implements FargateFrontEnd {
   private readonly vpc: ec2.IVpc;
 
   constructor(scope: Construct, props: LoadBalancerFrontEndProps) {
-    const { vpc, removal } = props;
+    const { vpc, removal, internal } = props;
     this.scope = scope;
     this.vpc = vpc;
     const allowedCidrs = props.allowedCidrs ?? ANYWHERE;
     this.securityGroup = new ec2.SecurityGroup(scope, 'LoadBalancerSecurityGroup', {
       vpc,
-      description: `Load balancer of ${scope.node.path}: ${allowedCidrs.join(', ')} on its listener ports`,
+      description: `Load balancer of ${scope.node.path}: ${internal ? internal.sourceDescription : allowedCidrs.join(', ')} on its listener ports`,
       allowAllOutbound: false,
     });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(scope, 'LoadBalancer', {
       vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing: !internal,
+      vpcSubnets: internal?.subnets ?? { subnetType: ec2.SubnetType.PUBLIC },
       securityGroup: this.securityGroup,
       dropInvalidHeaderFields: true,
       deletionProtection: props.deletionProtection ?? !removal.destroy,
@@ -188,7 +198,11 @@ export class LoadBalancerFrontEnd implements FargateFrontEnd {
       domainName: props.domainName,
       validation: acm.CertificateValidation.fromDns(props.hostedZone),
     }) : undefined);
-    this.listener = this.certificate ? this.addHttpsListeners(this.certificate, allowedCidrs) : this.addHttpListener(allowedCidrs);
+    if (internal) {
+      this.listener = this.addInternalListener(internal, this.certificate);
+    } else {
+      this.listener = this.certificate ? this.addHttpsListeners(this.certificate, allowedCidrs) : this.addHttpListener(allowedCidrs);
+    }
 
     if (props.hostedZone && props.domainName) {
       new route53.ARecord(scope, 'AliasRecord', {
@@ -198,6 +212,15 @@ export class LoadBalancerFrontEnd implements FargateFrontEnd {
       });
     }
     this.url = `${this.certificate ? 'https' : 'http'}://${props.domainName ?? this.loadBalancer.loadBalancerDnsName}`;
+  }
+
+  /** One listener, admitting the one source: HTTPS on 443 with a certificate, HTTP on 80 without. */
+  private addInternalListener(internal: InternalPlacement, certificate: acm.ICertificate | undefined): elbv2.ApplicationListener {
+    const port = certificate ? 443 : 80;
+    this.securityGroup.addIngressRule(internal.source, ec2.Port.tcp(port), `${certificate ? 'HTTPS' : 'HTTP'} from ${internal.sourceDescription}`);
+    return certificate
+      ? this.loadBalancer.addListener('Https', { protocol: elbv2.ApplicationProtocol.HTTPS, port, certificates: [certificate], sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS, open: false })
+      : this.loadBalancer.addListener('Http', { protocol: elbv2.ApplicationProtocol.HTTP, port, open: false });
   }
 
   public addTarget(target: FrontEndTarget): elbv2.ApplicationTargetGroup {
@@ -276,6 +299,29 @@ export class LoadBalancerFrontEnd implements FargateFrontEnd {
     }
     return this.loadBalancer.addListener('Http', { protocol: elbv2.ApplicationProtocol.HTTP, port: 80, open: false });
   }
+}
+
+/** The public load balancer's `allowedCidrs`: IPv4 blocks, and never the internet for plain HTTP. */
+function checkAllowedCidrs(errors: PropErrors, subject: string, options: LoadBalancerFrontEndOptions): void {
+  const allowedCidrs = options.allowedCidrs ?? ANYWHERE;
+  errors.check(() => {
+    if (allowedCidrs.length === 0) {
+      throw new GuardedPatternsError(`${subject}: allowedCidrs is empty, so nothing could reach the load balancer; give the networks that may, such as ['0.0.0.0/0'] or ['10.0.0.0/8'].`);
+    }
+  });
+  for (const cidr of allowedCidrs) {
+    errors.check(() => {
+      if (!Token.isUnresolved(cidr) && !parseCidr(cidr)) {
+        throw new GuardedPatternsError(`${subject}: allowedCidrs holds '${cidr}', which is not an IPv4 CIDR block with its host bits clear, such as '203.0.113.0/24'.`);
+      }
+    });
+  }
+  const https = options.certificate !== undefined || options.hostedZone !== undefined;
+  errors.check(() => {
+    if (!https && allowedCidrs.includes('0.0.0.0/0')) {
+      throwFinding(AlbHttpOpen, httpOpenMessage(subject));
+    }
+  });
 }
 
 function createAccessLogBucket(scope: Construct, removal: Removal): s3.Bucket {

@@ -4,6 +4,7 @@ import {
   Token,
   Validations,
   aws_certificatemanager as acm,
+  aws_cloudfront as cloudfront,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_ecs as ecs,
@@ -15,10 +16,11 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { FargateAutoScalingOptions } from './auto-scaling';
+import { CloudFrontFrontEnd } from './cloudfront-front-end';
 import { ContainerUser } from './container-user';
 import { FargateDeploymentAlarms } from './deployment-alarms';
-import { FargateFrontEnd, LoadBalancerFrontEnd } from './load-balancer-front-end';
 import { FargateRollout } from './rollout';
+import { FargateIngress } from './ingress';
 import { addAutoScaling, checkAutoScaling } from './task-count-scaling';
 import { TMP_VOLUME, WritableTmp } from './writable-tmp';
 import { PATTERN_CHECKS } from '../checks/catalogue';
@@ -51,7 +53,8 @@ const INTERFACE_ENDPOINTS: Record<string, { id: string; service: ec2.InterfaceVp
  */
 export interface SecureFargateServiceProps {
   /**
-   * The VPC to run in: the tasks in its private subnets, the load balancer in its public ones.
+   * The VPC to run in: the tasks in its private subnets, the load balancer in its private ones
+   * behind CloudFront (or in its public ones with `FargateIngress.publicLoadBalancer()`).
    * Give either `vpc` or `cluster`.
    *
    * @default - the cluster's VPC
@@ -150,9 +153,30 @@ export interface SecureFargateServiceProps {
   readonly healthCheckPort?: number;
 
   /**
-   * The certificate the HTTPS listener presents; HTTP then only redirects to HTTPS. Without a
-   * certificate (and without `domainName` and `hostedZone`), the load balancer serves plain HTTP,
-   * which is an error when `allowedCidrs` admits the internet and a warning otherwise.
+   * How users reach the service: `FargateIngress.cloudFront()`, a CloudFront distribution in
+   * front of an internal load balancer (HTTPS on the distribution's domain with no certificate of
+   * your own), or `FargateIngress.publicLoadBalancer()`, an internet-facing load balancer.
+   *
+   * @default - `FargateIngress.publicLoadBalancer()` when `certificate`, `domainName`,
+   * `hostedZone` or `allowedCidrs` is given (what these props have always built);
+   * `FargateIngress.cloudFront()` otherwise
+   */
+  readonly ingress?: FargateIngress;
+
+  /**
+   * The ARN of an AWS WAF web ACL (scope CLOUDFRONT, in us-east-1) for the distribution; only
+   * with `FargateIngress.cloudFront()`.
+   *
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * The certificate for `domainName`. With a public load balancer, its HTTPS listener presents it
+   * and HTTP only redirects to HTTPS; without a certificate (and without `domainName` and
+   * `hostedZone`) that load balancer serves plain HTTP, which is an error when `allowedCidrs`
+   * admits the internet and a warning otherwise. With `FargateIngress.cloudFront()`, CloudFront
+   * and the internal load balancer both present it, so it must be in us-east-1, as the stack.
    *
    * @default - one issued by ACM for `domainName`, validated in `hostedZone`; none without them
    */
@@ -160,9 +184,10 @@ export interface SecureFargateServiceProps {
 
   /**
    * The name the service answers to. With `hostedZone`, the pattern adds an alias record to the
-   * load balancer, and a certificate for the name unless `certificate` is given.
+   * load balancer (to the distribution with `FargateIngress.cloudFront()`), and a certificate for
+   * the name unless `certificate` is given.
    *
-   * @default - none: the load balancer's own DNS name
+   * @default - none: the distribution's (or the load balancer's) own DNS name
    */
   readonly domainName?: string;
 
@@ -174,7 +199,9 @@ export interface SecureFargateServiceProps {
   readonly hostedZone?: route53.IHostedZone;
 
   /**
-   * The IPv4 networks that may reach the load balancer.
+   * The IPv4 networks that may reach the public load balancer; not with
+   * `FargateIngress.cloudFront()`, whose load balancer admits CloudFront alone (limit viewers
+   * there with `webAclArn`).
    *
    * @default ['0.0.0.0/0']
    */
@@ -309,8 +336,11 @@ export interface SecureFargateServiceProps {
 }
 
 /**
- * An ECS Fargate service in the private subnets of a VPC, behind an Application Load Balancer in
- * its public subnets, with an application task role kept apart from the execution role.
+ * An ECS Fargate service in the private subnets of a VPC, behind an Application Load Balancer:
+ * by default an internal one behind a CloudFront distribution (HTTPS on its own domain, through
+ * a CloudFront VPC origin), or an internet-facing one in the public subnets
+ * (`FargateIngress.publicLoadBalancer()`, the default with a domain or certificate). The
+ * application task role is kept apart from the execution role.
  *
  * The task role starts with no permissions: grant what the application needs to the service
  * (`bucket.grantRead(service)`). The execution role holds only the image pull, the log group and
@@ -318,15 +348,13 @@ export interface SecureFargateServiceProps {
  *
  * @example
  * declare const network: PrivateSubnetVpc;
- * declare const zone: route53.IHostedZone;
  * declare const bucket: s3.Bucket;
  * const web = new SecureFargateService(this, 'Web', {
  *   vpc: network.vpc,
  *   image: ecs.ContainerImage.fromAsset('./app'),
- *   domainName: 'app.example.com',
- *   hostedZone: zone,
  * });
  * bucket.grantRead(web);
+ * new CfnOutput(this, 'Url', { value: web.url });
  */
 export class SecureFargateService extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The ECS service. */
@@ -362,8 +390,14 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
   /** The role ECS uses to pull the image, write the logs and read the injected secrets. */
   public readonly executionRole: iam.Role;
 
-  /** The load balancer. */
+  /** The load balancer: internal behind CloudFront, or internet-facing. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  /** The CloudFront distribution users reach, with `FargateIngress.cloudFront()`. */
+  public readonly distribution?: cloudfront.Distribution;
+
+  /** The VPC origin through which the distribution reaches the internal load balancer, with `FargateIngress.cloudFront()`. */
+  public readonly vpcOrigin?: cloudfront.VpcOrigin;
 
   /** The listener that serves the application: HTTPS with a certificate, plain HTTP without. */
   public readonly listener: elbv2.ApplicationListener;
@@ -404,7 +438,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
   /** The task role: what is granted to the service, the application may do. */
   public readonly grantPrincipal: iam.IPrincipal;
 
-  /** The URL of the service: `https://domainName`, or the load balancer's DNS name. */
+  /** The URL of the service: `https://domainName`, or the distribution's (or load balancer's) own DNS name. */
   public readonly url: string;
 
   /** The task count's auto scaling, when `autoScaling` is given: add policies to it with its `scaleOnXxx` methods. */
@@ -420,7 +454,7 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     super(scope, id);
     const subject = `SecureFargateService '${this.node.path}'`;
     const stack = Stack.of(this);
-    const settings = checkProps(subject, props);
+    const settings = checkProps(this, subject, props);
     const { removal, containerPort, healthCheckPort } = settings;
 
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
@@ -518,7 +552,11 @@ export class SecureFargateService extends Construct implements ec2.IConnectable,
     this.service.node.addDependency(this.executionRole);
     this.connections = this.service.connections;
 
-    const frontEnd: FargateFrontEnd = new LoadBalancerFrontEnd(this, { ...props, vpc, removal });
+    const frontEnd = settings.ingress._bind({ scope: this, vpc, removal, privateSubnets: settings.taskSubnets, options: props });
+    if (frontEnd instanceof CloudFrontFrontEnd) {
+      this.distribution = frontEnd.distribution;
+      this.vpcOrigin = frontEnd.vpcOrigin;
+    }
     this.loadBalancer = frontEnd.loadBalancer;
     this.loadBalancerSecurityGroup = frontEnd.securityGroup;
     this.listener = frontEnd.listener;
@@ -619,10 +657,11 @@ interface Settings {
   readonly minCapacity?: number;
   readonly deploymentAlarms: FargateDeploymentAlarms;
   readonly rollout: FargateRollout;
+  readonly ingress: FargateIngress;
 }
 
 /** Checks every prop and throws all that are wrong together, before anything is built. */
-function checkProps(subject: string, props: SecureFargateServiceProps): Settings {
+function checkProps(scope: Construct, subject: string, props: SecureFargateServiceProps): Settings {
   const errors = new PropErrors();
   const removal = Removal.of(errors, subject, props.removalPolicy);
   errors.check(() => {
@@ -680,7 +719,8 @@ function checkProps(subject: string, props: SecureFargateServiceProps): Settings
       throw new GuardedPatternsError(`${subject}: logRetention applies only to the log group the pattern creates; set the retention on logGroup instead, or leave logGroup out.`);
     }
   });
-  LoadBalancerFrontEnd.checkProps(errors, subject, props);
+  const ingress = props.ingress ?? FargateIngress._defaultFor(props);
+  ingress._checkProps(errors, subject, props, scope);
   const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
   const writableTmp = props.writableTmp ?? WritableTmp.initContainer();
   const initMemoryMiB = readonlyRootFilesystem ? writableTmp._initMemoryMiB : 0;
@@ -728,6 +768,7 @@ function checkProps(subject: string, props: SecureFargateServiceProps): Settings
     minCapacity,
     deploymentAlarms,
     rollout,
+    ingress,
   };
 }
 

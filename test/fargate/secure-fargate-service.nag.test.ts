@@ -19,7 +19,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { FargateRollout, PrivateSubnetVpc, SecureFargateService, SecureFargateServiceProps } from '../../src';
+import { FargateIngress, FargateRollout, PrivateSubnetVpc, SecureFargateService, SecureFargateServiceProps } from '../../src';
 import { acknowledgedRules, acknowledgements, complianceFindings, testStack } from '../util';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
@@ -173,6 +173,27 @@ describe('SecureFargateService under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI
     expect(complianceFindings(stack)).toEqual([]);
   });
 
+  test('only vpc and image: CloudFront in front of an internal load balancer', () => {
+    const { stack, network, image } = base();
+    new SecureFargateService(stack, 'Web', { vpc: network.vpc, image });
+    acknowledgeUserChoices(stack);
+    expect(complianceFindings(stack)).toEqual([]);
+  });
+
+  test('a domain on CloudFront, with a web ACL', () => {
+    const { stack, network, image } = base();
+    new SecureFargateService(stack, 'Web', {
+      vpc: network.vpc,
+      image,
+      ingress: FargateIngress.cloudFront(),
+      domainName: 'app.example.com',
+      hostedZone: route53.PublicHostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'example.com' }),
+      webAclArn: 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/web/11111111-2222-3333-4444-555555555555',
+    });
+    acknowledgeUserChoices(stack);
+    expect(complianceFindings(stack)).toEqual([]);
+  });
+
   test('plain HTTP for chosen networks, acknowledged', () => {
     const { stack, network, image } = base();
     const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, allowedCidrs: ['10.0.0.0/8'] });
@@ -278,6 +299,47 @@ describe('SecureFargateService acknowledges exactly', () => {
     ['defaults with a certificate', (_stack, certificate) => ({ certificate }), DEFAULT_ACKNOWLEDGEMENTS],
     ['a canary rollout', (_stack, certificate) => ({ certificate, rollout: FargateRollout.canary() }),
       [...DEFAULT_ACKNOWLEDGEMENTS, 'AwsSolutions-IAM5[Resource::*] at TestStack/Web/TrafficShiftRole'].sort()],
+    ['only vpc and image: CloudFront in front of an internal load balancer', () => ({}), [
+      'AwsSolutions-CFR1 at TestStack/Web/Distribution',
+      'AwsSolutions-CFR2 at TestStack/Web/Distribution',
+      'AwsSolutions-CFR3 at TestStack/Web/Distribution',
+      'AwsSolutions-CFR4 at TestStack/Web/Distribution',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole] at TestStack/AWS679f53fac002430cb0da5b7982bd2287',
+      'AwsSolutions-IAM5[Resource::*] at TestStack/CloudFrontOriginFacingPrefixList',
+      'AwsSolutions-IAM5[Resource::*] at TestStack/Web/ExecutionRole',
+      'AwsSolutions-S1 at TestStack/Web/AccessLogBucket',
+      'CloudFormation-Validate::W3010 at TestStack',
+      'GuardedPatterns-AlbPlainHttp at TestStack/Web/LoadBalancer/Http',
+      'HIPAA.Security-ALBHttpToHttpsRedirection at TestStack/Web/LoadBalancer/Http',
+      'HIPAA.Security-CloudWatchAlarmAction at TestStack/Web/Target5xxAlarm',
+      'HIPAA.Security-CloudWatchAlarmAction at TestStack/Web/UnhealthyTargetsAlarm',
+      'HIPAA.Security-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Http',
+      'HIPAA.Security-IAMNoInlinePolicy at TestStack/CloudFrontOriginFacingPrefixList',
+      'HIPAA.Security-LambdaConcurrency at TestStack/AWS679f53fac002430cb0da5b7982bd2287',
+      'HIPAA.Security-LambdaDLQ at TestStack/AWS679f53fac002430cb0da5b7982bd2287',
+      'HIPAA.Security-LambdaInsideVPC at TestStack/AWS679f53fac002430cb0da5b7982bd2287',
+      'HIPAA.Security-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'HIPAA.Security-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'HIPAA.Security-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-ALBHttpToHttpsRedirection at TestStack/Web/LoadBalancer/Http',
+      'NIST.800.53.R5-CloudWatchAlarmAction at TestStack/Web/Target5xxAlarm',
+      'NIST.800.53.R5-CloudWatchAlarmAction at TestStack/Web/UnhealthyTargetsAlarm',
+      'NIST.800.53.R5-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Http',
+      'NIST.800.53.R5-IAMNoInlinePolicy at TestStack/CloudFrontOriginFacingPrefixList',
+      'NIST.800.53.R5-LambdaConcurrency at TestStack/AWS679f53fac002430cb0da5b7982bd2287',
+      'NIST.800.53.R5-LambdaDLQ at TestStack/AWS679f53fac002430cb0da5b7982bd2287',
+      'NIST.800.53.R5-LambdaInsideVPC at TestStack/AWS679f53fac002430cb0da5b7982bd2287',
+      'NIST.800.53.R5-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-ALBHttpToHttpsRedirection at TestStack/Web/LoadBalancer/Http',
+      'PCI.DSS.321-ELBv2ACMCertificateRequired at TestStack/Web/LoadBalancer/Http',
+      'PCI.DSS.321-IAMNoInlinePolicy at TestStack/CloudFrontOriginFacingPrefixList',
+      'PCI.DSS.321-LambdaInsideVPC at TestStack/AWS679f53fac002430cb0da5b7982bd2287',
+      'PCI.DSS.321-S3BucketLoggingEnabled at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-S3BucketReplicationEnabled at TestStack/Web/AccessLogBucket',
+      'PCI.DSS.321-S3DefaultEncryptionKMS at TestStack/Web/AccessLogBucket',
+    ]],
     ['plain HTTP to a private network', () => ({ allowedCidrs: ['10.0.0.0/8'] }), [
       'AwsSolutions-IAM5[Resource::*] at TestStack/Web/ExecutionRole',
       'AwsSolutions-S1 at TestStack/Web/AccessLogBucket',

@@ -102,8 +102,10 @@ function model(c: Choice) {
   verdict.refuse(c.https === 'name-only' || c.https === 'zone-only', 'domainName', 'hostedZone');
   const allowed = c.allowedCidrs ?? ['0.0.0.0/0'];
   verdict.refuse(allowed.length === 0 || allowed.some((a) => ipv4.block(a) === undefined), 'allowedCidrs');
-  // Plain HTTP to the whole internet is what the pattern exists to prevent.
-  verdict.refuse((c.https === 'none' || c.https === 'name-only') && allowed.includes('0.0.0.0/0'), 'allowedCidrs');
+  // With neither a certificate, a domain nor allowedCidrs, the front end is CloudFront, which serves HTTPS on its own domain.
+  const cloudFront = c.https === 'none' && c.allowedCidrs === undefined;
+  // Plain HTTP to the whole internet from a public load balancer is what the pattern exists to prevent.
+  verdict.refuse(!cloudFront && (c.https === 'none' || c.https === 'name-only') && allowed.includes('0.0.0.0/0'), 'allowedCidrs');
   // Tasks never run in public subnets, nor in subnets the VPC does not have.
   const has: Record<NetworkKind, ec2.SubnetType[]> = {
     nat: [ec2.SubnetType.PUBLIC, ec2.SubnetType.PRIVATE_WITH_EGRESS],
@@ -148,6 +150,7 @@ const EXAMPLES: Array<[[number, number], Rest]> = [
   [[256, 512], { ...VALID, taskSubnets: ec2.SubnetType.PUBLIC }],
   [[256, 512], { ...VALID, secrets: ['pinned'], recycle: true }],
   [[256, 512], { ...VALID, https: 'none' }],
+  [[256, 512], { ...VALID, https: 'none', allowedCidrs: ['0.0.0.0/0'] }],
   [[256, 512], { ...VALID, https: 'none', allowedCidrs: ['10.0.0.0/8'] }],
   [[256, 512], { ...VALID, logs: 'group-and-retention' }],
   [[256, 512], { ...VALID, useCluster: true, alsoVpc: true }],

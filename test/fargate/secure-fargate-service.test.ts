@@ -20,7 +20,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ContainerUser, PrivateSubnetVpc, SecretRotationRecycler, SecureFargateService, SecureFargateServiceProps, WritableTmp } from '../../src';
+import { ContainerUser, FargateIngress, PrivateSubnetVpc, SecretRotationRecycler, SecureFargateService, SecureFargateServiceProps, WritableTmp } from '../../src';
 import { testStack } from '../util';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
@@ -844,9 +844,10 @@ describe('SecureFargateService', () => {
 
     test('fails when plain HTTP would be open to the internet', () => {
       const { stack, network, image } = setup();
-      expect(() => new SecureFargateService(stack, 'Web', { vpc: network.vpc, image })).toThrow(
+      expect(() => new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, ingress: FargateIngress.publicLoadBalancer() })).toThrow(
         "SecureFargateService 'TestStack/Web': without a certificate the load balancer would serve plain HTTP to 0.0.0.0/0 (allowedCidrs). "
-        + 'Give a certificate (or domainName and hostedZone) for HTTPS with HTTP redirected to it, or limit allowedCidrs to the networks that may use plain HTTP. (GuardedPatterns-AlbHttpOpen)');
+        + 'Give a certificate (or domainName and hostedZone) for HTTPS with HTTP redirected to it, or limit allowedCidrs to the networks that may use plain HTTP, '
+        + 'or set ingress: FargateIngress.cloudFront() (the default without these props) for HTTPS on a CloudFront domain with no certificate of your own. (GuardedPatterns-AlbHttpOpen)');
     });
 
     test('fails on bad ports, counts, paths and CIDRs', () => {
@@ -867,6 +868,7 @@ describe('SecureFargateService', () => {
         desiredCount: 0,
         removalPolicy: RemovalPolicy.SNAPSHOT,
         taskSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+        ingress: FargateIngress.publicLoadBalancer(),
       })).toThrow(new RegExp([
         '^5 props are wrong:',
         "- SecureFargateService 'TestStack/Web': removalPolicy is SNAPSHOT",

@@ -60,6 +60,7 @@ const VARIANTS: Record<string, (stack: Stack) => void> = {
   },
   'cdn-origin-access-identity': (stack) => new SecureS3Cdn(stack, 'Cdn', { originAccess: CdnOriginAccess.IDENTITY }),
 
+  'fargate-cloudfront': (stack) => new SecureFargateService(stack, 'Web', { vpc: network(stack), image: image(stack) }),
   'fargate-certificate': (stack) => new SecureFargateService(stack, 'Web', {
     vpc: network(stack),
     image: image(stack),

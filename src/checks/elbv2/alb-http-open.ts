@@ -7,7 +7,8 @@ import { plainHttpListener } from './load-balancer';
 /** The message for a pattern asked to serve plain HTTP to the internet. */
 export function httpOpenMessage(subject: string): string {
   return `${subject}: without a certificate the load balancer would serve plain HTTP to 0.0.0.0/0 (allowedCidrs). `
-    + 'Give a certificate (or domainName and hostedZone) for HTTPS with HTTP redirected to it, or limit allowedCidrs to the networks that may use plain HTTP.';
+    + 'Give a certificate (or domainName and hostedZone) for HTTPS with HTTP redirected to it, or limit allowedCidrs to the networks that may use plain HTTP, '
+    + 'or set ingress: FargateIngress.cloudFront() (the default without these props) for HTTPS on a CloudFront domain with no certificate of your own.';
 }
 
 /**

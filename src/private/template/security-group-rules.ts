@@ -13,6 +13,12 @@ export interface IngressRule {
   readonly toPort?: number;
   readonly cidrIp?: string;
   readonly cidrIpv6?: string;
+  /** The source security group, resolved (a literal ID or a reference); read with `resourcesNamedIn`. */
+  readonly sourceSecurityGroupId?: unknown;
+  /** The source prefix list, resolved (a literal ID or a reference). */
+  readonly sourcePrefixListId?: unknown;
+  /** The resource that holds the rule: a security group, or an AWS::EC2::SecurityGroupIngress. */
+  readonly owner: CfnResource;
 }
 
 function ruleOf(resource: CfnResource, rule: any): IngressRule {
@@ -24,6 +30,9 @@ function ruleOf(resource: CfnResource, rule: any): IngressRule {
     toPort: num(r.toPort ?? r.ToPort),
     cidrIp: typeof (r.cidrIp ?? r.CidrIp) === 'string' ? String(r.cidrIp ?? r.CidrIp) : undefined,
     cidrIpv6: typeof (r.cidrIpv6 ?? r.CidrIpv6) === 'string' ? String(r.cidrIpv6 ?? r.CidrIpv6) : undefined,
+    sourceSecurityGroupId: r.sourceSecurityGroupId ?? r.SourceSecurityGroupId,
+    sourcePrefixListId: r.sourcePrefixListId ?? r.SourcePrefixListId,
+    owner: resource,
   };
 }
 
@@ -40,7 +49,13 @@ export function ingressRules(group: ec2.CfnSecurityGroup, index: ResourceIndex):
 /** The rule of an AWS::EC2::SecurityGroupIngress resource. */
 export function standaloneIngressRule(ingress: ec2.CfnSecurityGroupIngress): IngressRule {
   return ruleOf(ingress, {
-    ipProtocol: ingress.ipProtocol, fromPort: ingress.fromPort, toPort: ingress.toPort, cidrIp: ingress.cidrIp, cidrIpv6: ingress.cidrIpv6,
+    ipProtocol: ingress.ipProtocol,
+    fromPort: ingress.fromPort,
+    toPort: ingress.toPort,
+    cidrIp: ingress.cidrIp,
+    cidrIpv6: ingress.cidrIpv6,
+    sourceSecurityGroupId: ingress.sourceSecurityGroupId,
+    sourcePrefixListId: ingress.sourcePrefixListId,
   });
 }
 
