@@ -109,6 +109,26 @@ describe('SecureFargateService rollout', () => {
     expect(checkHits(stack, EcsBakeTimeBelowGracePeriod)).toEqual([]);
   });
 
+  test('canary() behind CloudFront (no certificate or domain): the internal load balancer gets the alternate target group and the production rule', () => {
+    const stack = testStack();
+    const network = new PrivateSubnetVpc(stack, 'Network');
+    const image = ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'Repository', 'app'), 'v1');
+    const web = new SecureFargateService(stack, 'Web', { vpc: network.vpc, image, rollout: FargateRollout.canary() });
+    const template = Template.fromStack(stack);
+    expect(web.distribution).toBeDefined();
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({ Strategy: 'CANARY' }),
+      LoadBalancers: [Match.objectLike({
+        AdvancedConfiguration: Match.objectLike({ AlternateTargetGroupArn: Match.anyValue(), ProductionListenerRule: Match.anyValue() }),
+      })],
+    });
+    expect(web.alternateTargetGroup).toBeDefined();
+    expect(web.productionListenerRule).toBeDefined();
+  });
+
   test('linear() with its options', () => {
     const rollout = FargateRollout.linear({ stepPercent: 20, stepBakeTime: Duration.minutes(3), bakeTime: Duration.minutes(15) });
     const { template } = synth({ rollout });
