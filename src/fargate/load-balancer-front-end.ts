@@ -12,6 +12,7 @@ import {
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { SecureFargateServiceProps } from './secure-fargate-service';
 import { AlbAccessLogKmsBucket, bucketKmsAlgorithm } from '../checks/elbv2/alb-access-log-kms-bucket';
 import { AlbHttpOpen, httpOpenMessage } from '../checks/elbv2/alb-http-open';
 import { pathOf, throwFinding } from '../checks/embed';
@@ -85,19 +86,11 @@ export interface FargateFrontEnd {
 }
 
 /** The props of SecureFargateService that shape its load balancer (documented there). */
-export interface LoadBalancerFrontEndOptions {
-  readonly allowedCidrs?: string[];
-  readonly certificate?: acm.ICertificate;
-  readonly domainName?: string;
-  readonly hostedZone?: route53.IHostedZone;
-  readonly accessLogBucket?: s3.IBucket;
-  readonly deletionProtection?: boolean;
-}
+export type LoadBalancerFrontEndOptions = Pick<SecureFargateServiceProps,
+'allowedCidrs' | 'certificate' | 'domainName' | 'hostedZone' | 'accessLogBucket' | 'deletionProtection'>;
 
 /** The props of SecureFargateService that an ingress reads (documented there). */
-export interface IngressOptions extends LoadBalancerFrontEndOptions {
-  readonly webAclArn?: string;
-}
+export type IngressOptions = LoadBalancerFrontEndOptions & Pick<SecureFargateServiceProps, 'webAclArn'>;
 
 /** An internal load balancer, in private subnets, that one source alone reaches. */
 export interface InternalPlacement {
