@@ -242,6 +242,9 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
 
   private readonly subject: string;
 
+  /** Where the consumer's resources in other accounts' stacks go: each runs the consumer's checks too. */
+  private readonly remoteScopes = new Set<Construct>();
+
   constructor(scope: Construct, id: string, props: PrivateLinkConsumerProps) {
     super(scope, id);
     this.subject = `PrivateLinkConsumer '${this.node.path}'`;
@@ -349,6 +352,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     this.forwarderEc2Endpoint = bound.forwarderEc2Endpoint;
 
     embedChecks(this, PATTERN_CHECKS.PrivateLinkConsumer);
+    this.remoteScopes.forEach((remote) => embedChecks(remote, PATTERN_CHECKS.PrivateLinkConsumer));
   }
 
   private planServices(errors: PropErrors, services: ec2.IInterfaceVpcEndpointService[], dnsNames: { [serviceName: string]: string },
@@ -545,6 +549,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     const otherAccount = otherEnvironment(vpc, spoke.vpc, ['account']) !== undefined;
     const scope = otherAccount ? scopeIn(spokeStack, this) : this;
     if (otherAccount) {
+      this.remoteScopes.add(scope);
       // The transit gateway is shared from this stack before the spoke's attachment asks for it.
       spokeStack.addStackDependency(Stack.of(this), `${spoke.vpc.node.path} attaches to the transit gateway that ${this.node.path} shares`);
       Annotations.of(this).addInfo(`spokes: '${spoke.vpc.node.path}' is in account ${spokeStack.account}. Before its stack ${spokeStack.stackName} deploys, that account must accept the transit gateway's `
