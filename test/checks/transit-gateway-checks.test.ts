@@ -272,11 +272,14 @@ describe('the Transit Gateway checks over a spoke in another account\'s stack', 
     const app = testApp({ context: { 'availability-zones:account=222222222222:region=us-east-1': ['us-east-1a', 'us-east-1b'] } });
     const stack = testStack(app);
     const remote = new Stack(app, 'Remote', { env: { account: '222222222222', region: 'us-east-1' } });
-    const vpc = (scope: Stack, id: string, cidr: string) => new ec2.Vpc(scope, id, { ipAddresses: ec2.IpAddresses.cidr(cidr), natGateways: 0, maxAzs: 2 });
-    const hub = vpc(stack, 'Hub', '10.0.0.0/16');
+    const vpc = (scope: Stack, id: string, cidr: string) =>
+      new ec2.Vpc(scope, id, { ipAddresses: ec2.IpAddresses.cidr(cidr), natGateways: 0, maxAzs: 2 });
     const consumer = new PrivateLinkConsumer(stack, 'Endpoints', {
-      vpc: hub, services: [KINESIS], spokes: [vpc(stack, 'A', '10.1.0.0/16'), vpc(remote, 'X', '10.3.0.0/16')],
-      transitGateway: PrivateLinkTransitGateway.fromId(TGW), dns: new SameAccountZones(),
+      vpc: vpc(stack, 'Hub', '10.0.0.0/16'),
+      services: [KINESIS],
+      spokes: [vpc(stack, 'A', '10.1.0.0/16'), vpc(remote, 'X', '10.3.0.0/16')],
+      transitGateway: PrivateLinkTransitGateway.fromId(TGW),
+      dns: new SameAccountZones(),
     });
     /** The consumer's resources in the remote stack. */
     const remoteSide = remote.node.findChild('TestStackEndpoints');

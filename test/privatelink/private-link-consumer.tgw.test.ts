@@ -257,7 +257,12 @@ function twoAccounts(props: (n: ReturnType<typeof network> & { x: ec2.Vpc; remot
   const x = new ec2.Vpc(remote, 'X', { ipAddresses: ec2.IpAddresses.cidr('10.3.0.0/16'), natGateways: 0, maxAzs: 2 });
   const all = { ...n, x, remote };
   const make = () => new PrivateLinkConsumer(n.stack, 'Endpoints', {
-    vpc: n.hub, services: [KINESIS], spokes: [n.a, n.b, x], transitGateway: PrivateLinkTransitGateway.fromId(TGW), dns: new SameAccountZones(), ...props(all),
+    vpc: n.hub,
+    services: [KINESIS],
+    spokes: [n.a, n.b, x],
+    transitGateway: PrivateLinkTransitGateway.fromId(TGW),
+    dns: new SameAccountZones(),
+    ...props(all),
   });
   return { ...all, app, make };
 }
