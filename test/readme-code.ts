@@ -107,6 +107,8 @@ const STAND_INS: Record<string, string> = {
   'operations: sns.ITopic': "const operations = sns.Topic.fromTopicArn(this, 'Operations', 'arn:aws:sns:us-east-1:111111111111:operations');",
   'shared: PrivateSubnetVpc': "const shared = new PrivateSubnetVpc(this, 'Shared');",
   'application: PrivateSubnetVpc': "const application = new PrivateSubnetVpc(this, 'Application', { cidr: '10.1.0.0/16' });",
+  'payments: PrivateSubnetVpc': "const payments = new PrivateSubnetVpc(this, 'Payments', { cidr: '10.1.0.0/16', natGateways: 0 });",
+  'orders: PrivateSubnetVpc': "const orders = new PrivateSubnetVpc(this, 'Orders', { cidr: '10.2.0.0/16', natGateways: 0 });",
   'appRole: iam.IRole': "const appRole = iam.Role.fromRoleArn(this, 'AppRole', 'arn:aws:iam::111111111111:role/app');",
   'service: ecs.FargateService': [
     "const serviceTask = new ecs.FargateTaskDefinition(this, 'Task');",

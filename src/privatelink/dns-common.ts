@@ -36,7 +36,8 @@ export function peerEnvironmentProblems(scope: Construct, vpc: ec2.IVpc, peers: 
   return peers.flatMap((peer) => {
     const otherEnv = otherEnvironment(vpc, peer.vpc, sameRegion ? ['account', 'region'] : ['account']);
     return otherEnv ? [`${consumerSubject(scope)}: ${peer.description} ('${peer.vpc.node.path}') is in ${otherEnv} ${peer.vpc.env[otherEnv]}, the VPC in ${vpc.env[otherEnv]}, `
-      + `where the construct cannot make its DNS (${strategy}) answer. Make the service names resolve there yourself (a Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts), `
+      + `where the construct cannot make its DNS (${strategy}) answer. ${otherEnv === 'account' ? 'Use dns: PrivateLinkDns.route53Profile(), which shares a Route 53 Profile with its account, or make' : 'Make'} `
+      + 'the service names resolve there yourself (a Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts), '
       + 'and let its CIDR block in with consumer.connections.allowFrom(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443)).'] : [];
   });
 }

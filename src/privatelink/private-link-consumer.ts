@@ -1,10 +1,12 @@
 import {
+  Annotations,
   Aws,
   Stack,
   Token,
   aws_autoscaling as autoscaling,
   aws_ec2 as ec2,
   aws_iam as iam,
+  aws_ram as ram,
   aws_route53 as route53,
   aws_route53resolver as resolver,
 } from 'aws-cdk-lib';
@@ -20,6 +22,7 @@ import { VpcPeeringCidrOverlap } from '../checks/ec2/vpc-peering-cidr-overlap';
 import { VpcPeeringDnsDisabled } from '../checks/ec2/vpc-peering-dns-disabled';
 import { embedChecks, throwFinding } from '../checks/embed';
 import { cidrsOverlap, formatCidr, literalVpcCidr } from '../private/cidr';
+import { scopeIn, shareWithAccounts } from '../private/cross-account';
 import { knownEndpointServices, relativeDnsNamesOf, zonesOf } from '../private/endpoint-dns-names';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 
@@ -91,8 +94,14 @@ export interface PrivateLinkConsumerProps {
    * one per AZ: private, else isolated) to the transit gateway, adds routes in both directions
    * (on the endpoint VPC's private and isolated route tables to each spoke, on every route table
    * of each spoke to the endpoint VPC), security group rules and DNS, as for `peerVpcs`. Spokes
-   * must be in the same account and region; a spoke in another stack of the app is attached
-   * from this construct's stack, as `peerVpcs` are.
+   * must be in the same region. A spoke of the same account in another stack of the app is
+   * attached from this construct's stack, as `peerVpcs` are. A spoke in another account (a stack
+   * with another literal `env.account`) needs a transit gateway brought by ID
+   * (`PrivateLinkTransitGateway.fromId`) and a literal CIDR block: its attachment and its routes
+   * to the endpoint VPC go in its own stack, which names nothing of this one; the transit gateway
+   * is shared with its account through AWS RAM from this construct's stack (unless another account
+   * owns it), and the spoke's stack deploys after this one. Its account may have to accept the
+   * share and the attachment: the construct says how in an info annotation.
    *
    * @default - none
    * @see https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html
@@ -186,6 +195,12 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   public readonly spokeAttachments: ec2.CfnTransitGatewayAttachment[] = [];
 
   /**
+   * The AWS RAM share of the transit gateway with the accounts of spokes in other accounts, where
+   * the consumer's account owns the transit gateway.
+   */
+  public readonly transitGatewayShare?: ram.CfnResourceShare;
+
+  /**
    * The addresses other DNS clients (VPN users, on-premises resolvers) should query to reach the
    * endpoints by name: the inbound Resolver endpoint's or the forwarders' addresses (tokens for
    * the forwarders). Empty with hosted zones, which only VPCs' own resolvers answer.
@@ -227,6 +242,9 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
 
   private readonly subject: string;
 
+  /** Where the consumer's resources in other accounts' stacks go: each runs the consumer's checks too. */
+  private readonly remoteScopes = new Set<Construct>();
+
   constructor(scope: Construct, id: string, props: PrivateLinkConsumerProps) {
     super(scope, id);
     this.subject = `PrivateLinkConsumer '${this.node.path}'`;
@@ -241,9 +259,9 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     const peers = [...peerVpcs, ...(props.existingPeerVpcs ?? [])];
     const spokes = props.spokes ?? [];
     this.checkPeers(errors, vpc, peerVpcs, peers);
-    this.checkSpokes(errors, vpc, spokes, peers);
+    const otherAccountSpokes = this.checkSpokes(errors, vpc, spokes, peers);
     const transitGateway = props.transitGateway ?? (spokes.length > 0 ? PrivateLinkTransitGateway.create() : undefined);
-    transitGateway?.problems(this.subject).forEach((problem) => errors.add(problem));
+    transitGateway?.problems(this.subject, otherAccountSpokes.map((i) => `spokes[${i}] ('${spokes[i].node.path}')`)).forEach((problem) => errors.add(problem));
     // Peers, then spokes: each named once in construct IDs, by the prop that lists it in messages.
     const names = new Set<string>();
     const dnsPeers = [...peers, ...spokes].map((peer, i): PrivateLinkDnsPeer => {
@@ -302,6 +320,10 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
       // The endpoints' (and DNS servers') replies leave from their subnets; the VPC's other private subnets may call the spokes too.
       const hubTables = routeTableIds(vpc, this.subject, 'vpc', [...subnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]);
       dnsPeers.slice(peers.length).forEach((spoke) => this.addSpoke(vpc, hubTables, spoke, gateway.transitGatewayId, gateway.routeTableId));
+      const accounts = otherAccountSpokes.map((i) => spokes[i].env.account);
+      if (accounts.length > 0) {
+        this.transitGatewayShare = this.shareTransitGateway(gateway.transitGatewayId, gateway.ownerAccount, accounts);
+      }
     }
 
     const bound = dns.bind(this, {
@@ -330,6 +352,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     this.forwarderEc2Endpoint = bound.forwarderEc2Endpoint;
 
     embedChecks(this, PATTERN_CHECKS.PrivateLinkConsumer);
+    this.remoteScopes.forEach((remote) => embedChecks(remote, PATTERN_CHECKS.PrivateLinkConsumer));
   }
 
   private planServices(errors: PropErrors, services: ec2.IInterfaceVpcEndpointService[], dnsNames: { [serviceName: string]: string },
@@ -450,19 +473,33 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     }));
   }
 
-  private checkSpokes(errors: PropErrors, vpc: ec2.IVpc, spokes: ec2.IVpc[], peers: ec2.IVpc[]): void {
+  /** Checks the spokes; returns the indexes of those in another account. */
+  private checkSpokes(errors: PropErrors, vpc: ec2.IVpc, spokes: ec2.IVpc[], peers: ec2.IVpc[]): number[] {
     const seen = new Set<ec2.IVpc>([vpc, ...peers]);
+    const otherAccount: number[] = [];
     spokes.forEach((spoke, i) => errors.check(() => {
       if (seen.has(spoke)) {
         throw new GuardedPatternsError(`${this.subject}: spokes[${i}] ('${spoke.node.path}') is listed twice, is also a peer, or is the endpoint VPC itself. `
           + 'List each VPC once: in spokes to reach the endpoints through the transit gateway, or in peerVpcs or existingPeerVpcs to peer it.');
       }
       seen.add(spoke);
-      const otherEnv = otherEnvironment(vpc, spoke, ['account', 'region']);
-      if (otherEnv) {
-        throw new GuardedPatternsError(`${this.subject}: spokes[${i}] ('${spoke.node.path}') is in ${otherEnv} ${spoke.env[otherEnv]}, the VPC in ${vpc.env[otherEnv]}. `
-          + 'The construct attaches spokes of its own account and region only (a transit gateway is regional; another account needs the transit gateway shared with AWS RAM). '
-          + 'Attach it yourself, with routes both ways, and pass it in existingPeerVpcs, which lets its CIDR block in and gives it DNS where the strategy can.');
+      if (otherEnvironment(vpc, spoke, ['region'])) {
+        throw new GuardedPatternsError(`${this.subject}: spokes[${i}] ('${spoke.node.path}') is in region ${spoke.env.region}, the VPC in ${vpc.env.region}. `
+          + 'A transit gateway attaches VPCs of its own region only. Give the spoke a transit gateway of its region, peer the two transit gateways, '
+          + 'and pass the spoke in existingPeerVpcs, which lets its CIDR block in and gives it DNS where the strategy can.');
+      }
+      if (otherEnvironment(vpc, spoke, ['account'])) {
+        otherAccount.push(i);
+        // Its routes and security group rule are written in stacks of two accounts: only literals cross.
+        if (!literalVpcCidr(spoke)) {
+          throw new GuardedPatternsError(`${this.subject}: spokes[${i}] ('${spoke.node.path}') is in account ${spoke.env.account}, and its CIDR block is not known (${spoke.vpcCidrBlock}); `
+            + 'the routes to it and the endpoints\' security group rule are in this account\'s stack, which cannot read a value of another account\'s stack. '
+            + 'Give its VPC a literal block (ec2.IpAddresses.cidr, or vpcCidrBlock in Vpc.fromVpcAttributes).');
+        }
+        if (!literalVpcCidr(vpc)) {
+          throw new GuardedPatternsError(`${this.subject}: spokes[${i}] ('${spoke.node.path}') is in account ${spoke.env.account}, and the endpoint VPC's CIDR block is not known (${vpc.vpcCidrBlock}); `
+            + 'the spoke\'s routes to it are in the spoke\'s stack, which cannot read a value of this one. Give the endpoint VPC a literal block.');
+        }
       }
       if (spoke instanceof ec2.Vpc && (!spoke.dnsSupportEnabled || !spoke.dnsHostnamesEnabled)) {
         throwFinding(TransitGatewaySpokeDnsDisabled, `${this.subject}: spoke VPC '${spoke.node.path}' has ${spoke.dnsSupportEnabled ? 'DNS hostnames' : 'DNS support'} off, so private DNS names do not resolve there. `
@@ -478,12 +515,13 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
           + 'Give one of the VPCs a block that does not overlap: the transit gateway does not route between overlapping blocks, and a route table holds one route per destination.');
       }
     })));
+    return otherAccount;
   }
 
   /** Attaches a VPC to the transit gateway, in one subnet per AZ, with the route table given by fromId. */
   private attach(vpc: ec2.IVpc, subnets: ec2.ISubnet[], transitGatewayId: string, routeTableId: string | undefined,
-    id: string): ec2.CfnTransitGatewayAttachment {
-    const attachment = new ec2.CfnTransitGatewayAttachment(this, `${id}Attachment`, {
+    id: string, scope: Construct = this): ec2.CfnTransitGatewayAttachment {
+    const attachment = new ec2.CfnTransitGatewayAttachment(scope, `${id}Attachment`, {
       transitGatewayId,
       vpcId: vpc.vpcId,
       subnetIds: subnets.map((subnet) => subnet.subnetId),
@@ -502,20 +540,51 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     return attachment;
   }
 
-  /** A spoke's attachment, and routes both ways: each needs its VPC's attachment to exist. */
+  /**
+   * A spoke's attachment, and routes both ways: each needs its VPC's attachment to exist. A spoke
+   * in another account gets its attachment and routes in its own stack, from literals only.
+   */
   private addSpoke(vpc: ec2.IVpc, hubTables: string[], spoke: PrivateLinkDnsPeer, transitGatewayId: string, routeTableId: string | undefined): void {
-    const attachment = this.attach(spoke.vpc, spoke.vpc.selectSubnets({ onePerAz: true }).subnets, transitGatewayId, routeTableId, spoke.name);
+    const spokeStack = Stack.of(spoke.vpc);
+    const otherAccount = otherEnvironment(vpc, spoke.vpc, ['account']) !== undefined;
+    const scope = otherAccount ? scopeIn(spokeStack, this) : this;
+    if (otherAccount) {
+      this.remoteScopes.add(scope);
+      // The transit gateway is shared from this stack before the spoke's attachment asks for it.
+      spokeStack.addStackDependency(Stack.of(this), `${spoke.vpc.node.path} attaches to the transit gateway that ${this.node.path} shares`);
+      Annotations.of(this).addInfo(`spokes: '${spoke.vpc.node.path}' is in account ${spokeStack.account}. Before its stack ${spokeStack.stackName} deploys, that account must accept the transit gateway's `
+        + `AWS RAM share unless both accounts are in one AWS Organization with RAM sharing enabled (in ${spokeStack.account}: aws ram get-resource-share-invitations, then `
+        + 'aws ram accept-resource-share-invitation --resource-share-invitation-arn <arn>; or the RAM console, Shared with me). '
+        + `Its attachment to ${transitGatewayId} stays pending acceptance unless the transit gateway auto-accepts shared attachments: in the transit gateway's account, `
+        + 'aws ec2 accept-transit-gateway-vpc-attachment --transit-gateway-attachment-id <the attachment\'s ID>; or the VPC console, Transit gateway attachments, Accept.');
+    }
+    const attachment = this.attach(spoke.vpc, spoke.vpc.selectSubnets({ onePerAz: true }).subnets, transitGatewayId, routeTableId, spoke.name, scope);
     this.spokeAttachments.push(attachment);
     hubTables.forEach((table, i) => new ec2.CfnRoute(this, `${spoke.name}Route${i + 1}`, {
       routeTableId: table,
       destinationCidrBlock: spoke.cidr,
       transitGatewayId,
     }).addResourceDependency(this.hubAttachment!));
-    routeTableIds(spoke.vpc, this.subject, `spoke VPC '${spoke.vpc.node.path}'`).forEach((table, i) => new ec2.CfnRoute(this, `${spoke.name}ReturnRoute${i + 1}`, {
+    routeTableIds(spoke.vpc, this.subject, `spoke VPC '${spoke.vpc.node.path}'`).forEach((table, i) => new ec2.CfnRoute(scope, `${spoke.name}ReturnRoute${i + 1}`, {
       routeTableId: table,
       destinationCidrBlock: cidrOf(vpc),
       transitGatewayId,
     }).addResourceDependency(attachment));
+  }
+
+  /**
+   * Shares the transit gateway with the spokes' accounts where this account owns it; says what the
+   * owner must share otherwise.
+   */
+  private shareTransitGateway(transitGatewayId: string, ownerAccount: string | undefined, accounts: string[]): ram.CfnResourceShare | undefined {
+    const stack = Stack.of(this);
+    if (ownerAccount !== undefined && ownerAccount !== stack.account) {
+      Annotations.of(this).addInfo(`transitGateway: ${transitGatewayId} belongs to account ${ownerAccount}, which must share it through AWS RAM with account(s) ${[...new Set(accounts)].join(', ')} `
+        + 'of the spokes, and with this account, before their stacks deploy.');
+      return undefined;
+    }
+    const arn = stack.formatArn({ service: 'ec2', resource: 'transit-gateway', resourceName: transitGatewayId });
+    return shareWithAccounts(this, 'TransitGatewayShare', [arn], accounts);
   }
 
   /** A stable, readable construct ID for a peer: its own ID, or its parent's for a pattern's `Resource`. */

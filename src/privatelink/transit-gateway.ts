@@ -33,6 +33,13 @@ export interface PrivateLinkTransitGatewayConfig {
    * @default - none: the transit gateway associates and propagates by default
    */
   readonly routeTableId?: string;
+
+  /**
+   * The account that owns the transit gateway, when `fromId` names one.
+   *
+   * @default - the consumer's account
+   */
+  readonly ownerAccount?: string;
 }
 
 /**
@@ -63,9 +70,13 @@ export class PrivateLinkTransitGateway {
    * with and propagate them to; leave it out when the transit gateway does both by default
    * (`DefaultRouteTableAssociation` and `DefaultRouteTablePropagation` enabled): an attachment
    * takes one association, and a second one fails.
+   * @param ownerAccount the account that owns the transit gateway, when it is not the consumer's
+   * (an organisation's network account): that account shares it with the spokes' accounts through
+   * AWS RAM. Leave it out when the consumer's account owns it: the consumer then shares it with the
+   * accounts of spokes in other accounts.
    */
-  public static fromId(transitGatewayId: string, routeTableId?: string): PrivateLinkTransitGateway {
-    return new PrivateLinkTransitGateway(transitGatewayId, routeTableId, {});
+  public static fromId(transitGatewayId: string, routeTableId?: string, ownerAccount?: string): PrivateLinkTransitGateway {
+    return new PrivateLinkTransitGateway(transitGatewayId, routeTableId, {}, ownerAccount);
   }
 
   private created?: ec2.CfnTransitGateway;
@@ -74,6 +85,7 @@ export class PrivateLinkTransitGateway {
     private readonly transitGatewayId: string | undefined,
     private readonly routeTableId: string | undefined,
     private readonly options: PrivateLinkTransitGatewayOptions,
+    private readonly ownerAccount?: string,
   ) {}
 
   /**
@@ -84,7 +96,7 @@ export class PrivateLinkTransitGateway {
    */
   public bind(scope: Construct): PrivateLinkTransitGatewayConfig {
     if (this.transitGatewayId !== undefined) {
-      return { transitGatewayId: this.transitGatewayId, routeTableId: this.routeTableId };
+      return { transitGatewayId: this.transitGatewayId, routeTableId: this.routeTableId, ownerAccount: this.ownerAccount };
     }
     this.created ??= new ec2.CfnTransitGateway(scope, 'TransitGateway', {
       description: this.options.description ?? `Spokes of ${scope.node.path}`,
@@ -102,12 +114,31 @@ export class PrivateLinkTransitGateway {
    * `fromId` are reported with the consumer's other prop errors. Don't call it directly.
    *
    * @param subject how messages name the consumer
+   * @param otherAccountSpokes how messages name the consumer's spokes in other accounts, whose side
+   * of the attachment is made in their own stacks and can name the transit gateway only by a
+   * literal ID
    * @returns one message per wrong argument
    */
-  public problems(subject: string): string[] {
+  public problems(subject: string, otherAccountSpokes: string[] = []): string[] {
     const id = this.transitGatewayId;
     const table = this.routeTableId;
     const problems: string[] = [];
+    const owner = this.ownerAccount;
+    if (owner !== undefined && !Token.isUnresolved(owner) && !/^[0-9]{12}$/.test(owner)) {
+      problems.push(`${subject}: transitGateway's owner account ('${owner}') is not an account ID; give its 12 digits, or leave it out when the consumer's account owns it.`);
+    }
+    if (otherAccountSpokes.length > 0) {
+      const spokes = otherAccountSpokes.join(', ');
+      if (id === undefined || Token.isUnresolved(id)) {
+        problems.push(`${subject}: ${spokes} in another account attach in their own stacks, which can name the transit gateway only by a literal ID `
+          + '(CloudFormation has no exports across accounts). Bring the transit gateway: transitGateway: PrivateLinkTransitGateway.fromId(\'tgw-...\'), '
+          + 'such as the one an organisation\'s network account shares, or one deployed before.');
+      } else if (table !== undefined) {
+        problems.push(`${subject}: ${spokes} in another account cannot be associated with route table ${table}: `
+          + 'only the transit gateway\'s owner can associate an attachment of another account, by an ID the hub\'s stack cannot read. '
+          + 'Leave the route table out of PrivateLinkTransitGateway.fromId and let the transit gateway associate and propagate by default, or attach those spokes yourself.');
+      }
+    }
     if (id !== undefined && !Token.isUnresolved(id) && !/^tgw-[0-9a-f]+$/.test(id)) {
       problems.push(`${subject}: transitGateway (PrivateLinkTransitGateway.fromId('${id}')) is not a transit gateway ID; give one such as tgw-0123456789abcdef0.`);
     }

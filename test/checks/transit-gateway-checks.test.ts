@@ -1,6 +1,7 @@
 import { App, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { GuardedPatternsChecks, PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns } from '../../src';
-import { findings, testStack } from '../util';
+import { GuardedPatternsChecks, PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateLinkTransitGateway } from '../../src';
+import { SameAccountZones } from '../privatelink/same-account-zones';
+import { findings, testApp, testStack } from '../util';
 
 const KINESIS = ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS;
 
@@ -260,5 +261,88 @@ describe('GuardedPatterns-TransitGatewayCidrOverlap', () => {
     noHub.stack.node.tryRemoveChild('Kinesis');
     expect(ruleHits(noHub.stack, 'TransitGatewayCidrOverlap')).toEqual([]);
     expect(synthFails(consumerWithSpokes().stack)).not.toThrow();
+  });
+});
+
+describe('the Transit Gateway checks over a spoke in another account\'s stack', () => {
+  const TGW = 'tgw-0123456789abcdef0';
+
+  /** The consumer with hub, spoke A in the hub's stack, and spoke X (10.3.0.0/16) in a stack of account 222222222222, on a transit gateway by ID. */
+  function twoAccounts() {
+    const app = testApp({ context: { 'availability-zones:account=222222222222:region=us-east-1': ['us-east-1a', 'us-east-1b'] } });
+    const stack = testStack(app);
+    const remote = new Stack(app, 'Remote', { env: { account: '222222222222', region: 'us-east-1' } });
+    const vpc = (scope: Stack, id: string, cidr: string) =>
+      new ec2.Vpc(scope, id, { ipAddresses: ec2.IpAddresses.cidr(cidr), natGateways: 0, maxAzs: 2 });
+    const consumer = new PrivateLinkConsumer(stack, 'Endpoints', {
+      vpc: vpc(stack, 'Hub', '10.0.0.0/16'),
+      services: [KINESIS],
+      spokes: [vpc(stack, 'A', '10.1.0.0/16'), vpc(remote, 'X', '10.3.0.0/16')],
+      transitGateway: PrivateLinkTransitGateway.fromId(TGW),
+      dns: new SameAccountZones(),
+    });
+    /** The consumer's resources in the remote stack. */
+    const remoteSide = remote.node.findChild('TestStackEndpoints');
+    return { app, stack, remote, consumer, remoteSide };
+  }
+  const RULES = ['TransitGatewayRoutesMissing', 'TransitGatewayRouteTableMissing', 'TransitGatewayCidrOverlap', 'TransitGatewaySpokeDnsDisabled', 'PrivateLinkEndpointPeerIngress'];
+
+  test('find nothing on the pattern, read through the pack over both accounts\' stacks', () => {
+    const { app } = twoAccounts();
+    for (const rule of RULES) {
+      expect(ruleHits(app, rule)).toEqual([]);
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('the pattern\'s synth fails when the remote spoke\'s routes to the hub, in its own stack, are removed', () => {
+    const { app, remoteSide } = twoAccounts();
+    for (const child of remoteSide.node.children.filter((c) => /^XReturnRoute/.test(c.node.id))) {
+      remoteSide.node.tryRemoveChild(child.node.id);
+    }
+    expect(() => app.synth()).toThrow(`VPC 'Remote/X', attached to transit gateway ${TGW} by 'Remote/TestStackEndpoints/XAttachment', has no route through it to `
+      + "the endpoint VPC 'TestStack/Hub' (10.0.0.0/16), so the spoke's connections to the endpoints go nowhere. "
+      + "Add a route for 10.0.0.0/16 to the transit gateway on every route table of 'Remote/X' that needs it, depending on the attachment. (GuardedPatterns-TransitGatewayRoutesMissing)");
+  });
+
+  test('the pattern\'s synth fails when the hub\'s routes to the remote spoke are removed', () => {
+    const { app, consumer } = twoAccounts();
+    for (const child of consumer.node.children.filter((c) => /^XRoute/.test(c.node.id))) {
+      consumer.node.tryRemoveChild(child.node.id);
+    }
+    expect(() => app.synth()).toThrow(/VPC 'TestStack\/Hub'.*has no route through it to its spoke 'Remote\/X' \(10.3.0.0\/16\).*\(GuardedPatterns-TransitGatewayRoutesMissing\)/);
+  });
+
+  test('the pack reads plain attachments and routes across two accounts\' stacks', () => {
+    const app = testApp({ context: { 'availability-zones:account=222222222222:region=us-east-1': ['us-east-1a', 'us-east-1b'] } });
+    const stack = testStack(app);
+    const remote = new Stack(app, 'Remote', { env: { account: '222222222222', region: 'us-east-1' } });
+    const hub = new ec2.Vpc(stack, 'Hub', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), natGateways: 0, maxAzs: 2 });
+    new ec2.InterfaceVpcEndpoint(stack, 'Kinesis', { vpc: hub, service: KINESIS, privateDnsEnabled: false }).connections.allowFrom(ec2.Peer.ipv4('10.3.0.0/16'), ec2.Port.tcp(443));
+    const spoke = new ec2.Vpc(remote, 'X', { ipAddresses: ec2.IpAddresses.cidr('10.3.0.0/16'), natGateways: 0, maxAzs: 2 });
+    const hubAttachment = new ec2.CfnTransitGatewayAttachment(stack, 'HubAttachment', { transitGatewayId: TGW, vpcId: hub.vpcId, subnetIds: hub.isolatedSubnets.map((s) => s.subnetId) });
+    new ec2.CfnTransitGatewayAttachment(remote, 'SpokeAttachment', { transitGatewayId: TGW, vpcId: spoke.vpcId, subnetIds: spoke.isolatedSubnets.map((s) => s.subnetId) });
+    hub.isolatedSubnets.forEach((s, i) => new ec2.CfnRoute(stack, `ToSpoke${i}`, {
+      routeTableId: s.routeTable.routeTableId, destinationCidrBlock: '10.3.0.0/16', transitGatewayId: TGW,
+    }).addResourceDependency(hubAttachment));
+    expect(ruleHits(app, 'TransitGatewayRoutesMissing')).toEqual([
+      `Remote/SpokeAttachment: VPC 'Remote/X', attached to transit gateway ${TGW} by 'Remote/SpokeAttachment', has no route through it to `
+      + "the endpoint VPC 'TestStack/Hub' (10.0.0.0/16), so the spoke's connections to the endpoints go nowhere. "
+      + "Add a route for 10.0.0.0/16 to the transit gateway on every route table of 'Remote/X' that needs it, depending on the attachment.",
+    ]);
+    expect(ruleHits(app, 'PrivateLinkEndpointPeerIngress')).toEqual([]);
+    expect(ruleHits(app, 'TransitGatewayRouteTableMissing')).toEqual([]);
+  });
+
+  test('the overlap check compares blocks across the two accounts\' stacks', () => {
+    const app = testApp({ context: { 'availability-zones:account=222222222222:region=us-east-1': ['us-east-1a', 'us-east-1b'] } });
+    const stack = testStack(app);
+    const remote = new Stack(app, 'Remote', { env: { account: '222222222222', region: 'us-east-1' } });
+    const hub = new ec2.Vpc(stack, 'Hub', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), natGateways: 0, maxAzs: 2 });
+    new ec2.InterfaceVpcEndpoint(stack, 'Kinesis', { vpc: hub, service: KINESIS, privateDnsEnabled: false });
+    const spoke = new ec2.Vpc(remote, 'X', { ipAddresses: ec2.IpAddresses.cidr('10.0.128.0/17'), natGateways: 0, maxAzs: 2 });
+    new ec2.CfnTransitGatewayAttachment(stack, 'HubAttachment', { transitGatewayId: TGW, vpcId: hub.vpcId, subnetIds: hub.isolatedSubnets.map((s) => s.subnetId) });
+    new ec2.CfnTransitGatewayAttachment(remote, 'SpokeAttachment', { transitGatewayId: TGW, vpcId: spoke.vpcId, subnetIds: spoke.isolatedSubnets.map((s) => s.subnetId) });
+    expect(ruleHits(app, 'TransitGatewayCidrOverlap').map((hit) => hit.split(':')[0])).toEqual(['TestStack/HubAttachment', 'Remote/SpokeAttachment']);
   });
 });

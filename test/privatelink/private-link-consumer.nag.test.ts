@@ -1,6 +1,7 @@
 import { App, Stack, Validations, aws_ec2 as ec2, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
-import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateSubnetVpc } from '../../src';
-import { acknowledgedRules, acknowledgements, complianceFindings, testStack } from '../util';
+import { SameAccountZones } from './same-account-zones';
+import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateLinkTransitGateway, PrivateSubnetVpc } from '../../src';
+import { acknowledgedRules, acknowledgements, complianceFindings, testApp, testStack } from '../util';
 
 /** The compliance packs' KMS rule on the VPCs' flow log groups, acknowledged as in PrivateSubnetVpc's own nag test. */
 const LOG_ENCRYPTION_REASON = 'CloudWatch Logs encrypts every log group at rest; a customer managed key (flowLogEncryptionKey) is for regimes that require key control, and is tested with PrivateSubnetVpc.';
@@ -87,20 +88,22 @@ describe('PrivateLinkConsumer under AwsSolutions, NIST 800-53 rev 5, HIPAA, PCI 
   });
 });
 
+/** A hub or spoke VPC with no NAT, its flow log's KMS finding acknowledged as above. */
+function hubVpc(scope: Stack, id: string, cidr: string): ec2.IVpc {
+  const created = new PrivateSubnetVpc(scope, id, { cidr, natGateways: 0 });
+  Validations.of(created.flowLogGroup).acknowledge(
+    ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-CloudWatchLogGroupEncrypted`, reason: LOG_ENCRYPTION_REASON })));
+  return created.vpc;
+}
+
 describe('PrivateLinkConsumer as a Transit Gateway hub with three spokes, one in another stack', () => {
   test.each(['hostedZones', 'forwarderInstances'] as const)('%s: both stacks pass strict CloudFormation validation and every pack', (kind) => {
     const stack = testStack();
     const other = testStack(stack.node.root as App, 'Spokes');
-    const vpc = (scope: Stack, id: string, cidr: string) => {
-      const created = new PrivateSubnetVpc(scope, id, { cidr, natGateways: 0 });
-      Validations.of(created.flowLogGroup).acknowledge(
-        ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-CloudWatchLogGroupEncrypted`, reason: LOG_ENCRYPTION_REASON })));
-      return created.vpc;
-    };
     const consumer = new PrivateLinkConsumer(stack, 'Endpoints', {
-      vpc: vpc(stack, 'Hub', '10.0.0.0/16'),
+      vpc: hubVpc(stack, 'Hub', '10.0.0.0/16'),
       services: SERVICES,
-      spokes: [vpc(stack, 'A', '10.1.0.0/16'), vpc(stack, 'B', '10.2.0.0/16'), vpc(other, 'C', '10.3.0.0/16')],
+      spokes: [hubVpc(stack, 'A', '10.1.0.0/16'), hubVpc(stack, 'B', '10.2.0.0/16'), hubVpc(other, 'C', '10.3.0.0/16')],
       dns: PrivateLinkDns[kind](),
     });
     for (const group of consumer.forwarderGroups) {
@@ -109,6 +112,25 @@ describe('PrivateLinkConsumer as a Transit Gateway hub with three spokes, one in
     expect(consumer.spokeAttachments).toHaveLength(3);
     expect(complianceFindings(stack)).toEqual([]);
     expect(complianceFindings(other)).toEqual([]);
+  });
+});
+
+describe('PrivateLinkConsumer as a Transit Gateway hub with three spokes, one in another account', () => {
+  test('both accounts\' stacks pass strict CloudFormation validation and every pack', () => {
+    const app = testApp({ context: { 'availability-zones:account=222222222222:region=us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'] } });
+    const stack = testStack(app);
+    const remote = new Stack(app, 'Remote', { env: { account: '222222222222', region: 'us-east-1' } });
+    const consumer = new PrivateLinkConsumer(stack, 'Endpoints', {
+      vpc: hubVpc(stack, 'Hub', '10.0.0.0/16'),
+      services: SERVICES,
+      spokes: [hubVpc(stack, 'A', '10.1.0.0/16'), hubVpc(stack, 'B', '10.2.0.0/16'), hubVpc(remote, 'X', '10.3.0.0/16')],
+      transitGateway: PrivateLinkTransitGateway.fromId('tgw-0123456789abcdef0'),
+      // Hosted zones for the spokes of the hub's account; the other account's DNS is the Route 53 Profile strategy's.
+      dns: new SameAccountZones(),
+    });
+    expect(consumer.spokeAttachments).toHaveLength(3);
+    expect(complianceFindings(stack)).toEqual([]);
+    expect(complianceFindings(remote)).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { App, Stack, aws_ec2 as ec2, aws_route53 as route53 } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { SameAccountZones } from './same-account-zones';
 import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateLinkTransitGateway } from '../../src';
 import { testApp, testStack } from '../util';
 
@@ -198,21 +199,14 @@ describe('PrivateLinkConsumer with Transit Gateway spokes', () => {
       return () => new PrivateLinkConsumer(n.stack, 'Endpoints', { vpc: n.hub, services: [KINESIS], ...props(n) });
     }
 
-    test('a spoke is in another account', () => {
-      const app = testApp();
-      const elsewhere = new Stack(app, 'Elsewhere', { env: { account: '222222222222', region: 'us-east-1' } });
-      const spoke = ec2.Vpc.fromVpcAttributes(elsewhere, 'Spoke', { vpcId: 'vpc-1234', availabilityZones: ['us-east-1a'], vpcCidrBlock: '10.9.0.0/16' });
-      expect(attempt(() => ({ spokes: [spoke] }), app)).toThrow(
-        "PrivateLinkConsumer 'TestStack/Endpoints': spokes[0] ('Elsewhere/Spoke') is in account 222222222222, the VPC in 111111111111. "
-        + 'The construct attaches spokes of its own account and region only (a transit gateway is regional; another account needs the transit gateway shared with AWS RAM). '
-        + 'Attach it yourself, with routes both ways, and pass it in existingPeerVpcs, which lets its CIDR block in and gives it DNS where the strategy can.');
-    });
-
     test('a spoke is in another region', () => {
       const app = testApp();
       const elsewhere = new Stack(app, 'Elsewhere', { env: { account: '111111111111', region: 'eu-west-1' } });
       const spoke = ec2.Vpc.fromVpcAttributes(elsewhere, 'Spoke', { vpcId: 'vpc-1234', availabilityZones: ['eu-west-1a'], vpcCidrBlock: '10.9.0.0/16' });
-      expect(attempt(() => ({ spokes: [spoke] }), app)).toThrow(/spokes\[0\] \('Elsewhere\/Spoke'\) is in region eu-west-1, the VPC in us-east-1/);
+      expect(attempt(() => ({ spokes: [spoke] }), app)).toThrow(
+        "PrivateLinkConsumer 'TestStack/Endpoints': spokes[0] ('Elsewhere/Spoke') is in region eu-west-1, the VPC in us-east-1. "
+        + 'A transit gateway attaches VPCs of its own region only. Give the spoke a transit gateway of its region, peer the two transit gateways, '
+        + 'and pass the spoke in existingPeerVpcs, which lets its CIDR block in and gives it DNS where the strategy can.');
     });
 
     test('a spoke is listed twice, is also a peer, or is the hub', () => {
@@ -248,6 +242,118 @@ describe('PrivateLinkConsumer with Transit Gateway spokes', () => {
       expect(attempt((n) => ({
         spokes: [ec2.Vpc.fromVpcAttributes(n.stack, 'Imported', { vpcId: 'vpc-1234', availabilityZones: ['us-east-1a'], vpcCidrBlock: '10.9.0.0/16', privateSubnetIds: ['subnet-1'] })],
       }))).toThrow(/the route table of subnet 'TestStack\/Imported\/PrivateSubnet1' in spoke VPC 'TestStack\/Imported' is not known, so no route to the peer or spoke can be added/);
+    });
+  });
+});
+
+const TGW = 'tgw-0123456789abcdef0';
+const OTHER_ACCOUNT = '222222222222';
+
+/** A hub and spokes A and B (10.1.0.0/16, 10.2.0.0/16) in account 111111111111, spoke X (10.3.0.0/16) in a stack of account 222222222222. */
+function twoAccounts(props: (n: ReturnType<typeof network> & { x: ec2.Vpc; remote: Stack }) => Partial<PrivateLinkConsumerProps> = () => ({})) {
+  const app = testApp({ context: { [`availability-zones:account=${OTHER_ACCOUNT}:region=us-east-1`]: ['us-east-1a', 'us-east-1b'] } });
+  const n = network(app);
+  const remote = new Stack(app, 'Remote', { env: { account: OTHER_ACCOUNT, region: 'us-east-1' } });
+  const x = new ec2.Vpc(remote, 'X', { ipAddresses: ec2.IpAddresses.cidr('10.3.0.0/16'), natGateways: 0, maxAzs: 2 });
+  const all = { ...n, x, remote };
+  const make = () => new PrivateLinkConsumer(n.stack, 'Endpoints', {
+    vpc: n.hub,
+    services: [KINESIS],
+    spokes: [n.a, n.b, x],
+    transitGateway: PrivateLinkTransitGateway.fromId(TGW),
+    dns: new SameAccountZones(),
+    ...props(all),
+  });
+  return { ...all, app, make };
+}
+
+describe('PrivateLinkConsumer with a spoke in another account', () => {
+  describe('with a transit gateway of the hub\'s account, by ID', () => {
+    const { app, stack, remote, x, make } = twoAccounts();
+    const consumer = make();
+    const assembly = app.synth();
+    const hub = Template.fromStack(stack);
+    const spoke = Template.fromStack(remote);
+
+    test('shares the transit gateway with the spoke\'s account through AWS RAM, from the hub\'s stack', () => {
+      hub.resourceCountIs('AWS::RAM::ResourceShare', 1);
+      hub.hasResourceProperties('AWS::RAM::ResourceShare', {
+        ResourceArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ec2:us-east-1:111111111111:transit-gateway/${TGW}`]] }],
+        Principals: [OTHER_ACCOUNT],
+        AllowExternalPrincipals: true,
+      });
+      expect(consumer.transitGatewayShare).toBeDefined();
+    });
+
+    test('attaches the spoke, and routes it to the hub, in the spoke\'s own stack, from literals only', () => {
+      hub.resourceCountIs('AWS::EC2::TransitGatewayAttachment', 3);
+      spoke.resourceCountIs('AWS::EC2::TransitGatewayAttachment', 1);
+      spoke.hasResourceProperties('AWS::EC2::TransitGatewayAttachment', {
+        TransitGatewayId: TGW,
+        VpcId: ref(remote, x),
+        SubnetIds: x.isolatedSubnets.map((s) => remote.resolve(s.subnetId)),
+      });
+      const attachment = remote.getLogicalId(consumer.spokeAttachments[2]);
+      const routes = transitRoutes(spoke);
+      expect(routes).toEqual([...x.publicSubnets, ...x.isolatedSubnets].map((s) => ({
+        to: '10.0.0.0/16', table: remote.resolve(s.routeTable.routeTableId), dependsOn: [attachment],
+      })));
+      expect(JSON.stringify(spoke.toJSON())).not.toMatch(/ImportValue|GetStackOutput|111111111111/);
+      expect(JSON.stringify(hub.toJSON())).not.toMatch(/ImportValue|GetStackOutput/);
+    });
+
+    test('routes the spoke\'s block from the hub, and lets it in on 443, in the hub\'s stack', () => {
+      const routes = transitRoutes(hub).filter((r) => r.to === '10.3.0.0/16');
+      expect(routes).toHaveLength(2);
+      hub.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupIngress: Match.arrayWith([{ CidrIp: '10.3.0.0/16', Description: 'HTTPS from spoke X', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }]),
+      });
+    });
+
+    test('deploys the spoke\'s stack after the hub\'s, and says what the spoke\'s account must accept', () => {
+      expect(assembly.getStackArtifact(remote.artifactId).dependencies.map((d) => d.id)).toContain(stack.artifactId);
+      Annotations.fromStack(stack).hasInfo('/TestStack/Endpoints', Match.stringLikeRegexp(
+        `'Remote/X' is in account ${OTHER_ACCOUNT}.*aws ram accept-resource-share-invitation.*aws ec2 accept-transit-gateway-vpc-attachment`));
+    });
+  });
+
+  test('a transit gateway owned by a third account: no share here, and the owner is told to share it', () => {
+    const { app, stack, make } = twoAccounts(() => ({ transitGateway: PrivateLinkTransitGateway.fromId(TGW, undefined, '333333333333') }));
+    const consumer = make();
+    app.synth();
+    Template.fromStack(stack).resourceCountIs('AWS::RAM::ResourceShare', 0);
+    expect(consumer.transitGatewayShare).toBeUndefined();
+    Annotations.fromStack(stack).hasInfo('/TestStack/Endpoints', Match.stringLikeRegexp(`${TGW} belongs to account 333333333333, which must share it through AWS RAM with account\\(s\\) ${OTHER_ACCOUNT}`));
+  });
+
+  describe('fails when', () => {
+    test('the transit gateway is created by the consumer', () => {
+      expect(twoAccounts(() => ({ transitGateway: undefined })).make).toThrow(
+        "PrivateLinkConsumer 'TestStack/Endpoints': spokes[2] ('Remote/X') in another account attach in their own stacks, which can name the transit gateway only by a literal ID "
+        + "(CloudFormation has no exports across accounts). Bring the transit gateway: transitGateway: PrivateLinkTransitGateway.fromId('tgw-...'), "
+        + "such as the one an organisation's network account shares, or one deployed before.");
+    });
+
+    test('the transit gateway is brought with a route table', () => {
+      expect(twoAccounts(() => ({ transitGateway: PrivateLinkTransitGateway.fromId(TGW, 'tgw-rtb-0123456789abcdef0') })).make)
+        .toThrow(/spokes\[2\] \('Remote\/X'\) in another account cannot be associated with route table tgw-rtb-0123456789abcdef0: only the transit gateway's owner can associate/);
+    });
+
+    test('the owner account is not an account ID', () => {
+      expect(twoAccounts(() => ({ transitGateway: PrivateLinkTransitGateway.fromId(TGW, undefined, 'network') })).make)
+        .toThrow(/transitGateway's owner account \('network'\) is not an account ID/);
+    });
+
+    test('the spoke\'s CIDR block is a token of its stack', () => {
+      expect(twoAccounts((n) => ({
+        spokes: [ec2.Vpc.fromVpcAttributes(n.remote, 'Imported', { vpcId: 'vpc-1234', availabilityZones: ['us-east-1a'], vpcCidrBlock: n.x.vpcCidrBlock, isolatedSubnetIds: ['subnet-1'], isolatedSubnetRouteTableIds: ['rtb-1'] })],
+      })).make).toThrow(/spokes\[0\] \('Remote\/Imported'\) is in account 222222222222, and its CIDR block is not known .*Give its VPC a literal block/);
+    });
+
+    test('the DNS strategy cannot serve the other account: hosted zones name the Route 53 Profile strategy', () => {
+      expect(twoAccounts(() => ({ dns: PrivateLinkDns.hostedZones() })).make).toThrow(
+        "spokes[2] ('Remote/X') is in account 222222222222, the VPC in 111111111111, where the construct cannot make its DNS (HostedZones) answer. "
+        + 'Use dns: PrivateLinkDns.route53Profile(), which shares a Route 53 Profile with its account, or make the service names resolve there yourself');
     });
   });
 });
