@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { renderControls } from '../scripts/controls';
-import { patternCosts, renderCosts } from '../scripts/cost-model';
+import { patternCosts, renderCosts, renderDnsCosts } from '../scripts/cost-model';
 import { PATTERN_CHECKS, PatternName, renderCatalogue, renderEmbedded } from '../src/checks/catalogue';
 import { HOURS_PER_MONTH } from '../src/private/pricing';
 
@@ -32,6 +32,10 @@ describe('README', () => {
 
   test.each(Object.keys(PATTERN_CHECKS) as PatternName[])('the checks %s embeds are its row of PATTERN_CHECKS', (pattern) => {
     expect(section(`checks-${pattern}`)).toBe(renderEmbedded(pattern));
+  });
+
+  test('PrivateLinkConsumer\'s DNS strategies are compared by the prices of src/private/pricing.ts', () => {
+    expect(section('dns-costs')).toBe(renderDnsCosts());
   });
 
   test('the Control Tower table is the one the scanner test checks', () => {
