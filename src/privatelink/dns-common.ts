@@ -55,7 +55,8 @@ export function otherEnvironment(vpc: ec2.IVpc, other: ec2.IVpc, keys: Array<'ac
  * DNS zone of its service, created with `vpc` and associated with `others`, with alias records
  * to the endpoint. The hosted-zone and Profile strategies share it.
  */
-export function answerWithZones(scope: Construct, vpc: ec2.IVpc, others: ec2.IVpc[], { endpoint, label, zones }: PrivateLinkDnsEndpoint): route53.PrivateHostedZone[] {
+export function answerWithZones(scope: Construct, vpc: ec2.IVpc, others: ec2.IVpc[],
+  { endpoint, label, zones }: PrivateLinkDnsEndpoint): route53.PrivateHostedZone[] {
   // The zones answer instead of the endpoint's own, which would take the names in the endpoint VPC.
   (endpoint.node.defaultChild as ec2.CfnVPCEndpoint).privateDnsEnabled = false;
   const target = route53.RecordTarget.fromAlias(new targets.InterfaceVpcEndpointTarget(endpoint));

@@ -51,7 +51,8 @@ export const PrivateLinkPeerDnsMissing = defineCheck({
 /** Whether something in the app makes the service's name resolvable in the peer (or might: tokens count). */
 function peerResolves(peer: ec2.CfnVPC, label: string, index: ResourceIndex): boolean {
   const zones = index.ofType('AWS::Route53::HostedZone') as route53.CfnHostedZone[];
-  if (zones.some((zone) => nameMayBe(zoneName(zone), label) && (zoneAssociatedWith(zone, peer) !== false || profilesGivingZone(zone, peer, index).length > 0))) {
+  const reaches = (zone: route53.CfnHostedZone) => zoneAssociatedWith(zone, peer) !== false || profilesGivingZone(zone, peer, index).length > 0;
+  if (zones.some((zone) => nameMayBe(zoneName(zone), label) && reaches(zone))) {
     return true;
   }
   const associations = index.ofType('AWS::Route53Resolver::ResolverRuleAssociation') as resolver.CfnResolverRuleAssociation[];

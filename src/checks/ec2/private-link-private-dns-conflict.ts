@@ -1,8 +1,8 @@
 import { Stack, Token, aws_ec2 as ec2, aws_route53 as route53 } from 'aws-cdk-lib';
+import { profilesGivingZone } from '../../private/template/route53-profiles';
 import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { profilesGivingZone } from '../../private/template/route53-profiles';
 import { dnsSuffixOf, namesService, privateDnsEndpoint, zoneAssociatedWith, zoneName } from './endpoint-topology';
 
 /**

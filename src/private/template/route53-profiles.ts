@@ -18,7 +18,8 @@ export function associatedVpc(association: route53profiles.CfnProfileAssociation
 }
 
 /** The Profile of an association: its `CfnProfile` in the app, or its literal ID. */
-export function associatedProfile(association: route53profiles.CfnProfileAssociation | route53profiles.CfnProfileResourceAssociation): CfnResource | string | undefined {
+export function associatedProfile(
+  association: route53profiles.CfnProfileAssociation | route53profiles.CfnProfileResourceAssociation): CfnResource | string | undefined {
   return identity(association, association.profileId);
 }
 
