@@ -196,7 +196,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   /** The DNS strategy, bound to this consumer: it holds what it created. */
   public readonly dns: PrivateLinkDns;
 
-  /** The private hosted zones, one per DNS zone of the services (hosted-zone DNS). */
+  /** The private hosted zones, one per DNS zone of the services (hosted-zone and Profile DNS). */
   public readonly hostedZones: route53.IPrivateHostedZone[];
 
   /** The inbound Resolver endpoint (resolver-endpoint DNS). */

@@ -1,21 +1,14 @@
-import { App, Stack, aws_ec2 as ec2, aws_route53 as route53, aws_route53profiles as route53profiles } from 'aws-cdk-lib';
+import { Stack, aws_ec2 as ec2, aws_route53 as route53, aws_route53profiles as route53profiles } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { hubNetwork } from './hub-network';
 import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, Route53ProfileDns } from '../../src';
-import { testApp, testStack } from '../util';
+import { testApp } from '../util';
 
 const KINESIS = ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS;
 const ECR_DKR = ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER;
 
-/** A hub (10.0.0.0/16) and spokes A and B (10.1.0.0/16, 10.2.0.0/16) in one stack, spoke C (10.3.0.0/16) in another. */
-function network(app: App = testApp()) {
-  const stack = testStack(app);
-  const other = testStack(app, 'Other');
-  const vpc = (scope: Stack, id: string, cidr: string) =>
-    new ec2.Vpc(scope, id, { ipAddresses: ec2.IpAddresses.cidr(cidr), natGateways: 0, maxAzs: 2 });
-  return { app, stack, other, hub: vpc(stack, 'Hub', '10.0.0.0/16'), a: vpc(stack, 'A', '10.1.0.0/16'), b: vpc(stack, 'B', '10.2.0.0/16'), c: vpc(other, 'C', '10.3.0.0/16') };
-}
 
-function consumerOf(n: ReturnType<typeof network>, props: Partial<PrivateLinkConsumerProps> = {}) {
+function consumerOf(n: ReturnType<typeof hubNetwork>, props: Partial<PrivateLinkConsumerProps> = {}) {
   return new PrivateLinkConsumer(n.stack, 'Endpoints', {
     vpc: n.hub, services: [KINESIS, ECR_DKR], spokes: [n.a, n.b, n.c], dns: PrivateLinkDns.route53Profile(), ...props,
   });
@@ -49,7 +42,7 @@ function unresolvedNames(resources: Resources, names: string[], vpcId: unknown):
 
 describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile()', () => {
   describe('a hub with three spokes, one in another stack', () => {
-    const n = network();
+    const n = hubNetwork();
     const consumer = consumerOf(n);
     const template = Template.fromStack(n.stack);
     const resources = template.toJSON().Resources as Resources;
@@ -113,7 +106,7 @@ describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile()', () => {
   });
 
   test('serves peers as it serves spokes', () => {
-    const n = network();
+    const n = hubNetwork();
     consumerOf(n, { spokes: [], peerVpcs: [n.a], existingPeerVpcs: [n.b] });
     const template = Template.fromStack(n.stack);
     template.resourceCountIs('AWS::Route53Profiles::ProfileAssociation', 2);
@@ -123,7 +116,7 @@ describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile()', () => {
   describe('fails', () => {
     test('when an existing peer is in another account or region', () => {
       const app = testApp();
-      const n = network(app);
+      const n = hubNetwork(app);
       const elsewhere = new Stack(app, 'Elsewhere', { env: { account: '222222222222', region: 'us-east-1' } });
       const west = new Stack(app, 'West', { env: { account: '111111111111', region: 'us-west-2' } });
       const peer = new ec2.Vpc(elsewhere, 'Peer', { ipAddresses: ec2.IpAddresses.cidr('10.8.0.0/16'), natGateways: 0 });
@@ -132,12 +125,12 @@ describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile()', () => {
         message: expect.stringContaining("existingPeerVpcs[0] ('Elsewhere/Peer') is in account 222222222222, the VPC in 111111111111, "
           + 'and the construct does not yet share the Profile with other accounts through AWS RAM'),
       }));
-      expect(() => consumerOf(network(), { spokes: [], existingPeerVpcs: [westPeer] }))
+      expect(() => consumerOf(hubNetwork(), { spokes: [], existingPeerVpcs: [westPeer] }))
         .toThrow(/existingPeerVpcs\[0\] \('West\/Peer'\) is in region us-west-2, the VPC in us-east-1, and a Route 53 Profile is associated only with VPCs of its own region/);
     });
 
     test('when bound to a second consumer', () => {
-      const n = network();
+      const n = hubNetwork();
       const dns = PrivateLinkDns.route53Profile();
       consumerOf(n, { dns });
       expect(() => new PrivateLinkConsumer(n.stack, 'Second', { vpc: n.a, services: [KINESIS], dns }))
@@ -145,7 +138,7 @@ describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile()', () => {
     });
 
     test('synth when a spoke is also associated with another Profile (GuardedPatterns-Route53ProfileVpcTwice)', () => {
-      const n = network();
+      const n = hubNetwork();
       consumerOf(n);
       const mine = new route53profiles.CfnProfile(n.stack, 'Mine', { name: 'mine' });
       new route53profiles.CfnProfileAssociation(n.stack, 'MineOnA', { name: 'mine-a', profileId: mine.attrId, resourceId: n.a.vpcId });
@@ -153,7 +146,7 @@ describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile()', () => {
     });
 
     test('synth when an endpoint with private DNS on sits in a VPC that a Profile gives a zone of its name (GuardedPatterns-PrivateLinkPrivateDnsConflict)', () => {
-      const n = network();
+      const n = hubNetwork();
       const zone = new route53.PrivateHostedZone(n.stack, 'Zone', { zoneName: 'kinesis.us-east-1.amazonaws.com', vpc: n.a });
       const profile = new route53profiles.CfnProfile(n.stack, 'Shared', { name: 'shared' });
       new route53profiles.CfnProfileResourceAssociation(n.stack, 'ZoneInProfile', { name: 'zone', profileId: profile.attrId, resourceArn: zone.hostedZoneArn });
@@ -164,7 +157,7 @@ describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile()', () => {
   });
 
   test('the Profile strategy itself raises neither finding', () => {
-    const n = network();
+    const n = hubNetwork();
     consumerOf(n);
     expect(() => n.app.synth()).not.toThrow();
     expect(Template.fromStack(n.stack).findResources('AWS::Route53Profiles::ProfileAssociation', Match.anyValue())).toBeDefined();

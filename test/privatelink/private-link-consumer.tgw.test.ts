@@ -1,28 +1,14 @@
 import { App, Stack, aws_ec2 as ec2, aws_route53 as route53 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { hubNetwork } from './hub-network';
 import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateLinkTransitGateway } from '../../src';
-import { testApp, testStack } from '../util';
+import { testApp } from '../util';
 
 const KINESIS = ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS;
 
-/** A hub (10.0.0.0/16) and spokes A and B (10.1.0.0/16, 10.2.0.0/16) in one stack, spoke C (10.3.0.0/16) in another. */
-function network(app: App = testApp()) {
-  const stack = testStack(app);
-  const other = testStack(app, 'Other');
-  const vpc = (scope: Stack, id: string, cidr: string) =>
-    new ec2.Vpc(scope, id, { ipAddresses: ec2.IpAddresses.cidr(cidr), natGateways: 0, maxAzs: 2 });
-  return {
-    stack,
-    other,
-    hub: vpc(stack, 'Hub', '10.0.0.0/16'),
-    a: vpc(stack, 'A', '10.1.0.0/16'),
-    b: vpc(stack, 'B', '10.2.0.0/16'),
-    c: vpc(other, 'C', '10.3.0.0/16'),
-  };
-}
 
-function synth(props: (n: ReturnType<typeof network>) => Partial<PrivateLinkConsumerProps> = () => ({})) {
-  const n = network();
+function synth(props: (n: ReturnType<typeof hubNetwork>) => Partial<PrivateLinkConsumerProps> = () => ({})) {
+  const n = hubNetwork();
   const consumer = new PrivateLinkConsumer(n.stack, 'Endpoints', { vpc: n.hub, services: [KINESIS], spokes: [n.a, n.b, n.c], ...props(n) });
   return { ...n, consumer, template: Template.fromStack(n.stack) };
 }
@@ -185,7 +171,7 @@ describe('PrivateLinkConsumer with Transit Gateway spokes', () => {
 
   test('why spokes are attached from the consumer\'s stack: an attachment in the spoke\'s own stack, with a hosted zone associated with the spoke, makes a cycle', () => {
     const app = testApp();
-    const { stack, other, hub, c } = network(app);
+    const { stack, other, hub, c } = hubNetwork(app);
     const gateway = new ec2.CfnTransitGateway(stack, 'Gateway', {});
     new route53.PrivateHostedZone(stack, 'Zone', { zoneName: 'kinesis.us-east-1.amazonaws.com', vpc: hub }).addVpc(c);
     new ec2.CfnTransitGatewayAttachment(other, 'SpokeSide', { transitGatewayId: gateway.ref, vpcId: c.vpcId, subnetIds: c.isolatedSubnets.map((s) => s.subnetId) });
@@ -193,8 +179,8 @@ describe('PrivateLinkConsumer with Transit Gateway spokes', () => {
   });
 
   describe('fails when', () => {
-    function attempt(props: (n: ReturnType<typeof network>) => Partial<PrivateLinkConsumerProps>, app?: App) {
-      const n = network(app);
+    function attempt(props: (n: ReturnType<typeof hubNetwork>) => Partial<PrivateLinkConsumerProps>, app?: App) {
+      const n = hubNetwork(app);
       return () => new PrivateLinkConsumer(n.stack, 'Endpoints', { vpc: n.hub, services: [KINESIS], ...props(n) });
     }
 
@@ -228,7 +214,7 @@ describe('PrivateLinkConsumer with Transit Gateway spokes', () => {
     });
 
     test('a spoke overlaps the hub, another spoke or a peer', () => {
-      const overlap = (n: ReturnType<typeof network>) => new ec2.Vpc(n.stack, 'Overlap', { ipAddresses: ec2.IpAddresses.cidr('10.1.128.0/17'), natGateways: 0 });
+      const overlap = (n: ReturnType<typeof hubNetwork>) => new ec2.Vpc(n.stack, 'Overlap', { ipAddresses: ec2.IpAddresses.cidr('10.1.128.0/17'), natGateways: 0 });
       expect(attempt((n) => ({ spokes: [n.a, overlap(n)] }))).toThrow(
         "PrivateLinkConsumer 'TestStack/Endpoints': VPC 'TestStack/A' (10.1.0.0/16) and spoke VPC 'TestStack/Overlap' (10.1.128.0/17) overlap. "
         + 'Give one of the VPCs a block that does not overlap: the transit gateway does not route between overlapping blocks, and a route table holds one route per destination. '
