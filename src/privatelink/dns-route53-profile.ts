@@ -46,30 +46,30 @@ export class Route53ProfileDns extends PrivateLinkDns {
     });
   }
 
-  /** Turns private DNS off on the endpoints, creates the zones and the Profile in the consumer, and associates the Profile with the peers. */
+  /**
+   * Turns private DNS off on the endpoints, creates the zones and the Profile in the consumer, and
+   * associates the Profile with the peers and spokes; with none, no Profile (it would be billed for nothing).
+   */
   public bind(scope: Construct, options: PrivateLinkDnsBindOptions): PrivateLinkDnsConfig {
     this.boundTo = bindOnce(STRATEGY, this.boundTo, scope);
-    const profile = named(new route53profiles.CfnProfile(scope, 'Profile', { name: PENDING }));
     for (const endpoint of options.endpoints) {
-      const zones = answerWithZones(scope, options.vpc, [], endpoint);
-      zones.forEach((zone, i) => {
-        const id = `${endpoint.zones[i].idPrefix}ZoneProfileAssociation`;
-        this.zoneAssociations.push(named(new route53profiles.CfnProfileResourceAssociation(scope, id, {
-          name: PENDING,
-          profileId: profile.attrId,
-          resourceArn: zone.hostedZoneArn,
-        })));
-      });
-      this.zones.push(...zones);
+      this.zones.push(...answerWithZones(scope, options.vpc, [], endpoint));
     }
-    for (const peer of options.peers) {
-      const id = `${peer.name}ProfileAssociation`;
-      this.vpcAssociations.push(named(new route53profiles.CfnProfileAssociation(scope, id, {
-        name: PENDING,
-        profileId: profile.attrId,
-        resourceId: peer.vpc.vpcId,
-      })));
+    if (options.peers.length === 0) {
+      return { hostedZones: this.zones };
     }
+    const profile = named(new route53profiles.CfnProfile(scope, 'Profile', { name: PENDING }));
+    const zoneIds = options.endpoints.flatMap((endpoint) => endpoint.zones.map((zone) => zone.idPrefix));
+    this.zones.forEach((zone, i) => this.zoneAssociations.push(named(new route53profiles.CfnProfileResourceAssociation(scope, `${zoneIds[i]}ZoneProfileAssociation`, {
+      name: PENDING,
+      profileId: profile.attrId,
+      resourceArn: zone.hostedZoneArn,
+    }))));
+    options.peers.forEach((peer) => this.vpcAssociations.push(named(new route53profiles.CfnProfileAssociation(scope, `${peer.name}ProfileAssociation`, {
+      name: PENDING,
+      profileId: profile.attrId,
+      resourceId: peer.vpc.vpcId,
+    }))));
     return {
       hostedZones: this.zones,
       profile,

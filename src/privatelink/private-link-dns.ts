@@ -224,7 +224,7 @@ export abstract class PrivateLinkDns {
    * associated with every peer and spoke (a VPC takes one Profile). $0.50 a zone a month, and
    * $0.75 an hour for the account's first 100 Profile-VPC associations in the region: dearer than
    * `hostedZones()` for a few VPCs, one association per VPC instead of one per zone and VPC.
-   * Peers and spokes must be in the endpoint VPC's account and region.
+   * Peers and spokes must be in the endpoint VPC's account and region; with none, there is no Profile.
    *
    * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profiles.html
    */

@@ -113,6 +113,17 @@ describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile()', () => {
     template.hasResourceProperties('AWS::Route53Profiles::ProfileAssociation', { ResourceId: n.stack.resolve(n.b.vpcId) });
   });
 
+  test('with no peers or spokes: the zones, and no Profile to pay for', () => {
+    const n = hubNetwork();
+    const consumer = consumerOf(n, { spokes: [] });
+    const template = Template.fromStack(n.stack);
+    template.resourceCountIs('AWS::Route53::HostedZone', 4);
+    template.resourceCountIs('AWS::Route53Profiles::Profile', 0);
+    template.resourceCountIs('AWS::Route53Profiles::ProfileResourceAssociation', 0);
+    expect(consumer.profile).toBeUndefined();
+    expect(consumer.profileAssociations).toEqual([]);
+  });
+
   describe('fails', () => {
     test('when an existing peer is in another account or region', () => {
       const app = testApp();
