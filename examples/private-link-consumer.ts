@@ -34,7 +34,7 @@ new PrivateLinkConsumer(stack, 'Endpoints', {
   // Hosted zones answer in the spokes of this account only. For the analytics spoke, add
   // its VPC to spokes with `transitGateway: PrivateLinkTransitGateway.fromId('tgw-...')`
   // (a spoke in another account attaches in its own stack, which can name the transit gateway
-  // only by a literal ID; the consumer shares it with 222222222222 through AWS RAM) and
-  // `dns: PrivateLinkDns.route53Profile()`, which gives the names to the other account.
+  // only by a literal ID; the consumer shares it with 222222222222 through AWS RAM), once a DNS
+  // strategy gives the names to another account: none does yet, route53Profile() included.
   dns: PrivateLinkDns.hostedZones(),
 });

@@ -11,7 +11,7 @@ import {
 import {
   ALARM_MONTHLY_USD, ALB_HOURLY_USD, DETAILED_MONITORING_MONTHLY_USD, FARGATE_GB_HOURLY_USD, FARGATE_VCPU_HOURLY_USD, GP3_GB_MONTHLY_USD,
   HOSTED_ZONE_MONTHLY_USD, HOURS_PER_MONTH, INSTANCE_HOURLY_USD, INTERFACE_ENDPOINT_HOURLY_USD, KMS_KEY_MONTHLY_USD, NAT_GATEWAY_HOURLY_USD,
-  PRICES_AS_OF, PUBLIC_IPV4_HOURLY_USD, RESOLVER_ENDPOINT_ENI_HOURLY_USD, SECRET_MONTHLY_USD,
+  PRICES_AS_OF, PROFILE_HOURLY_USD, PUBLIC_IPV4_HOURLY_USD, RESOLVER_ENDPOINT_ENI_HOURLY_USD, SECRET_MONTHLY_USD, profileHourlyUsd,
 } from '../src/private/pricing';
 
 /** One billed item: what, how many, and dollars a month for all of them. */
@@ -180,5 +180,39 @@ export function renderCosts(costs = patternCosts()): string {
     `| pattern, defaults | per month | billed by the hour or month (us-east-1 list prices of ${PRICES_AS_OF}) |`,
     '| --- | --- | --- |',
     ...rows,
+  ].join('\n');
+}
+
+/**
+ * What each of PrivateLinkConsumer's DNS strategies costs a month for a hub with `spokes` VPCs,
+ * beyond the endpoints (the same for all four), from src/private/pricing.ts: `zones` private
+ * hosted zones (4 for Kinesis Data Streams and STS), Resolver endpoints with two interfaces each
+ * way, two `t4g.nano` forwarders with 8 GiB disks, or the zones and a Profile associated with
+ * each spoke. Queries and traffic are billed by use and left out.
+ */
+export function dnsStrategyMonthlyUsd(spokes: number, zones = 4): Record<'hostedZones' | 'resolverEndpoints' | 'forwarderInstances' | 'route53Profile', number> {
+  const zoneCost = zones * HOSTED_ZONE_MONTHLY_USD;
+  return {
+    hostedZones: zoneCost,
+    resolverEndpoints: 4 * hourly(RESOLVER_ENDPOINT_ENI_HOURLY_USD),
+    forwarderInstances: 2 * (hourly(INSTANCE_HOURLY_USD['t4g.nano']) + 8 * GP3_GB_MONTHLY_USD),
+    route53Profile: zoneCost + hourly(profileHourlyUsd(spokes)),
+  };
+}
+
+/** The README's comparison of the DNS strategies for 2, 10 and 50 spokes. */
+export function renderDnsCosts(spokeCounts = [2, 10, 50]): string {
+  const rows = (['hostedZones', 'route53Profile', 'forwarderInstances', 'resolverEndpoints'] as const).map((strategy) =>
+    `| \`${strategy}()\` | ${spokeCounts.map((n) => `$${dnsStrategyMonthlyUsd(n)[strategy].toFixed(2)}`).join(' | ')} |`);
+  const cheapest = spokeCounts.map((n) => Object.entries(dnsStrategyMonthlyUsd(n)).sort((a, b) => a[1] - b[1])[0][0]);
+  return [
+    `| DNS for a hub with 2 services (4 zones), ${PRICES_AS_OF} | ${spokeCounts.map((n) => `${n} spokes`).join(' | ')} |`,
+    `| --- | ${spokeCounts.map(() => '---').join(' | ')} |`,
+    ...rows,
+    '',
+    `Cheapest for ${spokeCounts.join(', ')} spokes: ${cheapest.map((s) => `\`${s}()\``).join(', ')}. Private hosted zones cost the same whatever the number of VPCs associated with them, `
+      + `so \`hostedZones()\` stays the cheapest, for two or three VPCs as for fifty. A Route 53 Profile adds $${PROFILE_HOURLY_USD.UP_TO_100_ASSOCIATIONS.toFixed(2)} an hour `
+      + `per account and region for its first 100 VPC associations ($${hourly(PROFILE_HOURLY_USD.UP_TO_100_ASSOCIATIONS).toFixed(2)} a month), and $${PROFILE_HOURLY_USD.PER_ASSOCIATION_BEYOND_100} an hour for each association beyond: `
+      + 'choose it for one association per VPC instead of one per zone and VPC, or when the account pays for Profiles already, not for the price.',
   ].join('\n');
 }

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { renderControls } from './controls';
-import { renderCosts } from './cost-model';
+import { renderCosts, renderDnsCosts } from './cost-model';
 import { PATTERN_CHECKS, PatternName, renderCatalogue, renderEmbedded } from '../src/checks/catalogue';
 
 /** Replaces what stands between `<!-- name:start -->` and `<!-- name:end -->`. */
@@ -27,6 +27,7 @@ if (require.main === module) {
     readme = replaceSection(readme, `checks-${pattern}`, renderEmbedded(pattern));
   }
   readme = replaceSection(readme, 'costs', renderCosts());
+  readme = replaceSection(readme, 'dns-costs', renderDnsCosts());
   readme = replaceSection(readme, 'controls', renderControls());
   fs.writeFileSync(readmePath, readme);
 }

@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { TEST_ENV, testApp } from './util';
 import { StartupStack } from '../examples/lib/startup-stack';
 import { renderControls } from '../scripts/controls';
-import { patternCosts, renderCosts } from '../scripts/cost-model';
+import { patternCosts, renderCosts, renderDnsCosts } from '../scripts/cost-model';
 import { PATTERN_CHECKS, PatternName, renderCatalogue, renderEmbedded } from '../src/checks/catalogue';
 import {
   AURORA_IO_PER_MILLION_USD, AURORA_SERVERLESS_V2_ACU_HOURLY_USD, AURORA_STORAGE_GB_MONTHLY_USD, HOURS_PER_MONTH, SECRET_MONTHLY_USD,
@@ -37,6 +37,10 @@ describe('README', () => {
 
   test.each(Object.keys(PATTERN_CHECKS) as PatternName[])('the checks %s embeds are its row of PATTERN_CHECKS', (pattern) => {
     expect(section(`checks-${pattern}`)).toBe(renderEmbedded(pattern));
+  });
+
+  test('PrivateLinkConsumer\'s DNS strategies are compared by the prices of src/private/pricing.ts', () => {
+    expect(section('dns-costs')).toBe(renderDnsCosts());
   });
 
   test('the Control Tower table is the one the scanner test checks', () => {

@@ -64,6 +64,7 @@ import { IamConditionKeyUnsupported } from './iam/iam-condition-key-unsupported'
 import { IamResourceTypeMismatch } from './iam/iam-resource-type-mismatch';
 import { RecyclerKeyPolicy } from './kms/recycler-key-policy';
 import { VpcFlowLogKeyPolicy } from './kms/vpc-flow-log-key-policy';
+import { Route53ProfileVpcTwice } from './route53/route53-profile-vpc-twice';
 import { CdnBucketExposed } from './s3/cdn-bucket-exposed';
 import { RecyclerUnusedSecret } from './secretsmanager/recycler-unused-secret';
 
@@ -149,6 +150,7 @@ export const PATTERN_CHECKS: Readonly<Record<PatternName, Check[]>> = Object.fre
     TransitGatewayRouteTableMissing,
     TransitGatewaySpokeDnsDisabled,
     TransitGatewayCidrOverlap,
+    Route53ProfileVpcTwice,
   ),
   SecretRotationRecycler: row(
     RecyclerUnusedSecret,

@@ -30,6 +30,19 @@ export const RESOLVER_ENDPOINT_ENI_HOURLY_USD = 0.125;
 /** A Route 53 hosted zone, per month. */
 export const HOSTED_ZONE_MONTHLY_USD = 0.5;
 
+/**
+ * Route 53 Profiles, per AWS account and Region: $0.75 an hour for up to 100 Profile-VPC
+ * associations, and $0.0014 an hour for each association beyond 100 (the page as transcribed on 2026-09-20).
+ * @see https://aws.amazon.com/route53/pricing/
+ */
+export const PROFILE_HOURLY_USD = { UP_TO_100_ASSOCIATIONS: 0.75, PER_ASSOCIATION_BEYOND_100: 0.0014 };
+
+/** What an account's Profile-VPC associations in one Region cost an hour. */
+export function profileHourlyUsd(associations: number): number {
+  return associations === 0 ? 0
+    : PROFILE_HOURLY_USD.UP_TO_100_ASSOCIATIONS + Math.max(0, associations - 100) * PROFILE_HOURLY_USD.PER_ASSOCIATION_BEYOND_100;
+}
+
 /** An Application Load Balancer, per hour (LCUs are $0.008 per LCU-hour on top). */
 export const ALB_HOURLY_USD = 0.0225;
 

@@ -1,9 +1,9 @@
 /**
  * What the DNS strategies of PrivateLinkConsumer share. Internal: not exported from the package.
  */
-import { Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Token, aws_ec2 as ec2, aws_route53 as route53, aws_route53_targets as targets } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { PrivateLinkDnsPeer } from './private-link-dns';
+import { PrivateLinkDnsEndpoint, PrivateLinkDnsPeer } from './private-link-dns';
 import { GuardedPatternsError } from '../private/errors';
 
 /** DNS over UDP and TCP. */
@@ -36,8 +36,8 @@ export function peerEnvironmentProblems(scope: Construct, vpc: ec2.IVpc, peers: 
   return peers.flatMap((peer) => {
     const otherEnv = otherEnvironment(vpc, peer.vpc, sameRegion ? ['account', 'region'] : ['account']);
     return otherEnv ? [`${consumerSubject(scope)}: ${peer.description} ('${peer.vpc.node.path}') is in ${otherEnv} ${peer.vpc.env[otherEnv]}, the VPC in ${vpc.env[otherEnv]}, `
-      + `where the construct cannot make its DNS (${strategy}) answer. ${otherEnv === 'account' ? 'Use dns: PrivateLinkDns.route53Profile(), which shares a Route 53 Profile with its account, or make' : 'Make'} `
-      + 'the service names resolve there yourself (a Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts), '
+      + `where the construct cannot make its DNS (${strategy}) answer. Make `
+      + 'the service names resolve there yourself (a Route 53 Profile or Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts: no strategy of the construct does it yet), '
       + 'and let its CIDR block in with consumer.connections.allowFrom(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443)).'] : [];
   });
 }
@@ -48,5 +48,29 @@ export function otherEnvironment(vpc: ec2.IVpc, other: ec2.IVpc, keys: Array<'ac
     const mine = vpc.env[key];
     const theirs = other.env[key];
     return !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
+  });
+}
+
+/**
+ * Turns private DNS off on an endpoint and answers its names instead: a private hosted zone per
+ * DNS zone of its service, created with `vpc` and associated with `others`, with alias records
+ * to the endpoint. The hosted-zone and Profile strategies share it.
+ */
+export function answerWithZones(scope: Construct, vpc: ec2.IVpc, others: ec2.IVpc[],
+  { endpoint, label, zones }: PrivateLinkDnsEndpoint): route53.PrivateHostedZone[] {
+  // The zones answer instead of the endpoint's own, which would take the names in the endpoint VPC.
+  (endpoint.node.defaultChild as ec2.CfnVPCEndpoint).privateDnsEnabled = false;
+  const target = route53.RecordTarget.fromAlias(new targets.InterfaceVpcEndpointTarget(endpoint));
+  return zones.map(({ idPrefix: id, zoneName, apex, wildcard }) => {
+    const zone = new route53.PrivateHostedZone(scope, `${id}Zone`, { zoneName, vpc, comment: `Answers ${label} with the endpoint of ${scope.node.path}` });
+    others.forEach((other) => zone.addVpc(other));
+    if (apex) {
+      new route53.ARecord(scope, `${id}Alias`, { zone, target });
+    }
+    if (wildcard) {
+      // The names under the zone: account-ID.dkr.ecr..., account-ID.data-kinesis...
+      new route53.ARecord(scope, `${id}WildcardAlias`, { zone, recordName: '*', target });
+    }
+    return zone;
   });
 }

@@ -8,6 +8,7 @@ import {
   aws_iam as iam,
   aws_ram as ram,
   aws_route53 as route53,
+  aws_route53profiles as route53profiles,
   aws_route53resolver as resolver,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
@@ -142,7 +143,7 @@ export interface PrivateLinkConsumerProps {
 /**
  * Interface endpoints for AWS services in one VPC, usable from peered VPCs and from spokes
  * attached to a Transit Gateway: peering or attachments with routes both ways, endpoint security
- * groups open to every peer and spoke on 443, and one of three ways to make the service names
+ * groups open to every peer and spoke on 443, and one of four ways to make the service names
  * resolve to the endpoints in the peers and spokes (`PrivateLinkDns`).
  *
  * The restriction that only some instance types could reach endpoints over peering was lifted
@@ -210,7 +211,7 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
   /** The DNS strategy, bound to this consumer: it holds what it created. */
   public readonly dns: PrivateLinkDns;
 
-  /** The private hosted zones, one per DNS zone of the services (hosted-zone DNS). */
+  /** The private hosted zones, one per DNS zone of the services (hosted-zone and Profile DNS). */
   public readonly hostedZones: route53.IPrivateHostedZone[];
 
   /** The inbound Resolver endpoint (resolver-endpoint DNS). */
@@ -239,6 +240,15 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
    * subnets have no route to the internet (forwarder DNS).
    */
   public readonly forwarderEc2Endpoint?: ec2.InterfaceVpcEndpoint;
+
+  /** The Route 53 Profile that carries the hosted zones to the peers and spokes (Profile DNS). */
+  public readonly profile?: route53profiles.CfnProfile;
+
+  /** The associations of the hosted zones with the Profile, in the order of `hostedZones` (Profile DNS). */
+  public readonly profileResourceAssociations: route53profiles.CfnProfileResourceAssociation[];
+
+  /** The associations of the Profile with the peers and spokes (Profile DNS). */
+  public readonly profileAssociations: route53profiles.CfnProfileAssociation[];
 
   private readonly subject: string;
 
@@ -350,6 +360,9 @@ export class PrivateLinkConsumer extends Construct implements ec2.IConnectable {
     this.forwarderSecurityGroup = bound.forwarderSecurityGroup;
     this.forwarderRole = bound.forwarderRole;
     this.forwarderEc2Endpoint = bound.forwarderEc2Endpoint;
+    this.profile = bound.profile;
+    this.profileResourceAssociations = bound.profileResourceAssociations ?? [];
+    this.profileAssociations = bound.profileAssociations ?? [];
 
     embedChecks(this, PATTERN_CHECKS.PrivateLinkConsumer);
     this.remoteScopes.forEach((remote) => embedChecks(remote, PATTERN_CHECKS.PrivateLinkConsumer));

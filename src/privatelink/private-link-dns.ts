@@ -3,6 +3,7 @@ import {
   aws_ec2 as ec2,
   aws_iam as iam,
   aws_route53 as route53,
+  aws_route53profiles as route53profiles,
   aws_route53resolver as resolver,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -156,6 +157,27 @@ export interface PrivateLinkDnsConfig {
    * @default - none
    */
   readonly forwarderEc2Endpoint?: ec2.InterfaceVpcEndpoint;
+
+  /**
+   * The Route 53 Profile that carries the hosted zones to the peers and spokes.
+   *
+   * @default - none
+   */
+  readonly profile?: route53profiles.CfnProfile;
+
+  /**
+   * The associations of the hosted zones with the Profile.
+   *
+   * @default - none
+   */
+  readonly profileResourceAssociations?: route53profiles.CfnProfileResourceAssociation[];
+
+  /**
+   * The associations of the Profile with the peers and spokes.
+   *
+   * @default - none
+   */
+  readonly profileAssociations?: route53profiles.CfnProfileAssociation[];
 }
 
 /**
@@ -197,6 +219,20 @@ export abstract class PrivateLinkDns {
   }
 
   /**
+   * Private DNS off on the endpoints; one private hosted zone per service name with alias records
+   * to its endpoint, created with the endpoint VPC, and a Route 53 Profile that carries the zones,
+   * associated with every peer and spoke (a VPC takes one Profile). $0.50 a zone a month, and
+   * $0.75 an hour for the account's first 100 Profile-VPC associations in the region: dearer than
+   * `hostedZones()` for a few VPCs, one association per VPC instead of one per zone and VPC.
+   * Peers and spokes must be in the endpoint VPC's account and region; with none, there is no Profile.
+   *
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profiles.html
+   */
+  public static route53Profile(): Route53ProfileDns {
+    return new Route53ProfileDns();
+  }
+
+  /**
    * Called by `PrivateLinkConsumer` to make the endpoints' names resolve in the peers: creates the
    * strategy's resources in `scope` and tells the consumer what they are. Don't call it directly.
    * A strategy binds once.
@@ -224,3 +260,4 @@ export abstract class PrivateLinkDns {
 import { ForwarderInstancesDns, ForwarderInstancesOptions } from './dns-forwarder-instances';
 import { HostedZonesDns } from './dns-hosted-zones';
 import { ResolverEndpointsDns } from './dns-resolver-endpoints';
+import { Route53ProfileDns } from './dns-route53-profile';

@@ -97,7 +97,7 @@ function hubVpc(scope: Stack, id: string, cidr: string): ec2.IVpc {
 }
 
 describe('PrivateLinkConsumer as a Transit Gateway hub with three spokes, one in another stack', () => {
-  test.each(['hostedZones', 'forwarderInstances'] as const)('%s: both stacks pass strict CloudFormation validation and every pack', (kind) => {
+  test.each(['hostedZones', 'forwarderInstances', 'route53Profile'] as const)('%s: both stacks pass strict CloudFormation validation and every pack', (kind) => {
     const stack = testStack();
     const other = testStack(stack.node.root as App, 'Spokes');
     const consumer = new PrivateLinkConsumer(stack, 'Endpoints', {
@@ -146,6 +146,9 @@ describe('PrivateLinkConsumer acknowledges exactly', () => {
       'CloudFormation-Validate::W3010 at TestStack',
     ]],
     ['Resolver endpoints', () => PrivateLinkDns.resolverEndpoints(), [
+      'CloudFormation-Validate::W3010 at TestStack',
+    ]],
+    ['a Route 53 Profile', () => PrivateLinkDns.route53Profile(), [
       'CloudFormation-Validate::W3010 at TestStack',
     ]],
     ['forwarder instances', () => PrivateLinkDns.forwarderInstances(), [

@@ -1,29 +1,15 @@
 import { App, Stack, aws_ec2 as ec2, aws_route53 as route53 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { hubNetwork } from './hub-network';
 import { SameAccountZones } from './same-account-zones';
 import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateLinkTransitGateway } from '../../src';
-import { testApp, testStack } from '../util';
+import { testApp } from '../util';
 
 const KINESIS = ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS;
 
-/** A hub (10.0.0.0/16) and spokes A and B (10.1.0.0/16, 10.2.0.0/16) in one stack, spoke C (10.3.0.0/16) in another. */
-function network(app: App = testApp()) {
-  const stack = testStack(app);
-  const other = testStack(app, 'Other');
-  const vpc = (scope: Stack, id: string, cidr: string) =>
-    new ec2.Vpc(scope, id, { ipAddresses: ec2.IpAddresses.cidr(cidr), natGateways: 0, maxAzs: 2 });
-  return {
-    stack,
-    other,
-    hub: vpc(stack, 'Hub', '10.0.0.0/16'),
-    a: vpc(stack, 'A', '10.1.0.0/16'),
-    b: vpc(stack, 'B', '10.2.0.0/16'),
-    c: vpc(other, 'C', '10.3.0.0/16'),
-  };
-}
 
-function synth(props: (n: ReturnType<typeof network>) => Partial<PrivateLinkConsumerProps> = () => ({})) {
-  const n = network();
+function synth(props: (n: ReturnType<typeof hubNetwork>) => Partial<PrivateLinkConsumerProps> = () => ({})) {
+  const n = hubNetwork();
   const consumer = new PrivateLinkConsumer(n.stack, 'Endpoints', { vpc: n.hub, services: [KINESIS], spokes: [n.a, n.b, n.c], ...props(n) });
   return { ...n, consumer, template: Template.fromStack(n.stack) };
 }
@@ -186,7 +172,7 @@ describe('PrivateLinkConsumer with Transit Gateway spokes', () => {
 
   test('why spokes are attached from the consumer\'s stack: an attachment in the spoke\'s own stack, with a hosted zone associated with the spoke, makes a cycle', () => {
     const app = testApp();
-    const { stack, other, hub, c } = network(app);
+    const { stack, other, hub, c } = hubNetwork(app);
     const gateway = new ec2.CfnTransitGateway(stack, 'Gateway', {});
     new route53.PrivateHostedZone(stack, 'Zone', { zoneName: 'kinesis.us-east-1.amazonaws.com', vpc: hub }).addVpc(c);
     new ec2.CfnTransitGatewayAttachment(other, 'SpokeSide', { transitGatewayId: gateway.ref, vpcId: c.vpcId, subnetIds: c.isolatedSubnets.map((s) => s.subnetId) });
@@ -194,8 +180,8 @@ describe('PrivateLinkConsumer with Transit Gateway spokes', () => {
   });
 
   describe('fails when', () => {
-    function attempt(props: (n: ReturnType<typeof network>) => Partial<PrivateLinkConsumerProps>, app?: App) {
-      const n = network(app);
+    function attempt(props: (n: ReturnType<typeof hubNetwork>) => Partial<PrivateLinkConsumerProps>, app?: App) {
+      const n = hubNetwork(app);
       return () => new PrivateLinkConsumer(n.stack, 'Endpoints', { vpc: n.hub, services: [KINESIS], ...props(n) });
     }
 
@@ -222,7 +208,7 @@ describe('PrivateLinkConsumer with Transit Gateway spokes', () => {
     });
 
     test('a spoke overlaps the hub, another spoke or a peer', () => {
-      const overlap = (n: ReturnType<typeof network>) => new ec2.Vpc(n.stack, 'Overlap', { ipAddresses: ec2.IpAddresses.cidr('10.1.128.0/17'), natGateways: 0 });
+      const overlap = (n: ReturnType<typeof hubNetwork>) => new ec2.Vpc(n.stack, 'Overlap', { ipAddresses: ec2.IpAddresses.cidr('10.1.128.0/17'), natGateways: 0 });
       expect(attempt((n) => ({ spokes: [n.a, overlap(n)] }))).toThrow(
         "PrivateLinkConsumer 'TestStack/Endpoints': VPC 'TestStack/A' (10.1.0.0/16) and spoke VPC 'TestStack/Overlap' (10.1.128.0/17) overlap. "
         + 'Give one of the VPCs a block that does not overlap: the transit gateway does not route between overlapping blocks, and a route table holds one route per destination. '
@@ -250,9 +236,9 @@ const TGW = 'tgw-0123456789abcdef0';
 const OTHER_ACCOUNT = '222222222222';
 
 /** A hub and spokes A and B (10.1.0.0/16, 10.2.0.0/16) in account 111111111111, spoke X (10.3.0.0/16) in a stack of account 222222222222. */
-function twoAccounts(props: (n: ReturnType<typeof network> & { x: ec2.Vpc; remote: Stack }) => Partial<PrivateLinkConsumerProps> = () => ({})) {
+function twoAccounts(props: (n: ReturnType<typeof hubNetwork> & { x: ec2.Vpc; remote: Stack }) => Partial<PrivateLinkConsumerProps> = () => ({})) {
   const app = testApp({ context: { [`availability-zones:account=${OTHER_ACCOUNT}:region=us-east-1`]: ['us-east-1a', 'us-east-1b'] } });
-  const n = network(app);
+  const n = hubNetwork(app);
   const remote = new Stack(app, 'Remote', { env: { account: OTHER_ACCOUNT, region: 'us-east-1' } });
   const x = new ec2.Vpc(remote, 'X', { ipAddresses: ec2.IpAddresses.cidr('10.3.0.0/16'), natGateways: 0, maxAzs: 2 });
   const all = { ...n, x, remote };
@@ -350,10 +336,12 @@ describe('PrivateLinkConsumer with a spoke in another account', () => {
       })).make).toThrow(/spokes\[0\] \('Remote\/Imported'\) is in account 222222222222, and its CIDR block is not known .*Give its VPC a literal block/);
     });
 
-    test('the DNS strategy cannot serve the other account: hosted zones name the Route 53 Profile strategy', () => {
+    test('no DNS strategy serves the other account yet: hosted zones and the Route 53 Profile say so', () => {
       expect(twoAccounts(() => ({ dns: PrivateLinkDns.hostedZones() })).make).toThrow(
         "spokes[2] ('Remote/X') is in account 222222222222, the VPC in 111111111111, where the construct cannot make its DNS (HostedZones) answer. "
-        + 'Use dns: PrivateLinkDns.route53Profile(), which shares a Route 53 Profile with its account, or make the service names resolve there yourself');
+        + 'Make the service names resolve there yourself (a Route 53 Profile or Resolver rule shared with AWS RAM');
+      expect(twoAccounts(() => ({ dns: PrivateLinkDns.route53Profile() })).make).toThrow(
+        /spokes\[2\] \('Remote\/X'\) is in account 222222222222, the VPC in 111111111111, and the construct does not yet share the Profile with other accounts/);
     });
   });
 });

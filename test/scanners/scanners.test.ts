@@ -83,7 +83,7 @@ interface Scanned {
 
 let scanned: Scanned;
 
-// Synthesizing seven example apps and seventeen variants, then both scanners, takes about two
+// Synthesizing seven example apps and eighteen variants, then both scanners, takes about two
 // minutes of CPU; the time limit leaves room for a busy machine.
 beforeAll(async () => {
   const examples = synthesizeExamples();

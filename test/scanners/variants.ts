@@ -45,6 +45,7 @@ const VARIANTS: Record<string, (stack: Stack) => void> = {
   'privatelink-hosted-zones': (stack) => privateLink(stack, PrivateLinkDns.hostedZones()),
   'privatelink-resolver-endpoints': (stack) => privateLink(stack, PrivateLinkDns.resolverEndpoints()),
   'privatelink-forwarder-instances': (stack) => privateLink(stack, PrivateLinkDns.forwarderInstances()),
+  'privatelink-route53-profile-hub': (stack) => privateLinkHub(stack, PrivateLinkDns.route53Profile()),
 
   'cdn-defaults': (stack) => new SecureS3Cdn(stack, 'Cdn'),
   'cdn-domain-uploads-key': (stack) => {
@@ -107,6 +108,16 @@ function privateLink(stack: Stack, dns: PrivateLinkDns): void {
     vpc: network(stack),
     services: [ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS, ec2.InterfaceVpcEndpointAwsService.STS],
     peerVpcs: [peer.vpc],
+    dns,
+  });
+}
+
+/** A hub with three spokes through a Transit Gateway. */
+function privateLinkHub(stack: Stack, dns: PrivateLinkDns): void {
+  new PrivateLinkConsumer(stack, 'Endpoints', {
+    vpc: network(stack),
+    services: [ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS, ec2.InterfaceVpcEndpointAwsService.STS],
+    spokes: ['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16'].map((cidr, i) => new PrivateSubnetVpc(stack, `Spoke${i + 1}`, { cidr, natGateways: 0 }).vpc),
     dns,
   });
 }

@@ -1,6 +1,7 @@
 import { CfnResource, aws_ec2 as ec2, aws_route53 as route53, aws_route53resolver as resolver } from 'aws-cdk-lib';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 import { refersTo } from '../../private/template/refs';
+import { profilesGivingZone } from '../../private/template/route53-profiles';
 import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
@@ -18,7 +19,7 @@ export const PrivateLinkPeerDnsMissing = defineCheck({
   suffix: 'PrivateLinkPeerDnsMissing',
   level: CheckLevel.WARNING,
   patternLevel: CheckLevel.ERROR,
-  title: 'An interface endpoint whose private DNS name a peered VPC, or a VPC attached to the same transit gateway, cannot resolve: no hosted zone, Resolver rule or DNS forwarder for it there.',
+  title: 'An interface endpoint whose private DNS name a peered VPC, or a VPC attached to the same transit gateway, cannot resolve: no hosted zone (associated directly or through a Route 53 Profile), Resolver rule or DNS forwarder for it there.',
   reason: 'The private hosted zone an interface endpoint creates answers only inside the endpoint\'s own VPC. A peered VPC resolves the service name to the public addresses, '
     + 'so its traffic leaves through NAT or fails instead of reaching the endpoint, without any error.',
   source: 'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html',
@@ -50,7 +51,8 @@ export const PrivateLinkPeerDnsMissing = defineCheck({
 /** Whether something in the app makes the service's name resolvable in the peer (or might: tokens count). */
 function peerResolves(peer: ec2.CfnVPC, label: string, index: ResourceIndex): boolean {
   const zones = index.ofType('AWS::Route53::HostedZone') as route53.CfnHostedZone[];
-  if (zones.some((zone) => nameMayBe(zoneName(zone), label) && zoneAssociatedWith(zone, peer) !== false)) {
+  const reaches = (zone: route53.CfnHostedZone) => zoneAssociatedWith(zone, peer) !== false || profilesGivingZone(zone, peer, index).length > 0;
+  if (zones.some((zone) => nameMayBe(zoneName(zone), label) && reaches(zone))) {
     return true;
   }
   const associations = index.ofType('AWS::Route53Resolver::ResolverRuleAssociation') as resolver.CfnResolverRuleAssociation[];
