@@ -57,10 +57,14 @@ export class Route53ProfileDns extends PrivateLinkDns {
   /** The AWS RAM share of the Profile with the other accounts of the peers and spokes, when this account owns it. */
   public profileShare?: ram.CfnResourceShare;
 
+  private readonly options: Route53ProfileOptions;
+
   private boundTo?: Construct;
 
-  constructor(private readonly options: Route53ProfileOptions = {}) {
+  /** @param options the Profile to use, and its owner; see `PrivateLinkDns.route53Profile()` */
+  constructor(options: Route53ProfileOptions = {}) {
     super();
+    this.options = options;
   }
 
   /**
