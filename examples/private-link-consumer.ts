@@ -1,11 +1,11 @@
 /**
  * PrivateLinkConsumer as an endpoint hub: Kinesis and STS endpoints in a shared VPC, reached
- * through a Transit Gateway by spoke VPCs that resolve the services' names to the endpoints
- * through private hosted zones. Checks on.
+ * through a Transit Gateway by three spoke VPCs, one in another account, that resolve the
+ * services' names to the endpoints through a Route 53 Profile. Checks on.
  */
 import { App, Stack, Validations, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { GuardedPatternsChecks, PrivateLinkConsumer, PrivateLinkDns, PrivateSubnetVpc } from '../src';
+import { GuardedPatternsChecks, PrivateLinkConsumer, PrivateLinkDns, PrivateLinkTransitGateway, PrivateSubnetVpc } from '../src';
 
 const app = new App();
 // Run the library's checks and cdk-nag's AwsSolutions over everything in the app.
@@ -23,18 +23,17 @@ const orders = new PrivateSubnetVpc(stack, 'Orders', { cidr: '10.2.0.0/16', natG
 
 // The third spoke, in another account: a stack of its own, with a literal account and CIDR block.
 const analyticsStack = new Stack(app, 'PrivateLinkConsumerExampleAnalytics', { env: { account: '222222222222', region } });
-// Not a spoke yet: see dns below.
-new PrivateSubnetVpc(analyticsStack, 'Analytics', { cidr: '10.3.0.0/16', natGateways: 0 });
+const analytics = new PrivateSubnetVpc(analyticsStack, 'Analytics', { cidr: '10.3.0.0/16', natGateways: 0 });
 
 new PrivateLinkConsumer(stack, 'Endpoints', {
   vpc: shared.vpc,
   services: [ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS, ec2.InterfaceVpcEndpointAwsService.STS],
-  // A new transit gateway attaches the shared VPC and the spokes, with routes both ways.
-  spokes: [payments.vpc, orders.vpc],
-  // Hosted zones answer in the spokes of this account only. For the analytics spoke, add
-  // its VPC to spokes with `transitGateway: PrivateLinkTransitGateway.fromId('tgw-...')`
-  // (a spoke in another account attaches in its own stack, which can name the transit gateway
-  // only by a literal ID; the consumer shares it with 222222222222 through AWS RAM), once a DNS
-  // strategy gives the names to another account: none does yet, route53Profile() included.
-  dns: PrivateLinkDns.hostedZones(),
+  // The spokes attach to the transit gateway, with routes both ways. The analytics spoke attaches
+  // in its own stack, which names the transit gateway and the Profile only by literal IDs
+  // (CloudFormation has no exports across accounts); this stack shares both with 222222222222
+  // through AWS RAM, and says at synth what that account must accept.
+  spokes: [payments.vpc, orders.vpc, analytics.vpc],
+  transitGateway: PrivateLinkTransitGateway.fromId('tgw-0123456789abcdef0'),
+  // An existing Profile of this account carries the endpoints' zones to every spoke.
+  dns: PrivateLinkDns.route53Profile({ profileId: 'rp-0123456789abcdef' }),
 });

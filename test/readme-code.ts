@@ -72,6 +72,8 @@ export function smallestExamples(patterns: string[], examples = readmeExamples()
 export const EXAMPLE_ENV = { account: '111111111111', region: 'us-east-1' };
 export const EXAMPLE_CONTEXT = {
   [`availability-zones:account=${EXAMPLE_ENV.account}:region=${EXAMPLE_ENV.region}`]: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+  // The account of the README's spoke in another account.
+  [`availability-zones:account=222222222222:region=${EXAMPLE_ENV.region}`]: ['us-east-1a', 'us-east-1b'],
   // What `cdk synth` with credentials keeps in cdk.context.json for the Access Server example's image lookup.
   'ami:account=111111111111:filters.image-type.0=machine:filters.name.0=OpenVPN Access Server*:filters.state.0=available:owners.0=aws-marketplace:region=us-east-1': 'ami-0123456789abcdef0',
   // Templates CloudFormation would reject fail the synth, as in every test of this repository.
@@ -108,6 +110,7 @@ const STAND_INS: Record<string, string> = {
   'shared: PrivateSubnetVpc': "const shared = new PrivateSubnetVpc(this, 'Shared');",
   'application: PrivateSubnetVpc': "const application = new PrivateSubnetVpc(this, 'Application', { cidr: '10.1.0.0/16' });",
   'payments: PrivateSubnetVpc': "const payments = new PrivateSubnetVpc(this, 'Payments', { cidr: '10.1.0.0/16', natGateways: 0 });",
+  'analytics: PrivateSubnetVpc': "const analytics = new PrivateSubnetVpc(new Stack(this.node.scope!, 'Analytics', { env: { account: '222222222222', region: this.region } }), 'Analytics', { cidr: '10.3.0.0/16', natGateways: 0 });",
   'orders: PrivateSubnetVpc': "const orders = new PrivateSubnetVpc(this, 'Orders', { cidr: '10.2.0.0/16', natGateways: 0 });",
   'appRole: iam.IRole': "const appRole = iam.Role.fromRoleArn(this, 'AppRole', 'arn:aws:iam::111111111111:role/app');",
   'service: ecs.FargateService': [

@@ -37,7 +37,8 @@ export function peerEnvironmentProblems(scope: Construct, vpc: ec2.IVpc, peers: 
     const otherEnv = otherEnvironment(vpc, peer.vpc, sameRegion ? ['account', 'region'] : ['account']);
     return otherEnv ? [`${consumerSubject(scope)}: ${peer.description} ('${peer.vpc.node.path}') is in ${otherEnv} ${peer.vpc.env[otherEnv]}, the VPC in ${vpc.env[otherEnv]}, `
       + `where the construct cannot make its DNS (${strategy}) answer. Make `
-      + 'the service names resolve there yourself (a Route 53 Profile or Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts: no strategy of the construct does it yet), '
+      + 'the service names resolve there another way (dns: PrivateLinkDns.route53Profile({ profileId: \'rp-...\' }) shares an existing Profile with other accounts and associates it from their stacks; '
+      + 'or a Resolver rule shared with AWS RAM, or a hosted zone association authorized across accounts, made yourself), '
       + 'and let its CIDR block in with consumer.connections.allowFrom(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443)).'] : [];
   });
 }

@@ -224,12 +224,14 @@ export abstract class PrivateLinkDns {
    * associated with every peer and spoke (a VPC takes one Profile). $0.50 a zone a month, and
    * $0.75 an hour for the account's first 100 Profile-VPC associations in the region: dearer than
    * `hostedZones()` for a few VPCs, one association per VPC instead of one per zone and VPC.
-   * Peers and spokes must be in the endpoint VPC's account and region; with none, there is no Profile.
+   * Peers and spokes must be in the endpoint VPC's region; with none, there is no Profile. Those in
+   * another account need an existing Profile (`profileId`), which their stacks associate and the
+   * hub's stack shares with their accounts through AWS RAM.
    *
    * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profiles.html
    */
-  public static route53Profile(): Route53ProfileDns {
-    return new Route53ProfileDns();
+  public static route53Profile(options: Route53ProfileOptions = {}): Route53ProfileDns {
+    return new Route53ProfileDns(options);
   }
 
   /**
@@ -260,4 +262,4 @@ export abstract class PrivateLinkDns {
 import { ForwarderInstancesDns, ForwarderInstancesOptions } from './dns-forwarder-instances';
 import { HostedZonesDns } from './dns-hosted-zones';
 import { ResolverEndpointsDns } from './dns-resolver-endpoints';
-import { Route53ProfileDns } from './dns-route53-profile';
+import { Route53ProfileDns, Route53ProfileOptions } from './dns-route53-profile';

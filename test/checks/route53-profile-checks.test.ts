@@ -1,11 +1,12 @@
-import { Stack, aws_ec2 as ec2, aws_route53 as route53, aws_route53profiles as route53profiles } from 'aws-cdk-lib';
+import { App, Stack, aws_ec2 as ec2, aws_route53 as route53, aws_route53profiles as route53profiles } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { GuardedPatternsChecks } from '../../src';
 import { findings, testStack } from '../util';
 
 const KINESIS = ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS;
 
 /** The pack's findings of one rule over the stack, as `path: message`. */
-function ruleHits(stack: Stack, rule: string): string[] {
+function ruleHits(stack: IConstruct, rule: string): string[] {
   return findings(new GuardedPatternsChecks(), stack).filter((f) => f.rule === `GuardedPatterns-${rule}`).map((f) => `${f.path}: ${f.message}`);
 }
 
@@ -122,6 +123,40 @@ describe('GuardedPatterns-PrivateLinkPeerDnsMissing through a Route 53 Profile',
   test('fires when the Profile carrying the zone is not associated with the peer', () => {
     expect(ruleHits(peeredWithProfile(false), 'PrivateLinkPeerDnsMissing')).toEqual([
       expect.stringMatching(/^TestStack\/Sqs\/Resource: Interface endpoint 'TestStack\/Sqs' \(sqs\) has private DNS on in VPC 'TestStack\/A', which is peered with VPC 'TestStack\/B'/),
+    ]);
+  });
+});
+
+describe('GuardedPatterns-PrivateLinkPeerDnsMissing through a Route 53 Profile named by its ID, with a spoke in another account', () => {
+  /**
+   * An endpoint with private DNS on in A; spoke X, in another account's stack, on the same transit
+   * gateway; a zone of the name carried by Profile rp-0123456789abcdef, both named by literals. The
+   * zone is in X's stack: whether a zone of one stack is associated with a VPC of another is not
+   * known from the template, and the check counts that as reaching (no false finding).
+   */
+  function spokeInAnotherAccount(xProfileId: string) {
+    const stack = testStack();
+    const remote = new Stack(stack.node.root as App, 'Remote', { env: { account: '222222222222', region: 'us-east-1' } });
+    const a = vpc(stack, 'A', '10.0.0.0/16');
+    const x = new ec2.Vpc(remote, 'X', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'), natGateways: 0, availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const tgw = 'tgw-0123456789abcdef0';
+    new ec2.CfnTransitGatewayAttachment(stack, 'AAttachment', { transitGatewayId: tgw, vpcId: a.vpcId, subnetIds: a.isolatedSubnets.map((s) => s.subnetId) });
+    new ec2.CfnTransitGatewayAttachment(remote, 'XAttachment', { transitGatewayId: tgw, vpcId: x.vpcId, subnetIds: x.isolatedSubnets.map((s) => s.subnetId) });
+    new ec2.InterfaceVpcEndpoint(stack, 'Sqs', { vpc: a, service: ec2.InterfaceVpcEndpointAwsService.SQS });
+    const home = new ec2.Vpc(remote, 'Home', { ipAddresses: ec2.IpAddresses.cidr('10.2.0.0/16'), natGateways: 0, availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const zone = new route53.PrivateHostedZone(remote, 'Zone', { zoneName: 'sqs.us-east-1.amazonaws.com', vpc: home });
+    new route53profiles.CfnProfileResourceAssociation(remote, 'ZoneInShared', { name: 'zone', profileId: 'rp-0123456789abcdef', resourceArn: zone.hostedZoneArn });
+    new route53profiles.CfnProfileAssociation(remote, 'XShared', { name: 'x', profileId: xProfileId, resourceId: x.vpcId });
+    return stack.node.root as App;
+  }
+
+  test('does not fire when the spoke\'s stack associates the Profile whose ID carries the zone', () => {
+    expect(ruleHits(spokeInAnotherAccount('rp-0123456789abcdef'), 'PrivateLinkPeerDnsMissing')).toEqual([]);
+  });
+
+  test('fires when the spoke\'s stack associates another Profile', () => {
+    expect(ruleHits(spokeInAnotherAccount('rp-fedcba9876543210'), 'PrivateLinkPeerDnsMissing')).toEqual([
+      expect.stringMatching(/^TestStack\/Sqs\/Resource: Interface endpoint 'TestStack\/Sqs' \(sqs\) has private DNS on in VPC 'TestStack\/A', whose transit gateway reaches VPC 'Remote\/X'/),
     ]);
   });
 });

@@ -17,3 +17,18 @@ export function hubNetwork(app: App = testApp()) {
     c: vpc(other, 'C', '10.3.0.0/16'),
   };
 }
+
+/** The account of the remote spoke X of `twoAccountNetwork`. */
+export const OTHER_ACCOUNT = '222222222222';
+
+/**
+ * `hubNetwork` (the hub, A and B in account 111111111111, C in another stack of that account),
+ * and spoke X (10.3.0.0/16, C's block: use one of the two) in stack Remote of account 222222222222.
+ */
+export function twoAccountNetwork() {
+  const app = testApp({ context: { [`availability-zones:account=${OTHER_ACCOUNT}:region=us-east-1`]: ['us-east-1a', 'us-east-1b'] } });
+  const n = hubNetwork(app);
+  const remote = new Stack(app, 'Remote', { env: { account: OTHER_ACCOUNT, region: 'us-east-1' } });
+  const x = new ec2.Vpc(remote, 'X', { ipAddresses: ec2.IpAddresses.cidr('10.3.0.0/16'), natGateways: 0, maxAzs: 2 });
+  return { ...n, remote, x };
+}

@@ -116,7 +116,11 @@ describe('PrivateLinkConsumer as a Transit Gateway hub with three spokes, one in
 });
 
 describe('PrivateLinkConsumer as a Transit Gateway hub with three spokes, one in another account', () => {
-  test('both accounts\' stacks pass strict CloudFormation validation and every pack', () => {
+  test.each<[string, () => PrivateLinkDns]>([
+    // Hosted zones for the spokes of the hub's account only.
+    ['hosted zones in the hub\'s account', () => new SameAccountZones()],
+    ['a Route 53 Profile shared with the other account', () => PrivateLinkDns.route53Profile({ profileId: 'rp-0123456789abcdef' })],
+  ])('%s: both accounts\' stacks pass strict CloudFormation validation and every pack', (_name, dns) => {
     const app = testApp({ context: { 'availability-zones:account=222222222222:region=us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'] } });
     const stack = testStack(app);
     const remote = new Stack(app, 'Remote', { env: { account: '222222222222', region: 'us-east-1' } });
@@ -125,8 +129,7 @@ describe('PrivateLinkConsumer as a Transit Gateway hub with three spokes, one in
       services: SERVICES,
       spokes: [hubVpc(stack, 'A', '10.1.0.0/16'), hubVpc(stack, 'B', '10.2.0.0/16'), hubVpc(remote, 'X', '10.3.0.0/16')],
       transitGateway: PrivateLinkTransitGateway.fromId('tgw-0123456789abcdef0'),
-      // Hosted zones for the spokes of the hub's account; the other account's DNS is the Route 53 Profile strategy's.
-      dns: new SameAccountZones(),
+      dns: dns(),
     });
     expect(consumer.spokeAttachments).toHaveLength(3);
     expect(complianceFindings(stack)).toEqual([]);

@@ -1,7 +1,7 @@
 import { Stack, aws_ec2 as ec2, aws_route53 as route53, aws_route53profiles as route53profiles } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { hubNetwork } from './hub-network';
-import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, Route53ProfileDns } from '../../src';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { OTHER_ACCOUNT, hubNetwork, twoAccountNetwork } from './hub-network';
+import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateLinkTransitGateway, Route53ProfileDns } from '../../src';
 import { testApp } from '../util';
 
 const KINESIS = ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS;
@@ -134,7 +134,7 @@ describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile()', () => {
       const westPeer = new ec2.Vpc(west, 'Peer', { ipAddresses: ec2.IpAddresses.cidr('10.9.0.0/16'), natGateways: 0 });
       expect(() => consumerOf(n, { spokes: [], existingPeerVpcs: [peer, westPeer] })).toThrow(expect.objectContaining({
         message: expect.stringContaining("existingPeerVpcs[0] ('Elsewhere/Peer') is in account 222222222222, the VPC in 111111111111, "
-          + 'and the construct does not yet share the Profile with other accounts through AWS RAM'),
+          + 'and dns (PrivateLinkDns.route53Profile()) has no literal profileId (none)'),
       }));
       expect(() => consumerOf(hubNetwork(), { spokes: [], existingPeerVpcs: [westPeer] }))
         .toThrow(/existingPeerVpcs\[0\] \('West\/Peer'\) is in region us-west-2, the VPC in us-east-1, and a Route 53 Profile is associated only with VPCs of its own region/);
@@ -174,3 +174,102 @@ describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile()', () => {
     expect(Template.fromStack(n.stack).findResources('AWS::Route53Profiles::ProfileAssociation', Match.anyValue())).toBeDefined();
   });
 });
+
+const PROFILE = 'rp-0123456789abcdef';
+const TGW = 'tgw-0123456789abcdef0';
+
+/** The hub, spokes A and B in its stack, and spoke X in account 222222222222, with the Profile `PROFILE` unless `dns` says otherwise. */
+function twoAccountsWithProfile(dns: () => PrivateLinkDns = () => PrivateLinkDns.route53Profile({ profileId: PROFILE })) {
+  const n = twoAccountNetwork();
+  const make = () => new PrivateLinkConsumer(n.stack, 'Endpoints', {
+    vpc: n.hub, services: [KINESIS, ECR_DKR], spokes: [n.a, n.b, n.x], transitGateway: PrivateLinkTransitGateway.fromId(TGW), dns: dns(),
+  });
+  return { ...n, make };
+}
+
+describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile({ profileId }) and a spoke in another account', () => {
+  const n = twoAccountsWithProfile();
+  const consumer = n.make();
+  const assembly = n.app.synth();
+  const hub = Template.fromStack(n.stack);
+  const remote = Template.fromStack(n.remote);
+  const both = { ...hub.toJSON().Resources, ...remote.toJSON().Resources } as Resources;
+
+  test('creates no Profile, and associates the zones with the given one by its ID, in the hub\'s stack', () => {
+    hub.resourceCountIs('AWS::Route53Profiles::Profile', 0);
+    hub.resourceCountIs('AWS::Route53Profiles::ProfileResourceAssociation', 4);
+    hub.allResourcesProperties('AWS::Route53Profiles::ProfileResourceAssociation', { ProfileId: PROFILE });
+    expect(consumer.profile).toBeUndefined();
+  });
+
+  test('associates the Profile with the other account\'s spoke in its own stack, by ID, and with the others in the hub\'s', () => {
+    remote.resourceCountIs('AWS::Route53Profiles::ProfileAssociation', 1);
+    remote.hasResourceProperties('AWS::Route53Profiles::ProfileAssociation', { ProfileId: PROFILE, ResourceId: n.remote.resolve(n.x.vpcId) });
+    hub.resourceCountIs('AWS::Route53Profiles::ProfileAssociation', 2);
+    hub.allResourcesProperties('AWS::Route53Profiles::ProfileAssociation', { ProfileId: PROFILE });
+  });
+
+  test('the spoke\'s stack has its attachment and routes, and references nothing of the hub\'s stack', () => {
+    remote.hasResourceProperties('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: TGW, VpcId: n.remote.resolve(n.x.vpcId) });
+    remote.hasResourceProperties('AWS::EC2::Route', { DestinationCidrBlock: '10.0.0.0/16', TransitGatewayId: TGW });
+    const text = JSON.stringify(assembly.getStackArtifact(n.remote.artifactId).template);
+    expect(text).not.toMatch(/Fn::ImportValue|Fn::GetStackOutput/);
+  });
+
+  test('shares the Profile and the transit gateway with the spoke\'s account through AWS RAM, from the hub\'s stack', () => {
+    hub.hasResourceProperties('AWS::RAM::ResourceShare', {
+      ResourceArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:route53profiles:us-east-1:111111111111:profile/${PROFILE}`]] }],
+      Principals: [OTHER_ACCOUNT],
+    });
+    hub.hasResourceProperties('AWS::RAM::ResourceShare', {
+      ResourceArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ec2:us-east-1:111111111111:transit-gateway/${TGW}`]] }],
+      Principals: [OTHER_ACCOUNT],
+    });
+    remote.resourceCountIs('AWS::RAM::ResourceShare', 0);
+    expect((consumer.dns as Route53ProfileDns).profileShare).toBeDefined();
+  });
+
+  test('says what the spoke\'s account must accept', () => {
+    Annotations.fromStack(n.stack).hasInfo('/TestStack/Endpoints', Match.stringLikeRegexp(
+      `spokes\\[2\\]: 'Remote/X' is in account ${OTHER_ACCOUNT}.*must accept the AWS RAM share of Route 53 Profile ${PROFILE}.*aws ram accept-resource-share-invitation`));
+  });
+
+  test('every spoke gets every service name through the Profile, read across the two stacks', () => {
+    const names = n.stack.resolve(consumer.privateDnsNames) as string[];
+    expect(unresolvedNames(both, names, n.stack.resolve(n.a.vpcId))).toEqual([]);
+    expect(unresolvedNames(both, names, n.stack.resolve(n.b.vpcId))).toEqual([]);
+    expect(unresolvedNames(both, names, n.remote.resolve(n.x.vpcId))).toEqual([]);
+  });
+
+  test('a Profile owned by a third account: no share of it here, and the owner is told to share it', () => {
+    const third = twoAccountsWithProfile(() => PrivateLinkDns.route53Profile({ profileId: PROFILE, ownerAccount: '333333333333' }));
+    third.make();
+    const template = Template.fromStack(third.stack);
+    template.resourceCountIs('AWS::RAM::ResourceShare', 1);
+    template.hasResourceProperties('AWS::RAM::ResourceShare', { ResourceArns: [Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('transit-gateway')])] })] });
+    Annotations.fromStack(third.stack).hasInfo('/TestStack/Endpoints', Match.stringLikeRegexp(
+      `Route 53 Profile ${PROFILE} belongs to account 333333333333, which must share it through AWS RAM with account\\(s\\) ${OTHER_ACCOUNT}`));
+  });
+
+  describe('fails', () => {
+    test('with no profileId', () => {
+      expect(twoAccountsWithProfile(() => PrivateLinkDns.route53Profile()).make).toThrow(
+        "PrivateLinkConsumer 'TestStack/Endpoints': spokes[2] ('Remote/X') is in account 222222222222, the VPC in 111111111111, and dns (PrivateLinkDns.route53Profile()) has no literal profileId (none): "
+        + 'its stack associates the Profile by ID and cannot read a value of this one (CloudFormation has no exports across accounts). '
+        + "Give the ID of an existing Profile, such as the one an organisation's network account shares: PrivateLinkDns.route53Profile({ profileId: 'rp-...' }).");
+    });
+
+    test('with a profileId that is a token', () => {
+      expect(twoAccountsWithProfile(() => PrivateLinkDns.route53Profile({ profileId: new route53profiles.CfnProfile(new Stack(), 'P', { name: 'p' }).attrId })).make)
+        .toThrow(/spokes\[2\] \('Remote\/X'\) is in account 222222222222.*has no literal profileId \(\$\{Token\[/);
+    });
+
+    test('with a malformed profileId or ownerAccount', () => {
+      expect(twoAccountsWithProfile(() => PrivateLinkDns.route53Profile({ profileId: 'vpc-123', ownerAccount: 'network' })).make).toThrow(
+        "dns (PrivateLinkDns.route53Profile({ profileId: 'vpc-123' })): profileId is not a Route 53 Profile ID; give one such as rp-0123456789abcdef, or leave it out for a new Profile.");
+      expect(twoAccountsWithProfile(() => PrivateLinkDns.route53Profile({ profileId: 'vpc-123', ownerAccount: 'network' })).make).toThrow(
+        /ownerAccount \('network'\) is not an account ID/);
+    });
+  });
+});
+

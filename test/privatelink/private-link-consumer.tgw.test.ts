@@ -1,6 +1,6 @@
 import { App, Stack, aws_ec2 as ec2, aws_route53 as route53 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { hubNetwork } from './hub-network';
+import { OTHER_ACCOUNT, hubNetwork, twoAccountNetwork } from './hub-network';
 import { SameAccountZones } from './same-account-zones';
 import { PrivateLinkConsumer, PrivateLinkConsumerProps, PrivateLinkDns, PrivateLinkTransitGateway } from '../../src';
 import { testApp } from '../util';
@@ -233,24 +233,18 @@ describe('PrivateLinkConsumer with Transit Gateway spokes', () => {
 });
 
 const TGW = 'tgw-0123456789abcdef0';
-const OTHER_ACCOUNT = '222222222222';
-
 /** A hub and spokes A and B (10.1.0.0/16, 10.2.0.0/16) in account 111111111111, spoke X (10.3.0.0/16) in a stack of account 222222222222. */
-function twoAccounts(props: (n: ReturnType<typeof hubNetwork> & { x: ec2.Vpc; remote: Stack }) => Partial<PrivateLinkConsumerProps> = () => ({})) {
-  const app = testApp({ context: { [`availability-zones:account=${OTHER_ACCOUNT}:region=us-east-1`]: ['us-east-1a', 'us-east-1b'] } });
-  const n = hubNetwork(app);
-  const remote = new Stack(app, 'Remote', { env: { account: OTHER_ACCOUNT, region: 'us-east-1' } });
-  const x = new ec2.Vpc(remote, 'X', { ipAddresses: ec2.IpAddresses.cidr('10.3.0.0/16'), natGateways: 0, maxAzs: 2 });
-  const all = { ...n, x, remote };
+function twoAccounts(props: (n: ReturnType<typeof twoAccountNetwork>) => Partial<PrivateLinkConsumerProps> = () => ({})) {
+  const n = twoAccountNetwork();
   const make = () => new PrivateLinkConsumer(n.stack, 'Endpoints', {
     vpc: n.hub,
     services: [KINESIS],
-    spokes: [n.a, n.b, x],
+    spokes: [n.a, n.b, n.x],
     transitGateway: PrivateLinkTransitGateway.fromId(TGW),
     dns: new SameAccountZones(),
-    ...props(all),
+    ...props(n),
   });
-  return { ...all, app, make };
+  return { ...n, make };
 }
 
 describe('PrivateLinkConsumer with a spoke in another account', () => {
@@ -336,12 +330,12 @@ describe('PrivateLinkConsumer with a spoke in another account', () => {
       })).make).toThrow(/spokes\[0\] \('Remote\/Imported'\) is in account 222222222222, and its CIDR block is not known .*Give its VPC a literal block/);
     });
 
-    test('no DNS strategy serves the other account yet: hosted zones and the Route 53 Profile say so', () => {
+    test('hosted zones do not serve the other account, and point to the Route 53 Profile; the Profile needs a literal ID', () => {
       expect(twoAccounts(() => ({ dns: PrivateLinkDns.hostedZones() })).make).toThrow(
         "spokes[2] ('Remote/X') is in account 222222222222, the VPC in 111111111111, where the construct cannot make its DNS (HostedZones) answer. "
-        + 'Make the service names resolve there yourself (a Route 53 Profile or Resolver rule shared with AWS RAM');
+        + "Make the service names resolve there another way (dns: PrivateLinkDns.route53Profile({ profileId: 'rp-...' }) shares an existing Profile");
       expect(twoAccounts(() => ({ dns: PrivateLinkDns.route53Profile() })).make).toThrow(
-        /spokes\[2\] \('Remote\/X'\) is in account 222222222222, the VPC in 111111111111, and the construct does not yet share the Profile with other accounts/);
+        /spokes\[2\] \('Remote\/X'\) is in account 222222222222, the VPC in 111111111111, and dns \(PrivateLinkDns.route53Profile\(\)\) has no literal profileId \(none\)/);
     });
   });
 });
