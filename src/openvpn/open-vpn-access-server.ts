@@ -34,7 +34,8 @@ import { PropErrors } from '../private/errors';
 import { limitGrantsToAwsServices } from '../private/kms';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { acknowledgeAll, complianceRuleIds } from '../private/nag';
-import { ResourceIndex, referencedResource } from '../private/resource-index';
+import { ResourceIndex } from '../private/resource-index';
+import { peeringsOf } from '../private/template/peering';
 
 /** How the server script spells each protocol and routing mode (OpenVPN's and Access Server's own words). */
 const SCRIPT_PROTOCOL: Record<OpenVpnProtocol, string> = { [OpenVpnProtocol.UDP]: 'udp', [OpenVpnProtocol.TCP]: 'tcp' };
@@ -512,13 +513,8 @@ export class OpenVpnAccessServer extends Construct implements ec2.IConnectable, 
     if (!client || !(vpcL1 instanceof ec2.CfnVPC)) {
       return errors;
     }
-    for (const peering of index.ofType('AWS::EC2::VPCPeeringConnection') as ec2.CfnVPCPeeringConnection[]) {
-      const requester = referencedResource(peering.vpcId);
-      const accepter = referencedResource(peering.peerVpcId);
-      const other = requester === vpcL1 ? accepter : accepter === vpcL1 ? requester : undefined;
-      if (!(other instanceof ec2.CfnVPC)) {
-        continue;
-      }
+    const peers = peeringsOf(vpcL1, index).flatMap(({ other }) => (other ? [other] : []));
+    for (const other of peers) {
       for (const block of vpcCidrs(other, index).filter((b) => cidrsOverlap(client, b))) {
         errors.push(`${clientCidrOverlapMessage(subject, this.clientCidr, `peered VPC '${pathOf(other)}'`, formatCidr(block))} (${OpenVpnClientCidrOverlap.id})`);
       }

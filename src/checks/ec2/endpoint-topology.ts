@@ -1,11 +1,11 @@
 import { CfnResource, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { relativeDnsNamesOf, zonesOf } from '../../private/endpoint-dns-names';
-import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
+import { literalString, referencedResource, resolved } from '../../private/resource-index';
 import { endpointShortName, isInterfaceEndpoint, privateDnsOn } from '../../private/template/endpoints';
 import { refersTo } from '../../private/template/refs';
 
 /**
- * What the PrivateLink checks read from L1 resources: who is peered with whom, and which DNS
+ * What the PrivateLink checks read from L1 resources: which DNS
  * name an AWS service's endpoint answers for. Shared by the checks and PrivateLinkConsumer; not a
  * check itself.
  */
@@ -20,27 +20,6 @@ export function namesService(name: string, hostLabel: string): boolean {
   const normalized = name.toLowerCase().replace(/\.$/, '');
   return normalized.startsWith(`${hostLabel}.`) && /\.amazonaws\.com(\.cn)?$/.test(normalized)
     && normalized.split('.').length === hostLabel.split('.').length + (normalized.endsWith('.cn') ? 4 : 3);
-}
-
-/** A VPC peering connection in the app, and the VPC on the other side of it. */
-export interface PeeringOf {
-  readonly peering: ec2.CfnVPCPeeringConnection;
-  /** The other VPC, where it is in the app. */
-  readonly other?: ec2.CfnVPC;
-}
-
-/** The peering connections of a VPC, in any stack of the app. */
-export function peeringsOf(vpc: ec2.CfnVPC, index: ResourceIndex): PeeringOf[] {
-  const result: PeeringOf[] = [];
-  for (const peering of index.ofType('AWS::EC2::VPCPeeringConnection') as ec2.CfnVPCPeeringConnection[]) {
-    const requester = referencedResource(peering.vpcId);
-    const accepter = referencedResource(peering.peerVpcId);
-    if (requester === vpc || accepter === vpc) {
-      const other = requester === vpc ? accepter : requester;
-      result.push({ peering, other: other instanceof ec2.CfnVPC ? other : undefined });
-    }
-  }
-  return result;
 }
 
 /** The VPC an L1 property refers to, where it is in the app. */

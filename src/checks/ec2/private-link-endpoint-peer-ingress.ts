@@ -2,10 +2,11 @@ import { CfnResource, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { cidrContains, parseCidr } from '../../private/cidr';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 import { endpointShortName, isInterfaceEndpoint } from '../../private/template/endpoints';
+import { peeringsOf } from '../../private/template/peering';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { peeringsOf, vpcOf } from './endpoint-topology';
+import { vpcOf } from './endpoint-topology';
 import { spokesOf } from './transit-gateway-topology';
 
 /** The port AWS services listen on behind their interface endpoints. */

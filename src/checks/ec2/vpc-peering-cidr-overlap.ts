@@ -1,6 +1,6 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { cidrsOverlap, formatCidr } from '../../private/cidr';
-import { referencedResource } from '../../private/resource-index';
+import { peeringsOf } from '../../private/template/peering';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
@@ -18,11 +18,8 @@ export const VpcPeeringCidrOverlap = defineCheck({
   appliesTo: [ec2.CfnVPC],
   inspect(vpc, index) {
     const messages: string[] = [];
-    for (const peering of index.ofType('AWS::EC2::VPCPeeringConnection') as ec2.CfnVPCPeeringConnection[]) {
-      const requester = referencedResource(peering.vpcId);
-      const accepter = referencedResource(peering.peerVpcId);
-      const other = requester === vpc ? accepter : accepter === vpc ? requester : undefined;
-      if (!(other instanceof ec2.CfnVPC)) {
+    for (const { peering, other } of peeringsOf(vpc, index)) {
+      if (!other) {
         continue;
       }
       for (const mine of vpcCidrs(vpc, index)) {
