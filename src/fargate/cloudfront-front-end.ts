@@ -6,12 +6,10 @@ import {
   aws_cloudfront as cloudfront,
   aws_cloudfront_origins as origins,
   aws_ec2 as ec2,
-  aws_elasticloadbalancingv2 as elbv2,
-  aws_s3 as s3,
   custom_resources as cr,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { FargateFrontEnd, FrontEndTarget, IngressOptions, LoadBalancerFrontEnd } from './load-balancer-front-end';
+import { IngressOptions, LoadBalancerFrontEnd } from './load-balancer-front-end';
 import { AlbPlainHttp } from '../checks/elbv2/alb-plain-http';
 import { addAliasRecords, checkViewerCertificate, checkWebAclId } from '../private/cloudfront-viewer';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
@@ -49,9 +47,9 @@ export interface CloudFrontFrontEndProps extends CloudFrontFrontEndOptions {
  *
  * Not a construct of its own: it builds in the service's scope, as LoadBalancerFrontEnd does.
  */
-export class CloudFrontFrontEnd implements FargateFrontEnd {
+export class CloudFrontFrontEnd extends LoadBalancerFrontEnd {
   /** Collects the wrong options into `errors`, to be thrown before anything is built. */
-  public static checkProps(errors: PropErrors, subject: string, options: CloudFrontFrontEndOptions, scope: Construct): void {
+  public static checkCloudFrontProps(errors: PropErrors, subject: string, options: CloudFrontFrontEndOptions, scope: Construct): void {
     LoadBalancerFrontEnd.checkProps(errors, subject, options, { internal: true });
     checkWebAclId(errors, subject, 'webAclArn', options.webAclArn);
     if (options.domainName === undefined && options.certificate !== undefined) {
@@ -74,28 +72,24 @@ export class CloudFrontFrontEnd implements FargateFrontEnd {
     });
   }
 
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  public readonly securityGroup: ec2.SecurityGroup;
-  public readonly listener: elbv2.ApplicationListener;
-  public readonly certificate?: acm.ICertificate;
-  public readonly accessLogBucket: s3.IBucket;
+  /** `https://domainName`, or the distribution's own domain. */
   public readonly url: string;
   /** The distribution users reach. */
   public readonly distribution: cloudfront.Distribution;
   /** The VPC origin through which CloudFront reaches the internal load balancer. */
   public readonly vpcOrigin: cloudfront.VpcOrigin;
-  private readonly loadBalancerFrontEnd: LoadBalancerFrontEnd;
 
   constructor(scope: Construct, props: CloudFrontFrontEndProps) {
     const { domainName, hostedZone } = props;
-    const certificate = props.certificate ?? (domainName && hostedZone ? new acm.Certificate(scope, 'Certificate', {
-      domainName,
-      validation: acm.CertificateValidation.fromDns(hostedZone),
-    }) : undefined);
-    this.loadBalancerFrontEnd = new LoadBalancerFrontEnd(scope, {
+    // The certificate serves domainName on both the distribution and the internal load balancer;
+    // the load balancer is given no domainName or hostedZone, so the alias record is CloudFront's.
+    super(scope, {
       vpc: props.vpc,
       removal: props.removal,
-      certificate,
+      certificate: props.certificate ?? (domainName && hostedZone ? new acm.Certificate(scope, 'Certificate', {
+        domainName,
+        validation: acm.CertificateValidation.fromDns(hostedZone),
+      }) : undefined),
       accessLogBucket: props.accessLogBucket,
       deletionProtection: props.deletionProtection,
       internal: {
@@ -104,11 +98,7 @@ export class CloudFrontFrontEnd implements FargateFrontEnd {
         sourceDescription: `CloudFront (${CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST})`,
       },
     });
-    this.loadBalancer = this.loadBalancerFrontEnd.loadBalancer;
-    this.securityGroup = this.loadBalancerFrontEnd.securityGroup;
-    this.listener = this.loadBalancerFrontEnd.listener;
-    this.certificate = certificate;
-    this.accessLogBucket = this.loadBalancerFrontEnd.accessLogBucket;
+    const certificate = this.certificate;
 
     this.vpcOrigin = new cloudfront.VpcOrigin(scope, 'VpcOrigin', {
       endpoint: cloudfront.VpcOriginEndpoint.applicationLoadBalancer(this.loadBalancer),
@@ -145,20 +135,6 @@ export class CloudFrontFrontEnd implements FargateFrontEnd {
     }
     this.url = `https://${domainName && certificate ? domainName : this.distribution.distributionDomainName}`;
     this.acknowledge(certificate);
-  }
-
-  public addTarget(target: FrontEndTarget): elbv2.ApplicationTargetGroup {
-    return this.loadBalancerFrontEnd.addTarget(target);
-  }
-
-  /** The internal load balancer's alternate target group, for a canary or linear rollout. */
-  public get alternateTargetGroup(): elbv2.ApplicationTargetGroup | undefined {
-    return this.loadBalancerFrontEnd.alternateTargetGroup;
-  }
-
-  /** The internal load balancer's production listener rule, for a canary or linear rollout. */
-  public get productionListenerRule(): elbv2.ApplicationListenerRule | undefined {
-    return this.loadBalancerFrontEnd.productionListenerRule;
   }
 
   /** The findings this front end causes on purpose, each with why. */

@@ -108,7 +108,7 @@ class CloudFrontIngress extends FargateIngress {
           + 'to serve those networks from a public load balancer, set ingress: FargateIngress.publicLoadBalancer().');
       }
     });
-    CloudFrontFrontEnd.checkProps(errors, subject, options, scope);
+    CloudFrontFrontEnd.checkCloudFrontProps(errors, subject, options, scope);
   }
 
   public _bind(context: IngressContext): FargateFrontEnd {
