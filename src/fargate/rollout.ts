@@ -39,6 +39,12 @@ const CLOUDFORMATION_LIMIT_MINUTES = 33 * 60;
 const STEP_BAKE_LIMIT_MINUTES = 1440;
 const DEFAULT_BAKE_TIME = Duration.minutes(10);
 
+/** What differs between the traffic-shifting strategies: ECS's strategy, their options' names, the least percentage ECS takes. */
+const SHIFTING = {
+  canary: { strategy: ecs.DeploymentStrategy.CANARY, percentName: 'percent', leastPercent: 0.1, stepBakeName: 'canaryBakeTime' },
+  linear: { strategy: ecs.DeploymentStrategy.LINEAR, percentName: 'stepPercent', leastPercent: 3, stepBakeName: 'stepBakeTime' },
+} as const;
+
 /**
  * How ECS rolls a new revision of a SecureFargateService out: a rolling update, or one of ECS's
  * own traffic-shifting strategies (canary, linear), which start the new revision beside the old
@@ -65,18 +71,7 @@ export class FargateRollout {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/canary-deployment.html
    */
   public static canary(options: FargateCanaryOptions = {}): FargateRollout {
-    const percent = options.percent ?? 5;
-    const stepBake = options.canaryBakeTime ?? Duration.minutes(10);
-    const bakeTime = options.bakeTime ?? DEFAULT_BAKE_TIME;
-    return new FargateRollout('canary', (subject) => [
-      percentProblem(subject, 'FargateRollout.canary()', 'percent', percent, 0.1),
-      stepBakeProblem(subject, 'FargateRollout.canary()', 'canaryBakeTime', stepBake),
-      bakeTimeProblem(subject, 'FargateRollout.canary()', bakeTime, stepBake, 1),
-    ], () => ({
-      deploymentStrategy: ecs.DeploymentStrategy.CANARY,
-      bakeTime,
-      canaryConfiguration: { stepPercent: percent, stepBakeTime: stepBake },
-    }));
+    return FargateRollout.shifting('canary', options.percent ?? 5, options.canaryBakeTime ?? Duration.minutes(10), options.bakeTime);
   }
 
   /**
@@ -88,17 +83,25 @@ export class FargateRollout {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/linear-deployment-implementation.html
    */
   public static linear(options: FargateLinearOptions = {}): FargateRollout {
-    const stepPercent = options.stepPercent ?? 10;
-    const stepBake = options.stepBakeTime ?? Duration.minutes(6);
-    const bakeTime = options.bakeTime ?? DEFAULT_BAKE_TIME;
-    return new FargateRollout('linear', (subject) => [
-      percentProblem(subject, 'FargateRollout.linear()', 'stepPercent', stepPercent, 3),
-      stepBakeProblem(subject, 'FargateRollout.linear()', 'stepBakeTime', stepBake),
-      bakeTimeProblem(subject, 'FargateRollout.linear()', bakeTime, stepBake, linearSteps(stepPercent)),
+    return FargateRollout.shifting('linear', options.stepPercent ?? 10, options.stepBakeTime ?? Duration.minutes(6), options.bakeTime);
+  }
+
+  /** A traffic-shifting strategy: its options checked, and the ECS settings they make. */
+  private static shifting(name: keyof typeof SHIFTING, percent: number, stepBakeTime: Duration,
+    bakeTime: Duration = DEFAULT_BAKE_TIME): FargateRollout {
+    const { strategy, percentName, leastPercent, stepBakeName } = SHIFTING[name];
+    const factory = `FargateRollout.${name}()`;
+    // A canary shifts once, then the rest; a linear rollout shifts stepPercent at each step.
+    const steps = name === 'canary' ? 1 : linearSteps(percent);
+    const configuration: ecs.TrafficShiftConfig = { stepPercent: percent, stepBakeTime };
+    return new FargateRollout(name, (subject) => [
+      percentProblem(subject, factory, percentName, percent, leastPercent),
+      stepBakeProblem(subject, factory, stepBakeName, stepBakeTime),
+      bakeTimeProblem(subject, factory, bakeTime, stepBakeTime, steps),
     ], () => ({
-      deploymentStrategy: ecs.DeploymentStrategy.LINEAR,
+      deploymentStrategy: strategy,
       bakeTime,
-      linearConfiguration: { stepPercent, stepBakeTime: stepBake },
+      ...(name === 'canary' ? { canaryConfiguration: configuration } : { linearConfiguration: configuration }),
     }));
   }
 
