@@ -1,7 +1,8 @@
-import { CfnResource, IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, IAspect, IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 const COMPLETE_TREE_INDEXES = new WeakMap<IConstruct, ResourceIndex>();
+const SYNTHESIS_INDEXES = new WeakMap<IConstruct, ResourceIndex>();
 
 /**
  * The L1 resources of one app, grouped by CloudFormation type. A validation run builds it once,
@@ -20,6 +21,17 @@ export class ResourceIndex {
       COMPLETE_TREE_INDEXES.set(root, index);
     }
     return index;
+  }
+
+  /**
+   * The index for values resolved while the app is synthesized (lazy values that read the app),
+   * shared by all of them from the start of a synthesis, which `SynthesisIndexStart` marks: one
+   * walk of the tree per synthesis, where an index per value would walk it once per value and
+   * stack, a cost that grows with the square of the app. Before any synthesis, each call gets a
+   * fresh index, so that a value resolved early sees the tree as it is then.
+   */
+  public static ofSynthesis(root: IConstruct): ResourceIndex {
+    return SYNTHESIS_INDEXES.get(root) ?? new ResourceIndex(root);
   }
 
   private byType?: Map<string, CfnResource[]>;
@@ -60,6 +72,22 @@ export class ResourceIndex {
       this.references.set(key, byTarget);
     }
     return (byTarget.get(target) ?? []) as T[];
+  }
+}
+
+/**
+ * Starts a new `ResourceIndex.ofSynthesis` of the app when `owner` is visited: aspects run when a
+ * synthesis begins, once the app's constructs are added and before any value is resolved for the
+ * templates. Add it to the construct whose lazy values read the app.
+ */
+export class SynthesisIndexStart implements IAspect {
+  constructor(private readonly owner: IConstruct) {}
+
+  public visit(node: IConstruct): void {
+    if (node === this.owner) {
+      // Built on its first read, after every aspect, so what they add is in it.
+      SYNTHESIS_INDEXES.set(node.node.root, new ResourceIndex(node.node.root));
+    }
   }
 }
 

@@ -1,4 +1,6 @@
 import {
+  AspectPriority,
+  Aspects,
   Duration,
   Lazy,
   RemovalPolicy,
@@ -38,7 +40,7 @@ import { CLOUDWATCH_LOGS_KEY_ACTIONS, cloudWatchLogsPrincipal, letCloudWatchLogs
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { acknowledgeAll, complianceRuleIds } from '../private/nag';
 import { Removal } from '../private/removal';
-import { ResourceIndex } from '../private/resource-index';
+import { ResourceIndex, SynthesisIndexStart } from '../private/resource-index';
 import { ScopedWildcard, acknowledgeScopedWildcards } from '../private/scoped-wildcards';
 import { taskDefinitionOf, valueFromsOfTaskDefinition } from '../private/template/ecs';
 import { WatchedValue, watchedValue } from '../private/template/value-from';
@@ -355,8 +357,10 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     });
     // Read from the app each time it is resolved (when the app is prepared, then when the template
     // is written), never from what validation saw: uncached, so an early resolution cannot freeze it.
+    // The lazy values share one index of the app per synthesis, which the aspect starts.
+    Aspects.of(this).add(new SynthesisIndexStart(this), { priority: AspectPriority.READONLY });
     (rule.node.defaultChild as events.CfnRule).eventPattern = Lazy.uncachedAny({
-      produce: () => this.eventPattern(this.watchList(new ResourceIndex(this.node.root))),
+      produce: () => this.eventPattern(this.watchList(ResourceIndex.ofSynthesis(this.node.root))),
     });
     rule.addTarget(new targets.LambdaFunction(fn, {
       deadLetterQueue: queue,
@@ -521,7 +525,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
 
   /** The watched secrets: the ID the function passes to Secrets Manager, and the ARN the policy names. */
   private watchedSecretArns(): Array<{ secretId?: string; resource: string }> {
-    const secrets = this.watchList(new ResourceIndex(this.node.root)).secrets.flatMap((s) => s.matchers)
+    const secrets = this.watchList(ResourceIndex.ofSynthesis(this.node.root)).secrets.flatMap((s) => s.matchers)
       .map((m) => (typeof m === 'string' ? { secretId: m, resource: m } : { secretId: m.prefix.replace(/-$/, ''), resource: `${m.prefix}??????` }));
     const unique_ = unique(secrets);
     // A policy statement needs a resource: with no secret watched, one that names no secret.

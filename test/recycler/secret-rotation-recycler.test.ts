@@ -4,7 +4,7 @@ import {
   aws_secretsmanager as secretsmanager, aws_sns as sns, aws_sqs as sqs, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { Construct } from 'constructs';
+import { Construct, Node } from 'constructs';
 import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
 import { testApp, testStack } from '../util';
 import { cluster, parameter, secret, service } from './fixtures';
@@ -324,6 +324,41 @@ describe('SecretRotationRecycler', () => {
       const pattern = JSON.stringify(eventPattern(Template.fromStack(stack)));
       expect(pattern).toMatch(/"Ref":"Db/);
       expect(pattern).not.toMatch(/watches-nothing/);
+    });
+
+    test('a service added to a watched cluster after an early resolution is in the pattern and the policy', () => {
+      const stack = testStack();
+      const web = cluster(stack);
+      const recycler = new SecretRotationRecycler(stack, 'Recycler', { clusters: [web] });
+      expect(JSON.stringify(stack.resolve((recycler.rule.node.defaultChild as events.CfnRule).eventPattern))).toMatch(/watches-nothing/);
+      const db = secret(stack);
+      service(stack, 'Api', web, { secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(db, 'password') } });
+      const template = Template.fromStack(stack);
+      expect(eventPattern(template).resources).toEqual([{ Ref: expect.stringMatching(/^Db/) }]);
+      const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('RecyclerRole') }] } }))[0];
+      const versions = policy.Properties.PolicyDocument.Statement.find((st: any) => [st.Action].flat().includes('secretsmanager:ListSecretVersionIds'));
+      expect(versions.Resource).toEqual([{ Ref: expect.stringMatching(/^Db/) }]);
+    });
+
+    test('the recyclers of an app walk its construct tree a fixed number of times per synthesis, however many there are', () => {
+      // Each recycler resolves its event pattern, policy and environment from the whole app; an
+      // index of its own per value would walk the tree once per value and recycler.
+      const rootWalks = (stacks: number): number => {
+        const app = testApp();
+        for (let i = 0; i < stacks; i++) {
+          const { stack, api } = setup(testStack(app, `Services${i}`));
+          new SecretRotationRecycler(stack, 'Recycler').addService(api);
+          new SecretRotationRecycler(stack, 'Watcher', { clusters: [api.cluster] });
+        }
+        const findAll = jest.spyOn(Node.prototype, 'findAll');
+        try {
+          app.synth();
+          return findAll.mock.contexts.filter((node) => node === app.node).length;
+        } finally {
+          findAll.mockRestore();
+        }
+      };
+      expect(rootWalks(4)).toBe(rootWalks(1));
     });
   });
 
