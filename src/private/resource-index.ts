@@ -78,7 +78,9 @@ export class ResourceIndex {
 /**
  * Starts a new `ResourceIndex.ofSynthesis` of the app when `owner` is visited: aspects run when a
  * synthesis begins, once the app's constructs are added and before any value is resolved for the
- * templates. Add it to the construct whose lazy values read the app.
+ * templates (aws-cdk-lib's `synthesize` in core/lib/private/synthesis.ts invokes the aspects, then
+ * prepares the app, which resolves every value to find references across stacks, validates it and
+ * writes the templates). Add it to the construct whose lazy values read the app.
  */
 export class SynthesisIndexStart implements IAspect {
   constructor(private readonly owner: IConstruct) {}
