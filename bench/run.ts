@@ -16,6 +16,7 @@ type Times = Record<string, number[]>;
 interface Measurements {
   readonly times: Times;
   readonly resources: Record<string, Record<string, number>>;
+  readonly bytes: Record<string, Record<string, number>>;
   readonly cpuSeconds: number;
 }
 
@@ -222,6 +223,10 @@ const startupResources = comparison.resources['startup-guarded'];
 const count = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 const types = [...new Set([...Object.keys(l2Resources), ...Object.keys(startupResources)])].sort();
 const differing = types.filter((type) => (l2Resources[type] ?? 0) !== (startupResources[type] ?? 0));
+// Their size in the template, by type: what aws-cdk-lib's CloudFormation validation reads.
+const l2Bytes = comparison.bytes['startup-l2'];
+const startupBytes = comparison.bytes['startup-guarded'];
+const largerTypes = types.map((type) => ({ type, more: (startupBytes[type] ?? 0) - (l2Bytes[type] ?? 0) })).sort((a, b) => b.more - a.more);
 
 const packRatios = pairedRatios(t, at('startup-guarded'), at('startup-unchecked'));
 const patternRatios = pairedRatios(t, at('startup-unchecked'), at('startup-l2'));
@@ -256,11 +261,16 @@ const lines = [
       ? `the same ${Object.keys(startupResources).length} types in the same numbers. The templates differ in properties (user data, policy statements, descriptions, tags), not in resources.`
       : `they differ in ${differing.map((type) => `${type} (${l2Resources[type] ?? 0} against ${startupResources[type] ?? 0})`).join(', ')}.`),
   '',
+  `Their size in the template (JSON): ${fmt(count(l2Bytes))} bytes in the L2 baseline, ${fmt(count(startupBytes))} in the startup stack (${fmt(count(startupBytes) / count(l2Bytes), 2)}×); `
+    + `the types that take most more: ${largerTypes.slice(0, 3).map(({ type, more }) => `${type} +${fmt(more)}`).join(', ')}. `
+    + 'The baseline\'s launch templates carry two commands of user data each where the patterns\' carry their complete boot scripts; '
+    + 'aws-cdk-lib\'s CloudFormation validation reads every template, so its time grows with their size.',
+  '',
   '<details><summary>Resources per type</summary>',
   '',
-  '| type | L2 baseline | startup stack |',
-  '| --- | --- | --- |',
-  ...types.map((type) => `| ${type} | ${l2Resources[type] ?? 0} | ${startupResources[type] ?? 0} |`),
+  '| type | L2 baseline | startup stack | L2 baseline (bytes) | startup stack (bytes) |',
+  '| --- | --- | --- | --- | --- |',
+  ...types.map((type) => `| ${type} | ${l2Resources[type] ?? 0} | ${startupResources[type] ?? 0} | ${fmt(l2Bytes[type] ?? 0)} | ${fmt(startupBytes[type] ?? 0)} |`),
   '',
   '</details>',
   '',

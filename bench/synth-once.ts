@@ -4,8 +4,8 @@
  * and the checks' data are paid once per process, whatever the app), then `rounds` times each case
  * in turn, rotating the order every round so that no case always follows the same one. A full
  * garbage collection before each synth keeps one app's garbage off the next app's time.
- * Prints {times: {"kind:copies": ms[]}, resources: {kind: {type: count}}, cpuSeconds} as JSON
- * (resources of one stack; CPU time of the whole process). With BENCH_PROFILE_DIR=<dir>, also writes <dir>/<kind>:<copies>.<round>.cpuprofile,
+ * Prints {times: {"kind:copies": ms[]}, resources: {kind: {type: count}}, bytes: {kind: {type: JSON bytes}}, cpuSeconds}
+ * as JSON (resources and their size in the template of one stack; CPU time of the whole process). With BENCH_PROFILE_DIR=<dir>, also writes <dir>/<kind>:<copies>.<round>.cpuprofile,
  * a CPU profile of each measured synth.
  */
 import * as fs from 'fs';
@@ -24,7 +24,7 @@ const profiler = process.env.BENCH_PROFILE_DIR ? new inspector.Session() : undef
 // Profiled synths pay for the garbage of the synth before them: a steady state, as in a long run.
 const gc = profiler ? () => undefined : (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-function synth(kind: AppKind, copies: number): { ms: number; resources: Record<string, number> } {
+function synth(kind: AppKind, copies: number): { ms: number; resources: Record<string, number>; bytes: Record<string, number> } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   try {
     gc();
@@ -32,10 +32,12 @@ function synth(kind: AppKind, copies: number): { ms: number; resources: Record<s
     const assembly = buildApp(kind, copies, outdir).synth();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const resources: Record<string, number> = {};
+    const bytes: Record<string, number> = {};
     for (const resource of Object.values(assembly.stacks[0].template.Resources ?? {}) as Array<{ Type: string }>) {
       resources[resource.Type] = (resources[resource.Type] ?? 0) + 1;
+      bytes[resource.Type] = (bytes[resource.Type] ?? 0) + JSON.stringify(resource).length;
     }
-    return { ms, resources };
+    return { ms, resources, bytes };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -50,8 +52,9 @@ function post(method: string, write?: string): void {
 }
 
 const resources: Record<string, Record<string, number>> = {};
+const bytes: Record<string, Record<string, number>> = {};
 for (const kind of new Set(cases.map((c) => c.kind))) {
-  resources[kind] = synth(kind, 1).resources;
+  ({ resources: resources[kind], bytes: bytes[kind] } = synth(kind, 1));
 }
 const times: Record<string, number[]> = Object.fromEntries(cases.map((c) => [c.name, []]));
 if (profiler) {
@@ -71,4 +74,4 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 const cpu = process.cpuUsage();
-console.log(JSON.stringify({ times, resources, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
+console.log(JSON.stringify({ times, resources, bytes, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
