@@ -27,7 +27,6 @@ import { PATTERN_CHECKS } from '../checks/catalogue';
 import { OpenVpnAdminPortsOpen } from '../checks/ec2/openvpn-admin-ports-open';
 import { OpenVpnClientCidrOverlap, clientCidrOverlapMessage } from '../checks/ec2/openvpn-client-cidr-overlap';
 import { OpenVpnRoutedClientsNotAdmitted, sourceGroupRules } from '../checks/ec2/openvpn-routed-clients-not-admitted';
-import { vpcCidrs } from '../checks/ec2/vpc-topology';
 import { embedChecks, pathOf } from '../checks/embed';
 import { Ipv4Cidr, cidrsOverlap, formatCidr } from '../private/cidr';
 import { PropErrors } from '../private/errors';
@@ -35,7 +34,7 @@ import { limitGrantsToAwsServices } from '../private/kms';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { acknowledgeAll, complianceRuleIds } from '../private/nag';
 import { ResourceIndex } from '../private/resource-index';
-import { peeringsOf } from '../private/template/peering';
+import { peeringsOf, vpcCidrs } from '../private/template/vpc';
 
 /** How the server script spells each protocol and routing mode (OpenVPN's and Access Server's own words). */
 const SCRIPT_PROTOCOL: Record<OpenVpnProtocol, string> = { [OpenVpnProtocol.UDP]: 'udp', [OpenVpnProtocol.TCP]: 'tcp' };

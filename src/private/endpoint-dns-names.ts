@@ -38,6 +38,11 @@ const NAMES: Record<string, readonly string[]> = {
   'sts-fips': ['sts-fips'],
 };
 
+/** The DNS suffix of AWS service names in a region (`amazonaws.com.cn` in China). */
+export function dnsSuffixOf(region: string): string {
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
 /** The short names of the services the table knows, sorted. */
 export function knownEndpointServices(): string[] {
   return Object.keys(NAMES).sort();

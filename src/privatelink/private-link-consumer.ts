@@ -16,7 +16,6 @@ import { otherEnvironment } from './dns-common';
 import { PrivateLinkDns, PrivateLinkDnsPeer, PrivateLinkDnsZone } from './private-link-dns';
 import { PrivateLinkTransitGateway } from './transit-gateway';
 import { PATTERN_CHECKS } from '../checks/catalogue';
-import { dnsSuffixOf } from '../checks/ec2/endpoint-topology';
 import { TransitGatewayCidrOverlap } from '../checks/ec2/transit-gateway-cidr-overlap';
 import { TransitGatewaySpokeDnsDisabled } from '../checks/ec2/transit-gateway-spoke-dns-disabled';
 import { VpcPeeringCidrOverlap } from '../checks/ec2/vpc-peering-cidr-overlap';
@@ -24,7 +23,7 @@ import { VpcPeeringDnsDisabled } from '../checks/ec2/vpc-peering-dns-disabled';
 import { embedChecks, throwFinding } from '../checks/embed';
 import { cidrsOverlap, formatCidr, literalVpcCidr } from '../private/cidr';
 import { scopeIn, shareWithAccounts } from '../private/cross-account';
-import { knownEndpointServices, relativeDnsNamesOf, zonesOf } from '../private/endpoint-dns-names';
+import { dnsSuffixOf, knownEndpointServices, relativeDnsNamesOf, zonesOf } from '../private/endpoint-dns-names';
 import { GuardedPatternsError, PropErrors } from '../private/errors';
 
 /**

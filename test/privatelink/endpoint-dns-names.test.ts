@@ -1,6 +1,5 @@
 import { spawnSync } from 'child_process';
-import { dnsSuffixOf } from '../../src/checks/ec2/endpoint-topology';
-import { knownEndpointServices, namesCover, relativeDnsNamesOf, zonesOf } from '../../src/private/endpoint-dns-names';
+import { dnsSuffixOf, knownEndpointServices, namesCover, relativeDnsNamesOf, zonesOf } from '../../src/private/endpoint-dns-names';
 
 /**
  * The table of private DNS names, proved against an implementation the project did not write:

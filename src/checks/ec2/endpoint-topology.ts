@@ -10,11 +10,6 @@ import { refersTo } from '../../private/template/refs';
  * check itself.
  */
 
-/** The DNS suffix of AWS service names in a region (`amazonaws.com.cn` in China). */
-export function dnsSuffixOf(region: string): string {
-  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-}
-
 /** Whether a DNS zone or domain name is the name an AWS service with this host label answers for. */
 export function namesService(name: string, hostLabel: string): boolean {
   const normalized = name.toLowerCase().replace(/\.$/, '');

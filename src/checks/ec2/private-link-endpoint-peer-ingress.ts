@@ -2,7 +2,7 @@ import { CfnResource, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { cidrContains, parseCidr } from '../../private/cidr';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 import { endpointShortName, isInterfaceEndpoint } from '../../private/template/endpoints';
-import { peeringsOf } from '../../private/template/peering';
+import { peeringsOf } from '../../private/template/vpc';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';

@@ -1,13 +1,13 @@
 import { CfnResource, aws_ec2 as ec2, aws_route53 as route53, aws_route53resolver as resolver } from 'aws-cdk-lib';
+import { namesService, privateDnsEndpoint, zoneAssociatedWith, zoneName } from './endpoint-topology';
+import { spokesOf } from './transit-gateway-topology';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
-import { peeringsOf } from '../../private/template/peering';
 import { refersTo } from '../../private/template/refs';
 import { profilesGivingZone } from '../../private/template/route53-profiles';
+import { peeringsOf } from '../../private/template/vpc';
 import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { namesService, privateDnsEndpoint, zoneAssociatedWith, zoneName } from './endpoint-topology';
-import { spokesOf } from './transit-gateway-topology';
 
 /** A domain that a forwarding rule sends every AWS service name of a region (or all names) under. */
 const BROAD_DOMAIN = /^(|amazonaws\.com(\.cn)?|[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?)$/;

@@ -1,9 +1,10 @@
 import { Stack, Token, aws_ec2 as ec2, aws_route53 as route53 } from 'aws-cdk-lib';
+import { dnsSuffixOf } from '../../private/endpoint-dns-names';
 import { profilesGivingZone } from '../../private/template/route53-profiles';
 import { defineCheck, ruleOver } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { dnsSuffixOf, namesService, privateDnsEndpoint, zoneAssociatedWith, zoneName } from './endpoint-topology';
+import { namesService, privateDnsEndpoint, zoneAssociatedWith, zoneName } from './endpoint-topology';
 
 /**
  * An interface endpoint with private DNS on in a VPC that already has a private hosted zone of the

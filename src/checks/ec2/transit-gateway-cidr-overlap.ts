@@ -1,9 +1,9 @@
 import { cidrsOverlap, formatCidr } from '../../private/cidr';
+import { vpcCidrs } from '../../private/template/vpc';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
 import { VPC_ATTACHMENT_CLASSES, gatewayLabel, ruleOverNeighbours } from './transit-gateway-topology';
-import { vpcCidrs } from './vpc-topology';
 
 /**
  * VPCs attached to the transit gateway of an endpoint hub whose CIDR blocks overlap.

@@ -4,9 +4,9 @@ import { ResourceIndex, literalString, referencedResource } from '../../private/
 import { isInterfaceEndpoint } from '../../private/template/endpoints';
 import { refersTo } from '../../private/template/refs';
 import { routeTablesOf, routesIn } from '../../private/template/routes';
+import { vpcCidrs } from '../../private/template/vpc';
 import { L1Class } from '../check';
 import { vpcOf } from './endpoint-topology';
-import { vpcCidrs } from './vpc-topology';
 
 /**
  * Who is attached to which Transit Gateway, and who exchanges traffic with whom through it, read

@@ -1,10 +1,11 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Ipv4Cidr, blockSize, cidrContains, cidrsOverlap, formatCidr, parseCidr } from '../../private/cidr';
 import { literalString } from '../../private/resource-index';
+import { vpcCidrs } from '../../private/template/vpc';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { subnetsOf, vpcCidrs } from './vpc-topology';
+import { subnetsOf } from './vpc-topology';
 
 /** The prefix lengths AWS accepts for a VPC or subnet IPv4 block. */
 export const MIN_CIDR_MASK = 16;

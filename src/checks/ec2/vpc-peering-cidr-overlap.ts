@@ -1,10 +1,9 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { cidrsOverlap, formatCidr } from '../../private/cidr';
-import { peeringsOf } from '../../private/template/peering';
+import { peeringsOf, vpcCidrs } from '../../private/template/vpc';
 import { defineCheck } from '../check';
 import { CheckLevel } from '../check-info';
 import { pathOf } from '../embed';
-import { vpcCidrs } from './vpc-topology';
 
 /**
  * VPCs peered in the app whose CIDR blocks overlap.

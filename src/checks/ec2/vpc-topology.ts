@@ -1,12 +1,12 @@
 import { CfnResource, Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { Ipv4Cidr, parseCidr } from '../../private/cidr';
 import { ResourceIndex, literalString, referencedResource, resolved } from '../../private/resource-index';
 import { interfacesOf } from '../../private/template/routes';
 import { pathOf } from '../embed';
 
 /**
- * A VPC's subnets, zones, NAT gateways and CIDR blocks, read from its L1 resources (where its
- * subnets send traffic is src/private/template/routes.ts). Shared by the VPC checks; not a check itself.
+ * A VPC's subnets, zones and NAT gateways, read from its L1 resources (where its subnets send
+ * traffic is src/private/template/routes.ts; its CIDR blocks and peerings,
+ * src/private/template/vpc.ts). Shared by the VPC checks; not a check itself.
  */
 
 /** An availability zone as the template names it: a literal, or an expression such as Fn::Select. */
@@ -46,15 +46,6 @@ export function zonalNatsOf(vpc: ec2.CfnVPC, index: ResourceIndex): ec2.CfnNatGa
   const subnets = new Set<CfnResource>(subnetsOf(vpc, index));
   return (index.ofType('AWS::EC2::NatGateway') as ec2.CfnNatGateway[])
     .filter((nat) => isZonalNat(nat) && subnets.has(referencedResource(nat.subnetId) as CfnResource));
-}
-
-/** The literal IPv4 CIDR blocks of a VPC (primary and secondary). */
-export function vpcCidrs(vpc: ec2.CfnVPC, index: ResourceIndex): Ipv4Cidr[] {
-  const texts = [literalString(vpc, vpc.cidrBlock)];
-  for (const block of index.referencing<ec2.CfnVPCCidrBlock>('AWS::EC2::VPCCidrBlock', vpc, 'vpcId')) {
-    texts.push(literalString(block, block.cidrBlock));
-  }
-  return texts.map((t) => (t === undefined ? undefined : parseCidr(t))).filter((c): c is Ipv4Cidr => c !== undefined);
 }
 
 /** Why an instance has no public IPv4 address, or `undefined` when it has one or the template cannot tell. */
