@@ -39,8 +39,9 @@ import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { CLOUDWATCH_LOGS_KEY_ACTIONS, cloudWatchLogsPrincipal, letCloudWatchLogsUse } from '../private/kms';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { acknowledgeAll, complianceRuleIds } from '../private/nag';
+import { OptionalStatement } from '../private/optional-statement';
 import { Removal } from '../private/removal';
-import { ResourceIndex, SynthesisIndexStart } from '../private/resource-index';
+import { ResourceIndex, SynthesisIndexStart, literalString, referencedResource } from '../private/resource-index';
 import { ScopedWildcard, acknowledgeScopedWildcards } from '../private/scoped-wildcards';
 import { taskDefinitionOf, valueFromsOfTaskDefinition } from '../private/template/ecs';
 import { WatchedValue, watchedValue } from '../private/template/value-from';
@@ -315,6 +316,13 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       actions: ['secretsmanager:ListSecretVersionIds'],
       resources: Lazy.uncachedList({ produce: () => this.watchedSecretArns().map((s) => s.resource) }),
     }));
+    // And when each watched parameter was last modified. GetParameters also returns the values: the
+    // function asks for no decryption (a SecureString stays encrypted) and logs none.
+    this.policy.addStatements(new OptionalStatement({
+      sid: 'ReadParameterDates',
+      actions: ['ssm:GetParameters'],
+      resources: Lazy.uncachedList({ produce: () => this.stalenessParameters().map((p) => p.resource) }),
+    }, () => this.stalenessParameters().length > 0));
     if (props.encryptionKey) {
       this.policy.addStatements(new iam.PolicyStatement({
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
@@ -337,6 +345,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
         DRY_RUN: props.dryRun ? 'true' : 'false',
         METRICS_NAMESPACE: RECYCLER_METRICS_NAMESPACE,
         WATCHED_SECRETS: Lazy.uncachedString({ produce: () => stack.toJsonString(this.watchedSecretArns().flatMap((s) => s.secretId ?? [])) }),
+        WATCHED_PARAMETERS: Lazy.uncachedString({ produce: () => stack.toJsonString(this.stalenessParameters().map((p) => p.name)) }),
       },
     });
     fn.node.addDependency(this.policy);
@@ -532,6 +541,34 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     return unique_.length > 0 ? unique_ : [{
       resource: Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${this.node.addr}-watches-no-secret`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     }];
+  }
+
+  /**
+   * The watched parameters the staleness pass measures: the name or ARN the function passes to
+   * GetParameters, and the ARN the policy names. Given parameters by their ARN (aws-cdk-lib's);
+   * found ones as their `valueFrom` reads them, except those pinned to a version or label
+   * (`name:3`), which never refresh, and those in another Region, which the function's Parameter
+   * Store is not (their changes do not reach the rule either).
+   */
+  private stalenessParameters(): Array<{ name: string; resource: string }> {
+    if (this.props.parameters) {
+      return unique(this.props.parameters.map((p) => ({ name: p.parameterArn, resource: p.parameterArn })));
+    }
+    const stack = Stack.of(this);
+    return unique(this.watchList(ResourceIndex.ofSynthesis(this.node.root)).parameters.flatMap(({ text }) => {
+      if (text.startsWith('arn:')) {
+        const [, , , region, , , ...selector] = text.split(':');
+        const otherRegion = !Token.isUnresolved(region) && !Token.isUnresolved(stack.region) && region !== stack.region;
+        return selector.length > 0 || otherRegion ? [] : [{ name: text, resource: text }];
+      }
+      if (text.includes(':')) {
+        return [];
+      }
+      // A parameter's ARN drops the leading slash of its name, as aws-cdk-lib's own ARNs do.
+      const target = referencedResource(text);
+      const slash = text.startsWith('/') || (target instanceof ssm.CfnParameter && literalString(target, target.name)?.startsWith('/'));
+      return [{ name: text, resource: stack.formatArn({ service: 'ssm', resource: `parameter${slash ? '' : '/'}${text}` }) }];
+    }));
   }
 
   /** Refuses a cluster in another account or region: the function calls ECS in its own. */
