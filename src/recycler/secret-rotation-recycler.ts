@@ -112,7 +112,7 @@ export interface SecretRotationRecyclerProps {
    * What the recycler's alarms do, typically `new cloudwatch_actions.SnsAction(topic)` for the
    * on-call team: the alarm on the dead-letter queue (an event there is a change whose services
    * were not all redeployed, or a staleness pass that could not read everything) and the staleness
-   * alarm (tasks kept an old secret value longer than `stalenessGracePeriod`).
+   * alarm (tasks kept an old secret or parameter value longer than `stalenessGracePeriod`).
    * An alarm without an action notifies no one, and AWS Control Tower's proactive control
    * CT.CLOUDWATCH.PR.1 refuses it at deploy time. For the stack's recycler (`ofStack()`, which
    * SecureFargateService uses), call `addAlarmAction()` instead.
@@ -163,9 +163,11 @@ export interface SecretRotationRecyclerProps {
   readonly reservedConcurrentExecutions?: number;
 
   /**
-   * How long running tasks may keep an old value of a watched secret before the staleness alarm
-   * fires. Every 5 minutes, the function counts the running tasks of the services that read each
-   * watched secret that started before its current version (`metricStaleTasks()`); the alarm fires
+   * How long running tasks may keep an old value of a watched secret or parameter before the
+   * staleness alarm fires. Every 5 minutes, the function counts the running tasks of the services
+   * that read each watched secret or parameter that started before its current value was written (a
+   * secret's AWSCURRENT version, a parameter's last modification; a parameter read with a version or
+   * label, `name:3`, never refreshes and is not counted) (`metricStaleTasks()`); the alarm fires
    * when the count stays above 0 for this long: a change event was missed, or the redeployment it
    * started did not finish. Rounded up to a multiple of the 5-minute pass; at least 5 minutes, at
    * most 1 day (CloudWatch's longest evaluation for 5-minute periods). Keep it longer than your
@@ -237,8 +239,8 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   /** Runs the function's staleness pass every 5 minutes. */
   public readonly stalenessSchedule: events.Rule;
   /**
-   * Alarms when running tasks have kept an old value of a watched secret for longer than
-   * `stalenessGracePeriod` (`metricStaleTasks()` above 0).
+   * Alarms when running tasks have kept an old value of a watched secret or parameter for longer
+   * than `stalenessGracePeriod` (`metricStaleTasks()` above 0).
    */
   public readonly staleTasksAlarm: cloudwatch.Alarm;
   /** The function's log group: one JSON line per service and a summary per change. */
@@ -390,7 +392,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     this.deadLetterAlarm = alarm;
 
     this.stalenessSchedule = new events.Rule(this, 'StalenessSchedule', {
-      description: `Runs the staleness pass of ${this.node.path}: counts the running tasks that hold an old value of a watched secret`,
+      description: `Runs the staleness pass of ${this.node.path}: counts the running tasks that hold an old value of a watched secret or parameter`,
       schedule: events.Schedule.rate(STALENESS_PASS_INTERVAL),
     });
     this.stalenessSchedule.addTarget(new targets.LambdaFunction(fn, {
@@ -401,8 +403,8 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     }));
     const periods = Token.isUnresolved(grace.toSeconds()) ? 1 : Math.ceil(grace.toSeconds() / STALENESS_PASS_INTERVAL.toSeconds());
     this.staleTasksAlarm = new cloudwatch.Alarm(this, 'StaleTasksAlarm', {
-      alarmDescription: `Running tasks of services watched by ${this.node.path} have held an old value of a watched secret for ${periods * STALENESS_PASS_INTERVAL.toMinutes()} minutes: `
-        + 'a change event was missed, or the deployment it started did not finish. The function\'s "staleness" log lines name the secrets; redeploy the services that read them.',
+      alarmDescription: `Running tasks of services watched by ${this.node.path} have held an old value of a watched secret or parameter for ${periods * STALENESS_PASS_INTERVAL.toMinutes()} minutes: `
+        + 'a change event was missed, or the deployment it started did not finish. The function\'s "staleness" log lines name the secrets and parameters; redeploy the services that read them.',
       metric: this.metricStaleTasks(),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -499,10 +501,11 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   }
 
   /**
-   * The number of running tasks of the watched services that started before the current version
-   * of a watched secret they read, from the staleness pass every 5 minutes: the greatest total a
-   * pass published in the period. For one secret, add the dimension `SecretId` (its ARN as the
-   * recycler watches it) with `dimensionsMap`.
+   * The number of running tasks of the watched services that started before the current value of
+   * a watched secret or parameter they read, from the staleness pass every 5 minutes: the greatest
+   * total a pass published in the period. For one secret, add the dimension `SecretId` (its ARN as
+   * the recycler watches it) with `dimensionsMap`; for one parameter, `ParameterName` (its name or
+   * ARN as the recycler watches it, as the function's "staleness" log line gives it).
    */
   public metricStaleTasks(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric(RECYCLER_STALE_TASKS_METRIC, { statistic: 'Maximum', period: STALENESS_PASS_INTERVAL, ...props });
