@@ -64,7 +64,9 @@ export function readsParameter(reference: ValueReference, watched: string, regio
  * The parameter GetParameters returned for a requested name or ARN: SSM answers with the
  * parameter's name (a leading slash or not) and its ARN, whichever the request gave.
  */
-export function returnedParameter<T extends ParameterState>(requested: string, returned: readonly T[], region: string, account: string): T | undefined {
+export function returnedParameter<T extends ParameterState>(
+  requested: string, returned: readonly T[], region: string, account: string,
+): T | undefined {
   return returned.find((p) => {
     const reference = parseValueFrom(p.ARN ?? p.Name ?? '');
     return reference !== undefined && readsParameter(reference, requested, region, account);
