@@ -7,7 +7,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct, Node } from 'constructs';
 import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
 import { testApp, testStack } from '../util';
-import { cluster, parameter, secret, service } from './fixtures';
+import { cluster, parameter, rawService, secret, service } from './fixtures';
 
 /** A stack with a cluster, a secret, a parameter and a service reading both. */
 function setup(stack: Stack = testStack()) {
@@ -649,31 +649,14 @@ describe('SecretRotationRecycler', () => {
     test('parameters read by name (with and without a leading slash) and by ARN are allowed by their ARN; pinned ones (name:3, ARN:label) and another Region\'s are not measured', () => {
       const stack2 = testStack();
       const web = cluster(stack2);
-      const task = new ecs.CfnTaskDefinition(stack2, 'Raw', {
-        requiresCompatibilities: ['FARGATE'],
-        networkMode: 'awsvpc',
-        cpu: '256',
-        memory: '512',
-        executionRoleArn: 'arn:aws:iam::111111111111:role/execution',
-        containerDefinitions: [{
-          name: 'app',
-          image: 'nginx',
-          secrets: [
-            { name: 'A', valueFrom: '/app/x' },
-            { name: 'B', valueFrom: 'plain' },
-            { name: 'C', valueFrom: 'arn:aws:ssm:us-east-1:111111111111:parameter/by/arn' },
-            { name: 'D', valueFrom: 'pinned:3' },
-            { name: 'E', valueFrom: 'arn:aws:ssm:us-east-1:111111111111:parameter/labelled:prod' },
-            { name: 'F', valueFrom: 'arn:aws:ssm:eu-west-1:111111111111:parameter/elsewhere' },
-          ],
-        }],
-      });
-      new ecs.CfnService(stack2, 'RawService', {
-        cluster: web.clusterName,
-        taskDefinition: task.ref,
-        launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration: { subnets: web.vpc.isolatedSubnets.map((x) => x.subnetId) } },
-      });
+      rawService(stack2, 'RawService', web, [
+        '/app/x',
+        'plain',
+        'arn:aws:ssm:us-east-1:111111111111:parameter/by/arn',
+        'pinned:3',
+        'arn:aws:ssm:us-east-1:111111111111:parameter/labelled:prod',
+        'arn:aws:ssm:eu-west-1:111111111111:parameter/elsewhere',
+      ]);
       new SecretRotationRecycler(stack2, 'Recycler', { clusters: [web] });
       const { statements, told } = parameterReads(Template.fromStack(stack2));
       expect(statements).toEqual([{

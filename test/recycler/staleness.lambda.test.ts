@@ -153,10 +153,13 @@ describe('the staleness pass', () => {
     }
   });
 
-  test('fails with the variable named when WATCHED_SECRETS is not a JSON list of ARNs', async () => {
-    const env = withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, WATCHED_SECRETS: '{"a":1}' });
+  test.each([
+    ['WATCHED_SECRETS', '{"a":1}', 'WATCHED_SECRETS ("{\\"a\\":1}") is not a JSON list of secret ARNs'],
+    ['WATCHED_PARAMETERS', '["/a", 3]', 'WATCHED_PARAMETERS ("[\\"/a\\", 3]") is not a JSON list of parameter names or ARNs'],
+  ])('fails with the variable named when %s is not a JSON list of what it holds', async (variable, value, error) => {
+    const env = withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, [variable]: value });
     try {
-      await expect(handler(SCHEDULED)).rejects.toThrow('WATCHED_SECRETS ("{\\"a\\":1}") is not a JSON list of secret ARNs');
+      await expect(handler(SCHEDULED)).rejects.toThrow(error);
     } finally {
       env.restore();
     }
@@ -320,15 +323,6 @@ describe('the staleness pass over parameters', () => {
     try {
       await expect(handler(SCHEDULED)).resolves.toMatchObject({ parameters: [{ parameter: PARAMETER_NAME, staleTasks: 3 }], staleTasks: 3 });
       expect(env.lines().filter((l) => l._aws).map((l) => l.StaleTasks)).toEqual([3, 3]);
-    } finally {
-      env.restore();
-    }
-  });
-
-  test('fails with the variable named when WATCHED_PARAMETERS is not a JSON list of names or ARNs', async () => {
-    const env = withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, WATCHED_PARAMETERS: '["/a", 3]' });
-    try {
-      await expect(handler(SCHEDULED)).rejects.toThrow('WATCHED_PARAMETERS ("[\\"/a\\", 3]") is not a JSON list of parameter names or ARNs');
     } finally {
       env.restore();
     }

@@ -73,6 +73,13 @@ function callBound(clusters: Array<{ services: number; tasks: number }>, taskDef
   return clusters.reduce((sum, cluster) => sum + perCluster(cluster), 0) + taskDefinitions + secrets + Math.ceil(parameters / 10);
 }
 
+/** How many calls of each IAM action a pass made. */
+function countByAction(calls: ReadonlyArray<{ action: string }>): Record<string, number> {
+  const byAction: Record<string, number> = {};
+  calls.forEach((c) => byAction[c.action] = (byAction[c.action] ?? 0) + 1);
+  return byAction;
+}
+
 describe('the staleness pass of the recycler bundle against moto', () => {
   let moto: MotoServer;
   let client: ECSClient;
@@ -234,8 +241,7 @@ describe('the staleness pass of the recycler bundle against moto', () => {
     const { calls } = pass();
 
     // THEN
-    const byAction: Record<string, number> = {};
-    calls.forEach((c) => byAction[c.action] = (byAction[c.action] ?? 0) + 1);
+    const byAction = countByAction(calls);
     // 25 services: one ListServices page, 3 DescribeServices batches; 116 tasks: one ListTasks page
     // (moto does not page), 2 DescribeTasks batches; 4 distinct task definitions; 1 secret.
     expect(byAction).toEqual({
@@ -301,11 +307,9 @@ describe('the staleness pass of the recycler bundle against moto', () => {
       const { calls } = pass(deployed);
 
       // THEN
-      const byAction: Record<string, number> = {};
-      calls.forEach((c) => byAction[c.action] = (byAction[c.action] ?? 0) + 1);
       // 5 services: one ListServices page, one DescribeServices batch; 7 tasks: one ListTasks page,
       // one DescribeTasks batch; 5 task definitions; 2 parameters: one GetParameters call.
-      expect(byAction).toEqual({
+      expect(countByAction(calls)).toEqual({
         'ecs:ListServices': 1,
         'ecs:DescribeServices': 1,
         'ecs:DescribeTaskDefinition': 5,
