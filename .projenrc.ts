@@ -38,6 +38,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-kms@^3',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-secrets-manager@^3',
+    '@aws-sdk/client-ssm@^3',
     '@aws-sdk/s3-presigned-post@^3',
     '@types/aws-lambda@^8',
     'esbuild@^0.25',

@@ -21,10 +21,14 @@ export const RECYCLER_METRIC_NAMES = {
 
 /**
  * The staleness pass's metric: running tasks that started before the current version of a secret
- * they read. Published per secret (with RECYCLER_SECRET_DIMENSION) and, when the pass measured
- * every watched secret, as one total per pass (FunctionName only), which the alarm reads.
+ * or parameter they read. Published per secret (with RECYCLER_SECRET_DIMENSION), per parameter
+ * (with RECYCLER_PARAMETER_DIMENSION) and, when the pass measured every watched value, as one
+ * total per pass (FunctionName only), which the alarm reads.
  */
 export const RECYCLER_STALE_TASKS_METRIC = 'StaleTasks';
 
 /** The second dimension of the per-secret staleness metric: the secret's ARN as the recycler watches it. */
 export const RECYCLER_SECRET_DIMENSION = 'SecretId';
+
+/** The second dimension of the per-parameter staleness metric: the parameter's name or ARN as the recycler watches it. */
+export const RECYCLER_PARAMETER_DIMENSION = 'ParameterName';

@@ -2,11 +2,12 @@
  * SecretRotationRecycler's handler: on a secret or parameter change, forces a new deployment of
  * exactly the ECS services (in the watched clusters) whose task definitions read the changed value;
  * on its schedule, counts the running tasks that started before the current version of a watched
- * secret they read (the staleness pass).
+ * secret or parameter they read (the staleness pass).
  *
  * Environment: CLUSTERS (JSON list of cluster ARNs or names), ACCOUNT_ID (their account), DRY_RUN
  * ('true' to log the plan only), METRICS_NAMESPACE, WATCHED_SECRETS (JSON list of the watched
- * secrets' ARNs, complete or partial, for the staleness pass).
+ * secrets' ARNs, complete or partial) and WATCHED_PARAMETERS (JSON list of the watched parameters'
+ * names or ARNs, none pinned to a version), for the staleness pass.
  */
 import {
   DescribeServicesCommand,
@@ -20,13 +21,15 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { ListSecretVersionIdsCommand, SecretVersionsListEntry, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParametersCommand, GetParametersCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
 import { ChangeEvent, parseChangeEvent } from './change-event';
 import {
-  RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES, RECYCLER_SECRET_DIMENSION, RECYCLER_STALE_TASKS_METRIC,
+  RECYCLER_METRICS_DIMENSION, RECYCLER_METRICS_NAMESPACE, RECYCLER_METRIC_NAMES, RECYCLER_PARAMETER_DIMENSION, RECYCLER_SECRET_DIMENSION,
+  RECYCLER_STALE_TASKS_METRIC,
 } from './metrics';
 import { Decision, ServiceState, backoffMs, batches, decide, referencesOf } from './plan';
 import { Change, ValueReference } from './references';
-import { currentVersionCreated, isScheduledEvent, isStale, readsSecret, serviceOfTask } from './staleness';
+import { currentVersionCreated, isScheduledEvent, isStale, readsParameter, readsSecret, returnedParameter, serviceOfTask } from './staleness';
 import { ContainerReferences } from '../private/template/container-secrets';
 
 /** DescribeServices takes at most 10 services per call. */
@@ -35,6 +38,8 @@ const DESCRIBE_BATCH = 10;
 const LIST_PAGE = 100;
 /** DescribeTasks takes at most 100 tasks per call. */
 const DESCRIBE_TASKS_BATCH = 100;
+/** GetParameters takes at most 10 names per call. */
+const GET_PARAMETERS_BATCH = 10;
 /** How many ECS calls run at once. */
 const CONCURRENCY = 4;
 /** Attempts per ECS call when ECS throttles. */
@@ -79,8 +84,11 @@ export interface RecycleConfig extends RecyclerContext {
 /** What the staleness pass needs. */
 export interface StalenessConfig extends RecyclerContext {
   readonly secretsManager: SecretsManagerClient;
+  readonly ssm: SSMClient;
   /** The watched secrets' ARNs, complete or partial. */
   readonly secrets: string[];
+  /** The watched parameters' names or ARNs, none pinned to a version. */
+  readonly parameters: string[];
 }
 
 /** Throttling, server errors and dropped connections: worth another attempt after a wait. */
@@ -326,9 +334,25 @@ export interface SecretStaleness {
   readonly staleTasks: number;
 }
 
+/** What the staleness pass found for one watched parameter. */
+export interface ParameterStaleness {
+  /** The parameter's name or ARN as the recycler watches it. */
+  readonly parameter: string;
+  /** When it was last modified, which created its current version (ISO 8601). */
+  readonly lastModified: string;
+  /** ACTIVE services of the watched clusters whose task definitions read it (not pinned). */
+  readonly services: number;
+  /** Their running tasks. */
+  readonly tasks: number;
+  /** Those that started before its last modification: they hold the old value. */
+  readonly staleTasks: number;
+}
+
 /** What one staleness pass did. */
 export interface StalenessSummary {
   readonly secrets: SecretStaleness[];
+  readonly parameters: ParameterStaleness[];
+  /** Stale tasks over every watched value: a task that holds two old values counts twice. */
   readonly staleTasks: number;
   readonly servicesScanned: number;
   readonly taskDefinitionsRead: number;
@@ -337,12 +361,25 @@ export interface StalenessSummary {
   readonly failed: number;
 }
 
+/** A watched value the pass measures, and what it has counted for it so far. */
+interface Measured {
+  readonly kind: 'secret' | 'parameter';
+  /** The secret's ARN or the parameter's name or ARN, as the recycler watches it. */
+  readonly id: string;
+  /** When its current value was written. */
+  readonly since: Date;
+  services: number;
+  tasks: number;
+  staleTasks: number;
+}
+
 /**
- * The staleness pass: per watched secret, how many running tasks of the services that read it
- * started before its current version. It lists services as `recycle` does, then each cluster's
- * running tasks once (ListTasks, DescribeTasks by 100) when one of its services reads a watched
- * secret, and attributes each task to its service by its group. The counts are published as
- * metrics only when every read succeeded: a read that fails is an error, never "nothing stale".
+ * The staleness pass: per watched secret or parameter, how many running tasks of the services
+ * that read it started before its current value was written (a secret's AWSCURRENT version's
+ * CreatedDate, a parameter's LastModifiedDate). It lists services as `recycle` does, then each
+ * cluster's running tasks once (ListTasks, DescribeTasks by 100) when one of its services reads a
+ * watched value, and attributes each task to its service by its group. The counts are published
+ * as metrics only when every read succeeded: a read that fails is an error, never "nothing stale".
  */
 export async function measureStaleness(config: StalenessConfig): Promise<StalenessSummary> {
   const calls = io(config);
@@ -355,6 +392,7 @@ export async function measureStaleness(config: StalenessConfig): Promise<Stalene
   const referencesFor = taskDefinitionReader(calls, config.ecs, counts);
 
   const created = new Map<string, Date>();
+  const modified = new Map<string, Date>();
   await mapLimit(config.secrets, CONCURRENCY, async (secret) => {
     try {
       const versions: SecretVersionsListEntry[] = [];
@@ -374,7 +412,34 @@ export async function measureStaleness(config: StalenessConfig): Promise<Stalene
       fail({ secret, error: `ListSecretVersionIds failed: ${message(error)}` });
     }
   });
-  const found = new Map([...created.keys()].map((secret) => [secret, { services: 0, tasks: 0, staleTasks: 0 }]));
+  // GetParameters also returns the values; the pass reads only the dates, asks for no decryption and logs neither.
+  await mapLimit(batches(config.parameters, GET_PARAMETERS_BATCH), CONCURRENCY, async (batch) => {
+    let result: GetParametersCommandOutput;
+    try {
+      result = await call('GetParameters', () => config.ssm.send(new GetParametersCommand({ Names: batch })));
+    } catch (error) {
+      batch.forEach((parameter) => fail({ parameter, error: `GetParameters failed: ${message(error)}` }));
+      return;
+    }
+    const invalid = new Set(result.InvalidParameters ?? []);
+    for (const parameter of batch) {
+      const at = returnedParameter(parameter, result.Parameters ?? [], config.region, config.account)?.LastModifiedDate;
+      if (invalid.has(parameter)) {
+        fail({ parameter, error: 'GetParameters lists it in InvalidParameters: it does not exist (deleted since the recycler was deployed?); recreate it, or redeploy the recycler' });
+      } else if (at) {
+        modified.set(parameter, at);
+      } else {
+        fail({ parameter, error: 'GetParameters returned it without a LastModifiedDate, or not at all' });
+      }
+    }
+  });
+  const measured: Measured[] = [
+    ...config.secrets.filter((id) => created.has(id)).map((id) => ({ kind: 'secret' as const, id, since: created.get(id)! })),
+    ...config.parameters.filter((id) => modified.has(id)).map((id) => ({ kind: 'parameter' as const, id, since: modified.get(id)! })),
+  ].map((m): Measured => ({ ...m, services: 0, tasks: 0, staleTasks: 0 }));
+  const reads = (m: Measured, references: ValueReference[]) => references.some((r) => (m.kind === 'secret'
+    ? readsSecret(r, m.id)
+    : readsParameter(r, m.id, config.region, config.account)));
 
   for (const cluster of config.clusters) {
     const listing = await activeServices(cluster, calls, config.ecs, (result, subject, extra) => {
@@ -386,12 +451,12 @@ export async function measureStaleness(config: StalenessConfig): Promise<Stalene
       continue;
     }
     counts.servicesScanned += listing.listed;
-    // Service names are unique in a cluster: the secrets each service of this one reads, by name.
-    const readers = new Map<string, string[]>();
+    // Service names are unique in a cluster: the values each service of this one reads, by name.
+    const readers = new Map<string, Measured[]>();
     await mapLimit(listing.services, CONCURRENCY, async (service) => {
       try {
         const references = await referencesFor(service.taskDefinition);
-        const read = [...created.keys()].filter((secret) => references.some((r) => readsSecret(r, secret)));
+        const read = measured.filter((m) => reads(m, references));
         if (read.length > 0) {
           readers.set(service.serviceArn.split('/').pop()!, read);
         }
@@ -403,7 +468,7 @@ export async function measureStaleness(config: StalenessConfig): Promise<Stalene
       continue;
     }
     for (const read of readers.values()) {
-      read.forEach((secret) => found.get(secret)!.services++);
+      read.forEach((m) => m.services++);
     }
 
     const taskArns: string[] = [];
@@ -436,10 +501,9 @@ export async function measureStaleness(config: StalenessConfig): Promise<Stalene
     for (const task of described.flat()) {
       counts.tasksDescribed++;
       const service = serviceOfTask(task);
-      for (const secret of (service === undefined ? undefined : readers.get(service)) ?? []) {
-        const counted = found.get(secret)!;
+      for (const counted of (service === undefined ? undefined : readers.get(service)) ?? []) {
         counted.tasks++;
-        if (isStale(task, created.get(secret)!)) {
+        if (isStale(task, counted.since)) {
           counted.staleTasks++;
         }
       }
@@ -447,25 +511,30 @@ export async function measureStaleness(config: StalenessConfig): Promise<Stalene
   }
 
   const complete = counts.failed === 0;
-  const secrets: SecretStaleness[] = [...found].map(([secret, c]) => ({ secret, versionCreated: created.get(secret)!.toISOString(), ...c }));
-  for (const s of secrets) {
-    write({
-      level: s.staleTasks > 0 ? 'warn' : 'info',
-      message: 'staleness',
-      ...s,
-      ...(complete ? {
-        ...embeddedMetrics(config.metricsNamespace, [[RECYCLER_METRICS_DIMENSION, RECYCLER_SECRET_DIMENSION]], [RECYCLER_STALE_TASKS_METRIC]),
-        [RECYCLER_SECRET_DIMENSION]: s.secret,
-        [RECYCLER_STALE_TASKS_METRIC]: s.staleTasks,
-      } : {}),
-    });
-  }
-  const summary: StalenessSummary = { secrets, staleTasks: secrets.reduce((n, s) => n + s.staleTasks, 0), ...counts };
+  const counted = (m: Measured) => ({ services: m.services, tasks: m.tasks, staleTasks: m.staleTasks });
+  const secrets: SecretStaleness[] = measured.filter((m) => m.kind === 'secret')
+    .map((m) => ({ secret: m.id, versionCreated: m.since.toISOString(), ...counted(m) }));
+  const parameters: ParameterStaleness[] = measured.filter((m) => m.kind === 'parameter')
+    .map((m) => ({ parameter: m.id, lastModified: m.since.toISOString(), ...counted(m) }));
+  const perValue = (staleness: SecretStaleness | ParameterStaleness, dimension: string, id: string) => write({
+    level: staleness.staleTasks > 0 ? 'warn' : 'info',
+    message: 'staleness',
+    ...staleness,
+    ...(complete ? {
+      ...embeddedMetrics(config.metricsNamespace, [[RECYCLER_METRICS_DIMENSION, dimension]], [RECYCLER_STALE_TASKS_METRIC]),
+      [dimension]: id,
+      [RECYCLER_STALE_TASKS_METRIC]: staleness.staleTasks,
+    } : {}),
+  });
+  secrets.forEach((s) => perValue(s, RECYCLER_SECRET_DIMENSION, s.secret));
+  parameters.forEach((p) => perValue(p, RECYCLER_PARAMETER_DIMENSION, p.parameter));
+  const summary: StalenessSummary = { secrets, parameters, staleTasks: measured.reduce((n, m) => n + m.staleTasks, 0), ...counts };
   write({
     level: complete ? 'info' : 'error',
     message: 'staleness summary',
     ...summary,
     secrets: secrets.length,
+    parameters: parameters.length,
     ...(complete ? {
       ...embeddedMetrics(config.metricsNamespace, [[RECYCLER_METRICS_DIMENSION]], [RECYCLER_STALE_TASKS_METRIC]),
       [RECYCLER_STALE_TASKS_METRIC]: summary.staleTasks,
@@ -476,25 +545,33 @@ export async function measureStaleness(config: StalenessConfig): Promise<Stalene
 
 let client: ECSClient | undefined;
 let secretsClient: SecretsManagerClient | undefined;
+let ssmClient: SSMClient | undefined;
+
+/** An optional variable holding a JSON list of non-empty strings; `[]` when unset. */
+function stringList(env: NodeJS.ProcessEnv, variable: string, what: string, problems: string[]): string[] {
+  const value = env[variable];
+  if (value === undefined) {
+    return [];
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string' && s.length > 0)) {
+    problems.push(`${variable} (${JSON.stringify(value)}) is not a JSON list of ${what}`);
+    return [];
+  }
+  return parsed;
+}
 
 /** The handler's settings, read from its environment; a clear error names what is wrong. */
 export function configFromEnvironment(env: NodeJS.ProcessEnv):
-Pick<RecycleConfig, 'clusters' | 'dryRun' | 'region' | 'account' | 'metricsNamespace'> & Pick<StalenessConfig, 'secrets'> {
+Pick<RecycleConfig, 'clusters' | 'dryRun' | 'region' | 'account' | 'metricsNamespace'> & Pick<StalenessConfig, 'secrets' | 'parameters'> {
   const problems: string[] = [];
-  let secrets: string[] = [];
-  if (env.WATCHED_SECRETS !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(env.WATCHED_SECRETS);
-    } catch (error) {
-      parsed = undefined;
-    }
-    if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string' && s.length > 0)) {
-      problems.push(`WATCHED_SECRETS (${JSON.stringify(env.WATCHED_SECRETS)}) is not a JSON list of secret ARNs`);
-    } else {
-      secrets = parsed;
-    }
-  }
+  const secrets = stringList(env, 'WATCHED_SECRETS', 'secret ARNs', problems);
+  const parameters = stringList(env, 'WATCHED_PARAMETERS', 'parameter names or ARNs', problems);
   let clusters: string[] = [];
   if (env.CLUSTERS === undefined || env.CLUSTERS.trim() === '') {
     problems.push('CLUSTERS is not set (a JSON list of the watched clusters\' ARNs)');
@@ -527,6 +604,7 @@ Pick<RecycleConfig, 'clusters' | 'dryRun' | 'region' | 'account' | 'metricsNames
     account: env.ACCOUNT_ID!,
     metricsNamespace: env.METRICS_NAMESPACE || RECYCLER_METRICS_NAMESPACE,
     secrets,
+    parameters,
   };
 }
 
@@ -547,7 +625,8 @@ export async function handler(event: ChangeEvent): Promise<RecycleSummary | Stal
   client ??= new ECSClient({ maxAttempts: 1 });
   if (isScheduledEvent(event)) {
     secretsClient ??= new SecretsManagerClient({ maxAttempts: 1 });
-    const pass = await measureStaleness({ ecs: client, secretsManager: secretsClient, ...settings });
+    ssmClient ??= new SSMClient({ maxAttempts: 1 });
+    const pass = await measureStaleness({ ecs: client, secretsManager: secretsClient, ssm: ssmClient, ...settings });
     if (pass.failed > 0) {
       throw new Error(`the staleness pass could not read ${pass.failed} thing(s) and published no metric; see the log lines with outcome "failed".`);
     }

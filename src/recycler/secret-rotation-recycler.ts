@@ -39,8 +39,9 @@ import { GuardedPatternsError, PropErrors } from '../private/errors';
 import { CLOUDWATCH_LOGS_KEY_ACTIONS, cloudWatchLogsPrincipal, letCloudWatchLogsUse } from '../private/kms';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { acknowledgeAll, complianceRuleIds } from '../private/nag';
+import { OptionalStatement } from '../private/optional-statement';
 import { Removal } from '../private/removal';
-import { ResourceIndex, SynthesisIndexStart } from '../private/resource-index';
+import { ResourceIndex, SynthesisIndexStart, literalString, referencedResource } from '../private/resource-index';
 import { ScopedWildcard, acknowledgeScopedWildcards } from '../private/scoped-wildcards';
 import { taskDefinitionOf, valueFromsOfTaskDefinition } from '../private/template/ecs';
 import { WatchedValue, watchedValue } from '../private/template/value-from';
@@ -111,7 +112,7 @@ export interface SecretRotationRecyclerProps {
    * What the recycler's alarms do, typically `new cloudwatch_actions.SnsAction(topic)` for the
    * on-call team: the alarm on the dead-letter queue (an event there is a change whose services
    * were not all redeployed, or a staleness pass that could not read everything) and the staleness
-   * alarm (tasks kept an old secret value longer than `stalenessGracePeriod`).
+   * alarm (tasks kept an old secret or parameter value longer than `stalenessGracePeriod`).
    * An alarm without an action notifies no one, and AWS Control Tower's proactive control
    * CT.CLOUDWATCH.PR.1 refuses it at deploy time. For the stack's recycler (`ofStack()`, which
    * SecureFargateService uses), call `addAlarmAction()` instead.
@@ -162,9 +163,11 @@ export interface SecretRotationRecyclerProps {
   readonly reservedConcurrentExecutions?: number;
 
   /**
-   * How long running tasks may keep an old value of a watched secret before the staleness alarm
-   * fires. Every 5 minutes, the function counts the running tasks of the services that read each
-   * watched secret that started before its current version (`metricStaleTasks()`); the alarm fires
+   * How long running tasks may keep an old value of a watched secret or parameter before the
+   * staleness alarm fires. Every 5 minutes, the function counts the running tasks of the services
+   * that read each watched secret or parameter that started before its current value was written (a
+   * secret's AWSCURRENT version, a parameter's last modification; a parameter read with a version or
+   * label, `name:3`, never refreshes and is not counted) (`metricStaleTasks()`); the alarm fires
    * when the count stays above 0 for this long: a change event was missed, or the redeployment it
    * started did not finish. Rounded up to a multiple of the 5-minute pass; at least 5 minutes, at
    * most 1 day (CloudWatch's longest evaluation for 5-minute periods). Keep it longer than your
@@ -236,8 +239,8 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   /** Runs the function's staleness pass every 5 minutes. */
   public readonly stalenessSchedule: events.Rule;
   /**
-   * Alarms when running tasks have kept an old value of a watched secret for longer than
-   * `stalenessGracePeriod` (`metricStaleTasks()` above 0).
+   * Alarms when running tasks have kept an old value of a watched secret or parameter for longer
+   * than `stalenessGracePeriod` (`metricStaleTasks()` above 0).
    */
   public readonly staleTasksAlarm: cloudwatch.Alarm;
   /** The function's log group: one JSON line per service and a summary per change. */
@@ -315,6 +318,13 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
       actions: ['secretsmanager:ListSecretVersionIds'],
       resources: Lazy.uncachedList({ produce: () => this.watchedSecretArns().map((s) => s.resource) }),
     }));
+    // And when each watched parameter was last modified. GetParameters also returns the values: the
+    // function asks for no decryption (a SecureString stays encrypted) and logs none.
+    this.policy.addStatements(new OptionalStatement({
+      sid: 'ReadParameterDates',
+      actions: ['ssm:GetParameters'],
+      resources: Lazy.uncachedList({ produce: () => this.stalenessParameters().map((p) => p.resource) }),
+    }, () => this.stalenessParameters().length > 0));
     if (props.encryptionKey) {
       this.policy.addStatements(new iam.PolicyStatement({
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
@@ -337,6 +347,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
         DRY_RUN: props.dryRun ? 'true' : 'false',
         METRICS_NAMESPACE: RECYCLER_METRICS_NAMESPACE,
         WATCHED_SECRETS: Lazy.uncachedString({ produce: () => stack.toJsonString(this.watchedSecretArns().flatMap((s) => s.secretId ?? [])) }),
+        WATCHED_PARAMETERS: Lazy.uncachedString({ produce: () => stack.toJsonString(this.stalenessParameters().map((p) => p.name)) }),
       },
     });
     fn.node.addDependency(this.policy);
@@ -381,7 +392,7 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     this.deadLetterAlarm = alarm;
 
     this.stalenessSchedule = new events.Rule(this, 'StalenessSchedule', {
-      description: `Runs the staleness pass of ${this.node.path}: counts the running tasks that hold an old value of a watched secret`,
+      description: `Runs the staleness pass of ${this.node.path}: counts the running tasks that hold an old value of a watched secret or parameter`,
       schedule: events.Schedule.rate(STALENESS_PASS_INTERVAL),
     });
     this.stalenessSchedule.addTarget(new targets.LambdaFunction(fn, {
@@ -392,8 +403,8 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     }));
     const periods = Token.isUnresolved(grace.toSeconds()) ? 1 : Math.ceil(grace.toSeconds() / STALENESS_PASS_INTERVAL.toSeconds());
     this.staleTasksAlarm = new cloudwatch.Alarm(this, 'StaleTasksAlarm', {
-      alarmDescription: `Running tasks of services watched by ${this.node.path} have held an old value of a watched secret for ${periods * STALENESS_PASS_INTERVAL.toMinutes()} minutes: `
-        + 'a change event was missed, or the deployment it started did not finish. The function\'s "staleness" log lines name the secrets; redeploy the services that read them.',
+      alarmDescription: `Running tasks of services watched by ${this.node.path} have held an old value of a watched secret or parameter for ${periods * STALENESS_PASS_INTERVAL.toMinutes()} minutes: `
+        + 'a change event was missed, or the deployment it started did not finish. The function\'s "staleness" log lines name the secrets and parameters; redeploy the services that read them.',
       metric: this.metricStaleTasks(),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -490,10 +501,11 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
   }
 
   /**
-   * The number of running tasks of the watched services that started before the current version
-   * of a watched secret they read, from the staleness pass every 5 minutes: the greatest total a
-   * pass published in the period. For one secret, add the dimension `SecretId` (its ARN as the
-   * recycler watches it) with `dimensionsMap`.
+   * The number of running tasks of the watched services that started before the current value of
+   * a watched secret or parameter they read, from the staleness pass every 5 minutes: the greatest
+   * total a pass published in the period. For one secret, add the dimension `SecretId` (its ARN as
+   * the recycler watches it) with `dimensionsMap`; for one parameter, `ParameterName` (its name or
+   * ARN as the recycler watches it, as the function's "staleness" log line gives it).
    */
   public metricStaleTasks(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric(RECYCLER_STALE_TASKS_METRIC, { statistic: 'Maximum', period: STALENESS_PASS_INTERVAL, ...props });
@@ -532,6 +544,34 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     return unique_.length > 0 ? unique_ : [{
       resource: Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${this.node.addr}-watches-no-secret`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     }];
+  }
+
+  /**
+   * The watched parameters the staleness pass measures: the name or ARN the function passes to
+   * GetParameters, and the ARN the policy names. Given parameters by their ARN (aws-cdk-lib's);
+   * found ones as their `valueFrom` reads them, except those pinned to a version or label
+   * (`name:3`), which never refresh, and those in another Region, which the function's Parameter
+   * Store is not (their changes do not reach the rule either).
+   */
+  private stalenessParameters(): Array<{ name: string; resource: string }> {
+    if (this.props.parameters) {
+      return unique(this.props.parameters.map((p) => ({ name: p.parameterArn, resource: p.parameterArn })));
+    }
+    const stack = Stack.of(this);
+    return unique(this.watchList(ResourceIndex.ofSynthesis(this.node.root)).parameters.flatMap(({ text }) => {
+      if (text.startsWith('arn:')) {
+        const [, , , region, , , ...selector] = text.split(':');
+        const otherRegion = !Token.isUnresolved(region) && !Token.isUnresolved(stack.region) && region !== stack.region;
+        return selector.length > 0 || otherRegion ? [] : [{ name: text, resource: text }];
+      }
+      if (text.includes(':')) {
+        return [];
+      }
+      // A parameter's ARN drops the leading slash of its name, as aws-cdk-lib's own ARNs do.
+      const target = referencedResource(text);
+      const slash = text.startsWith('/') || (target instanceof ssm.CfnParameter && literalString(target, target.name)?.startsWith('/'));
+      return [{ name: text, resource: stack.formatArn({ service: 'ssm', resource: `parameter${slash ? '' : '/'}${text}` }) }];
+    }));
   }
 
   /** Refuses a cluster in another account or region: the function calls ECS in its own. */

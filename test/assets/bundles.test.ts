@@ -11,7 +11,7 @@ describe('handler bundles', () => {
   test.each([
     // The runtime ships the service clients and Node.js; everything else is inside the bundle.
     ['cdn/sign-upload.lambda', ['@aws-sdk/client-s3', 'node:crypto', 'node:fs', 'node:fs/promises', 'node:os', 'node:path', 'node:stream']],
-    ['recycler/recycle.lambda', ['@aws-sdk/client-ecs', '@aws-sdk/client-secrets-manager']],
+    ['recycler/recycle.lambda', ['@aws-sdk/client-ecs', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm']],
   ])('%s requires exactly %j at run time', (name, expected) => {
     const { requires, handler } = run(name);
     expect(handler).toBe('function');

@@ -108,6 +108,8 @@ const REQUESTS: Record<string, RequestOf> = {
   'secretsmanager:PutSecretValue': (p, f) => [{ resource: secretArn(p.SecretId, f) }],
   'secretsmanager:CreateSecret': (p, f) => [{ resource: secretArn(p.Name, f) }],
   'secretsmanager:DeleteSecret': (p, f) => [{ resource: secretArn(p.SecretId, f) }],
+  // Each name given, by its ARN; the ARN of a name drops its leading slash (`/app/x` is `parameter/app/x`).
+  'ssm:GetParameters': (p) => (p.Names as string[]).map((name) => ({ resource: isArn(name) ? name : `${arnPrefix('ssm')}:parameter/${name.replace(/^\/+/, '')}` })),
   // IAM authorizes it on the stack's ID, which ends in the stack's unique suffix.
   'cloudformation:SignalResource': (p, f) => [{ resource: arnOf(p.StackName, f.stackArns, 'stackArns') }],
   's3:PutObject': (p, _f, call) => {

@@ -143,6 +143,9 @@ export const TASK_STARTED_AT_STAND_IN = path.join(__dirname, 'moto-task-started-
 /** moto-secret-version-dates.py: the CreatedDate of each version in ListSecretVersionIds, which moto reports as the time of the call. */
 export const SECRET_VERSION_DATES_STAND_IN = path.join(__dirname, 'moto-secret-version-dates.py');
 
+/** moto-ssm-parameters-by-arn.py: parameters named by ARN in GetParameters, which moto reports as invalid. */
+export const SSM_PARAMETERS_BY_ARN_STAND_IN = path.join(__dirname, 'moto-ssm-parameters-by-arn.py');
+
 /** Runs the stand-in files given before `--`, then moto_server with the arguments after it. */
 const MOTO_WITH_STAND_INS = [
   'import runpy, sys',

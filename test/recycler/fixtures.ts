@@ -39,3 +39,21 @@ export function secret(stack: Stack, id = 'Db'): secretsmanager.Secret {
 export function parameter(stack: Stack, id = 'Param', name = '/app/feature'): ssm.StringParameter {
   return new ssm.StringParameter(stack, id, { parameterName: name, stringValue: 'on' });
 }
+
+/** A raw L1 task definition whose container injects each `valueFrom`, run by a raw L1 service in `inCluster`. */
+export function rawService(stack: Stack, id: string, inCluster: ecs.Cluster, valueFroms: string[]): ecs.CfnService {
+  const task = new ecs.CfnTaskDefinition(stack, `${id}Task`, {
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    executionRoleArn: 'arn:aws:iam::111111111111:role/execution',
+    containerDefinitions: [{ name: 'app', image: 'nginx', secrets: valueFroms.map((valueFrom, i) => ({ name: `S${i}`, valueFrom })) }],
+  });
+  return new ecs.CfnService(stack, id, {
+    cluster: inCluster.clusterName,
+    taskDefinition: task.ref,
+    launchType: 'FARGATE',
+    networkConfiguration: { awsvpcConfiguration: { subnets: inCluster.vpc.isolatedSubnets.map((s) => s.subnetId) } },
+  });
+}

@@ -263,6 +263,7 @@ describe('the recycler bundle against moto', () => {
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       'sqs:SendMessage',
       'secretsmanager:ListSecretVersionIds',
+      'ssm:GetParameters',
       'ecs:ListTasks',
       'ecs:DescribeTasks',
       'ecs:ListTasks',

@@ -7,7 +7,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct, Node } from 'constructs';
 import { SecretRotationRecycler, SecretRotationRecyclerProps } from '../../src';
 import { testApp, testStack } from '../util';
-import { cluster, parameter, secret, service } from './fixtures';
+import { cluster, parameter, rawService, secret, service } from './fixtures';
 
 /** A stack with a cluster, a secret, a parameter and a service reading both. */
 function setup(stack: Stack = testStack()) {
@@ -628,6 +628,60 @@ describe('SecretRotationRecycler', () => {
       expect(JSON.stringify(statement.Resource)).toMatch(/:secretsmanager:us-east-1:111111111111:secret:[0-9a-f]{42}-watches-no-secret"/);
       const fn = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { CLUSTERS: Match.anyValue() } } } }))[0];
       expect(fn.Properties.Environment.Variables.WATCHED_SECRETS).toBe('[]');
+    });
+
+    /** The recycler's Parameter Store statements, and the parameters its function is told. */
+    const parameterReads = (t: Template) => {
+      const statements = Object.values(t.findResources('AWS::IAM::ManagedPolicy'))[0].Properties.PolicyDocument.Statement
+        .filter((x: any) => JSON.stringify(x.Action).includes('ssm:'));
+      const fn = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { CLUSTERS: Match.anyValue() } } } }))[0];
+      return { statements, told: fn.Properties.Environment.Variables.WATCHED_PARAMETERS };
+    };
+    const parameterArn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:us-east-1:111111111111:parameter${name}`]] });
+
+    test('the function may read exactly the watched parameters with GetParameters, by the ARN aws-cdk-lib gives them, and is told those ARNs', () => {
+      const { statements, told } = parameterReads(template);
+      const arn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:111111111111:parameter', { Ref: expect.stringMatching(/^Param/) }]] };
+      expect(statements).toEqual([{ Sid: 'ReadParameterDates', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: [arn] }]);
+      expect(told).toEqual({ 'Fn::Join': ['', ['["arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:111111111111:parameter', { Ref: expect.stringMatching(/^Param/) }, '"]']] });
+    });
+
+    test('parameters read by name (with and without a leading slash) and by ARN are allowed by their ARN; pinned ones (name:3, ARN:label) and another Region\'s are not measured', () => {
+      const stack2 = testStack();
+      const web = cluster(stack2);
+      rawService(stack2, 'RawService', web, [
+        '/app/x',
+        'plain',
+        'arn:aws:ssm:us-east-1:111111111111:parameter/by/arn',
+        'pinned:3',
+        'arn:aws:ssm:us-east-1:111111111111:parameter/labelled:prod',
+        'arn:aws:ssm:eu-west-1:111111111111:parameter/elsewhere',
+      ]);
+      new SecretRotationRecycler(stack2, 'Recycler', { clusters: [web] });
+      const { statements, told } = parameterReads(Template.fromStack(stack2));
+      expect(statements).toEqual([{
+        Sid: 'ReadParameterDates',
+        Effect: 'Allow',
+        Action: 'ssm:GetParameters',
+        Resource: [parameterArn('/app/x'), parameterArn('/plain'), 'arn:aws:ssm:us-east-1:111111111111:parameter/by/arn'],
+      }]);
+      expect(JSON.parse(told)).toEqual(['/app/x', 'plain', 'arn:aws:ssm:us-east-1:111111111111:parameter/by/arn']);
+    });
+
+    test('parameters given are read by their ARN', () => {
+      const { stack: stack2, web, flags } = setup();
+      new SecretRotationRecycler(stack2, 'Recycler', { clusters: [web], parameters: [flags] });
+      const { statements } = parameterReads(Template.fromStack(stack2));
+      expect(statements).toHaveLength(1);
+      expect(statements[0].Resource).toEqual([stack2.resolve(flags.parameterArn)]);
+    });
+
+    test('with no parameter watched, no statement names Parameter Store, and the function is told none', () => {
+      const stack2 = testStack();
+      const web = cluster(stack2);
+      service(stack2, 'Api', web, { secrets: { DB: ecs.Secret.fromSecretsManager(secret(stack2)) } });
+      new SecretRotationRecycler(stack2, 'Recycler', { clusters: [web] });
+      expect(parameterReads(Template.fromStack(stack2))).toEqual({ statements: [], told: '[]' });
     });
   });
 
