@@ -80,7 +80,8 @@ export function serviceOfTask(task: TaskState): string | undefined {
 
 /**
  * A task is stale when it started before the value's current version (a secret's AWSCURRENT
- * version's creation, a parameter's last modification): ECS read the value when the task started. A task that has not started yet reads the current value when it does.
+ * version's creation, a parameter's last modification): ECS read the value when the task started.
+ * A task that has not started yet reads the current value when it does.
  */
 export function isStale(task: TaskState, versionCreated: Date): boolean {
   return task.startedAt !== undefined && task.startedAt.getTime() < versionCreated.getTime();
