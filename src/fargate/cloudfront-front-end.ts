@@ -40,10 +40,10 @@ export interface CloudFrontFrontEndProps extends CloudFrontFrontEndOptions {
 
 /**
  * A CloudFront distribution in front of an internal Application Load Balancer, reached through a
- * CloudFront VPC origin. The load balancer is a LoadBalancerFrontEnd placed in the private
- * subnets, whose security group admits CloudFront's origin-facing managed prefix list on its one
- * listener port and nothing else. CloudFront speaks HTTP to it inside the VPC without a
- * certificate, and HTTPS with one (which then serves `domainName` on both).
+ * CloudFront VPC origin. The load balancer is the LoadBalancerFrontEnd this class extends, placed
+ * in the private subnets, whose security group admits CloudFront's origin-facing managed prefix
+ * list on its one listener port and nothing else. CloudFront speaks HTTP to it inside the VPC
+ * without a certificate, and HTTPS with one (which then serves `domainName` on both).
  *
  * Not a construct of its own: it builds in the service's scope, as LoadBalancerFrontEnd does.
  */

@@ -5,9 +5,8 @@ import { endpointShortName, isInterfaceEndpoint, privateDnsOn } from '../../priv
 import { refersTo } from '../../private/template/refs';
 
 /**
- * What the PrivateLink checks read from L1 resources: which DNS
- * name an AWS service's endpoint answers for. Shared by the checks and PrivateLinkConsumer; not a
- * check itself.
+ * What the PrivateLink checks read from L1 resources: which DNS name an AWS service's endpoint
+ * answers for, and which VPC a property names. Shared by the checks of this folder; not a check itself.
  */
 
 /** Whether a DNS zone or domain name is the name an AWS service with this host label answers for. */
