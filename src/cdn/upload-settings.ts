@@ -87,6 +87,7 @@ export function resolveUploadSettings(errors: PropErrors, subject: string, optio
     contentTypes,
     expiresSeconds,
     authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM,
-    allowedOrigins: options.allowedOrigins,
+    // CloudFormation refuses a CORS rule that lists an origin twice.
+    allowedOrigins: options.allowedOrigins && [...new Set(options.allowedOrigins)],
   };
 }

@@ -531,6 +531,14 @@ describe('SecureS3Cdn', () => {
       });
     });
 
+    test('an origin listed twice is allowed once, on the URL and the bucket (CloudFormation refuses a repeated origin)', () => {
+      const { template } = cdn({ uploads: { allowedOrigins: ['https://app.example.com', '*', 'https://app.example.com'] } });
+      template.hasResourceProperties('AWS::Lambda::Url', { Cors: Match.objectLike({ AllowOrigins: ['https://app.example.com', '*'] }) });
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://app.example.com', '*'] })] },
+      });
+    });
+
     test('overrides: prefix, size, types, expiry, auth and CORS on the URL and the bucket', () => {
       const { template } = cdn({
         uploads: {
