@@ -21,7 +21,10 @@ export interface Route53ProfileOptions {
 
   /**
    * The account that owns the Profile of `profileId`, when it is not the consumer's: only the
-   * owner can share it, so the consumer shares nothing and says what the owner must share.
+   * owner can share it, so the consumer shares nothing and says what the owner must share: the
+   * Profile, with the consumer's account with the admin permission (the consumer associates its
+   * zones with the Profile, which the default read-only permission does not allow), and with the
+   * accounts of the peers and spokes.
    *
    * @default - the consumer's account owns it
    */
@@ -136,7 +139,7 @@ export class Route53ProfileDns extends PrivateLinkDns {
         resourceId: peer.vpc.vpcId,
       })));
     });
-    if (otherAccounts.length > 0) {
+    if (this.options.profileId !== undefined) {
       this.profileShare = this.share(scope, profileId, otherAccounts);
     }
     return {
@@ -147,13 +150,23 @@ export class Route53ProfileDns extends PrivateLinkDns {
     };
   }
 
-  /** Shares the Profile with the other accounts where this account owns it; says what the owner must share otherwise. */
+  /**
+   * Shares an existing Profile with the other accounts where this account owns it; says what the
+   * owner must share otherwise: with this account too, with a permission that lets it associate
+   * the zones, which the default read-only one does not.
+   */
   private share(scope: Construct, profileId: string, accounts: string[]): ram.CfnResourceShare | undefined {
     const stack = Stack.of(scope);
     const owner = this.options.ownerAccount;
     if (owner !== undefined && owner !== stack.account) {
-      Annotations.of(scope).addInfo(`dns: Route 53 Profile ${profileId} belongs to account ${owner}, which must share it through AWS RAM with account(s) ${[...new Set(accounts)].join(', ')} `
-        + 'of the peers and spokes before their stacks deploy.');
+      const hub = Token.isUnresolved(stack.account) ? 'the account of this stack' : `this account (${stack.account})`;
+      const others = accounts.length === 0 ? '' : `, and with account(s) ${[...new Set(accounts)].join(', ')} of the peers and spokes (the read-only permission is enough)`;
+      Annotations.of(scope).addInfo(`dns: Route 53 Profile ${profileId} belongs to account ${owner}, which must share it through AWS RAM with ${hub} `
+        + `with a permission that allows associating resources, such as the admin permission: stack ${stack.stackName} associates its hosted zones with the Profile, `
+        + `which the default read-only permission does not allow${others}, before these stacks deploy.`);
+      return undefined;
+    }
+    if (accounts.length === 0) {
       return undefined;
     }
     const arn = stack.formatArn({ service: 'route53profiles', resource: 'profile', resourceName: profileId });

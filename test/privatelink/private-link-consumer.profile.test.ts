@@ -248,7 +248,30 @@ describe('PrivateLinkConsumer with PrivateLinkDns.route53Profile({ profileId }) 
     template.resourceCountIs('AWS::RAM::ResourceShare', 1);
     template.hasResourceProperties('AWS::RAM::ResourceShare', { ResourceArns: [Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('transit-gateway')])] })] });
     Annotations.fromStack(third.stack).hasInfo('/TestStack/Endpoints', Match.stringLikeRegexp(
-      `Route 53 Profile ${PROFILE} belongs to account 333333333333, which must share it through AWS RAM with account\\(s\\) ${OTHER_ACCOUNT}`));
+      `Route 53 Profile ${PROFILE} belongs to account 333333333333, which must share it through AWS RAM with this account \\(111111111111\\) `
+      + 'with a permission that allows associating resources, such as the admin permission: stack TestStack associates its hosted zones with the Profile, '
+      + `which the default read-only permission does not allow, and with account\\(s\\) ${OTHER_ACCOUNT} of the peers and spokes \\(the read-only permission is enough\\)`));
+  });
+
+  test('a Profile owned by another account and spokes of this one: the owner is told to share it with this account, which associates the zones', () => {
+    const own = hubNetwork();
+    consumerOf(own, { dns: PrivateLinkDns.route53Profile({ profileId: PROFILE, ownerAccount: '333333333333' }) });
+    const template = Template.fromStack(own.stack);
+    template.resourceCountIs('AWS::RAM::ResourceShare', 0);
+    template.allResourcesProperties('AWS::Route53Profiles::ProfileResourceAssociation', { ProfileId: PROFILE });
+    const infos = Annotations.fromStack(own.stack).findInfo('/TestStack/Endpoints', Match.stringLikeRegexp('belongs to account 333333333333'));
+    expect(infos.map((info) => info.entry.data)).toEqual([
+      `dns: Route 53 Profile ${PROFILE} belongs to account 333333333333, which must share it through AWS RAM with this account (111111111111) `
+      + 'with a permission that allows associating resources, such as the admin permission: stack TestStack associates its hosted zones with the Profile, '
+      + 'which the default read-only permission does not allow, before these stacks deploy.',
+    ]);
+  });
+
+  test('a Profile this account owns and spokes of this one: nothing to share, nothing to say', () => {
+    const own = hubNetwork();
+    consumerOf(own, { dns: PrivateLinkDns.route53Profile({ profileId: PROFILE }) });
+    Template.fromStack(own.stack).resourceCountIs('AWS::RAM::ResourceShare', 0);
+    expect(Annotations.fromStack(own.stack).findInfo('*', Match.stringLikeRegexp('must share it'))).toEqual([]);
   });
 
   describe('fails', () => {
