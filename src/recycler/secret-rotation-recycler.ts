@@ -560,6 +560,8 @@ export class SecretRotationRecycler extends Construct implements iam.IGrantable 
     const stack = Stack.of(this);
     return unique(this.watchList(ResourceIndex.ofSynthesis(this.node.root)).parameters.flatMap(({ text }) => {
       if (text.startsWith('arn:')) {
+        // Split here rather than with parseValueFrom: aws-cdk-lib writes a parameter's ARN as
+        // `parameter${name}` when the name is a token, which that parser does not take for a parameter.
         const [, , , region, , , ...selector] = text.split(':');
         const otherRegion = !Token.isUnresolved(region) && !Token.isUnresolved(stack.region) && region !== stack.region;
         return selector.length > 0 || otherRegion ? [] : [{ name: text, resource: text }];

@@ -76,6 +76,11 @@ function config(overrides: Partial<StalenessConfig> = {}): StalenessConfig & { l
 
 const callsOf = (stub: AwsStub<any, any, any>, command: any) => stub.commandCalls(command).map((c) => c.args[0].input);
 
+/** The handler's environment for a staleness pass over the cluster `web`, with the watched values given. */
+function passEnvironment(watched: Record<string, string>) {
+  return withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, ...watched });
+}
+
 describe('the staleness pass', () => {
   let stubs: ReturnType<typeof account>;
   afterEach(() => {
@@ -130,7 +135,7 @@ describe('the staleness pass', () => {
     // GIVEN
     stubs = account(2, 1);
     breakIt(stubs);
-    const env = withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, WATCHED_SECRETS: JSON.stringify([PARTIAL]) });
+    const env = passEnvironment({ WATCHED_SECRETS: JSON.stringify([PARTIAL]) });
     try {
       // WHEN / THEN
       await expect(handler(SCHEDULED)).rejects.toThrow(/the staleness pass could not read 1 thing\(s\) and published no metric/);
@@ -144,7 +149,7 @@ describe('the staleness pass', () => {
 
   test('GIVEN the schedule\'s event WHEN the handler runs THEN it measures, and redeploys nothing', async () => {
     stubs = account(1, 0);
-    const env = withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, WATCHED_SECRETS: JSON.stringify([SECRET_ARN]) });
+    const env = passEnvironment({ WATCHED_SECRETS: JSON.stringify([SECRET_ARN]) });
     try {
       await expect(handler(SCHEDULED)).resolves.toMatchObject({ staleTasks: 1 });
       expect(stubs.ecs.calls().map((c) => c.args[0].constructor.name)).not.toContain('UpdateServiceCommand');
@@ -157,7 +162,7 @@ describe('the staleness pass', () => {
     ['WATCHED_SECRETS', '{"a":1}', 'WATCHED_SECRETS ("{\\"a\\":1}") is not a JSON list of secret ARNs'],
     ['WATCHED_PARAMETERS', '["/a", 3]', 'WATCHED_PARAMETERS ("[\\"/a\\", 3]") is not a JSON list of parameter names or ARNs'],
   ])('fails with the variable named when %s is not a JSON list of what it holds', async (variable, value, error) => {
-    const env = withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, [variable]: value });
+    const env = passEnvironment({ [variable]: value });
     try {
       await expect(handler(SCHEDULED)).rejects.toThrow(error);
     } finally {
@@ -287,7 +292,7 @@ describe('the staleness pass over parameters', () => {
     // GIVEN
     stubs = parameterAccount();
     breakIt(stubs);
-    const env = withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, WATCHED_PARAMETERS: JSON.stringify([PARAMETER_NAME]) });
+    const env = passEnvironment({ WATCHED_PARAMETERS: JSON.stringify([PARAMETER_NAME]) });
     try {
       // WHEN / THEN
       await expect(handler(SCHEDULED)).rejects.toThrow(/the staleness pass could not read 1 thing\(s\) and published no metric/);
@@ -301,9 +306,7 @@ describe('the staleness pass over parameters', () => {
 
   test('GIVEN a watched parameter deleted since the recycler was deployed (InvalidParameters) WHEN the handler runs the pass THEN it is an error naming it, no metric is published for the others, and the invocation fails', async () => {
     stubs = parameterAccount();
-    const env = withEnvironment({
-      CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, WATCHED_PARAMETERS: JSON.stringify([PARAMETER_NAME, GONE_PARAMETER, OTHER_PARAMETER]),
-    });
+    const env = passEnvironment({ WATCHED_PARAMETERS: JSON.stringify([PARAMETER_NAME, GONE_PARAMETER, OTHER_PARAMETER]) });
     try {
       await expect(handler(SCHEDULED)).rejects.toThrow(/the staleness pass could not read 1 thing\(s\) and published no metric/);
       const lines = env.lines();
@@ -319,7 +322,7 @@ describe('the staleness pass over parameters', () => {
 
   test('GIVEN the schedule\'s event and only a parameter watched WHEN the handler runs THEN it measures it', async () => {
     stubs = parameterAccount();
-    const env = withEnvironment({ CLUSTERS: JSON.stringify([clusterArn('web')]), AWS_REGION: REGION, ACCOUNT_ID: ACCOUNT, WATCHED_PARAMETERS: JSON.stringify([PARAMETER_NAME]) });
+    const env = passEnvironment({ WATCHED_PARAMETERS: JSON.stringify([PARAMETER_NAME]) });
     try {
       await expect(handler(SCHEDULED)).resolves.toMatchObject({ parameters: [{ parameter: PARAMETER_NAME, staleTasks: 3 }], staleTasks: 3 });
       expect(env.lines().filter((l) => l._aws).map((l) => l.StaleTasks)).toEqual([3, 3]);
